@@ -1,0 +1,172 @@
+internal import CGit2
+public import Foundation
+
+/// A moment as git records it: seconds since the epoch and the author's UTC offset.
+public struct GitTime: Hashable, Sendable, Codable, CustomStringConvertible {
+    /// Seconds since 1970-01-01 UTC.
+    public var seconds: Int64
+    /// Offset from UTC in minutes, as recorded (e.g. +60 for `+0100`).
+    public var offsetMinutes: Int32
+
+    /// Creates a time from seconds since the epoch and an offset in minutes.
+    public init(seconds: Int64, offsetMinutes: Int32) {
+        self.seconds = seconds
+        self.offsetMinutes = offsetMinutes
+    }
+
+    /// The same instant as a `Date` (the offset is dropped).
+    public var date: Date { Date(timeIntervalSince1970: TimeInterval(seconds)) }
+
+    /// ISO 8601 in the recorded offset, e.g. `2026-11-29T10:00:00+01:00`: stable, no clock involved.
+    public var iso8601: String {
+        let local = seconds + Int64(offsetMinutes) * 60
+        let days = local >= 0 ? local / 86_400 : (local - 86_399) / 86_400
+        let secondOfDay = local - days * 86_400
+        let (year, month, day) = Self.civilDate(daysSinceEpoch: days)
+        let sign = offsetMinutes < 0 ? "-" : "+"
+        let offset = abs(Int(offsetMinutes))
+        return String(format: "%04lld-%02lld-%02lldT%02lld:%02lld:%02lld%@%02d:%02d",
+                      year, month, day, secondOfDay / 3600, secondOfDay / 60 % 60, secondOfDay % 60,
+                      sign, offset / 60, offset % 60)
+    }
+
+    public var description: String { iso8601 }
+
+    // Howard Hinnant's days-to-civil algorithm: proleptic Gregorian, no Calendar or time zone database.
+    private static func civilDate(daysSinceEpoch: Int64) -> (Int64, Int64, Int64) {
+        let z = daysSinceEpoch + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let monthIndex = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
+        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
+        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+    }
+}
+
+/// A person and moment on a commit: `Name <email> time offset`.
+public struct Signature: Hashable, Sendable, Codable {
+    /// The name as written.
+    public var name: String
+    /// The email as written (not verified by anything).
+    public var email: String
+    /// When.
+    public var time: GitTime
+
+    /// Creates a signature.
+    public init(name: String, email: String, time: GitTime) {
+        self.name = name
+        self.email = email
+        self.time = time
+    }
+
+    init(_ raw: UnsafePointer<git_signature>) {
+        let signature = raw.pointee
+        name = String(cString: signature.name)
+        email = String(cString: signature.email)
+        let offset = signature.when.offset
+        time = GitTime(seconds: signature.when.time, offsetMinutes: offset)
+    }
+}
+
+/// One `Key: value` trailer at the end of a commit message, as libgit2's trailer parser finds it.
+public struct Trailer: Hashable, Sendable, Codable {
+    /// The key, e.g. `Handoff`.
+    public var key: String
+    /// The value, e.g. `claim PAY-142 starting Monday`.
+    public var value: String
+
+    /// Creates a trailer.
+    public init(key: String, value: String) {
+        self.key = key
+        self.value = value
+    }
+
+    /// The trailers of `message`, in order; empty when it has none.
+    public static func parse(_ message: String) -> [Trailer] {
+        Libgit2.ensureInitialized()
+        var array = git_message_trailer_array()
+        guard git_message_trailers(&array, message) == 0 else { return [] }
+        defer { git_message_trailer_array_free(&array) }
+        return (0..<array.count).map { index in
+            let trailer = array.trailers[index]
+            return Trailer(key: String(cString: trailer.key), value: String(cString: trailer.value))
+        }
+    }
+}
+
+/// A commit read out of the repository: a plain value that holds no libgit2 handle.
+public struct Commit: Hashable, Sendable {
+    /// The commit's id.
+    public var id: ObjectID
+    /// Its root tree.
+    public var tree: ObjectID
+    /// Its parents, first parent first.
+    public var parents: [ObjectID]
+    /// Who wrote the change.
+    public var author: Signature
+    /// Who made the commit.
+    public var committer: Signature
+    /// The full message, as stored.
+    public var message: String
+    /// The message's trailers, parsed by libgit2.
+    public var trailers: [Trailer]
+
+    /// The first line of the message.
+    public var summary: String {
+        String(message.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).first ?? "")
+    }
+}
+
+extension Repository {
+    /// Largest commit object read by default: a commit is a few hundred bytes; 1 MiB is generous.
+    public static let defaultCommitSizeLimit = 1 << 20
+
+    /// Reads commit `id`; refuses objects over `sizeLimit` bytes before loading them.
+    public func commit(_ id: ObjectID, sizeLimit: Int = Repository.defaultCommitSizeLimit) throws(GitError) -> Commit {
+        let header = try objectHeader(id)
+        guard header.type == .commit else {
+            throw GitError(operation: "read commit \(id)", code: .wrongType, message: "\(id) is a \(header.type), not a commit")
+        }
+        guard header.size <= sizeLimit else {
+            throw GitError(operation: "read commit \(id)", code: .tooLarge,
+                           message: "commit object is \(header.size) bytes, over the limit of \(sizeLimit)")
+        }
+        return try withCommit(id) { handle in
+            let parentCount = git_commit_parentcount(handle)
+            let parents = (0..<parentCount).map { ObjectID(git_commit_parent_id(handle, $0)) }
+            let message = git_commit_message_raw(handle).map { String(cString: $0) } ?? ""
+            return Commit(
+                id: id,
+                tree: ObjectID(git_commit_tree_id(handle)),
+                parents: parents,
+                author: Signature(git_commit_author(handle)),
+                committer: Signature(git_commit_committer(handle)),
+                message: message,
+                trailers: Trailer.parse(message)
+            )
+        }
+    }
+
+    /// The ids of `id`'s parents, first parent first.
+    public func parents(of id: ObjectID) throws(GitError) -> [ObjectID] {
+        try withCommit(id) { handle in
+            (0..<git_commit_parentcount(handle)).map { ObjectID(git_commit_parent_id(handle, $0)) }
+        }
+    }
+
+    /// The root tree of commit `id`.
+    public func tree(ofCommit id: ObjectID) throws(GitError) -> ObjectID {
+        try withCommit(id) { ObjectID(git_commit_tree_id($0)) }
+    }
+
+    func withCommit<T>(_ id: ObjectID, _ body: (OpaquePointer) throws(GitError) -> T) throws(GitError) -> T {
+        var oid = id.oid
+        var handle: OpaquePointer?
+        try check(git_commit_lookup(&handle, pointer, &oid), "look up commit \(id)")
+        defer { git_commit_free(handle) }
+        return try body(handle!)
+    }
+}

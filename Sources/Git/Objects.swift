@@ -1,0 +1,86 @@
+internal import CGit2
+public import Foundation
+
+/// The four kinds of git object.
+public enum ObjectType: String, Sendable, Hashable, CustomStringConvertible {
+    /// A commit.
+    case commit
+    /// A directory listing.
+    case tree
+    /// File contents.
+    case blob
+    /// An annotated tag.
+    case tag
+
+    init?(_ raw: git_object_t) {
+        switch raw {
+        case GIT_OBJECT_COMMIT: self = .commit
+        case GIT_OBJECT_TREE: self = .tree
+        case GIT_OBJECT_BLOB: self = .blob
+        case GIT_OBJECT_TAG: self = .tag
+        default: return nil
+        }
+    }
+
+    public var description: String { rawValue }
+}
+
+/// The contents of a blob read under a size limit.
+public enum BlobContent: Hashable, Sendable {
+    /// The whole blob.
+    case data(Data)
+    /// The blob is larger than the limit; only its size was read.
+    case tooLarge(size: Int)
+}
+
+extension Repository {
+    /// An object's type and size, read from its header without inflating the object.
+    public func objectHeader(_ id: ObjectID) throws(GitError) -> (type: ObjectType, size: Int) {
+        var odb: OpaquePointer?
+        try check(git_repository_odb(&odb, pointer), "open object database")
+        defer { git_odb_free(odb) }
+        var oid = id.oid
+        var size = 0
+        var type = GIT_OBJECT_INVALID
+        try check(git_odb_read_header(&size, &type, odb, &oid), "read object header \(id)")
+        guard let objectType = ObjectType(type) else {
+            throw GitError(operation: "read object header \(id)", code: .wrongType, message: "unknown object type \(type.rawValue)")
+        }
+        return (objectType, size)
+    }
+
+    /// True when the object database holds `id`.
+    public func contains(_ id: ObjectID) -> Bool {
+        var odb: OpaquePointer?
+        guard git_repository_odb(&odb, pointer) == 0 else { return false }
+        defer { git_odb_free(odb) }
+        var oid = id.oid
+        return git_odb_exists(odb, &oid) == 1
+    }
+
+    /// Reads blob `id`, or only its size when it is over `sizeLimit` bytes, so huge blobs never load.
+    public func blob(_ id: ObjectID, sizeLimit: Int) throws(GitError) -> BlobContent {
+        let header = try objectHeader(id)
+        guard header.type == .blob else {
+            throw GitError(operation: "read blob \(id)", code: .wrongType, message: "\(id) is a \(header.type), not a blob")
+        }
+        guard header.size <= sizeLimit else { return .tooLarge(size: header.size) }
+        var oid = id.oid
+        var handle: OpaquePointer?
+        try check(git_blob_lookup(&handle, pointer, &oid), "read blob \(id)")
+        defer { git_blob_free(handle) }
+        let size = Int(git_blob_rawsize(handle))
+        guard size > 0, let raw = git_blob_rawcontent(handle) else { return .data(Data()) }
+        return .data(Data(bytes: raw, count: size))
+    }
+
+    /// Writes `data` as a blob and returns its id.
+    public func writeBlob(_ data: Data) throws(GitError) -> ObjectID {
+        var oid = git_oid()
+        let result = data.withUnsafeBytes { buffer in
+            git_blob_create_from_buffer(&oid, pointer, buffer.baseAddress, buffer.count)
+        }
+        try check(result, "write blob of \(data.count) bytes")
+        return ObjectID(oid)
+    }
+}

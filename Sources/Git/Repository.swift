@@ -1,0 +1,127 @@
+internal import CGit2
+import Foundation
+
+/// An open git repository: one libgit2 handle, used by one thread at a time.
+///
+/// Not `Sendable` on purpose: libgit2 forbids using a handle from two threads at once, so each
+/// serial queue or task opens its own (opening costs well under a millisecond).
+public final class Repository {
+    let pointer: OpaquePointer
+
+    /// The git directory (`/srv/x.git/` or `/home/me/clone/.git/`), with a trailing slash.
+    public let gitDirectory: String
+    /// The working tree, or nil for a bare repository.
+    public let workingDirectory: String?
+
+    /// True when the repository has no working tree.
+    public var isBare: Bool { workingDirectory == nil }
+
+    private init(pointer: OpaquePointer) {
+        self.pointer = pointer
+        self.gitDirectory = String(cString: git_repository_path(pointer))
+        self.workingDirectory = git_repository_workdir(pointer).map { String(cString: $0) }
+    }
+
+    deinit {
+        git_repository_free(pointer)
+    }
+
+    /// Opens the repository at `path` (a bare repository, a `.git` directory, or a working tree).
+    ///
+    /// With `searchParents`, a path inside a working tree finds its repository as `git` does.
+    public static func open(at path: String, searchParents: Bool = false) throws(RepositoryOpenError) -> Repository {
+        Libgit2.ensureInitialized()
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw .missingPath(path)
+        }
+        guard isDirectory.boolValue else { throw .notARepository(path) }
+        var handle: OpaquePointer?
+        let flags = searchParents ? 0 : GIT_REPOSITORY_OPEN_NO_SEARCH.rawValue
+        let result = git_repository_open_ext(&handle, path, flags, nil)
+        guard result >= 0, let handle else {
+            throw RepositoryOpenError(path: path, error: GitError(operation: "open repository at \(path)", result: result))
+        }
+        return Repository(pointer: handle)
+    }
+
+    /// Creates a bare repository at `path` (parents included) whose HEAD names `initialBranch`.
+    ///
+    /// Refuses to reinitialise an existing repository.
+    public static func initBare(at path: String, initialBranch: String = "main") throws(GitError) -> Repository {
+        Libgit2.ensureInitialized()
+        guard Reference.isValidName("refs/heads/\(initialBranch)") else {
+            throw GitError(operation: "init bare repository at \(path)", code: .invalidArgument,
+                           message: "'\(initialBranch)' is not a valid branch name")
+        }
+        var options = git_repository_init_options()
+        try check(git_repository_init_options_init(&options, UInt32(GIT_REPOSITORY_INIT_OPTIONS_VERSION)),
+                  "init bare repository at \(path)")
+        options.flags = GIT_REPOSITORY_INIT_BARE.rawValue | GIT_REPOSITORY_INIT_MKPATH.rawValue
+            | GIT_REPOSITORY_INIT_NO_REINIT.rawValue
+        var handle: OpaquePointer?
+        let result = initialBranch.withCString { branch in
+            options.initial_head = branch
+            return git_repository_init_ext(&handle, path, &options)
+        }
+        guard result >= 0, let handle else {
+            throw GitError(operation: "init bare repository at \(path)", result: result)
+        }
+        return Repository(pointer: handle)
+    }
+}
+
+@available(*, unavailable, message: "a libgit2 repository handle must stay on one thread; open one per queue or task")
+extension Repository: Sendable {}
+
+/// Why a repository could not be opened, in one line that names the path.
+public enum RepositoryOpenError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// Nothing exists at the path.
+    case missingPath(String)
+    /// The path exists but holds no git repository.
+    case notARepository(String)
+    /// The repository uses a format extension libgit2 cannot read (e.g. sha256 object format).
+    case unsupportedExtension(String, GitError)
+    /// The repository belongs to another user and is not listed as a `safe.directory`.
+    case ownership(String, GitError)
+    /// Any other failure.
+    case failed(String, GitError)
+
+    init(path: String, error: GitError) {
+        if error.code == .notFound {
+            self = .notARepository(path)
+        } else if error.code == .owner {
+            self = .ownership(path, error)
+        } else if error.message.contains("unsupported extension") {
+            self = .unsupportedExtension(path, error)
+        } else {
+            self = .failed(path, error)
+        }
+    }
+
+    /// The path that failed to open.
+    public var path: String {
+        switch self {
+        case .missingPath(let path), .notARepository(let path), .unsupportedExtension(let path, _),
+             .ownership(let path, _), .failed(let path, _):
+            path
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .missingPath(let path):
+            "cannot open repository at \(path): no such file or directory"
+        case .notARepository(let path):
+            "cannot open repository at \(path): not a git repository"
+        case .unsupportedExtension(let path, let error):
+            "cannot open repository at \(path): unsupported repository format (\(error.message)); "
+                + "Handoff reads sha1 repositories without extensions only"
+        case .ownership(let path, let error):
+            "cannot open repository at \(path): owned by another user (\(error.message)); "
+                + "run as the owner or add it to safe.directory"
+        case .failed(let path, let error):
+            "cannot open repository at \(path): \(error.message)"
+        }
+    }
+}

@@ -1,0 +1,52 @@
+internal import CGit2
+
+extension Repository {
+    /// Commits reachable from `tips` but not from `hidden`, oldest first, parents before children.
+    ///
+    /// This is `git rev-list --topo-order --reverse TIPS ^HIDDEN`. Hidden ids the repository does not
+    /// hold are an error rather than silently ignored: the caller's watermark must exist.
+    public func commits(from tips: [ObjectID], hiding hidden: [ObjectID] = []) throws(GitError) -> [ObjectID] {
+        var walker: OpaquePointer?
+        try check(git_revwalk_new(&walker, pointer), "start history walk")
+        defer { git_revwalk_free(walker) }
+        try check(git_revwalk_sorting(walker, GIT_SORT_TOPOLOGICAL.rawValue | GIT_SORT_REVERSE.rawValue), "sort history walk")
+        for tip in tips {
+            var oid = tip.oid
+            try check(git_revwalk_push(walker, &oid), "walk history from \(tip)")
+        }
+        for hide in hidden {
+            var oid = hide.oid
+            try check(git_revwalk_hide(walker, &oid), "hide \(hide) from history walk")
+        }
+        var result: [ObjectID] = []
+        var oid = git_oid()
+        while true {
+            let status = git_revwalk_next(&oid, walker)
+            if status == GIT_ITEROVER.rawValue { break }
+            try check(status, "walk history")
+            result.append(ObjectID(oid))
+        }
+        return result
+    }
+
+    /// True when `ancestor` is `descendant` or one of its ancestors.
+    public func isAncestor(_ ancestor: ObjectID, of descendant: ObjectID) throws(GitError) -> Bool {
+        if ancestor == descendant { return true }
+        var descendantOID = descendant.oid
+        var ancestorOID = ancestor.oid
+        let result = git_graph_descendant_of(pointer, &descendantOID, &ancestorOID)
+        try check(result, "test whether \(ancestor) is an ancestor of \(descendant)")
+        return result == 1
+    }
+
+    /// The best common ancestor of two commits, or nil when their histories are unrelated.
+    public func mergeBase(_ one: ObjectID, _ other: ObjectID) throws(GitError) -> ObjectID? {
+        var out = git_oid()
+        var first = one.oid
+        var second = other.oid
+        let result = git_merge_base(&out, pointer, &first, &second)
+        if result == GIT_ENOTFOUND.rawValue { return nil }
+        try check(result, "find merge base of \(one) and \(other)")
+        return ObjectID(out)
+    }
+}

@@ -1,0 +1,110 @@
+internal import CGit2
+import Foundation
+
+/// A tree entry's mode, which tells files, executables, symlinks, folders and submodules apart.
+public enum FileMode: UInt32, Sendable, Hashable, CustomStringConvertible {
+    /// A folder (`040000`).
+    case tree = 0o040000
+    /// A regular file (`100644`).
+    case blob = 0o100644
+    /// An executable file (`100755`).
+    case executable = 0o100755
+    /// A symbolic link (`120000`): its blob holds the link target.
+    case symlink = 0o120000
+    /// A submodule (`160000`): its id names a commit in another repository.
+    case submodule = 0o160000
+
+    /// The mode as git prints it, e.g. `100644`.
+    public var octal: String { String(rawValue, radix: 8).leftPadded(to: 6) }
+
+    public var description: String { octal }
+
+    /// True for regular and executable files, the only entries whose blob is file content.
+    public var isFile: Bool { self == .blob || self == .executable }
+}
+
+/// One entry of a tree, found by path.
+public struct TreeEntry: Hashable, Sendable {
+    /// The path from the root tree, `/`-separated, e.g. `specs/PAY-142/handoff.yaml`.
+    public var path: String
+    /// The object the entry names (a blob, a tree, or for a submodule a foreign commit).
+    public var id: ObjectID
+    /// The entry's mode.
+    public var mode: FileMode
+
+    /// The last path component.
+    public var name: String { path.split(separator: "/").last.map(String.init) ?? path }
+}
+
+extension Repository {
+    /// The entry at `path` in `tree`, or nil when there is none. An empty path is not an entry.
+    public func entry(at path: String, inTree tree: ObjectID) throws(GitError) -> TreeEntry? {
+        let normalized = path.split(separator: "/", omittingEmptySubsequences: true).joined(separator: "/")
+        guard !normalized.isEmpty else { return nil }
+        return try withTree(tree) { (handle) throws(GitError) -> TreeEntry? in
+            var entry: OpaquePointer?
+            let result = git_tree_entry_bypath(&entry, handle, normalized)
+            if result == GIT_ENOTFOUND.rawValue { return nil }
+            try check(result, "find \(normalized) in tree \(tree)")
+            defer { git_tree_entry_free(entry) }
+            return try makeEntry(entry!, path: normalized)
+        }
+    }
+
+    /// The entries directly inside the folder `path` of `tree` (the root when empty), in git's order.
+    ///
+    /// Returns nil when `path` does not exist or is not a folder.
+    public func entries(inFolder path: String, ofTree tree: ObjectID) throws(GitError) -> [TreeEntry]? {
+        let normalized = path.split(separator: "/", omittingEmptySubsequences: true).joined(separator: "/")
+        let folder: ObjectID
+        if normalized.isEmpty {
+            folder = tree
+        } else {
+            guard let entry = try entry(at: normalized, inTree: tree), entry.mode == .tree else { return nil }
+            folder = entry.id
+        }
+        return try withTree(folder) { (handle) throws(GitError) -> [TreeEntry] in
+            let count = git_tree_entrycount(handle)
+            var entries: [TreeEntry] = []
+            entries.reserveCapacity(count)
+            for index in 0..<count {
+                let raw = git_tree_entry_byindex(handle, index)!
+                let name = String(cString: git_tree_entry_name(raw))
+                entries.append(try makeEntry(raw, path: normalized.isEmpty ? name : "\(normalized)/\(name)"))
+            }
+            return entries
+        }
+    }
+
+    /// Reads the blob at `path` of `tree`: nil when absent; the entry tells a file from a symlink or submodule.
+    ///
+    /// Only regular files and symlinks carry blob content; other kinds return their entry and no content.
+    public func file(at path: String, inTree tree: ObjectID, sizeLimit: Int) throws(GitError) -> (entry: TreeEntry, content: BlobContent?)? {
+        guard let entry = try entry(at: path, inTree: tree) else { return nil }
+        guard entry.mode.isFile || entry.mode == .symlink else { return (entry, nil) }
+        return (entry, try blob(entry.id, sizeLimit: sizeLimit))
+    }
+
+    func withTree<T>(_ id: ObjectID, _ body: (OpaquePointer) throws(GitError) -> T) throws(GitError) -> T {
+        var oid = id.oid
+        var handle: OpaquePointer?
+        try check(git_tree_lookup(&handle, pointer, &oid), "look up tree \(id)")
+        defer { git_tree_free(handle) }
+        return try body(handle!)
+    }
+
+    private func makeEntry(_ raw: OpaquePointer, path: String) throws(GitError) -> TreeEntry {
+        let rawMode = git_tree_entry_filemode(raw).rawValue
+        guard let mode = FileMode(rawValue: rawMode) else {
+            throw GitError(operation: "read tree entry \(path)", code: .wrongType,
+                           message: "unknown file mode \(String(rawMode, radix: 8))")
+        }
+        return TreeEntry(path: path, id: ObjectID(git_tree_entry_id(raw)), mode: mode)
+    }
+}
+
+extension String {
+    func leftPadded(to width: Int, with pad: Character = "0") -> String {
+        count >= width ? self : String(repeating: pad, count: width - count) + self
+    }
+}

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Installs the Debian/Ubuntu packages Handoff needs to build, run and test, skipping those present.
+# Usage: scripts/install-deps.sh [--test]   (--test adds what the test suite's real git servers need)
+set -euo pipefail
+
+packages=(libgit2-dev pkg-config git ca-certificates)
+if [ "${1:-}" = "--test" ]; then
+  packages+=(openssh-client)
+fi
+
+missing=()
+for package in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+echo "Installing missing packages: ${missing[*]}"
+if [ "$(id -u)" -eq 0 ]; then
+  sudo=()
+elif command -v sudo >/dev/null 2>&1; then
+  sudo=(sudo)
+else
+  echo "error: ${missing[*]} must be installed and this user is not root and has no sudo;" >&2
+  echo "       run as root: apt-get install -y ${missing[*]}" >&2
+  exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+"${sudo[@]}" apt-get update -qq
+"${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+
+if ! command -v swift >/dev/null 2>&1; then
+  echo "error: the Swift toolchain (6.1 or newer) is not on PATH; install it from swift.org and retry" >&2
+  exit 1
+fi
