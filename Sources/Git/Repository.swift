@@ -88,10 +88,12 @@ public enum RepositoryOpenError: Error, Sendable, Equatable, CustomStringConvert
     case failed(String, GitError)
 
     init(path: String, error: GitError) {
-        if error.code == .notFound {
-            self = .notARepository(path)
-        } else if error.code == .owner {
+        // Debian's libgit2 1.5.1 reports a foreign owner as GIT_ENOTFOUND "config value 'safe.directory'
+        // was not found" (its lookup of the allow-list fails before GIT_EOWNER is raised).
+        if error.code == .owner || error.message.contains("safe.directory") {
             self = .ownership(path, error)
+        } else if error.code == .notFound {
+            self = .notARepository(path)
         } else if error.message.contains("unsupported extension") {
             self = .unsupportedExtension(path, error)
         } else {
@@ -118,8 +120,8 @@ public enum RepositoryOpenError: Error, Sendable, Equatable, CustomStringConvert
             "cannot open repository at \(path): unsupported repository format (\(error.message)); "
                 + "Handoff reads sha1 repositories without extensions only"
         case .ownership(let path, let error):
-            "cannot open repository at \(path): owned by another user (\(error.message)); "
-                + "run as the owner or add it to safe.directory"
+            "cannot open repository at \(path): owned by another user; "
+                + "run handoff as the repository's owner or list the path in git's safe.directory"
         case .failed(let path, let error):
             "cannot open repository at \(path): \(error.message)"
         }

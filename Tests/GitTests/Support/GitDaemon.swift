@@ -1,0 +1,83 @@
+import Foundation
+
+/// A real `git daemon` serving a folder on 127.0.0.1 only, with pushes enabled; stopped by its own pid.
+final class GitDaemon {
+    let port: UInt16
+    let basePath: String
+    private let child: ChildProcess
+
+    /// The git:// URL of repository `name` under the base path.
+    func url(_ name: String) -> String { "git://127.0.0.1:\(port)/\(name)" }
+
+    init(serving basePath: String, environment: [String: String]) throws {
+        self.basePath = basePath
+        port = try Self.freeLoopbackPort()
+        // git-daemon itself, not `git daemon`: the wrapper would be the pid we hold, not the server.
+        let execPath = try runProcess("/usr/bin/git", ["--exec-path"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        child = try ChildProcess("\(execPath)/git-daemon",
+                                 ["--reuseaddr", "--listen=127.0.0.1", "--port=\(port)", "--base-path=\(basePath)",
+                                  "--export-all", "--enable=receive-pack", "--informative-errors", basePath],
+                                 environment: environment)
+        try waitUntilListening()
+    }
+
+    /// Stops the daemon by its own process id and reaps it.
+    func stop() {
+        guard child.isRunning() else { return }
+        kill(child.pid, SIGTERM)
+        _ = child.wait()
+    }
+
+    deinit { stop() }
+
+    private func waitUntilListening() throws {
+        let deadline = Date().addingTimeInterval(10)
+        while Date() < deadline {
+            if !child.isRunning() { throw DaemonError("git daemon exited during start-up") }
+            if Self.canConnect(port: port) { return }
+            usleep(20_000)
+        }
+        stop()
+        throw DaemonError("git daemon did not listen on 127.0.0.1:\(port) within 10 s")
+    }
+
+    struct DaemonError: Error, CustomStringConvertible {
+        var description: String
+        init(_ description: String) { self.description = description }
+    }
+
+    /// Asks the kernel for an unused loopback port by binding port 0, then releases it.
+    static func freeLoopbackPort() throws -> UInt16 {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw DaemonError("socket() failed") }
+        defer { close(fd) }
+        var address = loopback(port: 0)
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard bound == 0 else { throw DaemonError("bind() failed") }
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        return UInt16(bigEndian: address.sin_port)
+    }
+
+    static func canConnect(port: UInt16) -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var address = loopback(port: port)
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        } == 0
+    }
+
+    static func loopback(port: UInt16) -> sockaddr_in {
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = port.bigEndian
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        return address
+    }
+}
