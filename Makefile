@@ -16,10 +16,11 @@ test-deps:
 build: deps
 	$(SWIFT) build -c $(CONFIGURATION)
 
-# The main job on a built-in demo: generate an example packet and check it.
+# The main job on a built-in demo: create a spec repository with two packets, then process it once.
 run: build
 	@rm -rf $(DEMO_DIR)
 	$(SWIFT) run -c $(CONFIGURATION) handoff demo $(DEMO_DIR)
+	$(SWIFT) run -c $(CONFIGURATION) handoffd --once --repository $(DEMO_DIR)/specs.git
 
 test: test-deps
 	$(SWIFT) build --build-tests

@@ -12,7 +12,16 @@ let package = Package(
     name: "Handoff",
     platforms: [.macOS(.v14)],
     products: [
+        .executable(name: "handoff", targets: ["handoff"]),
+        .executable(name: "handoffd", targets: ["handoffd"]),
         .library(name: "Git", targets: ["Git"]),
+        .library(name: "HandoffCore", targets: ["HandoffCore"]),
+        .library(name: "HandoffEngine", targets: ["HandoffEngine"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         .systemLibrary(
@@ -21,7 +30,53 @@ let package = Package(
             providers: [.apt(["libgit2-dev"])]
         ),
         .target(name: "Git", dependencies: ["CGit2"], swiftSettings: strict),
-        .testTarget(name: "GitTests", dependencies: ["Git"], swiftSettings: strict),
+        .target(
+            name: "HandoffCore",
+            dependencies: [.product(name: "Yams", package: "Yams")],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "HandoffEngine",
+            dependencies: ["Git", "HandoffCore"],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "HandoffDaemon",
+            dependencies: [
+                "HandoffEngine",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "handoff",
+            dependencies: [
+                "HandoffEngine",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "handoffd",
+            dependencies: [
+                "HandoffDaemon",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        // Test helpers: a sandbox driving the real git CLI, child processes, a loopback git daemon.
+        .target(name: "GitTestSupport", dependencies: ["Git"], path: "Tests/GitTestSupport", swiftSettings: strict),
+        .testTarget(name: "GitTests", dependencies: ["Git", "GitTestSupport"], swiftSettings: strict),
+        .testTarget(name: "HandoffCoreTests", dependencies: ["HandoffCore"], swiftSettings: strict),
+        .testTarget(
+            name: "HandoffEngineTests",
+            dependencies: [
+                "HandoffEngine", "HandoffDaemon", "GitTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

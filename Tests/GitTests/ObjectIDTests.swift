@@ -1,5 +1,6 @@
 import Testing
 @testable import Git
+import GitTestSupport
 
 @Suite("Object ids")
 struct ObjectIDTests {

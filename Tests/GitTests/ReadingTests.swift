@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Git
+import GitTestSupport
 
 /// The Git layer reads repositories made by the real `git` CLI exactly as `git` reports them.
 @Suite("Reading what git wrote")

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Git
+import GitTestSupport
 
 /// Compare-and-swap of references against other processes writing the same ref with the git CLI.
 @Suite("References and compare-and-swap")
@@ -57,7 +58,7 @@ struct ReferenceTests {
             try fixture.repository.updateReference("refs/heads/other", to: next, expecting: fixture.root, logMessage: "x")
         }
         let lock = "\(fixture.bare)/refs/heads/main.lock"
-        FileManager.default.createFile(atPath: lock, contents: Data())
+        _ = FileManager.default.createFile(atPath: lock, contents: Data())
         #expect(throws: ReferenceUpdateError.locked(reference: "refs/heads/main")) {
             try fixture.repository.updateReference("refs/heads/main", to: next, expecting: fixture.root, logMessage: "x")
         }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Git
+import GitTestSupport
 
 /// Fetch and push against a real `git daemon` on loopback, started and stopped by the test.
 @Suite("Fetch and push over git://")

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Git
+import GitTestSupport
 
 /// Commit signatures: extracted exactly as git signs them, and written so that git verifies them.
 @Suite("Commit signatures")

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Git
+import GitTestSupport
 
 /// Trees and commits written by the Git layer are valid to `git fsck --strict` and read back as intended.
 @Suite("Writing objects git accepts")

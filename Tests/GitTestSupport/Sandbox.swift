@@ -1,12 +1,12 @@
 import Foundation
-@testable import Git
+public import Git
 
 /// A temporary folder for one test, and a `git` CLI that ignores the machine's own configuration.
-final class Sandbox {
-    let root: String
-    let home: String
+public final class Sandbox {
+    public let root: String
+    public let home: String
 
-    init(_ name: String = #function) throws {
+    public init(_ name: String = #function) throws {
         let base = FileManager.default.temporaryDirectory.path
         let safe = name.filter { $0.isLetter || $0.isNumber }
         root = "\(base)/handoff-test-\(safe)-\(UUID().uuidString.prefix(8))"
@@ -19,7 +19,7 @@ final class Sandbox {
     }
 
     /// The environment for git: fixed identity and dates, no global or system config.
-    var environment: [String: String] {
+    public var environment: [String: String] {
         [
             "HOME": home,
             "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
@@ -34,7 +34,7 @@ final class Sandbox {
 
     /// Runs `git ARGS` in `directory` and returns its trimmed stdout; throws when it fails.
     @discardableResult
-    func git(_ arguments: [String], in directory: String, env extra: [String: String] = [:], input: String? = nil) throws -> String {
+    public func git(_ arguments: [String], in directory: String, env extra: [String: String] = [:], input: String? = nil) throws -> String {
         let result = try runProcess("/usr/bin/git", arguments, in: directory,
                                     environment: environment.merging(extra) { $1 },
                                     input: input.map { Data($0.utf8) })
@@ -43,26 +43,26 @@ final class Sandbox {
     }
 
     /// Runs `git ARGS` and returns the whole result, for commands expected to fail.
-    func gitResult(_ arguments: [String], in directory: String) throws -> ProcessResult {
+    public func gitResult(_ arguments: [String], in directory: String) throws -> ProcessResult {
         try runProcess("/usr/bin/git", arguments, in: directory, environment: environment)
     }
 
     /// Creates a folder under the sandbox and returns its path.
-    func folder(_ name: String) throws -> String {
+    public func folder(_ name: String) throws -> String {
         let path = "\(root)/\(name)"
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         return path
     }
 
     /// A fresh working repository on branch `main`.
-    func workRepository(_ name: String = "work") throws -> String {
+    public func workRepository(_ name: String = "work") throws -> String {
         let path = try folder(name)
         try git(["init", "-q", "-b", "main"], in: path)
         return path
     }
 
     /// Writes `text` to `path` inside `repository`, creating folders.
-    func write(_ text: String, to path: String, in repository: String) throws {
+    public func write(_ text: String, to path: String, in repository: String) throws {
         let url = URL(fileURLWithPath: "\(repository)/\(path)")
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         try Data(text.utf8).write(to: url)
@@ -70,14 +70,14 @@ final class Sandbox {
 
     /// Stages everything and commits with `message` at a fixed, distinct date; returns the commit id.
     @discardableResult
-    func commitAll(_ message: String, in repository: String, date: String = "2026-11-01T10:00:00+01:00") throws -> String {
+    public func commitAll(_ message: String, in repository: String, date: String = "2026-11-01T10:00:00+01:00") throws -> String {
         try git(["add", "-A"], in: repository)
         return try commit(message, in: repository, date: date)
     }
 
     /// Commits what is staged with `message` at `date`; returns the commit id.
     @discardableResult
-    func commit(_ message: String, in repository: String, date: String = "2026-11-01T10:00:00+01:00") throws -> String {
+    public func commit(_ message: String, in repository: String, date: String = "2026-11-01T10:00:00+01:00") throws -> String {
         try git(["commit", "-q", "--allow-empty", "-m", message], in: repository,
                 env: ["GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date])
         return try git(["rev-parse", "HEAD"], in: repository)
@@ -86,7 +86,7 @@ final class Sandbox {
 
 extension ObjectID {
     /// Parses git CLI output, failing the test loudly on anything else.
-    init(_ hex: String) {
+    public init(_ hex: String) {
         guard let id = ObjectID(hex: hex.trimmingCharacters(in: .whitespacesAndNewlines)) else {
             fatalError("not an object id: \(hex)")
         }

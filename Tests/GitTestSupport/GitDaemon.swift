@@ -1,15 +1,15 @@
-import Foundation
+public import Foundation
 
 /// A real `git daemon` serving a folder on 127.0.0.1 only, with pushes enabled; stopped by its own pid.
-final class GitDaemon {
-    let port: UInt16
-    let basePath: String
+public final class GitDaemon {
+    public let port: UInt16
+    public let basePath: String
     private let child: ChildProcess
 
     /// The git:// URL of repository `name` under the base path.
-    func url(_ name: String) -> String { "git://127.0.0.1:\(port)/\(name)" }
+    public func url(_ name: String) -> String { "git://127.0.0.1:\(port)/\(name)" }
 
-    init(serving basePath: String, environment: [String: String]) throws {
+    public init(serving basePath: String, environment: [String: String]) throws {
         self.basePath = basePath
         port = try Self.freeLoopbackPort()
         // git-daemon itself, not `git daemon`: the wrapper would be the pid we hold, not the server.
@@ -22,7 +22,7 @@ final class GitDaemon {
     }
 
     /// Stops the daemon by its own process id and reaps it.
-    func stop() {
+    public func stop() {
         guard child.isRunning() else { return }
         kill(child.pid, SIGTERM)
         _ = child.wait()
@@ -41,13 +41,13 @@ final class GitDaemon {
         throw DaemonError("git daemon did not listen on 127.0.0.1:\(port) within 10 s")
     }
 
-    struct DaemonError: Error, CustomStringConvertible {
-        var description: String
-        init(_ description: String) { self.description = description }
+    public struct DaemonError: Error, CustomStringConvertible {
+        public var description: String
+        public init(_ description: String) { self.description = description }
     }
 
     /// Asks the kernel for an unused loopback port by binding port 0, then releases it.
-    static func freeLoopbackPort() throws -> UInt16 {
+    public static func freeLoopbackPort() throws -> UInt16 {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw DaemonError("socket() failed") }
         defer { close(fd) }
@@ -63,7 +63,7 @@ final class GitDaemon {
         return UInt16(bigEndian: address.sin_port)
     }
 
-    static func canConnect(port: UInt16) -> Bool {
+    public static func canConnect(port: UInt16) -> Bool {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { return false }
         defer { close(fd) }
@@ -73,7 +73,7 @@ final class GitDaemon {
         } == 0
     }
 
-    static func loopback(port: UInt16) -> sockaddr_in {
+    public static func loopback(port: UInt16) -> sockaddr_in {
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = port.bigEndian

@@ -1,17 +1,22 @@
-import Foundation
+public import Foundation
 
 /// Output of a finished process.
-struct ProcessResult {
-    var status: Int32
-    var stdout: String
-    var stderr: String
+public struct ProcessResult: Sendable {
+    public var status: Int32
+    public var stdout: String
+    public var stderr: String
 }
 
 /// Errors the test helpers raise, with the command and what it printed.
-struct CommandFailed: Error, CustomStringConvertible {
-    var command: [String]
-    var result: ProcessResult
-    var description: String {
+public struct CommandFailed: Error, CustomStringConvertible {
+    public var command: [String]
+    public var result: ProcessResult
+    public init(command: [String], result: ProcessResult) {
+        self.command = command
+        self.result = result
+    }
+
+    public var description: String {
         "`\(command.joined(separator: " "))` exited \(result.status): \(result.stderr)\(result.stdout)"
     }
 }
@@ -20,11 +25,11 @@ struct CommandFailed: Error, CustomStringConvertible {
 ///
 /// Not Foundation's `Process`: its termination handler needs a free thread, and tests that block the
 /// cooperative pool while waiting for it deadlocked. `waitpid` on the calling thread needs nothing.
-struct ChildProcess {
-    let pid: pid_t
+public struct ChildProcess {
+    public let pid: pid_t
 
     /// Starts `executable` with `arguments`; standard streams go to the given paths (nil: /dev/null).
-    init(_ executable: String, _ arguments: [String], in directory: String? = nil, environment: [String: String]? = nil,
+    public init(_ executable: String, _ arguments: [String], in directory: String? = nil, environment: [String: String]? = nil,
          stdin: String? = nil, stdout: String? = nil, stderr: String? = nil) throws {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -58,7 +63,7 @@ struct ChildProcess {
     }
 
     /// Waits for the process to exit and returns its exit status (128 + signal when killed).
-    func wait() -> Int32 {
+    public func wait() -> Int32 {
         var status: Int32 = 0
         while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
         let signal = status & 0x7f
@@ -66,21 +71,21 @@ struct ChildProcess {
     }
 
     /// True while the process has not exited; reaps it when it has.
-    func isRunning() -> Bool {
+    public func isRunning() -> Bool {
         var status: Int32 = 0
         return waitpid(pid, &status, WNOHANG) == 0
     }
 
-    struct SpawnFailed: Error, CustomStringConvertible {
-        var executable: String
-        var code: Int32
-        var description: String { "cannot start \(executable): \(String(cString: strerror(code)))" }
+    public struct SpawnFailed: Error, CustomStringConvertible {
+        public var executable: String
+        public var code: Int32
+        public var description: String { "cannot start \(executable): \(String(cString: strerror(code)))" }
     }
 }
 
 /// Runs a program to completion; its output is collected through temporary files, so no pipe can fill up.
 @discardableResult
-func runProcess(
+public func runProcess(
     _ executable: String, _ arguments: [String], in directory: String? = nil,
     environment: [String: String]? = nil, input: Data? = nil
 ) throws -> ProcessResult {

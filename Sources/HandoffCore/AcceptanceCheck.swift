@@ -1,0 +1,119 @@
+/// Parses and checks acceptance criteria (`acceptance.md` list items or `acceptance.feature` scenarios).
+enum AcceptanceCheck {
+    /// The Markdown criteria file name.
+    static let markdownFile = "acceptance.md"
+    /// The Gherkin criteria file name.
+    static let gherkinFile = "acceptance.feature"
+
+    /// One criterion: its id (nil when it has none), where it starts, and its text.
+    struct Criterion {
+        var id: String?
+        var line: Int
+        var text: String
+    }
+
+    static func checkMarkdown(_ text: String, file: String) -> (ids: [String], findings: [Finding]) {
+        validate(markdownCriteria(text), file: file)
+    }
+
+    static func checkGherkin(_ text: String, file: String) -> (ids: [String], findings: [Finding]) {
+        validate(gherkinCriteria(text), file: file)
+    }
+
+    /// Top-level list items; indented lines and nested items continue the item above them.
+    static func markdownCriteria(_ text: String) -> [Criterion] {
+        var criteria: [Criterion] = []
+        for line in MarkdownOutline(text).lines where line.isProse {
+            let indent = line.text.prefix { $0 == " " || $0 == "\t" }.count
+            if indent == 0, let item = listItemText(line.text) {
+                criteria.append(Criterion(id: criterionID(item), line: line.number, text: String(item)))
+            } else if !criteria.isEmpty, indent > 0 {
+                criteria[criteria.count - 1].text += " " + line.text.trimmingCharacters(in: .whitespaces)
+            }
+        }
+        return criteria
+    }
+
+    /// Each `Scenario:` / `Scenario Outline:` is a criterion; its id is an `@AC-n` tag on the lines above.
+    static func gherkinCriteria(_ text: String) -> [Criterion] {
+        var criteria: [Criterion] = []
+        var tags: [String] = []
+        for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = raw.trimmingCharacters(in: .whitespaces)
+            if line.hasPrefix("@") {
+                tags += line.split(separator: " ").map { String($0.dropFirst()) }
+            } else if line.hasPrefix("Scenario:") || line.hasPrefix("Scenario Outline:") || line.hasPrefix("Example:") {
+                let id = tags.first { isCriterionID($0) }
+                let title = line.drop { $0 != ":" }.dropFirst().trimmingCharacters(in: .whitespaces)
+                criteria.append(Criterion(id: id, line: index + 1, text: title))
+                tags = []
+            } else if !line.isEmpty, !line.hasPrefix("#") {
+                if !criteria.isEmpty { criteria[criteria.count - 1].text += " " + line }
+                tags = []
+            }
+        }
+        return criteria
+    }
+
+    private static func validate(_ criteria: [Criterion], file: String) -> (ids: [String], findings: [Finding]) {
+        var findings: [Finding] = []
+        guard !criteria.isEmpty else {
+            return ([], [Finding(.acceptanceEmpty, file: file, message: "\(file) lists no acceptance criteria")])
+        }
+        var firstLine: [String: Int] = [:]
+        var ids: [String] = []
+        for criterion in criteria {
+            guard let id = criterion.id else {
+                findings.append(Finding(.acceptanceIDMissing, file: file, line: criterion.line,
+                                        message: "criterion without an AC-n id: '\(criterion.text.prefix(60))'"))
+                continue
+            }
+            if let first = firstLine[id] {
+                findings.append(Finding(.acceptanceIDDuplicate, file: file, line: criterion.line,
+                                        message: "\(id) is used again (first on line \(first))"))
+            } else {
+                firstLine[id] = criterion.line
+                ids.append(id)
+            }
+            if let placeholder = Placeholder.find(in: Substring(criterion.text)) {
+                findings.append(Finding(.acceptancePlaceholder, file: file, line: criterion.line,
+                                        message: "\(id) holds the placeholder '\(placeholder.word)'"))
+            }
+        }
+        return (ids, findings)
+    }
+
+    /// The text of a list item (`- `, `* `, `+ `, `1. `), without a task checkbox.
+    static func listItemText(_ line: Substring) -> Substring? {
+        var rest: Substring
+        if let first = line.first, "-*+".contains(first), line.dropFirst().first == " " {
+            rest = line.dropFirst(2)
+        } else {
+            let digits = line.prefix { $0.isNumber }
+            guard !digits.isEmpty, digits.count <= 9 else { return nil }
+            let after = line.dropFirst(digits.count)
+            guard let marker = after.first, marker == "." || marker == ")", after.dropFirst().first == " " else { return nil }
+            rest = after.dropFirst(2)
+        }
+        rest = rest.drop { $0 == " " }
+        for box in ["[ ] ", "[x] ", "[X] "] where rest.hasPrefix(box) {
+            rest = rest.dropFirst(box.count)
+        }
+        return rest.drop { $0 == " " }
+    }
+
+    /// `AC-12` when the text starts with `AC-12:` (or `**AC-12**:`), else nil.
+    static func criterionID(_ text: Substring) -> String? {
+        let stripped = text.drop { $0 == "*" || $0 == "`" }
+        guard stripped.hasPrefix("AC-") else { return nil }
+        let digits = stripped.dropFirst(3).prefix { $0.isASCII && $0.isNumber }
+        guard !digits.isEmpty, digits.count <= 6 else { return nil }
+        let after = stripped.dropFirst(3 + digits.count).drop { $0 == "*" || $0 == "`" }
+        guard after.first == ":" || after.first == " " || after.isEmpty else { return nil }
+        return "AC-\(digits)"
+    }
+
+    static func isCriterionID(_ text: String) -> Bool {
+        criterionID(Substring(text)) == text
+    }
+}

@@ -1,0 +1,72 @@
+/// The parts of a Markdown document the checks need: lines outside code, and second-level sections.
+struct MarkdownOutline {
+    /// A `## Heading` and the lines up to the next heading of level 1 or 2.
+    struct Section {
+        var title: String
+        var line: Int
+        var body: [(line: Int, text: Substring)]
+    }
+
+    /// Every line with its 1-based number, and whether it sits inside a fenced code block or HTML comment.
+    let lines: [(number: Int, text: Substring, isProse: Bool)]
+    /// Second-level sections in document order.
+    let sections: [Section]
+
+    init(_ text: String) {
+        var lines: [(Int, Substring, Bool)] = []
+        var sections: [Section] = []
+        var fence: Substring?
+        var inComment = false
+        for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = raw.last == "\r" ? raw.dropLast() : raw
+            let trimmed = line.drop { $0 == " " }
+            let number = index + 1
+            if let open = fence {
+                if trimmed.hasPrefix(open) { fence = nil }
+                lines.append((number, line, false))
+                sections.appendBody(number, line, prose: false)
+                continue
+            }
+            if trimmed.hasPrefix("```") || trimmed.hasPrefix("~~~") {
+                fence = trimmed.prefix(3)
+                lines.append((number, line, false))
+                continue
+            }
+            if inComment || trimmed.hasPrefix("<!--") {
+                inComment = !line.contains("-->")
+                lines.append((number, line, false))
+                continue
+            }
+            lines.append((number, line, true))
+            if let (level, title) = Self.heading(trimmed), level <= 2 {
+                if level == 2 {
+                    sections.append(Section(title: title, line: number, body: []))
+                } else {
+                    sections.append(Section(title: "", line: number, body: []))  // a level-1 heading ends a section
+                }
+                continue
+            }
+            sections.appendBody(number, line, prose: true)
+        }
+        self.lines = lines
+        self.sections = sections.filter { !$0.title.isEmpty }
+    }
+
+    /// An ATX heading: its level and its text without the closing hashes.
+    static func heading(_ line: Substring) -> (Int, String)? {
+        let hashes = line.prefix { $0 == "#" }.count
+        guard (1...6).contains(hashes) else { return nil }
+        let rest = line.dropFirst(hashes)
+        guard rest.isEmpty || rest.first == " " || rest.first == "\t" else { return nil }
+        var title = rest.trimmingCharacters(in: .whitespaces)
+        while title.hasSuffix("#") { title.removeLast() }
+        return (hashes, title.trimmingCharacters(in: .whitespaces))
+    }
+}
+
+extension Array where Element == MarkdownOutline.Section {
+    fileprivate mutating func appendBody(_ number: Int, _ line: Substring, prose: Bool) {
+        guard prose, !isEmpty else { return }
+        self[count - 1].body.append((number, line))
+    }
+}

@@ -1,0 +1,137 @@
+/// Settings for checking packets; the repository's policy provides them, defaults follow DESIGN.md.
+public struct CheckConfiguration: Sendable, Hashable {
+    /// The folder holding packets.
+    public var packetRoot: String
+    /// `## ` sections every `context.md` must have.
+    public var requiredSections: [String]
+    /// Bounds on the work per packet.
+    public var limits: CheckLimits
+
+    /// Creates a configuration.
+    public init(packetRoot: String = "specs",
+                requiredSections: [String] = ["Background", "System context", "Dependencies", "Out of scope"],
+                limits: CheckLimits = .default) {
+        self.packetRoot = packetRoot
+        self.requiredSections = requiredSections
+        self.limits = limits
+    }
+}
+
+/// Checks packets against the definition of ready, through a read-only ``TreeView``.
+///
+/// Never throws for content: every problem in a packet is a finding with a file and a line. It throws only
+/// when the view itself fails (I/O or a corrupt repository).
+public struct PacketChecker: Sendable {
+    /// The settings in force.
+    public var configuration: CheckConfiguration
+
+    /// Creates a checker.
+    public init(configuration: CheckConfiguration = CheckConfiguration()) {
+        self.configuration = configuration
+    }
+
+    /// The ids of every packet folder under the packet root, and findings for folders whose names are not ids.
+    public func packetIDs(in view: any TreeView) throws -> (ids: [PacketID], findings: [Finding]) {
+        guard let entries = try view.entries(inFolder: configuration.packetRoot) else { return ([], []) }
+        var ids: [PacketID] = []
+        var findings: [Finding] = []
+        for entry in entries where entry.kind == .folder {
+            if let id = PacketID(entry.name) {
+                ids.append(id)
+            } else {
+                findings.append(Finding(.invalidPacketID, file: entry.path,
+                                        message: "folder '\(entry.name)' is not a valid packet id"))
+            }
+        }
+        return (ids.sorted(), findings)
+    }
+
+    /// Checks every packet under the packet root; `knownPackets` defaults to those found.
+    public func checkAll(in view: any TreeView) throws -> [PacketReport] {
+        let (ids, _) = try packetIDs(in: view)
+        let known = Set(ids)
+        return try ids.map { try check($0, in: view, knownPackets: known) }
+    }
+
+    /// Checks packet `id`; `knownPackets` are the ids a `depends_on` entry may name.
+    public func check(_ id: PacketID, in view: any TreeView, knownPackets: Set<PacketID>) throws -> PacketReport {
+        let folder = configuration.packetRoot.isEmpty ? id.rawValue : "\(configuration.packetRoot)/\(id.rawValue)"
+        let limits = configuration.limits
+        var findings: [Finding] = []
+        var manifest: Manifest?
+        var criteria: [String] = []
+
+        if let walked = try view.walk(folder, limit: limits.maxEntriesPerPacket) {
+            if walked.truncated {
+                findings.append(Finding(.tooManyFiles, file: folder,
+                                        message: "\(folder) holds more than \(limits.maxEntriesPerPacket) entries; checked the first ones only"))
+            }
+            for entry in walked.entries where entry.kind == .symlink || entry.kind == .submodule || entry.kind == .special {
+                findings.append(Finding(.unsupportedEntry, file: entry.path,
+                                        message: "\(entry.path) is a \(entry.kind.rawValue); packets hold real files only"))
+            }
+        }
+
+        let manifestPath = "\(folder)/\(Manifest.fileName)"
+        switch try TextFile.read(manifestPath, from: view, limits: limits) {
+        case .missing:
+            findings.append(Finding(.manifestMissing, file: manifestPath, message: "\(manifestPath) is missing"))
+        case .unusable(let finding):
+            findings.append(finding)
+        case .text(let text):
+            let (parsed, manifestFindings) = Manifest.parse(text, file: manifestPath, folderID: id.rawValue, limits: limits)
+            manifest = parsed
+            findings += manifestFindings
+            for dependency in parsed?.dependsOn ?? [] {
+                guard let dependencyID = PacketID(dependency) else { continue }
+                if dependencyID == id {
+                    findings.append(Finding(.manifestUnknownDependency, file: manifestPath,
+                                            message: "\(id) depends on itself"))
+                } else if !knownPackets.contains(dependencyID) {
+                    findings.append(Finding(.manifestUnknownDependency, file: manifestPath,
+                                            message: "depends_on names '\(dependency)', which is not a packet here"))
+                }
+            }
+        }
+
+        let contextPath = "\(folder)/\(ContextCheck.fileName)"
+        switch try TextFile.read(contextPath, from: view, limits: limits) {
+        case .missing:
+            findings.append(Finding(.contextMissing, file: contextPath, message: "\(contextPath) is missing"))
+        case .unusable(let finding):
+            findings.append(finding)
+        case .text(let text):
+            findings += ContextCheck.check(text, file: contextPath, requiredSections: configuration.requiredSections)
+        }
+
+        let contracts = try view.entries(inFolder: "\(folder)/contracts") ?? []
+        if !contracts.contains(where: { $0.kind == .file || $0.kind == .executable || $0.kind == .folder }) {
+            findings.append(Finding(.contractsMissing, file: "\(folder)/contracts/",
+                                    message: "\(folder) has no contract under contracts/"))
+        }
+
+        let markdownPath = "\(folder)/\(AcceptanceCheck.markdownFile)"
+        let gherkinPath = "\(folder)/\(AcceptanceCheck.gherkinFile)"
+        switch try TextFile.read(markdownPath, from: view, limits: limits) {
+        case .text(let text):
+            let result = AcceptanceCheck.checkMarkdown(text, file: markdownPath)
+            criteria = result.ids
+            findings += result.findings
+        case .unusable(let finding):
+            findings.append(finding)
+        case .missing:
+            switch try TextFile.read(gherkinPath, from: view, limits: limits) {
+            case .text(let text):
+                let result = AcceptanceCheck.checkGherkin(text, file: gherkinPath)
+                criteria = result.ids
+                findings += result.findings
+            case .unusable(let finding):
+                findings.append(finding)
+            case .missing:
+                findings.append(Finding(.acceptanceMissing, file: markdownPath,
+                                        message: "\(folder) has neither acceptance.md nor acceptance.feature"))
+            }
+        }
+        return PacketReport(id: id, folder: folder, manifest: manifest, criteria: criteria, findings: findings.sortedForDisplay())
+    }
+}

@@ -1,0 +1,162 @@
+/// A readiness rule: a stable dotted id, a default severity, why it exists and how to fix what it finds.
+public struct Rule: Sendable, Hashable, Identifiable {
+    /// Stable dotted id, e.g. `manifest.scope-ongoing`. Never renamed: configurations and CI refer to it.
+    public var id: String
+    /// Severity unless a policy overrides it.
+    public var severity: Severity
+    /// One line: why the rule exists.
+    public var why: String
+    /// One line: how to fix what it finds.
+    public var fix: String
+}
+
+extension Rule {
+    // MARK: Input hygiene: every file of a packet is untrusted.
+
+    /// A file is over the size limit.
+    public static let fileTooLarge = Rule(
+        id: "packet.file-too-large", severity: .error,
+        why: "Specs are read by people and checked by a daemon; a huge file helps neither and costs both.",
+        fix: "Keep each packet file under the limit; link large material instead of committing it.")
+    /// A text file is not UTF-8 or holds binary data.
+    public static let notText = Rule(
+        id: "packet.not-text", severity: .error,
+        why: "Packet documents must read the same on every machine.",
+        fix: "Save the file as UTF-8 text without NUL bytes.")
+    /// A packet holds a symlink or submodule where a file belongs.
+    public static let unsupportedEntry = Rule(
+        id: "packet.unsupported-entry", severity: .error,
+        why: "Symlinks and submodules point outside the packet, so what was checked is not what is read.",
+        fix: "Replace the symlink or submodule with a real file inside the packet.")
+    /// A folder under the packet root whose name is not a packet id.
+    public static let invalidPacketID = Rule(
+        id: "packet.invalid-id", severity: .error,
+        why: "The folder name is the packet's id in trailers and status files, so it must be one token.",
+        fix: "Rename the folder to match ^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$ (e.g. PAY-142).")
+    /// Too many files to check.
+    public static let tooManyFiles = Rule(
+        id: "packet.too-many-files", severity: .error,
+        why: "A packet is a spec, not a code base; checking is bounded so one packet cannot stall the daemon.",
+        fix: "Move deliverables or generated material out of the packet folder.")
+
+    // MARK: Manifest
+
+    /// `handoff.yaml` is missing.
+    public static let manifestMissing = Rule(
+        id: "manifest.missing", severity: .error,
+        why: "The manifest names the packet, its scope, its owner and its reviewers.",
+        fix: "Add handoff.yaml with id, title, scope, client and reviewers (handoff init scaffolds one).")
+    /// `handoff.yaml` does not parse or is not a mapping.
+    public static let manifestInvalid = Rule(
+        id: "manifest.invalid", severity: .error,
+        why: "A manifest that does not parse cannot say what the packet is.",
+        fix: "Fix the YAML at the reported line; the manifest must be a mapping of plain keys and values.")
+    /// A required manifest field is absent or empty.
+    public static let manifestFieldMissing = Rule(
+        id: "manifest.field-missing", severity: .error,
+        why: "id, title, scope, client and reviewers are what a contractor needs to know whom the work is for.",
+        fix: "Add the missing field with a real value.")
+    /// The manifest's id differs from the folder name.
+    public static let manifestIDMismatch = Rule(
+        id: "manifest.id-mismatch", severity: .error,
+        why: "The folder name is the packet's id in trailers and status files; the manifest must agree.",
+        fix: "Make the manifest's id equal the folder name (or rename the folder).")
+    /// The packet describes ongoing ownership.
+    public static let manifestScopeOngoing = Rule(
+        id: "manifest.scope-ongoing", severity: .error,
+        why: "Ongoing ownership needs an embedded engineer: that is a hiring problem, not a handoff.",
+        fix: "Cut the work into a finite piece with a finish line and set scope: finite.")
+    /// A dependency names no known packet.
+    public static let manifestUnknownDependency = Rule(
+        id: "manifest.unknown-dependency", severity: .error,
+        why: "A contractor cannot start work that waits on a packet nobody wrote.",
+        fix: "Name existing packet ids in depends_on, or remove the entry.")
+
+    // MARK: Context
+
+    /// `context.md` is missing.
+    public static let contextMissing = Rule(
+        id: "context.missing", severity: .error,
+        why: "System knowledge that lives in one engineer's head is what makes handoffs slow.",
+        fix: "Add context.md with the required sections.")
+    /// A required section heading is absent.
+    public static let contextSectionMissing = Rule(
+        id: "context.section-missing", severity: .error,
+        why: "Each required section answers a question a contractor would otherwise ask in a meeting.",
+        fix: "Add the section as a second-level heading (## Name) and write it.")
+    /// A required section has no real prose.
+    public static let contextSectionEmpty = Rule(
+        id: "context.section-empty", severity: .error,
+        why: "A heading without content answers nothing.",
+        fix: "Write at least a few sentences under the heading.")
+    /// A placeholder such as TBD or TODO.
+    public static let contextPlaceholder = Rule(
+        id: "context.placeholder", severity: .error,
+        why: "A placeholder is a question the contractor cannot answer alone.",
+        fix: "Replace the placeholder with the actual information.")
+
+    // MARK: Contracts
+
+    /// No contract in `contracts/`.
+    public static let contractsMissing = Rule(
+        id: "contracts.missing", severity: .error,
+        why: "Without an API contract, the interface is settled in conversation instead of in writing.",
+        fix: "Add at least one contract (OpenAPI, JSON Schema or GraphQL SDL) under contracts/.")
+
+    // MARK: Acceptance criteria
+
+    /// No acceptance criteria file.
+    public static let acceptanceMissing = Rule(
+        id: "acceptance.missing", severity: .error,
+        why: "Acceptance criteria are the written definition of done.",
+        fix: "Add acceptance.md with criteria such as '- [ ] AC-1: Given …, when …, then …'.")
+    /// The criteria file holds no criterion.
+    public static let acceptanceEmpty = Rule(
+        id: "acceptance.empty", severity: .error,
+        why: "A definition of done with nothing in it accepts anything.",
+        fix: "List at least one criterion as '- [ ] AC-1: …'.")
+    /// A criterion has no `AC-n` id.
+    public static let acceptanceIDMissing = Rule(
+        id: "acceptance.id-missing", severity: .error,
+        why: "The delivery note maps every criterion id to evidence; a criterion without an id cannot be mapped.",
+        fix: "Start the criterion with a unique id: '- [ ] AC-7: …'.")
+    /// Two criteria share an id.
+    public static let acceptanceIDDuplicate = Rule(
+        id: "acceptance.id-duplicate", severity: .error,
+        why: "Evidence for a duplicated id is ambiguous.",
+        fix: "Give each criterion its own AC-n id.")
+    /// A criterion holds a placeholder.
+    public static let acceptancePlaceholder = Rule(
+        id: "acceptance.placeholder", severity: .error,
+        why: "A criterion with TBD in it cannot be tested.",
+        fix: "Replace the placeholder with the concrete expected outcome.")
+
+    /// Every rule, in documentation order.
+    public static let all: [Rule] = [
+        fileTooLarge, notText, unsupportedEntry, invalidPacketID, tooManyFiles,
+        manifestMissing, manifestInvalid, manifestFieldMissing, manifestIDMismatch, manifestScopeOngoing,
+        manifestUnknownDependency,
+        contextMissing, contextSectionMissing, contextSectionEmpty, contextPlaceholder,
+        contractsMissing,
+        acceptanceMissing, acceptanceEmpty, acceptanceIDMissing, acceptanceIDDuplicate, acceptancePlaceholder,
+    ]
+
+    /// The rule with `id`, or nil.
+    public static func named(_ id: String) -> Rule? { all.first { $0.id == id } }
+
+    /// `docs/rules.md`: generated from this catalogue, and checked against it by the tests.
+    public static var markdownReference: String {
+        var text = "# Readiness rules\n\nGenerated from `Sources/HandoffCore/Rule.swift` by `handoff rules --markdown`; "
+            + "a test fails when this file and the code disagree.\n"
+        var group = ""
+        for rule in all {
+            let prefix = String(rule.id.prefix { $0 != "." })
+            if prefix != group {
+                group = prefix
+                text += "\n## \(prefix)\n"
+            }
+            text += "\n### `\(rule.id)` (\(rule.severity.rawValue))\n\n- Why: \(rule.why)\n- Fix: \(rule.fix)\n"
+        }
+        return text
+    }
+}

@@ -1,0 +1,75 @@
+/// Reads a packet file as text through a ``TreeView``, turning every way it can be unusable into a finding.
+enum TextFile {
+    /// The outcome: the text, or nil with the finding that says why there is none.
+    enum Outcome {
+        case text(String)
+        case missing
+        case unusable(Finding)
+    }
+
+    static func read(_ path: String, from view: any TreeView, limits: CheckLimits) throws -> Outcome {
+        switch try view.read(path, limit: limits.maxFileBytes) {
+        case .missing:
+            return .missing
+        case .notAFile(let kind):
+            return .unusable(Finding(.unsupportedEntry, file: path,
+                                     message: "\(path) is a \(kind.rawValue), not a regular file"))
+        case .tooLarge(let size):
+            return .unusable(Finding(.fileTooLarge, file: path,
+                                     message: "\(path) is \(size) bytes, over the limit of \(limits.maxFileBytes)"))
+        case .bytes(let bytes):
+            if let offset = bytes.firstIndex(of: 0) {
+                return .unusable(Finding(.notText, file: path, line: lineNumber(in: bytes, at: offset),
+                                         message: "\(path) holds binary data (a NUL byte at offset \(offset))"))
+            }
+            guard let text = String(validating: bytes, as: UTF8.self) else {
+                return .unusable(Finding(.notText, file: path, line: firstInvalidUTF8Line(bytes),
+                                         message: "\(path) is not valid UTF-8"))
+            }
+            return .text(text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text)
+        }
+    }
+
+    private static func lineNumber(in bytes: [UInt8], at offset: Int) -> Int {
+        bytes[..<offset].reduce(1) { $1 == UInt8(ascii: "\n") ? $0 + 1 : $0 }
+    }
+
+    private static func firstInvalidUTF8Line(_ bytes: [UInt8]) -> Int {
+        var line = 1
+        var start = 0
+        for (index, byte) in bytes.enumerated() where byte == UInt8(ascii: "\n") {
+            if String(validating: bytes[start..<index], as: UTF8.self) == nil { return line }
+            line += 1
+            start = index + 1
+        }
+        return line
+    }
+}
+
+/// Placeholder words that mean "someone still has to write this".
+enum Placeholder {
+    /// Upper-case tokens, matched as whole words.
+    static let tokens: Set<Substring> = ["TBD", "TBS", "TBR", "TODO", "FIXME", "XXX", "TBA"]
+
+    /// The first placeholder in `line`, if any, with its 1-based column.
+    static func find(in line: Substring) -> (word: String, column: Int)? {
+        var column = 1
+        var word = Substring()
+        var wordStart = 1
+        for character in line {
+            if character.isLetter || character.isNumber {
+                if word.isEmpty { wordStart = column }
+                word = word.isEmpty ? Substring(String(character)) : word + String(character)
+            } else {
+                if tokens.contains(word) { return (String(word), wordStart) }
+                word = ""
+            }
+            column += 1
+        }
+        if tokens.contains(word) { return (String(word), wordStart) }
+        if let range = line.range(of: "lorem ipsum", options: .caseInsensitive) {
+            return ("lorem ipsum", line.distance(from: line.startIndex, to: range.lowerBound) + 1)
+        }
+        return nil
+    }
+}

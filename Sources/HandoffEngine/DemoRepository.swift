@@ -1,0 +1,43 @@
+public import Git
+import Foundation
+import HandoffCore
+
+/// The built-in demo: a bare spec repository with one ready packet and one freshly scaffolded draft.
+public enum DemoRepository {
+    /// The demo's fixed identity and clock, so that every demo repository has the same commit ids.
+    static func signature(_ name: String, _ email: String, minute: Int64) -> Signature {
+        Signature(name: name, email: email, time: GitTime(seconds: 1_795_000_000 + minute * 60, offsetMinutes: 60))
+    }
+
+    /// Creates the demo repository at `path` (which must not exist yet) and returns the tip of `main`.
+    @discardableResult
+    public static func create(at path: String) throws -> ObjectID {
+        let repository = try Repository.initBare(at: path, initialBranch: "main")
+        let ana = signature("Ana Client", "ana@acme.example", minute: 0)
+        let policy = """
+            # Who holds which role (changed by operators only).
+            packet_root: specs
+            roles:
+              client: ["*@acme.example"]
+              contractor: ["*@contractors.example"]
+              reviewer: ["ana@acme.example"]
+
+            """
+        var files = PacketTemplate.example()
+        files[".handoff/policy.yaml"] = policy
+        let first = try repository.buildTree(base: nil, edits: edits(files))
+        var tip = try repository.createCommit(tree: first, parents: [], author: ana, committer: ana,
+                                              message: "Add PAY-142: partial refunds for card payments\n")
+        let bo = signature("Bo Client", "bo@acme.example", minute: 30)
+        let scaffold = PacketTemplate.scaffold(id: PacketID("PAY-150")!, title: "Refund webhooks for merchants")
+        let second = try repository.buildTree(base: first, edits: edits(scaffold))
+        tip = try repository.createCommit(tree: second, parents: [tip], author: bo, committer: bo,
+                                          message: "Scaffold PAY-150 (to be written)\n")
+        try repository.updateReference("refs/heads/main", to: tip, expecting: nil, logMessage: "handoff demo")
+        return tip
+    }
+
+    private static func edits(_ files: [String: String]) -> [TreeEdit] {
+        files.keys.sorted().map { TreeEdit.upsert(path: $0, content: Data(files[$0]!.utf8)) }
+    }
+}

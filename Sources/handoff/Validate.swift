@@ -1,0 +1,85 @@
+import ArgumentParser
+import Foundation
+import HandoffCore
+import HandoffEngine
+
+/// `handoff validate [PATH…]`: the daemon's readiness checks on folders on disk.
+struct Validate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Check packets against the definition of ready.",
+        discussion: """
+            Each PATH is a packet folder (it holds handoff.yaml) or a spec repository's root, whose \
+            packets under the packet root are all checked. Exit status: 0 when every packet is ready, \
+            1 when any has errors, 2 when a path cannot be checked.
+            """
+    )
+
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case text, json
+    }
+
+    @Argument(help: "Packet folders or repository roots (default: the current folder).")
+    var paths: [String] = ["."]
+
+    @Option(help: "Output format: text or json.")
+    var format: Format = .text
+
+    @Option(help: "The folder holding packets in a repository root.")
+    var packetRoot = "specs"
+
+    func run() throws {
+        let checker = PacketChecker(configuration: CheckConfiguration(packetRoot: packetRoot))
+        var results: [(display: String, report: PacketReport)] = []
+        var otherFindings: [Finding] = []
+        for path in paths {
+            let url = URL(fileURLWithPath: path)
+            var isFolder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder), isFolder.boolValue else {
+                throw ValidationError("\(path): no such folder")
+            }
+            if FileManager.default.fileExists(atPath: url.appendingPathComponent("handoff.yaml").path) {
+                // A single packet: view its parent, so the packet's folder name is its id.
+                let parent = url.deletingLastPathComponent()
+                guard let id = PacketID(url.lastPathComponent) else {
+                    throw ValidationError("\(path): '\(url.lastPathComponent)' is not a valid packet id")
+                }
+                var single = checker
+                single.configuration.packetRoot = ""
+                let view = DirectoryTreeView(root: parent.path)
+                let known = Set(try PacketChecker(configuration: CheckConfiguration(packetRoot: "")).packetIDs(in: view).ids)
+                let prefix = (path as NSString).deletingLastPathComponent
+                results.append((prefix, try single.check(id, in: view, knownPackets: known)))
+            } else {
+                let view = DirectoryTreeView(root: url.path)
+                let (ids, rootFindings) = try checker.packetIDs(in: view)
+                guard !ids.isEmpty || !rootFindings.isEmpty else {
+                    throw ValidationError("\(path): no packets under \(packetRoot)/ (and no handoff.yaml here)")
+                }
+                otherFindings += rootFindings.map { Self.prefixed($0, with: path) }
+                let known = Set(ids)
+                for id in ids {
+                    results.append((path, try checker.check(id, in: view, knownPackets: known)))
+                }
+            }
+        }
+        let reports = results.map { result in
+            var report = result.report
+            report.findings = report.findings.map { Self.prefixed($0, with: result.display) }
+            return report
+        }
+        switch format {
+        case .text: print(ValidationOutput.text(reports, other: otherFindings, colour: Terminal.supportsColour), terminator: "")
+        case .json: print(try ValidationOutput.json(reports, other: otherFindings))
+        }
+        if reports.contains(where: { !$0.isReady }) || otherFindings.contains(where: { $0.severity == .error }) {
+            throw ExitCode(1)
+        }
+    }
+
+    static func prefixed(_ finding: Finding, with folder: String) -> Finding {
+        guard !folder.isEmpty, folder != "." else { return finding }
+        var copy = finding
+        copy.file = (folder.hasSuffix("/") ? folder : folder + "/") + finding.file
+        return copy
+    }
+}

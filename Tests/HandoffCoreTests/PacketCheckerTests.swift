@@ -1,0 +1,225 @@
+import Foundation
+import Testing
+@testable import HandoffCore
+
+@Suite("Packet checks")
+struct PacketCheckerTests {
+    static let checker = PacketChecker()
+    static let id = PacketID("PAY-142")!
+
+    static func check(_ files: [String: String], specials: [String: EntryKind] = [:]) throws -> PacketReport {
+        let view = MemoryTreeView(files, specials: specials)
+        return try checker.check(id, in: view, knownPackets: Set(try checker.packetIDs(in: view).ids))
+    }
+
+    static func rules(_ report: PacketReport) -> [String] { report.findings.map(\.rule) }
+
+    @Test("the example packet is ready with a perfect score")
+    func examplePacketIsReady() throws {
+        let report = try Self.check(PacketTemplate.example())
+        #expect(report.findings == [])
+        #expect(report.isReady)
+        #expect(report.score == 100)
+        #expect(report.criteria == ["AC-1", "AC-2", "AC-3"])
+        #expect(report.manifest?.reviewers == ["ana@acme.example"])
+    }
+
+    @Test("a scaffold reports exactly what a human must fill in")
+    func scaffoldIsDraft() throws {
+        let files = PacketTemplate.scaffold(id: Self.id, title: "Partial refunds")
+        let report = try Self.check(files)
+        #expect(!report.isReady)
+        #expect(Set(Self.rules(report)) == ["manifest.field-missing", "context.placeholder", "acceptance.placeholder"])
+        #expect(report.findings.allSatisfy { $0.line > 0 })
+    }
+
+    @Test("a missing packet folder reports every missing part")
+    func emptyPacket() throws {
+        let report = try Self.check(["specs/PAY-142/notes.txt": "hello"])
+        #expect(Self.rules(report) == ["acceptance.missing", "context.missing", "contracts.missing", "manifest.missing"])
+    }
+
+    @Test("manifest problems: id mismatch, ongoing scope, bad values, unknown dependency")
+    func manifestProblems() throws {
+        var files = PacketTemplate.example()
+        files["specs/PAY-142/handoff.yaml"] = """
+            id: PAY-999
+            title: Refunds
+            scope: ongoing
+            client: payments
+            reviewers: [not-an-email]
+            due: 2027-02-30
+            depends_on: [PAY-1, PAY-142]
+
+            """
+        let report = try Self.check(files)
+        let messages = report.findings.map { "\($0.rule)@\($0.line): \($0.message)" }
+        #expect(messages.contains("manifest.id-mismatch@1: manifest id 'PAY-999' differs from the folder name 'PAY-142'"))
+        #expect(messages.contains { $0.hasPrefix("manifest.scope-ongoing@3:") })
+        #expect(messages.contains { $0.hasPrefix("manifest.invalid@5:") && $0.contains("not-an-email") })
+        #expect(messages.contains { $0.hasPrefix("manifest.invalid@6:") && $0.contains("2027-02-30") })
+        #expect(messages.contains { $0.hasPrefix("manifest.unknown-dependency") && $0.contains("PAY-1") })
+        #expect(messages.contains { $0.hasPrefix("manifest.unknown-dependency") && $0.contains("depends on itself") })
+    }
+
+    @Test("YAML that does not parse is a finding with its line and column")
+    func brokenYAML() throws {
+        var files = PacketTemplate.example()
+        files["specs/PAY-142/handoff.yaml"] = "id: PAY-142\ntitle: [unclosed\nscope: finite\n"
+        let finding = try #require(try Self.check(files).findings.first { $0.rule == "manifest.invalid" })
+        #expect(finding.line >= 2)
+        #expect(finding.column != nil)
+        files["specs/PAY-142/handoff.yaml"] = "id: PAY-142\nid: PAY-143\n"
+        #expect(try Self.check(files).findings.contains { $0.rule == "manifest.invalid" && $0.message.contains("repeats") })
+        files["specs/PAY-142/handoff.yaml"] = "- just\n- a list\n"
+        #expect(try Self.check(files).findings.contains { $0.rule == "manifest.invalid" && $0.message.contains("mapping") })
+    }
+
+    @Test("an alias bomb is refused before parsing, in well under a second")
+    func aliasBomb() throws {
+        var bomb = "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n"
+        for level in 1...9 {
+            let previous = level == 1 ? "a" : "l\(level - 1)"
+            bomb += "l\(level): &l\(level) [" + Array(repeating: "*\(previous)", count: 9).joined(separator: ",") + "]\n"
+        }
+        bomb += "{*l9: 1}: x\n"
+        var files = PacketTemplate.example()
+        files["specs/PAY-142/handoff.yaml"] = bomb
+        let clock = ContinuousClock()
+        let started = clock.now
+        let report = try Self.check(files)
+        #expect(clock.now - started < .seconds(1))
+        let finding = try #require(report.findings.first { $0.rule == "manifest.invalid" })
+        #expect(finding.message.contains("alias"))
+        #expect(finding.line == 2)
+    }
+
+    @Test("deep nesting is refused before the recursive parser sees it")
+    func deepNesting() throws {
+        var files = PacketTemplate.example()
+        files["specs/PAY-142/handoff.yaml"] = "id: " + String(repeating: "[", count: 100_000) + "\n"
+        #expect(try Self.check(files).findings.contains { $0.rule == "manifest.invalid" && $0.message.contains("nests") })
+        let indented = (0..<400).map { String(repeating: " ", count: $0) + "k\($0):" }.joined(separator: "\n")
+        files["specs/PAY-142/handoff.yaml"] = indented
+        #expect(try Self.check(files).findings.contains { $0.rule == "manifest.invalid" })
+    }
+
+    @Test("literal asterisks and hashes in quotes, comments and block scalars are not aliases")
+    func asterisksThatAreNotAliases() throws {
+        var files = PacketTemplate.example()
+        files["specs/PAY-142/handoff.yaml"] = """
+            id: PAY-142   # *not an alias
+            title: "Refunds *with* stars"
+            scope: finite
+            client: 'pay*ments'
+            reviewers: [ana@acme.example]
+            estimate: |
+              *this* is a block scalar
+                and * stays text
+            depends_on: []
+
+            """
+        #expect(try Self.check(files).findings == [])
+    }
+
+    @Test("binary, non-UTF-8, oversized, symlinked and submodule entries are findings, never crashes")
+    func hostileFiles() throws {
+        var files = PacketTemplate.example()
+        files["specs/PAY-142/context.md"] = "## Background\n\0binary"
+        var view = MemoryTreeView(files, specials: ["specs/PAY-142/contracts/link.yaml": .symlink,
+                                                    "specs/PAY-142/vendor": .submodule])
+        view.files["specs/PAY-142/acceptance.md"] = [0x2D, 0x20, 0xFF, 0xFE, 0x0A]
+        view.files["specs/PAY-142/handoff.yaml"] = Array(repeating: 0x61, count: CheckLimits.default.maxFileBytes + 1)
+        let report = try Self.checker.check(Self.id, in: view, knownPackets: [Self.id])
+        let byRule = Dictionary(grouping: report.findings, by: \.rule)
+        #expect(byRule["packet.not-text"]?.count == 2)
+        #expect(byRule["packet.not-text"]?.contains { $0.file.hasSuffix("context.md") && $0.line == 2 } == true)
+        #expect(byRule["packet.file-too-large"]?.first?.file == "specs/PAY-142/handoff.yaml")
+        #expect(byRule["packet.unsupported-entry"]?.map(\.file).sorted() == ["specs/PAY-142/contracts/link.yaml", "specs/PAY-142/vendor"])
+    }
+
+    @Test("context: missing and empty sections, placeholders with positions, code blocks ignored")
+    func context() throws {
+        var files = PacketTemplate.example()
+        files["specs/PAY-142/context.md"] = """
+            # Title
+
+            ## Background
+
+            Real prose about why this exists.
+
+            ## system context
+            ```
+            TODO inside code is fine
+            ```
+            <!-- TBD in a comment is fine too -->
+
+            ## Dependencies
+
+            The acquirer API, which is TBD.
+
+            """
+        let findings = try Self.check(files).findings.map { "\($0.rule)@\($0.line)" }
+        #expect(Set(findings) == ["context.section-empty@7", "context.placeholder@15", "context.section-missing@1"])
+        #expect(findings.count == 3)
+    }
+
+    @Test("acceptance criteria: ids, duplicates, placeholders, continuation lines, Gherkin tags")
+    func acceptance() throws {
+        var files = PacketTemplate.example()
+        files["specs/PAY-142/acceptance.md"] = """
+            - [ ] AC-1: Given a payment, when refunded, then 201.
+              - a nested note that belongs to AC-1
+            - [x] AC-1: Again the same id.
+            * Without an id.
+            1. AC-3: Amount is TBD.
+
+            """
+        let report = try Self.check(files)
+        #expect(Set(report.findings.map { "\($0.rule)@\($0.line)" }) ==
+                ["acceptance.id-duplicate@3", "acceptance.id-missing@4", "acceptance.placeholder@5"])
+        #expect(report.criteria == ["AC-1", "AC-3"])
+
+        files["specs/PAY-142/acceptance.md"] = nil
+        files["specs/PAY-142/acceptance.feature"] = """
+            Feature: Refunds
+              @AC-1 @smoke
+              Scenario: Partial refund
+                Given a captured payment
+                Then the refundable amount shrinks
+              Scenario: Untagged
+                Then nothing
+
+            """
+        let gherkin = try Self.check(files)
+        #expect(gherkin.criteria == ["AC-1"])
+        #expect(gherkin.findings.map { "\($0.rule)@\($0.line)" } == ["acceptance.id-missing@6"])
+        files["specs/PAY-142/acceptance.feature"] = "Feature: nothing\n"
+        #expect(try Self.check(files).findings.map(\.rule) == ["acceptance.empty"])
+    }
+
+    @Test("folders under the packet root that are not ids are reported; others are found sorted")
+    func packetDiscovery() throws {
+        let view = MemoryTreeView(["specs/B-2/handoff.yaml": "", "specs/A-1/x": "", "specs/bad name/x": "",
+                                   "specs/README.md": "", "specs/.hidden/x": ""])
+        let (ids, findings) = try Self.checker.packetIDs(in: view)
+        #expect(ids.map(\.rawValue) == ["A-1", "B-2"])
+        #expect(findings.map(\.file) == [".hidden", "bad name"].map { "specs/\($0)" })
+    }
+
+    @Test("packet ids follow the design's pattern", arguments: [
+        ("PAY-142", true), ("a", true), ("A.b_c-9", true), (String(repeating: "x", count: 64), true),
+        ("", false), ("-x", false), (".x", false), ("a b", false), ("é", false), (String(repeating: "x", count: 65), false),
+    ])
+    func packetIDs(_ text: String, valid: Bool) {
+        #expect((PacketID(text) != nil) == valid)
+    }
+
+    @Test("docs/rules.md is what the rule catalogue generates")
+    func rulesDocumentMatches() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let document = try String(contentsOf: root.appendingPathComponent("docs/rules.md"), encoding: .utf8)
+        #expect(document == Rule.markdownReference, "regenerate with: swift run handoff rules --markdown > docs/rules.md")
+        #expect(Set(Rule.all.map(\.id)).count == Rule.all.count)
+    }
+}

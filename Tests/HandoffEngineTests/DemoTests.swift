@@ -1,0 +1,72 @@
+import Foundation
+import Git
+import GitTestSupport
+import HandoffCore
+import HandoffDaemon
+import HandoffEngine
+import Logging
+import Synchronization
+import Testing
+
+/// The built-in demo repository and the one-pass run over it.
+@Suite("Demo repository and handoffd --once")
+struct DemoTests {
+    @Test("the demo repository is valid to git, deterministic, and holds one ready and one draft packet")
+    func demo() throws {
+        let sandbox = try Sandbox()
+        let first = try DemoRepository.create(at: "\(sandbox.root)/one.git")
+        let second = try DemoRepository.create(at: "\(sandbox.root)/two.git")
+        #expect(first == second)
+        try sandbox.git(["fsck", "--strict", "--no-dangling"], in: "\(sandbox.root)/one.git")
+        #expect(try sandbox.git(["log", "--format=%an|%s", "main"], in: "\(sandbox.root)/one.git") ==
+                "Bo Client|Scaffold PAY-150 (to be written)\nAna Client|Add PAY-142: partial refunds for card payments")
+        let report = try BranchCheck().run(repositoryAt: "\(sandbox.root)/one.git", branch: "main")
+        #expect(report.commit == first)
+        #expect(report.packets.map { "\($0.id) \($0.isReady)" } == ["PAY-142 true", "PAY-150 false"])
+        #expect(throws: (any Error).self) { try DemoRepository.create(at: "\(sandbox.root)/one.git") }
+    }
+
+    @Test("a broken repository is logged and counted; the others are still processed")
+    func onceRunIsolatesFailures() throws {
+        let sandbox = try Sandbox()
+        let good = "\(sandbox.root)/good.git"
+        try DemoRepository.create(at: good)
+        let empty = "\(sandbox.root)/empty.git"
+        _ = try Repository.initBare(at: empty)
+        let lines = LogCapture()
+        let logger = Logger(label: "test") { _ in CapturingHandler(capture: lines) }
+        let failures = OnceRun(logger: logger).run([
+            RepositoryTarget(path: "\(sandbox.root)/missing.git"),
+            RepositoryTarget(path: good),
+            RepositoryTarget(path: empty),
+            RepositoryTarget(path: good, branch: "bad..branch"),
+        ])
+        #expect(failures == 2)
+        let text = lines.all.joined(separator: "\n")
+        #expect(text.contains("error cannot process repository: cannot open repository at \(sandbox.root)/missing.git: no such file or directory"))
+        #expect(text.contains("info checked refs/heads/main at"))
+        #expect(text.contains("notice refs/heads/main has no commits yet"))
+        #expect(text.contains("error cannot process repository: 'bad..branch' is not a valid branch name"))
+    }
+}
+
+/// Log lines collected by a test, across threads.
+final class LogCapture: Sendable {
+    private let lines = Mutex<[String]>([])
+    func append(_ line: String) { lines.withLock { $0.append(line) } }
+    var all: [String] { lines.withLock { $0 } }
+}
+
+/// A swift-log handler that records `level message` lines.
+struct CapturingHandler: LogHandler {
+    let capture: LogCapture
+    var logLevel: Logger.Level = .trace
+    var metadata: Logger.Metadata = [:]
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+    func log(event: LogEvent) {
+        capture.append("\(event.level) \(event.message)")
+    }
+}
