@@ -119,7 +119,7 @@ public enum RepositoryOpenError: Error, Sendable, Equatable, CustomStringConvert
         case .unsupportedExtension(let path, let error):
             "cannot open repository at \(path): unsupported repository format (\(error.message)); "
                 + "Handoff reads sha1 repositories without extensions only"
-        case .ownership(let path, let error):
+        case .ownership(let path, _):
             "cannot open repository at \(path): owned by another user; "
                 + "run handoff as the repository's owner or list the path in git's safe.directory"
         case .failed(let path, let error):
