@@ -5,7 +5,8 @@ set -euo pipefail
 
 packages=(libgit2-dev pkg-config git ca-certificates)
 if [ "${1:-}" = "--test" ]; then
-  packages+=(openssh-client)
+  # ssh-keygen signs and verifies commits; sshd serves the SSH transport tests on 127.0.0.1.
+  packages+=(openssh-client openssh-server)
 fi
 
 missing=()
@@ -29,7 +30,19 @@ else
 fi
 export DEBIAN_FRONTEND=noninteractive
 "${sudo[@]}" apt-get update -qq
-"${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+# Installing openssh-server must not start a system-wide sshd: the tests start their own, on loopback
+# only. Debian's policy-rc.d hook (exit 101) tells package scripts not to start services.
+policy=/usr/sbin/policy-rc.d
+added_policy=no
+if [ ! -e "$policy" ]; then
+  printf '#!/bin/sh\nexit 101\n' | "${sudo[@]}" tee "$policy" >/dev/null
+  "${sudo[@]}" chmod 755 "$policy"
+  added_policy=yes
+fi
+status=0
+"${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" || status=$?
+if [ "$added_policy" = yes ]; then "${sudo[@]}" rm -f "$policy"; fi
+[ "$status" -eq 0 ] || exit "$status"
 
 if ! command -v swift >/dev/null 2>&1; then
   echo "error: the Swift toolchain (6.1 or newer) is not on PATH; install it from swift.org and retry" >&2
