@@ -34,9 +34,14 @@ public struct Finding: Sendable, Hashable, Codable {
     public var message: String
     /// What to do about it.
     public var hint: String
+    /// For term-based rules (e.g. `acceptance.vague-term`): the offending term.
+    public var term: String?
+    /// For term-based rules: the term's class (e.g. `superlative`).
+    public var termClass: String?
 
     /// Creates a finding for `rule` with the rule's own severity and fix as defaults.
-    public init(_ rule: Rule, file: String, line: Int = 0, column: Int? = nil, message: String, hint: String? = nil) {
+    public init(_ rule: Rule, file: String, line: Int = 0, column: Int? = nil, message: String, hint: String? = nil,
+                term: String? = nil, termClass: String? = nil) {
         self.rule = rule.id
         self.severity = rule.severity
         self.file = file
@@ -44,6 +49,27 @@ public struct Finding: Sendable, Hashable, Codable {
         self.column = column
         self.message = message
         self.hint = hint ?? rule.fix
+        self.term = term
+        self.termClass = termClass
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case rule, severity, file, line, column, message, hint, term
+        case termClass = "class"
+    }
+
+    /// Every key is always present (absent values are `null`), so scripts can rely on the shape.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(rule, forKey: .rule)
+        try container.encode(severity, forKey: .severity)
+        try container.encode(file, forKey: .file)
+        try container.encode(line, forKey: .line)
+        try container.encode(column, forKey: .column)
+        try container.encode(message, forKey: .message)
+        try container.encode(hint, forKey: .hint)
+        try container.encode(term, forKey: .term)
+        try container.encode(termClass, forKey: .termClass)
     }
 
     /// `file:line[:column]: severity: message [rule]`, the format compilers and editors understand.

@@ -11,18 +11,23 @@ public struct Rule: Sendable, Hashable, Identifiable {
 }
 
 extension Rule {
-    // MARK: Input hygiene: every file of a packet is untrusted.
+    // MARK: Files and entries: every file of a packet is untrusted.
 
     /// A file is over the size limit.
     public static let fileTooLarge = Rule(
-        id: "packet.file-too-large", severity: .error,
+        id: "file.too-large", severity: .error,
         why: "Specs are read by people and checked by a daemon; a huge file helps neither and costs both.",
         fix: "Keep each packet file under the limit; link large material instead of committing it.")
-    /// A text file is not UTF-8 or holds binary data.
-    public static let notText = Rule(
-        id: "packet.not-text", severity: .error,
+    /// A text file is not valid UTF-8.
+    public static let fileNotUTF8 = Rule(
+        id: "file.not-utf8", severity: .error,
         why: "Packet documents must read the same on every machine.",
-        fix: "Save the file as UTF-8 text without NUL bytes.")
+        fix: "Save the file as UTF-8 (e.g. iconv -f latin1 -t utf-8).")
+    /// A text file holds binary data.
+    public static let fileBinary = Rule(
+        id: "file.binary", severity: .error,
+        why: "A binary file where a document belongs cannot be read or reviewed.",
+        fix: "Replace it with the text document, or move the binary out of the packet's documents.")
     /// A packet holds a symlink or submodule where a file belongs.
     public static let unsupportedEntry = Rule(
         id: "packet.unsupported-entry", severity: .error,
@@ -133,7 +138,7 @@ extension Rule {
 
     /// Every rule, in documentation order.
     public static let all: [Rule] = [
-        fileTooLarge, notText, unsupportedEntry, invalidPacketID, tooManyFiles,
+        fileTooLarge, fileNotUTF8, fileBinary, unsupportedEntry, invalidPacketID, tooManyFiles,
         manifestMissing, manifestInvalid, manifestFieldMissing, manifestIDMismatch, manifestScopeOngoing,
         manifestUnknownDependency,
         contextMissing, contextSectionMissing, contextSectionEmpty, contextPlaceholder,

@@ -19,11 +19,11 @@ enum TextFile {
                                      message: "\(path) is \(size) bytes, over the limit of \(limits.maxFileBytes)"))
         case .bytes(let bytes):
             if let offset = bytes.firstIndex(of: 0) {
-                return .unusable(Finding(.notText, file: path, line: lineNumber(in: bytes, at: offset),
+                return .unusable(Finding(.fileBinary, file: path, line: lineNumber(in: bytes, at: offset),
                                          message: "\(path) holds binary data (a NUL byte at offset \(offset))"))
             }
             guard let text = String(validating: bytes, as: UTF8.self) else {
-                return .unusable(Finding(.notText, file: path, line: firstInvalidUTF8Line(bytes),
+                return .unusable(Finding(.fileNotUTF8, file: path, line: firstInvalidUTF8Line(bytes),
                                          message: "\(path) is not valid UTF-8"))
             }
             return .text(text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text)

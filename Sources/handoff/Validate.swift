@@ -65,6 +65,7 @@ struct Validate: ParsableCommand {
         let reports = results.map { result in
             var report = result.report
             report.findings = report.findings.map { Self.prefixed($0, with: result.display) }
+            report.folder = Self.join(result.display, report.folder)
             return report
         }
         switch format {
@@ -76,10 +77,15 @@ struct Validate: ParsableCommand {
         }
     }
 
+    /// Findings name files from the checked folder; shown from where the user pointed.
     static func prefixed(_ finding: Finding, with folder: String) -> Finding {
-        guard !folder.isEmpty, folder != "." else { return finding }
         var copy = finding
-        copy.file = (folder.hasSuffix("/") ? folder : folder + "/") + finding.file
+        copy.file = join(folder, finding.file)
         return copy
+    }
+
+    static func join(_ folder: String, _ path: String) -> String {
+        guard !folder.isEmpty, folder != "." else { return path }
+        return (folder.hasSuffix("/") ? folder : folder + "/") + path
     }
 }

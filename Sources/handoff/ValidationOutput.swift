@@ -30,29 +30,39 @@ enum ValidationOutput {
             + "    hint: \(finding.hint)\n"
     }
 
+    /// The documented JSON shape (README, "JSON output"); keys are stable.
     struct PacketJSON: Encodable {
+        var path: String
         var id: String
-        var folder: String
         var ready: Bool
         var score: Int
-        var errors: Int
-        var warnings: Int
         var criteria: [String]
         var findings: [Finding]
+    }
+
+    struct Summary: Encodable {
+        var packets: Int
+        var ready: Int
+        var errors: Int
+        var warnings: Int
     }
 
     struct Document: Encodable {
         var packets: [PacketJSON]
         var findings: [Finding]
+        var summary: Summary
     }
 
     static func json(_ reports: [PacketReport], other: [Finding]) throws -> String {
+        let all = reports.flatMap(\.findings) + other
         let document = Document(
             packets: reports.map {
-                PacketJSON(id: $0.id.rawValue, folder: $0.folder, ready: $0.isReady, score: $0.score,
-                           errors: $0.errorCount, warnings: $0.warningCount, criteria: $0.criteria, findings: $0.findings)
+                PacketJSON(path: $0.folder, id: $0.id.rawValue, ready: $0.isReady, score: $0.score,
+                           criteria: $0.criteria, findings: $0.findings)
             },
-            findings: other)
+            findings: other,
+            summary: Summary(packets: reports.count, ready: reports.count { $0.isReady },
+                             errors: all.count { $0.severity == .error }, warnings: all.count { $0.severity == .warning }))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return String(decoding: try encoder.encode(document), as: UTF8.self)

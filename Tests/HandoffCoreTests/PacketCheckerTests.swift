@@ -132,9 +132,9 @@ struct PacketCheckerTests {
         view.files["specs/PAY-142/handoff.yaml"] = Array(repeating: 0x61, count: CheckLimits.default.maxFileBytes + 1)
         let report = try Self.checker.check(Self.id, in: view, knownPackets: [Self.id])
         let byRule = Dictionary(grouping: report.findings, by: \.rule)
-        #expect(byRule["packet.not-text"]?.count == 2)
-        #expect(byRule["packet.not-text"]?.contains { $0.file.hasSuffix("context.md") && $0.line == 2 } == true)
-        #expect(byRule["packet.file-too-large"]?.first?.file == "specs/PAY-142/handoff.yaml")
+        #expect(byRule["file.binary"]?.map { "\($0.file):\($0.line)" } == ["specs/PAY-142/context.md:2"])
+        #expect(byRule["file.not-utf8"]?.map { "\($0.file):\($0.line)" } == ["specs/PAY-142/acceptance.md:1"])
+        #expect(byRule["file.too-large"]?.first?.file == "specs/PAY-142/handoff.yaml")
         #expect(byRule["packet.unsupported-entry"]?.map(\.file).sorted() == ["specs/PAY-142/contracts/link.yaml", "specs/PAY-142/vendor"])
     }
 

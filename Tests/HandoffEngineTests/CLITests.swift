@@ -1,0 +1,52 @@
+import Foundation
+import GitTestSupport
+import HandoffEngine
+import Testing
+
+/// The built `handoff` and `handoffd` executables, run as a user would (skipped when not built).
+@Suite("Command-line tools")
+struct CLITests {
+    /// The folder of the test bundle, where SwiftPM puts the executables too.
+    static let productsFolder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().path
+    static let handoff = "\(productsFolder)/handoff"
+    static let handoffd = "\(productsFolder)/handoffd"
+    static let built = FileManager.default.isExecutableFile(atPath: handoff) && FileManager.default.isExecutableFile(atPath: handoffd)
+
+    @Test("demo, handoffd --once and validate: exit codes and the documented JSON shape",
+          .enabled(if: built, "run `swift build` first: the executables are not next to the tests"))
+    func endToEnd() throws {
+        let sandbox = try Sandbox()
+        let created = try runProcess(Self.handoff, ["demo", sandbox.root])
+        #expect(created.status == 0, "\(created.stderr)")
+        let bare = "\(sandbox.root)/specs.git"
+        let once = try runProcess(Self.handoffd, ["--once", "--repository", bare])
+        #expect(once.status == 0)
+        #expect(once.stderr.contains("<6>handoffd: checked refs/heads/main at"))
+        #expect(once.stderr.contains("<5>handoffd: PAY-150: specs/PAY-150/handoff.yaml:5: error: 'reviewers' is empty"))
+        let missing = try runProcess(Self.handoffd, ["--once", "--repository", "\(sandbox.root)/nope.git", "--repository", bare])
+        #expect(missing.status == 1)
+        #expect(missing.stderr.contains("<3>handoffd: cannot process repository"))
+        #expect(try runProcess(Self.handoffd, ["--repository", bare]).status == 64)
+
+        try sandbox.git(["clone", "-q", bare, "clone"], in: sandbox.root)
+        let clone = "\(sandbox.root)/clone"
+        let all = try runProcess(Self.handoff, ["validate", "--format", "json", clone])
+        #expect(all.status == 1)
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(all.stdout.utf8)) as? [String: Any])
+        #expect(Set(document.keys) == ["packets", "findings", "summary"])
+        let summary = try #require(document["summary"] as? [String: Int])
+        #expect(summary == ["packets": 2, "ready": 1, "errors": 7, "warnings": 0])
+        let packets = try #require(document["packets"] as? [[String: Any]])
+        #expect(packets.map { Set($0.keys) } == Array(repeating: ["path", "id", "ready", "score", "criteria", "findings"], count: 2))
+        let finding = try #require((packets[1]["findings"] as? [[String: Any]])?.first)
+        #expect(Set(finding.keys) == ["rule", "severity", "file", "line", "column", "message", "hint", "term", "class"])
+
+        let ready = try runProcess(Self.handoff, ["validate", "\(clone)/specs/PAY-142"])
+        #expect(ready.status == 0)
+        #expect(ready.stdout.contains("PAY-142: ready (0 error(s), 0 warning(s), score 100)"))
+        #expect(!ready.stdout.contains("\u{1B}["), "no colour when stdout is not a terminal")
+        let text = try runProcess(Self.handoff, ["validate", clone])
+        #expect(text.stdout.contains("\(clone)/specs/PAY-150/handoff.yaml:4:9: error: 'client' is still the placeholder 'TBD' [manifest.field-missing]"))
+        #expect(try runProcess(Self.handoff, ["validate", "\(sandbox.root)/nowhere"]).status == 64)
+    }
+}
