@@ -3,7 +3,12 @@ SWIFT ?= swift
 CONFIGURATION ?= debug
 DEMO_DIR ?= .build/demo
 
-.PHONY: all deps test-deps build run test clean
+PREFIX ?= /usr/local
+SYSCONFDIR ?= /etc
+UNITDIR ?= /etc/systemd/system
+DESTDIR ?=
+
+.PHONY: all deps test-deps build run test install clean
 
 all: build
 
@@ -25,6 +30,18 @@ run: build
 test: test-deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --disable-xctest
+
+# Release binaries, the systemd units and an example environment file (kept if already there).
+install: deps
+	$(SWIFT) build -c release
+	install -D -m 755 "$$($(SWIFT) build -c release --show-bin-path)/handoff" "$(DESTDIR)$(PREFIX)/bin/handoff"
+	install -D -m 755 "$$($(SWIFT) build -c release --show-bin-path)/handoffd" "$(DESTDIR)$(PREFIX)/bin/handoffd"
+	install -D -m 644 systemd/handoffd-once.service "$(DESTDIR)$(UNITDIR)/handoffd-once.service"
+	install -D -m 644 systemd/handoffd-once.timer "$(DESTDIR)$(UNITDIR)/handoffd-once.timer"
+	install -D -m 644 README.md "$(DESTDIR)$(PREFIX)/share/doc/handoff/README.md"
+	install -D -m 644 docs/rules.md "$(DESTDIR)$(PREFIX)/share/doc/handoff/rules.md"
+	test -e "$(DESTDIR)$(SYSCONFDIR)/handoff/handoffd.env" || \
+		install -D -m 644 Config/handoffd.env "$(DESTDIR)$(SYSCONFDIR)/handoff/handoffd.env"
 
 clean:
 	rm -rf .build

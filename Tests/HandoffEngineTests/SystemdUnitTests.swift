@@ -1,0 +1,29 @@
+import Foundation
+import GitTestSupport
+import Testing
+
+/// The shipped systemd units are valid and hardened.
+@Suite("systemd units", .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/systemd-analyze"),
+                                  "needs systemd-analyze"))
+struct SystemdUnitTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+
+    @Test("systemd-analyze verify reports no unknown keys or syntax errors")
+    func verify() throws {
+        for unit in ["handoffd-once.service", "handoffd-once.timer"] {
+            // verify exits 0 even on unknown keys: read what it prints instead.
+            let result = try runProcess("/usr/bin/systemd-analyze", ["verify", "--man=no", "\(Self.root)/systemd/\(unit)"])
+            let problems = (result.stdout + result.stderr).split(separator: "\n")
+                .filter { !$0.contains("is not executable") && !$0.contains("/usr/local/bin/handoffd") }
+            #expect(problems.isEmpty, "\(unit): \(problems.joined(separator: "; "))")
+        }
+    }
+
+    @Test("the service scores SAFE (exposure at most 2.0) on systemd-analyze security")
+    func security() throws {
+        let result = try runProcess("/usr/bin/systemd-analyze", ["security", "--offline=yes", "\(Self.root)/systemd/handoffd-once.service"])
+        let line = try #require(result.stdout.split(separator: "\n").first { $0.contains("Overall exposure level") })
+        let score = line.split(separator: " ").compactMap { Double($0) }.first
+        #expect(score.map { $0 <= 2.0 } == true, "\(line)")
+    }
+}
