@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// `handoff`: the participants' command line.
 @main
@@ -7,4 +8,23 @@ struct Handoff: ParsableCommand {
         abstract: "Hand scoped backend work to contractors through written specs kept in git.",
         subcommands: [Validate.self, Rules.self, Demo.self]
     )
+
+    /// Like `ParsableCommand.main()`, but usage and I/O errors exit 2 (as `handoff validate` documents)
+    /// instead of sysexits' 64, so scripts can tell "not ready" (1) from "could not check" (2).
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let error as CannotCheck {
+            FileHandle.standardError.write(Data("handoff: \(error)\n".utf8))
+            Foundation.exit(2)
+        } catch {
+            let code = exitCode(for: error)
+            if code == .validationFailure || (error as? CocoaError) != nil || (error as? POSIXError) != nil {
+                FileHandle.standardError.write(Data("handoff: \(fullMessage(for: error))\n".utf8))
+                Foundation.exit(2)
+            }
+            exit(withError: error)
+        }
+    }
 }

@@ -35,13 +35,13 @@ struct Validate: ParsableCommand {
             let url = URL(fileURLWithPath: path)
             var isFolder: ObjCBool = false
             guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder), isFolder.boolValue else {
-                throw ValidationError("\(path): no such folder")
+                throw CannotCheck("\(path): no such folder")
             }
             if FileManager.default.fileExists(atPath: url.appendingPathComponent("handoff.yaml").path) {
                 // A single packet: view its parent, so the packet's folder name is its id.
                 let parent = url.deletingLastPathComponent()
                 guard let id = PacketID(url.lastPathComponent) else {
-                    throw ValidationError("\(path): '\(url.lastPathComponent)' is not a valid packet id")
+                    throw CannotCheck("\(path): '\(url.lastPathComponent)' is not a valid packet id")
                 }
                 var single = checker
                 single.configuration.packetRoot = ""
@@ -53,7 +53,7 @@ struct Validate: ParsableCommand {
                 let view = DirectoryTreeView(root: url.path)
                 let (ids, rootFindings) = try checker.packetIDs(in: view)
                 guard !ids.isEmpty || !rootFindings.isEmpty else {
-                    throw ValidationError("\(path): no packets under \(packetRoot)/ (and no handoff.yaml here)")
+                    throw CannotCheck("\(path): no packets under \(packetRoot)/ (and no handoff.yaml here)")
                 }
                 otherFindings += rootFindings.map { Self.prefixed($0, with: path) }
                 let known = Set(ids)
@@ -88,4 +88,10 @@ struct Validate: ParsableCommand {
         guard !folder.isEmpty, folder != "." else { return path }
         return (folder.hasSuffix("/") ? folder : folder + "/") + path
     }
+}
+
+/// A path that cannot be checked at all (missing, not a folder, no packets): exit status 2.
+struct CannotCheck: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
 }

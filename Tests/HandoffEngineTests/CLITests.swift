@@ -47,6 +47,7 @@ struct CLITests {
         #expect(!ready.stdout.contains("\u{1B}["), "no colour when stdout is not a terminal")
         let text = try runProcess(Self.handoff, ["validate", clone])
         #expect(text.stdout.contains("\(clone)/specs/PAY-150/handoff.yaml:4:9: error: 'client' is still the placeholder 'TBD' [manifest.field-missing]"))
-        #expect(try runProcess(Self.handoff, ["validate", "\(sandbox.root)/nowhere"]).status == 64)
+        #expect(try runProcess(Self.handoff, ["validate", "\(sandbox.root)/nowhere"]).status == 2)
+        #expect(try runProcess(Self.handoff, ["validate", "--no-such-option"]).status == 2)
     }
 }
