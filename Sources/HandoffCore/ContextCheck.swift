@@ -5,9 +5,9 @@ enum ContextCheck {
     /// Fewer words than this under a required heading is too little to help anyone.
     static let minimumWords = 3
 
-    static func check(_ text: String, file: String, requiredSections: [String]) -> [Finding] {
+    static func check(_ text: String, file: String, requiredSections: [String], view: any TreeView) throws -> [Finding] {
         let outline = MarkdownOutline(text)
-        var findings: [Finding] = []
+        var findings: [Finding] = try LinkCheck.check(outline, file: file, view: view)
         for line in outline.lines where line.isProse {
             if let placeholder = Placeholder.find(in: line.text) {
                 findings.append(Finding(.contextPlaceholder, file: file, line: line.number, column: placeholder.column,

@@ -101,7 +101,7 @@ public struct PacketChecker: Sendable {
         case .unusable(let finding):
             findings.append(finding)
         case .text(let text):
-            findings += ContextCheck.check(text, file: contextPath, requiredSections: configuration.requiredSections)
+            findings += try ContextCheck.check(text, file: contextPath, requiredSections: configuration.requiredSections, view: view)
         }
 
         let contracts = try view.entries(inFolder: "\(folder)/contracts") ?? []

@@ -100,6 +100,12 @@ extension Rule {
         why: "A placeholder is a question the contractor cannot answer alone.",
         fix: "Replace the placeholder with the actual information.")
 
+    /// A relative link that does not resolve.
+    public static let contextBrokenLink = Rule(
+        id: "context.broken-link", severity: .error,
+        why: "A link to a file that is not in the repository sends the contractor to ask instead of read.",
+        fix: "Commit the linked file in the same change, or fix the link's path (relative to context.md).")
+
     // MARK: Contracts
 
     /// No contract in `contracts/`.
@@ -136,14 +142,38 @@ extension Rule {
         why: "A criterion with TBD in it cannot be tested.",
         fix: "Replace the placeholder with the concrete expected outcome.")
 
+    // MARK: Delivery (checked on submit)
+
+    /// The delivery note is missing.
+    public static let deliveryMissing = Rule(
+        id: "delivery.missing", severity: .error,
+        why: "The delivery note is how a reviewer finds the evidence for each criterion without a meeting.",
+        fix: "Add delivery/DELIVERY.md with one '- AC-n: evidence' line per criterion.")
+    /// A criterion has no evidence.
+    public static let deliveryCriterionUncovered = Rule(
+        id: "delivery.criterion-uncovered", severity: .error,
+        why: "A criterion without evidence is a criterion nobody has shown to hold.",
+        fix: "Add evidence (a path, a commit id or a URL) for the criterion.")
+    /// The note names a criterion the packet does not have.
+    public static let deliveryUnknownCriterion = Rule(
+        id: "delivery.unknown-criterion", severity: .error,
+        why: "Evidence for a criterion that does not exist usually means the note targets an old spec revision.",
+        fix: "Use the criterion ids of the current acceptance criteria.")
+    /// A path given as evidence does not exist.
+    public static let deliveryEvidenceNotFound = Rule(
+        id: "delivery.evidence-not-found", severity: .error,
+        why: "Evidence that is not in the repository cannot be reviewed.",
+        fix: "Commit the file, or fix the path (relative to the packet folder, or from the root with a leading /).")
+
     /// Every rule, in documentation order.
     public static let all: [Rule] = [
         fileTooLarge, fileNotUTF8, fileBinary, unsupportedEntry, invalidPacketID, tooManyFiles,
         manifestMissing, manifestInvalid, manifestFieldMissing, manifestIDMismatch, manifestScopeOngoing,
         manifestUnknownDependency,
-        contextMissing, contextSectionMissing, contextSectionEmpty, contextPlaceholder,
+        contextMissing, contextSectionMissing, contextSectionEmpty, contextPlaceholder, contextBrokenLink,
         contractsMissing,
         acceptanceMissing, acceptanceEmpty, acceptanceIDMissing, acceptanceIDDuplicate, acceptancePlaceholder,
+        deliveryMissing, deliveryCriterionUncovered, deliveryUnknownCriterion, deliveryEvidenceNotFound,
     ]
 
     /// The rule with `id`, or nil.

@@ -38,17 +38,30 @@ struct Validate: ParsableCommand {
                 throw CannotCheck("\(path): no such folder")
             }
             if FileManager.default.fileExists(atPath: url.appendingPathComponent("handoff.yaml").path) {
-                // A single packet: view its parent, so the packet's folder name is its id.
-                let parent = url.deletingLastPathComponent()
-                guard let id = PacketID(url.lastPathComponent) else {
-                    throw CannotCheck("\(path): '\(url.lastPathComponent)' is not a valid packet id")
+                // A single packet: view the whole work tree around it, so links and dependencies resolve
+                // exactly as they do in the daemon, and show its files under the path the user gave.
+                let packet = url.standardizedFileURL
+                guard let id = PacketID(packet.lastPathComponent) else {
+                    throw CannotCheck("\(path): '\(packet.lastPathComponent)' is not a valid packet id")
                 }
+                let root = Self.workTreeRoot(containing: packet) ?? packet.deletingLastPathComponent()
+                let packetRoot = String(packet.deletingLastPathComponent().path.dropFirst(root.path.count))
+                    .trimmingCharacters(in: CharacterSet(charactersIn: "/"))
                 var single = checker
-                single.configuration.packetRoot = ""
-                let view = DirectoryTreeView(root: parent.path)
-                let known = Set(try PacketChecker(configuration: CheckConfiguration(packetRoot: "")).packetIDs(in: view).ids)
-                let prefix = (path as NSString).deletingLastPathComponent
-                results.append((prefix, try single.check(id, in: view, knownPackets: known)))
+                single.configuration.packetRoot = packetRoot
+                let view = DirectoryTreeView(root: root.path)
+                let known = Set(try single.packetIDs(in: view).ids)
+                var report = try single.check(id, in: view, knownPackets: known)
+                let shown = path.hasSuffix("/") ? String(path.dropLast()) : path
+                report.findings = report.findings.map { finding in
+                    var copy = finding
+                    if finding.file.hasPrefix(report.folder) {
+                        copy.file = shown + finding.file.dropFirst(report.folder.count)
+                    }
+                    return copy
+                }
+                report.folder = shown
+                results.append(("", report))
             } else {
                 let view = DirectoryTreeView(root: url.path)
                 let (ids, rootFindings) = try checker.packetIDs(in: view)
@@ -64,8 +77,10 @@ struct Validate: ParsableCommand {
         }
         let reports = results.map { result in
             var report = result.report
-            report.findings = report.findings.map { Self.prefixed($0, with: result.display) }
-            report.folder = Self.join(result.display, report.folder)
+            if !result.display.isEmpty {
+                report.findings = report.findings.map { Self.prefixed($0, with: result.display) }
+                report.folder = Self.join(result.display, report.folder)
+            }
             return report
         }
         switch format {
@@ -75,6 +90,16 @@ struct Validate: ParsableCommand {
         if reports.contains(where: { !$0.isReady }) || otherFindings.contains(where: { $0.severity == .error }) {
             throw ExitCode(1)
         }
+    }
+
+    /// The nearest folder at or above `url` that holds `.git` (a folder, or a file for worktrees).
+    static func workTreeRoot(containing url: URL) -> URL? {
+        var folder = url
+        while folder.path != "/" {
+            if FileManager.default.fileExists(atPath: folder.appendingPathComponent(".git").path) { return folder }
+            folder = folder.deletingLastPathComponent()
+        }
+        return nil
     }
 
     /// Findings name files from the checked folder; shown from where the user pointed.

@@ -223,3 +223,69 @@ struct PacketCheckerTests {
         #expect(Set(Rule.all.map(\.id)).count == Rule.all.count)
     }
 }
+
+@Suite("Links and delivery notes")
+struct LinkAndDeliveryTests {
+    static let id = PacketID("PAY-142")!
+
+    @Test("relative links must resolve in the same tree; external, anchors and code are not checked")
+    func brokenLinks() throws {
+        var files = PacketTemplate.example()
+        files["docs/architecture.md"] = "# Architecture\n"
+        files["specs/PAY-142/context.md"]! += """
+
+            See [the architecture](../../docs/architecture.md#queues), [root](/docs/architecture.md "title"),
+            [site](https://acme.example/x), [mail](mailto:a@b.example), [here](#background) and `[not](a-link.md)`.
+            But [this one](../../docs/missing.md) is broken, and [that](../../../../etc/passwd) leaves the tree.
+            ```
+            [in code](nowhere.md)
+            ```
+
+            """
+        let view = MemoryTreeView(files)
+        let findings = try PacketChecker().check(Self.id, in: view, knownPackets: [Self.id]).findings
+        #expect(findings.map(\.rule) == ["context.broken-link", "context.broken-link"])
+        #expect(findings.map(\.line) == [25, 25])
+        #expect(findings[0].message.contains("docs/missing.md"))
+        #expect(findings[1].message.contains("climbs out"))
+    }
+
+    @Test("a complete delivery note passes; gaps, unknown ids and missing evidence are each reported")
+    func delivery() throws {
+        var files = PacketTemplate.example()
+        files["specs/PAY-142/delivery/tests/refunds_test.kt"] = "class RefundsTest\n"
+        files["specs/PAY-142/delivery/DELIVERY.md"] = """
+            # Delivery
+
+            - AC-1: delivery/tests/refunds_test.kt, 0123abcd
+            - AC-2: https://ci.acme.example/runs/42
+            - AC-3: `/specs/PAY-142/delivery/tests/refunds_test.kt`
+
+            """
+        let criteria = ["AC-1", "AC-2", "AC-3"]
+        #expect(try DeliveryCheck.check(packetFolder: "specs/PAY-142", criteria: criteria, in: MemoryTreeView(files)) == [])
+
+        files["specs/PAY-142/delivery/DELIVERY.md"] = """
+            - AC-1: delivery/tests/missing.kt
+            - AC-2:
+            - AC-9: https://ci.acme.example/runs/42
+
+            """
+        let findings = try DeliveryCheck.check(packetFolder: "specs/PAY-142", criteria: criteria, in: MemoryTreeView(files))
+        #expect(findings.map { "\($0.rule)@\($0.line)" } == [
+            "delivery.criterion-uncovered@0", "delivery.criterion-uncovered@0",
+            "delivery.evidence-not-found@1", "delivery.unknown-criterion@3",
+        ])
+        #expect(findings.filter { $0.rule == "delivery.criterion-uncovered" }.map(\.message).sorted()
+                == ["AC-2 has no evidence in the delivery note", "AC-3 has no evidence in the delivery note"])
+        files["specs/PAY-142/delivery/DELIVERY.md"] = nil
+        #expect(try DeliveryCheck.check(packetFolder: "specs/PAY-142", criteria: criteria, in: MemoryTreeView(files))
+                .map(\.rule) == ["delivery.missing"])
+    }
+
+    @Test("evidence is told apart: URLs, commit ids, paths")
+    func evidenceKinds() {
+        #expect(DeliveryCheck.parseEvidence("AC-1: https://x.example/a, deadbeef1, docs/a.md, `b.md`") ==
+                [.url("https://x.example/a"), .commit("deadbeef1"), .path("docs/a.md"), .path("b.md")])
+    }
+}
