@@ -12,12 +12,46 @@ enum AcceptanceCheck {
         var text: String
     }
 
-    static func checkMarkdown(_ text: String, file: String) -> (ids: [String], findings: [Finding]) {
-        validate(markdownCriteria(text), file: file)
+    static func checkMarkdown(_ text: String, file: String) -> (criteria: [Criterion], findings: [Finding]) {
+        let criteria = markdownCriteria(text)
+        return (criteria, validate(criteria, file: file))
     }
 
-    static func checkGherkin(_ text: String, file: String) -> (ids: [String], findings: [Finding]) {
-        validate(gherkinCriteria(text), file: file)
+    static func checkGherkin(_ text: String, file: String) -> (criteria: [Criterion], findings: [Finding]) {
+        let criteria = gherkinCriteria(text)
+        return (criteria, validate(criteria, file: file))
+    }
+
+    static let httpMethods: Set<String> = ["GET", "PUT", "POST", "DELETE", "PATCH", "HEAD", "OPTIONS", "TRACE"]
+
+    /// `METHOD /path` pairs a criterion names, e.g. `POST /payments/{id}/refunds`.
+    static func namedOperations(in text: String) -> [(method: String, path: String)] {
+        let words = text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" })
+            .map { word -> String in
+                let punctuation: Set<Character> = ["`", "'", "\"", "(", ")", "[", "]", ",", ";", ":", "."]
+                return String(word.drop { punctuation.contains($0) }.reversed().drop { punctuation.contains($0) }.reversed())
+            }
+        var named: [(String, String)] = []
+        for (index, word) in words.enumerated() where httpMethods.contains(word) && index + 1 < words.count {
+            var path = words[index + 1]
+            guard path.hasPrefix("/") else { continue }
+            if let query = path.firstIndex(of: "?") { path = String(path[..<query]) }
+            named.append((word, path))
+        }
+        return named
+    }
+
+    /// `acceptance.unknown-operation` for every named operation that no contract defines.
+    static func unknownOperations(_ criteria: [Criterion], operations: [APIOperation], file: String) -> [Finding] {
+        var findings: [Finding] = []
+        for criterion in criteria {
+            for (method, path) in namedOperations(in: criterion.text)
+            where !operations.contains(where: { $0.method == method && $0.matches(path: path) }) {
+                findings.append(Finding(.acceptanceUnknownOperation, file: file, line: criterion.line,
+                                        message: "\(criterion.id ?? "a criterion") names \(method) \(path), which no contract of this packet defines"))
+            }
+        }
+        return findings
     }
 
     /// Top-level list items; indented lines and nested items continue the item above them.
@@ -55,13 +89,12 @@ enum AcceptanceCheck {
         return criteria
     }
 
-    private static func validate(_ criteria: [Criterion], file: String) -> (ids: [String], findings: [Finding]) {
+    private static func validate(_ criteria: [Criterion], file: String) -> [Finding] {
         var findings: [Finding] = []
         guard !criteria.isEmpty else {
-            return ([], [Finding(.acceptanceEmpty, file: file, message: "\(file) lists no acceptance criteria")])
+            return [Finding(.acceptanceEmpty, file: file, message: "\(file) lists no acceptance criteria")]
         }
         var firstLine: [String: Int] = [:]
-        var ids: [String] = []
         for criterion in criteria {
             guard let id = criterion.id else {
                 findings.append(Finding(.acceptanceIDMissing, file: file, line: criterion.line,
@@ -73,14 +106,19 @@ enum AcceptanceCheck {
                                         message: "\(id) is used again (first on line \(first))"))
             } else {
                 firstLine[id] = criterion.line
-                ids.append(id)
             }
             if let placeholder = Placeholder.find(in: Substring(criterion.text)) {
                 findings.append(Finding(.acceptancePlaceholder, file: file, line: criterion.line,
                                         message: "\(id) holds the placeholder '\(placeholder.word)'"))
             }
         }
-        return (ids, findings)
+        return findings
+    }
+
+    /// The criterion ids in order, each once.
+    static func ids(_ criteria: [Criterion]) -> [String] {
+        var seen = Set<String>()
+        return criteria.compactMap(\.id).filter { seen.insert($0).inserted }
     }
 
     /// The text of a list item (`- `, `* `, `+ `, `1. `), without a task checkbox.

@@ -104,8 +104,9 @@ public struct PacketChecker: Sendable {
             findings += try ContextCheck.check(text, file: contextPath, requiredSections: configuration.requiredSections, view: view)
         }
 
-        let contracts = try view.entries(inFolder: "\(folder)/contracts") ?? []
-        if !contracts.contains(where: { $0.kind == .file || $0.kind == .executable || $0.kind == .folder }) {
+        let contracts = try ContractCheck.check(folder: folder, in: view, limits: limits)
+        findings += contracts.findings
+        if !contracts.hasContract {
             findings.append(Finding(.contractsMissing, file: "\(folder)/contracts/",
                                     message: "\(folder) has no contract under contracts/"))
         }
@@ -115,16 +116,18 @@ public struct PacketChecker: Sendable {
         switch try TextFile.read(markdownPath, from: view, limits: limits) {
         case .text(let text):
             let result = AcceptanceCheck.checkMarkdown(text, file: markdownPath)
-            criteria = result.ids
+            criteria = AcceptanceCheck.ids(result.criteria)
             findings += result.findings
+            findings += AcceptanceCheck.unknownOperations(result.criteria, operations: contracts.operations, file: markdownPath)
         case .unusable(let finding):
             findings.append(finding)
         case .missing:
             switch try TextFile.read(gherkinPath, from: view, limits: limits) {
             case .text(let text):
                 let result = AcceptanceCheck.checkGherkin(text, file: gherkinPath)
-                criteria = result.ids
+                criteria = AcceptanceCheck.ids(result.criteria)
                 findings += result.findings
+                findings += AcceptanceCheck.unknownOperations(result.criteria, operations: contracts.operations, file: gherkinPath)
             case .unusable(let finding):
                 findings.append(finding)
             case .missing:

@@ -97,6 +97,11 @@ public enum PacketTemplate {
                 info:
                   title: Payments refunds
                   version: 1.0.0
+                security:
+                  - bearerAuth: []
+                components:
+                  securitySchemes:
+                    bearerAuth: { type: http, scheme: bearer }
                 paths:
                   /payments/{id}/refunds:
                     post:

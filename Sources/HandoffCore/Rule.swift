@@ -114,6 +114,52 @@ extension Rule {
         why: "Without an API contract, the interface is settled in conversation instead of in writing.",
         fix: "Add at least one contract (OpenAPI, JSON Schema or GraphQL SDL) under contracts/.")
 
+    /// A contract file does not parse.
+    public static let contractsParseError = Rule(
+        id: "contracts.parse-error", severity: .error,
+        why: "A contract that does not parse cannot be built against.",
+        fix: "Fix the syntax at the reported line (YAML or JSON).")
+    /// An OpenAPI document breaks the specification.
+    public static let contractsOpenAPIInvalid = Rule(
+        id: "contracts.openapi-invalid", severity: .error,
+        why: "Generators, mocks and the contractor's tests all read the contract; an invalid one misleads all three.",
+        fix: "Fix the structure at the reported line: required fields, $ref targets, path parameters, unique operationIds.")
+    /// An operation has no operationId.
+    public static let contractsOperationIDMissing = Rule(
+        id: "contracts.operation-id-missing", severity: .warning,
+        why: "Criteria, generated clients and delivery notes name operations by operationId.",
+        fix: "Give the operation a unique operationId, e.g. createRefund.")
+    /// No success response with a schema.
+    public static let contractsSuccessResponseMissing = Rule(
+        id: "contracts.success-response-missing", severity: .warning,
+        why: "Without a 2xx schema the contractor has to guess what a successful call returns.",
+        fix: "Document a 2xx response with a content schema (204 needs none).")
+    /// No 4xx response.
+    public static let contractsErrorResponseMissing = Rule(
+        id: "contracts.error-response-missing", severity: .warning,
+        why: "Error behaviour is where integrations break; undocumented, it is settled in a meeting.",
+        fix: "Document at least one 4xx response and what triggers it.")
+    /// Security is not stated or names an undefined scheme.
+    public static let contractsSecurityUndefined = Rule(
+        id: "contracts.security-undefined", severity: .warning,
+        why: "Who may call an endpoint is part of its contract.",
+        fix: "Declare security (or `security: []` for a public endpoint) and define each scheme under components.securitySchemes.")
+    /// A JSON Schema that does not parse or is not a schema.
+    public static let contractsSchemaInvalid = Rule(
+        id: "contracts.schema-invalid", severity: .error,
+        why: "A schema that is not one validates nothing.",
+        fix: "Fix the schema at the reported line (types, properties, $ref).")
+    /// GraphQL SDL that does not build.
+    public static let contractsGraphQLInvalid = Rule(
+        id: "contracts.graphql-invalid", severity: .error,
+        why: "An SDL that does not build cannot serve as the API's contract.",
+        fix: "Fix the SDL at the reported line; every referenced type must be defined.")
+    /// A file in contracts/ of no known format.
+    public static let contractsUnknownFormat = Rule(
+        id: "contracts.unknown-format", severity: .warning,
+        why: "Only OpenAPI 3.0/3.1, JSON Schema and GraphQL SDL are checked; anything else is read by humans only.",
+        fix: "Use one of the checked formats, or move the file out of contracts/.")
+
     // MARK: Acceptance criteria
 
     /// No acceptance criteria file.
@@ -136,6 +182,11 @@ extension Rule {
         id: "acceptance.id-duplicate", severity: .error,
         why: "Evidence for a duplicated id is ambiguous.",
         fix: "Give each criterion its own AC-n id.")
+    /// A criterion names an operation no contract defines.
+    public static let acceptanceUnknownOperation = Rule(
+        id: "acceptance.unknown-operation", severity: .error,
+        why: "A criterion about an endpoint the contract lacks cannot be met as written.",
+        fix: "Name an operation the packet's contracts define (METHOD /path), or add it to the contract.")
     /// A criterion holds a placeholder.
     public static let acceptancePlaceholder = Rule(
         id: "acceptance.placeholder", severity: .error,
@@ -171,8 +222,11 @@ extension Rule {
         manifestMissing, manifestInvalid, manifestFieldMissing, manifestIDMismatch, manifestScopeOngoing,
         manifestUnknownDependency,
         contextMissing, contextSectionMissing, contextSectionEmpty, contextPlaceholder, contextBrokenLink,
-        contractsMissing,
+        contractsMissing, contractsParseError, contractsOpenAPIInvalid, contractsOperationIDMissing,
+        contractsSuccessResponseMissing, contractsErrorResponseMissing, contractsSecurityUndefined, contractsSchemaInvalid,
+        contractsGraphQLInvalid, contractsUnknownFormat,
         acceptanceMissing, acceptanceEmpty, acceptanceIDMissing, acceptanceIDDuplicate, acceptancePlaceholder,
+        acceptanceUnknownOperation,
         deliveryMissing, deliveryCriterionUncovered, deliveryUnknownCriterion, deliveryEvidenceNotFound,
     ]
 

@@ -48,7 +48,8 @@ struct TreeViewTests {
         #expect(fromGit == fromDisk)
         let report = try #require(fromGit.first)
         // delivery/ is not part of readiness: its binary note is not read here.
-        #expect(Set(report.findings.map(\.rule)) == ["packet.unsupported-entry", "context.section-missing", "context.section-empty"])
+        #expect(Set(report.findings.map(\.rule)) == ["packet.unsupported-entry", "contracts.unknown-format",
+                                                     "context.section-missing", "context.section-empty"])
         #expect(try gitView.entry(at: "specs/PAY-142/contracts/check.sh")?.kind == .executable)
         #expect(try diskView.entry(at: "specs/PAY-142/contracts/check.sh")?.kind == .executable)
         #expect(try diskView.read("../etc/passwd", limit: 10) == .missing)

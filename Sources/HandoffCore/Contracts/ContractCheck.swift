@@ -1,0 +1,99 @@
+internal import Yams
+
+/// Checks every file under a packet's `contracts/` folder, by format.
+enum ContractCheck {
+    /// What the contracts of one packet yield.
+    struct Result {
+        var findings: [Finding] = []
+        var operations: [APIOperation] = []
+        /// True when at least one file is a recognised contract.
+        var hasContract = false
+    }
+
+    static let yamlExtensions: Set<String> = ["yaml", "yml", "json"]
+    static let graphQLExtensions: Set<String> = ["graphql", "graphqls", "gql"]
+
+    static func check(folder: String, in view: any TreeView, limits: CheckLimits) throws -> Result {
+        var result = Result()
+        guard let walked = try view.walk("\(folder)/contracts", limit: limits.maxEntriesPerPacket) else { return result }
+        for entry in walked.entries where entry.kind == .file || entry.kind == .executable {
+            let fileExtension = entry.name.split(separator: ".").count > 1 ? String(entry.name.split(separator: ".").last!).lowercased() : ""
+            guard yamlExtensions.contains(fileExtension) || graphQLExtensions.contains(fileExtension) else {
+                result.findings.append(Finding(.contractsUnknownFormat, file: entry.path,
+                                               message: "\(entry.name) is not a recognised contract format (OpenAPI, JSON Schema, GraphQL SDL)"))
+                continue
+            }
+            let text: String
+            switch try TextFile.read(entry.path, from: view, limits: limits) {
+            case .text(let content): text = content
+            case .unusable(let finding):
+                result.findings.append(finding)
+                result.hasContract = true
+                continue
+            case .missing: continue
+            }
+            result.hasContract = true
+            if graphQLExtensions.contains(fileExtension) {
+                result.findings += GraphQLRules.check(text, file: entry.path, maxDepth: limits.maxYAMLDepth)
+            } else {
+                checkDocument(text, file: entry.path, limits: limits, into: &result)
+            }
+        }
+        return result
+    }
+
+    private static func checkDocument(_ text: String, file: String, limits: CheckLimits, into result: inout Result) {
+        let node: Node
+        switch YAMLInput.parse(text, maxDepth: limits.maxYAMLDepth) {
+        case .failure(let refusal):
+            result.findings.append(Finding(.contractsParseError, file: file, line: refusal.line, column: refusal.column,
+                                           message: refusal.message, hint: refusal.hint))
+            return
+        case .success(nil):
+            result.findings.append(Finding(.contractsParseError, file: file, message: "\(file) is empty"))
+            return
+        case .success(let parsed?):
+            node = parsed
+        }
+        if let version = node["openapi"] {
+            checkOpenAPI(node, version: version, file: file, into: &result)
+        } else if node["swagger"] != nil {
+            result.findings.append(Finding(.contractsOpenAPIInvalid, file: file, line: node["swagger"]?.mark?.line ?? 1,
+                                           message: "Swagger 2.0 is not supported",
+                                           hint: "Convert the document to OpenAPI 3.0 or 3.1."))
+        } else if isJSONSchema(node) {
+            var rules = JSONSchemaRules(file: file)
+            result.findings += rules.check(node)
+        } else {
+            result.findings.append(Finding(.contractsUnknownFormat, file: file, line: node.mark?.line ?? 0,
+                                           message: "\(file) is neither an OpenAPI document (no 'openapi' key) nor a JSON Schema"))
+        }
+    }
+
+    private static func checkOpenAPI(_ node: Node, version: Node, file: String, into result: inout Result) {
+        guard let text = version.string, let parsed = OpenAPIVersion(text) else {
+            result.findings.append(Finding(.contractsOpenAPIInvalid, file: file, line: version.mark?.line ?? 1,
+                                           message: "openapi version '\(version.string ?? "?")' is not 3.0.x or 3.1.x",
+                                           hint: "Set openapi: 3.1.0 (or 3.0.3) and follow that version of the specification."))
+            return
+        }
+        let locator = NodeLocator(root: node)
+        let issues = parsed == .v30 ? OpenAPI30Structure.issues(in: node) : OpenAPI31Structure.issues(in: node)
+        for issue in issues where !issue.message.contains("Operation Ids") {  // reported with lines by OpenAPIRules
+            let position = locator.position(of: issue.path)
+            result.findings.append(Finding(.contractsOpenAPIInvalid, file: file, line: position.line, column: position.column,
+                                           message: issue.message))
+        }
+        let rules = OpenAPIRules(root: node, file: file).run()
+        result.findings += rules.findings
+        result.operations += rules.operations
+    }
+
+    /// A mapping that declares `$schema`, or uses the keywords only a schema has at its top.
+    private static func isJSONSchema(_ node: Node) -> Bool {
+        guard let mapping = node.mapping else { return false }
+        let keys = Set(mapping.keys.compactMap(\.string))
+        return keys.contains("$schema") || keys.contains("type") || keys.contains("properties") || keys.contains("$defs")
+            || keys.contains("definitions") || keys.contains("allOf") || keys.contains("anyOf") || keys.contains("oneOf")
+    }
+}

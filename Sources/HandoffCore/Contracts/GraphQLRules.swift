@@ -1,0 +1,23 @@
+internal import GraphQL
+
+/// Checks GraphQL SDL with GraphQLSwift: it must parse and build into a schema.
+enum GraphQLRules {
+    static func check(_ text: String, file: String, maxDepth: Int) -> [Finding] {
+        if let deep = BracketGuard.firstTooDeep(text, limit: maxDepth) {
+            return [Finding(.contractsGraphQLInvalid, file: file, line: deep.line, column: deep.column,
+                            message: "GraphQL nests more than \(maxDepth) levels of brackets",
+                            hint: "Flatten the SDL; real schemas need only a few levels.")]
+        }
+        do {
+            _ = try buildSchema(source: text)
+            return []
+        } catch let error as GraphQLError {
+            let location = error.locations.first
+            let message = error.message.split(separator: "\n").first.map(String.init) ?? error.message
+            return [Finding(.contractsGraphQLInvalid, file: file, line: location?.line ?? 0, column: location?.column,
+                            message: "GraphQL SDL does not build: \(message)")]
+        } catch {
+            return [Finding(.contractsGraphQLInvalid, file: file, message: "GraphQL SDL does not build: \(error)")]
+        }
+    }
+}

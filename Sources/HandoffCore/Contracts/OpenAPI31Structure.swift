@@ -1,0 +1,23 @@
+internal import OpenAPIKit
+internal import Yams
+
+/// Decodes and validates an OpenAPI 3.1/3.2 document with OpenAPIKit.
+enum OpenAPI31Structure {
+    static func issues(in node: Node) -> [OpenAPIStructuralIssue] {
+        let document: OpenAPI.Document
+        do {
+            document = try YAMLDecoder().decode(OpenAPI.Document.self, from: KeyNormalizer.normalize(node))
+        } catch {
+            let wrapped = OpenAPI.Error(from: error)
+            return [OpenAPIStructuralIssue(message: wrapped.localizedDescription, path: wrapped.codingPath.pathComponents)]
+        }
+        do {
+            _ = try document.validate(strict: false)
+            return []
+        } catch let collection as ValidationErrorCollection {
+            return collection.values.map { OpenAPIStructuralIssue(message: $0.description, path: $0.codingPath.pathComponents) }
+        } catch {
+            return [OpenAPIStructuralIssue(message: "\(error)", path: [])]
+        }
+    }
+}
