@@ -1,0 +1,188 @@
+import Foundation
+import Testing
+@testable import HandoffCore
+
+/// The OpenAPI examples published by the OpenAPI Initiative, from the shared fixtures folder.
+enum Fixtures {
+    static let folder = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("shared/fixtures/openapi")
+    static let available = FileManager.default.fileExists(atPath: folder.path)
+    static let names = ["api-with-examples", "callback-example", "link-example", "petstore-expanded", "petstore", "uspto"]
+
+    static func text(_ name: String) throws -> String {
+        try String(contentsOf: folder.appendingPathComponent("\(name).yaml"), encoding: .utf8)
+    }
+}
+
+@Suite("Contracts")
+struct ContractTests {
+    static let id = PacketID("PAY-142")!
+    static let contract = "specs/PAY-142/contracts/openapi.yaml"
+
+    /// The example packet with `contract` as its only contract.
+    static func findings(contract text: String, name: String = "openapi.yaml") throws -> [Finding] {
+        var files = PacketTemplate.example()
+        files[Self.contract] = nil
+        files["specs/PAY-142/contracts/\(name)"] = text
+        return try PacketChecker().check(id, in: MemoryTreeView(files), knownPackets: [id]).findings
+            .filter { $0.rule.hasPrefix("contracts.") }
+    }
+
+    static func line(of needle: String, in text: String) -> Int {
+        (text.split(separator: "\n", omittingEmptySubsequences: false).firstIndex { $0.contains(needle) } ?? -1) + 1
+    }
+
+    @Test("the six published OpenAPI examples parse and validate", .enabled(if: Fixtures.available, "needs ../shared/fixtures"),
+          arguments: Fixtures.names)
+    func publishedExamplesAreValid(_ name: String) throws {
+        let findings = try Self.findings(contract: try Fixtures.text(name))
+        let structural = findings.filter { $0.rule == "contracts.parse-error" || $0.rule == "contracts.openapi-invalid" }
+        #expect(structural.isEmpty, "\(structural.map(\.formatted))")
+        // They are examples of the format, not of good contracts: warnings are expected, errors are not.
+        #expect(findings.allSatisfy { $0.severity != .error })
+    }
+
+    @Test("mutated petstore copies are reported with the right rule, on a line in the mutated region",
+          .enabled(if: Fixtures.available, "needs ../shared/fixtures"))
+    func mutations() throws {
+        let original = try Fixtures.text("petstore")
+
+        let withoutInfo = original.replacingOccurrences(of: "info:\n  version: 1.0.0\n  title: Swagger Petstore\n  license:\n    name: MIT\n", with: "")
+        #expect(withoutInfo != original)
+        let info = try #require(try Self.findings(contract: withoutInfo).first { $0.rule == "contracts.openapi-invalid" })
+        #expect(info.line <= 2, "\(info.formatted)")
+        #expect(info.message.contains("info"))
+
+        let brokenRef = original.replacingOccurrences(of: "$ref: \"#/components/schemas/Pets\"", with: "$ref: \"#/components/schemas/Nope\"")
+        let ref = try #require(try Self.findings(contract: brokenRef).first { $0.rule == "contracts.openapi-invalid" })
+        let refLine = Self.line(of: "schemas/Nope", in: brokenRef)
+        #expect((refLine - 3...refLine).contains(ref.line), "\(ref.formatted), mutated line \(refLine)")
+
+        let undeclared = original.replacingOccurrences(of: "  /pets/{petId}:", with: "  /pets/{petIdentifier}:")
+        let parameterFindings = try Self.findings(contract: undeclared).filter { $0.rule == "contracts.openapi-invalid" }
+        let pathLine = Self.line(of: "/pets/{petIdentifier}:", in: undeclared)
+        #expect(parameterFindings.contains { $0.message.contains("'{petIdentifier}'") && (pathLine...pathLine + 1).contains($0.line) },
+                "\(parameterFindings.map(\.formatted))")
+        #expect(parameterFindings.contains { $0.message.contains("declares path parameter 'petId'") })
+
+        let duplicated = original.replacingOccurrences(of: "operationId: createPets", with: "operationId: listPets")
+        let duplicate = try #require(try Self.findings(contract: duplicated).first { $0.rule == "contracts.openapi-invalid" })
+        #expect(duplicate.line == Self.line(of: "operationId: listPets", in: String(duplicated.split(separator: "\n", omittingEmptySubsequences: false).dropFirst(20).joined(separator: "\n"))) + 20)
+        #expect(duplicate.message.contains("already used on line 13"))
+    }
+
+    static let good = """
+        openapi: 3.1.0
+        info: { title: Refunds, version: 1.0.0 }
+        security: [ { bearer: [] } ]
+        components:
+          securitySchemes:
+            bearer: { type: http, scheme: bearer }
+        paths:
+          /payments/{id}/refunds:
+            parameters:
+              - { name: id, in: path, required: true, schema: { type: string } }
+            post:
+              operationId: createRefund
+              responses:
+                '201':
+                  description: created
+                  content: { application/json: { schema: { type: object } } }
+                '422': { description: too much }
+          /payments/{id}:
+            delete:
+              operationId: cancelPayment
+              security: []
+              parameters:
+                - { name: id, in: path, required: true, schema: { type: string } }
+              responses:
+                '204': { description: gone }
+                '404': { description: unknown }
+
+        """
+
+    @Test("a complete contract has no contract findings (near-miss for every contract rule)")
+    func goodContract() throws {
+        #expect(try Self.findings(contract: Self.good) == [])
+    }
+
+    @Test("each OpenAPI warning rule fires on its own defect", arguments: [
+        ("operationId: createRefund", "x-note: no id", "contracts.operation-id-missing"),
+        ("content: { application/json: { schema: { type: object } } }", "content: { application/json: {} }", "contracts.success-response-missing"),
+        ("'422': { description: too much }", "'500': { description: broken }", "contracts.error-response-missing"),
+        ("security: [ { bearer: [] } ]\n", "", "contracts.security-undefined"),
+        ("bearer: { type: http, scheme: bearer }", "other: { type: http, scheme: bearer }", "contracts.security-undefined"),
+    ])
+    func warningRules(_ original: String, _ replacement: String, _ rule: String) throws {
+        let mutated = Self.good.replacingOccurrences(of: original, with: replacement)
+        #expect(mutated != Self.good)
+        let findings = try Self.findings(contract: mutated)
+        #expect(findings.map(\.rule) == [rule], "\(findings.map(\.formatted))")
+        #expect(findings.allSatisfy { $0.severity == .warning && $0.line > 0 })
+    }
+
+    @Test("parse errors, unsupported versions and Swagger 2.0 are errors with lines")
+    func structuralErrors() throws {
+        #expect(try Self.findings(contract: "openapi: 3.1.0\ninfo: [unclosed\n").map(\.rule) == ["contracts.parse-error"])
+        #expect(try Self.findings(contract: "openapi: 2.5.0\ninfo: {}\npaths: {}\n").map { "\($0.rule)@\($0.line)" } == ["contracts.openapi-invalid@1"])
+        #expect(try Self.findings(contract: "swagger: '2.0'\n").map(\.rule) == ["contracts.openapi-invalid"])
+        #expect(try Self.findings(contract: "{\"openapi\": \"3.0.3\", \"info\": {\"title\": \"x\", \"version\": \"1\"}, \"paths\": {}}", name: "api.json") == [])
+    }
+
+    @Test("JSON Schema: a valid schema passes, keywords with wrong values are findings")
+    func jsonSchema() throws {
+        let valid = """
+            {"$schema": "https://json-schema.org/draft/2020-12/schema", "type": "object", "required": ["amount"],
+             "properties": {"amount": {"type": "string", "minLength": 1}, "tags": {"type": "array", "items": {"type": "string"}}}}
+            """
+        #expect(try Self.findings(contract: valid, name: "refund.schema.json") == [])
+        let invalid = """
+            $schema: https://json-schema.org/draft/2020-12/schema
+            type: objekt
+            required: amount
+            properties:
+              amount: { minLength: -1 }
+              other: 7
+
+            """
+        let findings = try Self.findings(contract: invalid, name: "refund.schema.yaml")
+        #expect(findings.map { "\($0.rule)@\($0.line)" } == ["contracts.schema-invalid@2", "contracts.schema-invalid@3",
+                                                             "contracts.schema-invalid@5", "contracts.schema-invalid@6"])
+    }
+
+    @Test("GraphQL SDL: one that builds passes; syntax and type errors are findings")
+    func graphQL() throws {
+        #expect(try Self.findings(contract: "type Query { refund(id: ID!): Refund }\ntype Refund { id: ID! amount: String }\n",
+                                  name: "schema.graphql") == [])
+        let syntax = try Self.findings(contract: "type Query {\n  refund(id: ID!: Refund\n}\n", name: "schema.graphql")
+        #expect(syntax.map { "\($0.rule)@\($0.line)" } == ["contracts.graphql-invalid@2"])
+        let unknownType = try Self.findings(contract: "type Query { refund: Missing }\n", name: "schema.graphql")
+        #expect(unknownType.map(\.rule) == ["contracts.graphql-invalid"])
+        let deep = try Self.findings(contract: "type Query { a: " + String(repeating: "[", count: 10_000) + "\n", name: "deep.graphql")
+        #expect(deep.map(\.rule) == ["contracts.graphql-invalid"])
+    }
+
+    @Test("unknown formats are warnings; a packet with only those has no contract")
+    func unknownFormats() throws {
+        let findings = try Self.findings(contract: "just words\n", name: "notes.txt")
+        #expect(findings.map(\.rule) == ["contracts.missing", "contracts.unknown-format"])
+        #expect(try Self.findings(contract: "name: not a schema\n", name: "data.yaml").map(\.rule) == ["contracts.unknown-format"])
+    }
+
+    @Test("criteria must name operations the contracts define")
+    func unknownOperation() throws {
+        var files = PacketTemplate.example()
+        files["specs/PAY-142/acceptance.md"] = """
+            - [ ] AC-1: When `POST /payments/123/refunds` is called, then the response is 201.
+            - [ ] AC-2: When DELETE /payments/{id} is called, then the response is 204.
+            - [ ] AC-3: When GET /payments?limit=5 is called, then the response lists payments.
+
+            """
+        let findings = try PacketChecker().check(Self.id, in: MemoryTreeView(files), knownPackets: [Self.id]).findings
+            .filter { $0.rule == "acceptance.unknown-operation" }
+        #expect(findings.map(\.line) == [2, 3])
+        #expect(findings[0].message.contains("DELETE /payments/{id}"))
+        #expect(findings[1].message.contains("GET /payments"))
+    }
+}
