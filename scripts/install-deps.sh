@@ -14,7 +14,20 @@ for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
 done
 
+install_python_jsonschema() {
+  # The SARIF test validates handoff's output with Python's jsonschema against the published schema.
+  python3 -c 'import jsonschema' 2>/dev/null && return 0
+  echo "Installing Python's jsonschema for the SARIF test"
+  python3 -m pip install --quiet jsonschema 2>/dev/null && return 0
+  "${sudo[@]}" apt-get install -y -qq --no-install-recommends python3-jsonschema
+}
+
 if [ ${#missing[@]} -eq 0 ]; then
+  if [ "${1:-}" = "--test" ]; then
+    sudo=()
+    [ "$(id -u)" -eq 0 ] || sudo=(sudo)
+    install_python_jsonschema
+  fi
   exit 0
 fi
 
@@ -43,6 +56,10 @@ status=0
 "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" || status=$?
 if [ "$added_policy" = yes ]; then "${sudo[@]}" rm -f "$policy"; fi
 [ "$status" -eq 0 ] || exit "$status"
+if [ "${1:-}" = "--test" ]; then
+  "${sudo[@]}" apt-get install -y -qq --no-install-recommends python3 >/dev/null
+  install_python_jsonschema
+fi
 
 if ! command -v swift >/dev/null 2>&1; then
   echo "error: the Swift toolchain (6.1 or newer) is not on PATH; install it from swift.org and retry" >&2

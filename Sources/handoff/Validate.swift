@@ -15,13 +15,13 @@ struct Validate: ParsableCommand {
     )
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
-        case text, json
+        case text, json, sarif
     }
 
     @Argument(help: "Packet folders or repository roots (default: the current folder).")
     var paths: [String] = ["."]
 
-    @Option(help: "Output format: text or json.")
+    @Option(help: "Output format: text, json or sarif (SARIF 2.1.0).")
     var format: Format = .text
 
     @Option(help: "The folder holding packets in a repository root.")
@@ -86,6 +86,7 @@ struct Validate: ParsableCommand {
         switch format {
         case .text: print(ValidationOutput.text(reports, other: otherFindings, colour: Terminal.supportsColour), terminator: "")
         case .json: print(try ValidationOutput.json(reports, other: otherFindings))
+        case .sarif: print(try SARIFOutput.render(reports, other: otherFindings))
         }
         if reports.contains(where: { !$0.isReady }) || otherFindings.contains(where: { $0.severity == .error }) {
             throw ExitCode(1)

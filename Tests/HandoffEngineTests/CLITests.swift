@@ -51,3 +51,36 @@ struct CLITests {
         #expect(try runProcess(Self.handoff, ["validate", "--no-such-option"]).status == 2)
     }
 }
+
+/// SARIF output checked against the published SARIF 2.1.0 schema with Python's jsonschema.
+@Suite("SARIF output")
+struct SARIFTests {
+    static let schema = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/fixtures/sarif/sarif-schema-2.1.0.json").path
+    static let available = CLITests.built && FileManager.default.fileExists(atPath: schema)
+
+    @Test("handoff validate --format sarif validates against the SARIF 2.1.0 schema",
+          .enabled(if: available, "needs the built handoff and ../shared/fixtures/sarif"))
+    func sarifValidates() throws {
+        let sandbox = try Sandbox()
+        _ = try runProcess(CLITests.handoff, ["demo", sandbox.root])
+        try sandbox.git(["clone", "-q", "\(sandbox.root)/specs.git", "clone"], in: sandbox.root)
+        try sandbox.write("id: x\n", to: "clone/specs/not an id/handoff.yaml", in: sandbox.root)
+        let sarif = try runProcess(CLITests.handoff, ["validate", "--format", "sarif", "\(sandbox.root)/clone"])
+        #expect(sarif.status == 1)
+        let output = "\(sandbox.root)/out.sarif"
+        try Data(sarif.stdout.utf8).write(to: URL(fileURLWithPath: output))
+        let script = """
+            import json, sys, jsonschema
+            schema = json.load(open(sys.argv[1]))
+            log = json.load(open(sys.argv[2]))
+            jsonschema.validate(log, schema)
+            results = log["runs"][0]["results"]
+            print(len(results), sorted({r["ruleId"] for r in results}))
+            """
+        let checked = try runProcess("/usr/bin/env", ["python3", "-c", script, Self.schema, output])
+        #expect(checked.status == 0, "\(checked.stderr)")
+        #expect(checked.stdout.hasPrefix("8 "), "\(checked.stdout)")
+        #expect(checked.stdout.contains("packet.invalid-id"))
+    }
+}
