@@ -50,3 +50,16 @@ extension Repository {
         return ObjectID(out)
     }
 }
+
+extension Repository {
+    /// The commit a revision expression names (`HEAD`, `main~2`, `v1.0`, an abbreviated id), as `git rev-parse REV^{commit}`.
+    public func resolveCommit(_ revision: String) throws(GitError) -> ObjectID {
+        var object: OpaquePointer?
+        try check(git_revparse_single(&object, pointer, revision), "resolve revision '\(revision)'")
+        defer { git_object_free(object) }
+        var commit: OpaquePointer?
+        try check(git_object_peel(&commit, object, GIT_OBJECT_COMMIT), "resolve revision '\(revision)' to a commit")
+        defer { git_object_free(commit) }
+        return ObjectID(git_object_id(commit))
+    }
+}

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import HandoffCore
 import HandoffEngine
+import Git
 
 /// `handoff validate [PATH…]`: the daemon's readiness checks on folders on disk.
 struct Validate: ParsableCommand {
@@ -27,7 +28,14 @@ struct Validate: ParsableCommand {
     @Option(help: "The folder holding packets in a repository root.")
     var packetRoot = "specs"
 
+    @Option(help: "Check the packets as committed at this revision (e.g. HEAD, main~1) instead of the work tree.")
+    var rev: String?
+
     func run() throws {
+        if let rev {
+            try runAtRevision(rev)
+            return
+        }
         let checker = PacketChecker(configuration: CheckConfiguration(packetRoot: packetRoot))
         var results: [(display: String, report: PacketReport)] = []
         var otherFindings: [Finding] = []
@@ -75,6 +83,11 @@ struct Validate: ParsableCommand {
                 }
             }
         }
+        try emit(results, otherFindings: otherFindings)
+    }
+
+    /// Prints the results in the chosen format; exit status 1 when any packet is not ready.
+    func emit(_ results: [(display: String, report: PacketReport)], otherFindings: [Finding]) throws {
         let reports = results.map { result in
             var report = result.report
             if !result.display.isEmpty {
@@ -120,4 +133,76 @@ struct Validate: ParsableCommand {
 struct CannotCheck: Error, CustomStringConvertible {
     var description: String
     init(_ description: String) { self.description = description }
+}
+
+extension Validate {
+    /// `--rev`: the same checks on a git tree at a commit, read through the Git layer (no checkout).
+    func runAtRevision(_ revision: String) throws {
+        var results: [(display: String, report: PacketReport)] = []
+        var otherFindings: [Finding] = []
+        for path in paths {
+            let absolute = URL(fileURLWithPath: path).standardizedFileURL
+            let repository: Repository
+            do {
+                repository = try Repository.open(at: absolute.path, searchParents: true)
+            } catch {
+                throw CannotCheck("\(path): \(error)")
+            }
+            guard let workTree = repository.workingDirectory else {
+                throw CannotCheck("\(path): a bare repository has no folders to name; run from a clone")
+            }
+            let commit: ObjectID
+            do {
+                commit = try repository.resolveCommit(revision)
+            } catch {
+                throw CannotCheck("\(path): \(error.message)")
+            }
+            let view = try GitTreeView(repository: repository, commit: commit)
+            let root = URL(fileURLWithPath: workTree).standardizedFileURL.path
+            let inside = String(absolute.path.dropFirst(root.count)).trimmingCharacters(in: CharacterSet(charactersIn: "/"))
+            let isPacket = try !inside.isEmpty && view.entry(at: "\(inside)/handoff.yaml") != nil
+            if isPacket, let id = PacketID(absolute.lastPathComponent) {
+                let parent = (inside as NSString).deletingLastPathComponent
+                let checker = PacketChecker(configuration: CheckConfiguration(packetRoot: parent))
+                var report = try checker.check(id, in: view, knownPackets: Set(try checker.packetIDs(in: view).ids))
+                let shown = path.hasSuffix("/") ? String(path.dropLast()) : path
+                report.findings = report.findings.map { finding in
+                    var copy = finding
+                    if finding.file.hasPrefix(report.folder) { copy.file = shown + finding.file.dropFirst(report.folder.count) }
+                    return copy
+                }
+                report.folder = shown
+                results.append(("", report))
+            } else {
+                let root = inside.isEmpty ? packetRoot : "\(inside)/\(packetRoot)"
+                let checker = PacketChecker(configuration: CheckConfiguration(packetRoot: root))
+                let (ids, rootFindings) = try checker.packetIDs(in: view)
+                guard !ids.isEmpty || !rootFindings.isEmpty else {
+                    throw CannotCheck("\(path): no packets under \(packetRoot)/ at \(revision)")
+                }
+                let known = Set(ids)
+                // Show files from the folder the user named, as the work-tree mode does.
+                func shown(_ file: String) -> String {
+                    if inside.isEmpty { return Self.join(path, file) }
+                    return file.hasPrefix(inside + "/") ? Self.join(path, String(file.dropFirst(inside.count + 1))) : file
+                }
+                otherFindings += rootFindings.map { finding in
+                    var copy = finding
+                    copy.file = shown(finding.file)
+                    return copy
+                }
+                for id in ids {
+                    var report = try checker.check(id, in: view, knownPackets: known)
+                    report.findings = report.findings.map { finding in
+                        var copy = finding
+                        copy.file = shown(finding.file)
+                        return copy
+                    }
+                    report.folder = shown(report.folder)
+                    results.append(("", report))
+                }
+            }
+        }
+        try emit(results, otherFindings: otherFindings)
+    }
 }

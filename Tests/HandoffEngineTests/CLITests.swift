@@ -47,6 +47,15 @@ struct CLITests {
         #expect(!ready.stdout.contains("\u{1B}["), "no colour when stdout is not a terminal")
         let text = try runProcess(Self.handoff, ["validate", clone])
         #expect(text.stdout.contains("\(clone)/specs/PAY-150/handoff.yaml:4:9: error: 'client' is still the placeholder 'TBD' [manifest.field-missing]"))
+        // --rev reads the commit, not the work tree: an uncommitted placeholder is not seen there.
+        let context = "\(clone)/specs/PAY-142/context.md"
+        try (try String(contentsOfFile: context, encoding: .utf8) + "\nTBD\n").write(toFile: context, atomically: true, encoding: .utf8)
+        #expect(try runProcess(Self.handoff, ["validate", "\(clone)/specs/PAY-142"]).status == 1)
+        let atHead = try runProcess(Self.handoff, ["validate", "--rev", "HEAD", "\(clone)/specs/PAY-142"])
+        #expect(atHead.status == 0, "\(atHead.stdout)\(atHead.stderr)")
+        let atParent = try runProcess(Self.handoff, ["validate", "--rev", "HEAD~1", "--format", "json", clone])
+        #expect(atParent.stdout.contains("\"packets\" : 1"), "only PAY-142 existed one commit ago")
+        #expect(try runProcess(Self.handoff, ["validate", "--rev", "no-such-rev", clone]).status == 2)
         #expect(try runProcess(Self.handoff, ["validate", "\(sandbox.root)/nowhere"]).status == 2)
         #expect(try runProcess(Self.handoff, ["validate", "--no-such-option"]).status == 2)
     }
