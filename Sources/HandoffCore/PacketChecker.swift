@@ -6,14 +6,26 @@ public struct CheckConfiguration: Sendable, Hashable {
     public var requiredSections: [String]
     /// Bounds on the work per packet.
     public var limits: CheckLimits
+    /// Severities the repository's policy sets for rule ids, replacing the rules' defaults.
+    public var severityOverrides: [String: Severity]
 
     /// Creates a configuration.
     public init(packetRoot: String = "specs",
                 requiredSections: [String] = ["Background", "System context", "Dependencies", "Out of scope"],
-                limits: CheckLimits = .default) {
+                limits: CheckLimits = .default,
+                severityOverrides: [String: Severity] = [:]) {
         self.packetRoot = packetRoot
         self.requiredSections = requiredSections
         self.limits = limits
+        self.severityOverrides = severityOverrides
+    }
+
+    /// `finding` with the policy's severity for its rule, when the policy sets one.
+    func applyingPolicy(to finding: Finding) -> Finding {
+        guard let severity = severityOverrides[finding.rule] else { return finding }
+        var copy = finding
+        copy.severity = severity
+        return copy
     }
 }
 
@@ -39,8 +51,8 @@ public struct PacketChecker: Sendable {
             if let id = PacketID(entry.name) {
                 ids.append(id)
             } else {
-                findings.append(Finding(.invalidPacketID, file: entry.path,
-                                        message: "folder '\(entry.name)' is not a valid packet id"))
+                findings.append(configuration.applyingPolicy(to: Finding(.invalidPacketID, file: entry.path,
+                                                                         message: "folder '\(entry.name)' is not a valid packet id")))
             }
         }
         return (ids.sorted(), findings)
@@ -135,6 +147,7 @@ public struct PacketChecker: Sendable {
                                         message: "\(folder) has neither acceptance.md nor acceptance.feature"))
             }
         }
-        return PacketReport(id: id, folder: folder, manifest: manifest, criteria: criteria, findings: findings.sortedForDisplay())
+        let final = findings.map(configuration.applyingPolicy)
+        return PacketReport(id: id, folder: folder, manifest: manifest, criteria: criteria, findings: final.sortedForDisplay())
     }
 }

@@ -289,3 +289,27 @@ struct LinkAndDeliveryTests {
                 [.url("https://x.example/a"), .commit("deadbeef1"), .path("docs/a.md"), .path("b.md")])
     }
 }
+
+@Suite("Policy")
+struct PolicyTests {
+    @Test("the policy can raise or lower a rule's severity and rename required sections")
+    func overrides() throws {
+        let id = PacketID("PAY-142")!
+        var files = PacketTemplate.example()
+        files["specs/PAY-142/contracts/openapi.yaml"] = files["specs/PAY-142/contracts/openapi.yaml"]!
+            .replacingOccurrences(of: "operationId: createRefund", with: "x-note: none")
+        files["specs/PAY-142/context.md"] = files["specs/PAY-142/context.md"]!
+            .replacingOccurrences(of: "## Out of scope", with: "## Non-goals")
+        let view = MemoryTreeView(files)
+        let strict = PacketChecker(configuration: CheckConfiguration(
+            requiredSections: ["Background", "System context", "Dependencies", "Non-goals"],
+            severityOverrides: ["contracts.operation-id-missing": .error]))
+        let report = try strict.check(id, in: view, knownPackets: [id])
+        #expect(report.findings.map { "\($0.rule) \($0.severity)" } == ["contracts.operation-id-missing error"])
+        #expect(!report.isReady)
+        let lenient = PacketChecker(configuration: CheckConfiguration(severityOverrides: ["context.section-missing": .warning]))
+        let relaxed = try lenient.check(id, in: view, knownPackets: [id])
+        #expect(relaxed.isReady)
+        #expect(relaxed.findings.map(\.severity) == [.warning, .warning])
+    }
+}
