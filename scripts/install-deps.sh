@@ -5,8 +5,9 @@ set -euo pipefail
 
 packages=(libgit2-dev pkg-config git ca-certificates)
 if [ "${1:-}" = "--test" ]; then
-  # ssh-keygen signs and verifies commits; sshd serves the SSH transport tests on 127.0.0.1.
-  packages+=(openssh-client openssh-server)
+  # ssh-keygen signs and verifies commits; sshd serves the SSH transport tests on 127.0.0.1;
+  # GNU time measures the peak memory of a child process (wait4 of a spawned child would include ours).
+  packages+=(openssh-client openssh-server time)
 fi
 
 missing=()

@@ -39,9 +39,16 @@ enum YAMLInput {
                 if content.isEmpty || content.allSatisfy({ $0 == " " || $0 == "\r" }) || indent > threshold { continue }
                 blockScalarIndent = nil
             }
-            if quote == nil, flowDepth == 0, indent > maxDepth * 4 {
+            // Block nesting shows as indentation plus `- ` / `? ` indicators that open nodes on one line.
+            var opened = 0
+            var rest = content
+            while rest.hasPrefix("- ") || rest.hasPrefix("? ") || rest == "-" {
+                opened += 1
+                rest = rest.dropFirst(2).drop { $0 == " " }
+            }
+            if quote == nil, flowDepth == 0, indent + 2 * opened > maxDepth * 4 {
                 return Refusal(line: lineNumber, column: indent + 1,
-                               message: "YAML is indented \(indent) columns deep, beyond the nesting limit",
+                               message: "YAML nests \(indent + 2 * opened) columns deep, beyond the nesting limit",
                                hint: "Flatten the document; packet YAML needs only a few levels.")
             }
             var previous: Character = " "

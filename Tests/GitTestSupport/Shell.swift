@@ -70,6 +70,15 @@ public struct ChildProcess {
         return signal == 0 ? (status >> 8) & 0xff : 128 + signal
     }
 
+    /// Waits for the process and returns its exit status and peak resident memory in KiB (from `wait4`).
+    public func waitWithUsage() -> (status: Int32, maxResidentKiB: Int) {
+        var status: Int32 = 0
+        var usage = rusage()
+        while wait4(pid, &status, 0, &usage) == -1 && errno == EINTR {}
+        let signal = status & 0x7f
+        return (signal == 0 ? (status >> 8) & 0xff : 128 + signal, Int(usage.ru_maxrss))
+    }
+
     /// True while the process has not exited; reaps it when it has.
     public func isRunning() -> Bool {
         var status: Int32 = 0

@@ -1,0 +1,83 @@
+import Foundation
+import GitTestSupport
+import HandoffCore
+import Testing
+
+/// Untrusted packets: each hostile file yields its finding quickly, and nothing is loaded whole.
+@Suite("Hostile input", .enabled(if: CLITests.built, "run `swift build` first: the executables are not next to the tests"))
+struct HostileInputTests {
+    /// Runs `handoff validate ARGS`, returning its output, wall time and peak memory.
+    ///
+    /// GNU time measures the peak: a child spawned from the test process would report the test's own
+    /// resident size (Linux carries the peak across exec), which says nothing about handoff.
+    static func validate(_ arguments: [String], in folder: String) throws -> (output: String, seconds: Double, maxKiB: Int) {
+        let id = UUID().uuidString
+        let outPath = "\(folder)/validate-\(id).json", memoryPath = "\(folder)/memory-\(id)"
+        let started = Date()
+        let child = try ChildProcess("/usr/bin/time", ["-f", "%M", "-o", memoryPath, CLITests.handoff, "validate", "--format", "json"] + arguments,
+                                     stdout: outPath)
+        _ = child.wait()
+        let seconds = Date().timeIntervalSince(started)
+        let maxKiB = Int(try String(contentsOfFile: memoryPath, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
+        return (try String(contentsOfFile: outPath, encoding: .utf8), seconds, maxKiB)
+    }
+
+    /// A file of `size` bytes of `a`, written in chunks so the test itself stays small.
+    static func writeLarge(_ path: String, size: Int) throws {
+        _ = FileManager.default.createFile(atPath: path, contents: nil)
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        defer { try? handle.close() }
+        let chunk = Data(repeating: UInt8(ascii: "a"), count: 1 << 20)
+        for _ in 0..<(size >> 20) { try handle.write(contentsOf: chunk) }
+    }
+
+    /// A clone holding the example packet, with `files` (bytes) written over it.
+    static func packet(_ sandbox: Sandbox, _ files: [String: [UInt8]], large: String? = nil, commit: Bool = false) throws -> String {
+        let work = try sandbox.workRepository("packet-\(UUID().uuidString.prefix(6))")
+        for (path, text) in PacketTemplate.example() { try sandbox.write(text, to: path, in: work) }
+        for (path, bytes) in files {
+            let url = URL(fileURLWithPath: "\(work)/specs/PAY-142/\(path)")
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data(bytes).write(to: url)
+        }
+        if let large { try writeLarge("\(work)/specs/PAY-142/\(large)", size: 50 * 1024 * 1024) }
+        if commit { try sandbox.commitAll("packet", in: work) }
+        return work
+    }
+
+    static var aliasBomb: [UInt8] {
+        var text = "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n"
+        for level in 1...9 {
+            text += "l\(level): &l\(level) [" + Array(repeating: level == 1 ? "*a" : "*l\(level - 1)", count: 9).joined(separator: ",") + "]\n"
+        }
+        return Array(text.utf8)
+    }
+
+    @Test("alias bomb, 50 MB file, 10,000-level YAML and JSON, binary and Latin-1: a finding each, fast, small")
+    func hostileFiles() throws {
+        let sandbox = try Sandbox()
+        let baseline = try Self.validate([try Self.packet(sandbox, [:]) + "/specs/PAY-142"], in: sandbox.root)
+        #expect(baseline.output.contains("\"ready\" : true"))
+        let cases: [(name: String, files: [String: [UInt8]], rule: String, commit: Bool)] = [
+            ("alias bomb", ["handoff.yaml": Self.aliasBomb], "manifest.invalid", false),
+            ("50 MB file on disk", [:], "file.too-large", false),
+            ("50 MB blob in git", [:], "file.too-large", true),
+            ("10,000-level JSON", ["contracts/deep.json": Array(("{\"a\": " + String(repeating: "[", count: 10_000)).utf8)],
+             "contracts.parse-error", false),
+            ("10,000-level block YAML", ["contracts/deep.yaml": Array((String(repeating: "- ", count: 10_000) + "x\n").utf8)],
+             "contracts.parse-error", false),
+            ("binary acceptance", ["acceptance.md": [0x2D, 0x20, 0x00, 0x01, 0x02]], "file.binary", false),
+            ("Latin-1 context", ["context.md": Array("## Background\n\nCaf".utf8) + [0xE9] + Array(" cr\u{E8}me\n".utf8)], "file.not-utf8", false),
+        ]
+        for hostile in cases {
+            let work = try Self.packet(sandbox, hostile.files, large: hostile.name.hasPrefix("50 MB") ? "context.md" : nil,
+                                       commit: hostile.commit)
+            let arguments = hostile.commit ? ["--rev", "HEAD", "\(work)/specs/PAY-142"] : ["\(work)/specs/PAY-142"]
+            let run = try Self.validate(arguments, in: sandbox.root)
+            #expect(run.output.contains("\"rule\" : \"\(hostile.rule)\""), "\(hostile.name): \(run.output.prefix(400))")
+            #expect(run.seconds < 1, "\(hostile.name) took \(run.seconds) s")
+            let growth = run.maxKiB - baseline.maxKiB
+            #expect(growth < 8 * 1024, "\(hostile.name) grew peak memory by \(growth) KiB over the baseline \(baseline.maxKiB) KiB")
+        }
+    }
+}
