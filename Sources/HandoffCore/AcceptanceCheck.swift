@@ -92,7 +92,7 @@ enum AcceptanceCheck {
     private static func validate(_ criteria: [Criterion], file: String) -> [Finding] {
         var findings: [Finding] = []
         guard !criteria.isEmpty else {
-            return [Finding(.acceptanceEmpty, file: file, message: "\(file) lists no acceptance criteria")]
+            return [Finding(.acceptanceEmpty, file: file, message: "\(baseName(file)) lists no acceptance criteria")]
         }
         var firstLine: [String: Int] = [:]
         for criterion in criteria {

@@ -23,7 +23,7 @@ public enum DeliveryCheck {
         let text: String
         switch try TextFile.read(file, from: view, limits: limits) {
         case .missing:
-            return [Finding(.deliveryMissing, file: file, message: "\(file) is missing")]
+            return [Finding(.deliveryMissing, file: file, message: "\(baseName(file)) is missing")]
         case .unusable(let finding):
             return [finding]
         case .text(let content):

@@ -40,13 +40,13 @@ extension Manifest {
             return (nil, [Finding(.manifestInvalid, file: file, line: refusal.line, column: refusal.column,
                                   message: refusal.message, hint: refusal.hint)])
         case .success(nil):
-            return (nil, [Finding(.manifestInvalid, file: file, message: "\(file) is empty")])
+            return (nil, [Finding(.manifestInvalid, file: file, message: "\(baseName(file)) is empty")])
         case .success(let parsed?):
             node = parsed
         }
         guard let mapping = node.mapping else {
             return (nil, [Finding(.manifestInvalid, file: file, line: node.mark?.line ?? 0,
-                                  message: "\(file) must be a mapping of keys to values, not a \(kind(of: node))")])
+                                  message: "\(baseName(file)) must be a mapping of keys to values, not a \(kind(of: node))")])
         }
         var findings: [Finding] = []
         func line(of key: String) -> Int {
@@ -56,7 +56,7 @@ extension Manifest {
             guard let value = mapping[key] else {
                 if required {
                     findings.append(Finding(.manifestFieldMissing, file: file, line: 1,
-                                            message: "\(file) has no '\(key)'", hint: "Add '\(key): …' to the manifest."))
+                                            message: "\(baseName(file)) has no '\(key)'", hint: "Add '\(key): …' to the manifest."))
                 }
                 return nil
             }
@@ -83,7 +83,7 @@ extension Manifest {
             guard let value = mapping[key] else {
                 if required {
                     findings.append(Finding(.manifestFieldMissing, file: file, line: 1,
-                                            message: "\(file) has no '\(key)'", hint: "Add '\(key): [ … ]' to the manifest."))
+                                            message: "\(baseName(file)) has no '\(key)'", hint: "Add '\(key): [ … ]' to the manifest."))
                 }
                 return []
             }

@@ -76,18 +76,18 @@ public struct PacketChecker: Sendable {
         if let walked = try view.walk(folder, limit: limits.maxEntriesPerPacket) {
             if walked.truncated {
                 findings.append(Finding(.tooManyFiles, file: folder,
-                                        message: "\(folder) holds more than \(limits.maxEntriesPerPacket) entries; checked the first ones only"))
+                                        message: "the packet holds more than \(limits.maxEntriesPerPacket) entries; checked the first ones only"))
             }
             for entry in walked.entries where entry.kind == .symlink || entry.kind == .submodule || entry.kind == .special {
                 findings.append(Finding(.unsupportedEntry, file: entry.path,
-                                        message: "\(entry.path) is a \(entry.kind.rawValue); packets hold real files only"))
+                                        message: "\(baseName(entry.path)) is a \(entry.kind.rawValue); packets hold real files only"))
             }
         }
 
         let manifestPath = "\(folder)/\(Manifest.fileName)"
         switch try TextFile.read(manifestPath, from: view, limits: limits) {
         case .missing:
-            findings.append(Finding(.manifestMissing, file: manifestPath, message: "\(manifestPath) is missing"))
+            findings.append(Finding(.manifestMissing, file: manifestPath, message: "\(baseName(manifestPath)) is missing"))
         case .unusable(let finding):
             findings.append(finding)
         case .text(let text):
@@ -109,7 +109,7 @@ public struct PacketChecker: Sendable {
         let contextPath = "\(folder)/\(ContextCheck.fileName)"
         switch try TextFile.read(contextPath, from: view, limits: limits) {
         case .missing:
-            findings.append(Finding(.contextMissing, file: contextPath, message: "\(contextPath) is missing"))
+            findings.append(Finding(.contextMissing, file: contextPath, message: "\(baseName(contextPath)) is missing"))
         case .unusable(let finding):
             findings.append(finding)
         case .text(let text):
@@ -120,7 +120,7 @@ public struct PacketChecker: Sendable {
         findings += contracts.findings
         if !contracts.hasContract {
             findings.append(Finding(.contractsMissing, file: "\(folder)/contracts/",
-                                    message: "\(folder) has no contract under contracts/"))
+                                    message: "the packet has no contract under contracts/"))
         }
 
         let markdownPath = "\(folder)/\(AcceptanceCheck.markdownFile)"
@@ -144,7 +144,7 @@ public struct PacketChecker: Sendable {
                 findings.append(finding)
             case .missing:
                 findings.append(Finding(.acceptanceMissing, file: markdownPath,
-                                        message: "\(folder) has neither acceptance.md nor acceptance.feature"))
+                                        message: "the packet has neither acceptance.md nor acceptance.feature"))
             }
         }
         let final = findings.map(configuration.applyingPolicy)

@@ -13,18 +13,18 @@ enum TextFile {
             return .missing
         case .notAFile(let kind):
             return .unusable(Finding(.unsupportedEntry, file: path,
-                                     message: "\(path) is a \(kind.rawValue), not a regular file"))
+                                     message: "\(baseName(path)) is a \(kind.rawValue), not a regular file"))
         case .tooLarge(let size):
             return .unusable(Finding(.fileTooLarge, file: path,
-                                     message: "\(path) is \(size) bytes, over the limit of \(limits.maxFileBytes)"))
+                                     message: "\(baseName(path)) is \(size) bytes, over the limit of \(limits.maxFileBytes)"))
         case .bytes(let bytes):
             if let offset = bytes.firstIndex(of: 0) {
                 return .unusable(Finding(.fileBinary, file: path, line: lineNumber(in: bytes, at: offset),
-                                         message: "\(path) holds binary data (a NUL byte at offset \(offset))"))
+                                         message: "\(baseName(path)) holds binary data (a NUL byte at offset \(offset))"))
             }
             guard let text = String(validating: bytes, as: UTF8.self) else {
                 return .unusable(Finding(.fileNotUTF8, file: path, line: firstInvalidUTF8Line(bytes),
-                                         message: "\(path) is not valid UTF-8"))
+                                         message: "\(baseName(path)) is not valid UTF-8"))
             }
             return .text(text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text)
         }
@@ -72,4 +72,9 @@ enum Placeholder {
         }
         return nil
     }
+}
+
+/// The last component of a `/`-separated path: messages name the file, the finding's `file` says where.
+func baseName(_ path: String) -> String {
+    path.split(separator: "/").last.map(String.init) ?? path
 }

@@ -50,7 +50,7 @@ enum ContractCheck {
                                            message: refusal.message, hint: refusal.hint))
             return
         case .success(nil):
-            result.findings.append(Finding(.contractsParseError, file: file, message: "\(file) is empty"))
+            result.findings.append(Finding(.contractsParseError, file: file, message: "\(baseName(file)) is empty"))
             return
         case .success(let parsed?):
             node = parsed
@@ -66,7 +66,7 @@ enum ContractCheck {
             result.findings += rules.check(node)
         } else {
             result.findings.append(Finding(.contractsUnknownFormat, file: file, line: node.mark?.line ?? 0,
-                                           message: "\(file) is neither an OpenAPI document (no 'openapi' key) nor a JSON Schema"))
+                                           message: "\(baseName(file)) is neither an OpenAPI document (no 'openapi' key) nor a JSON Schema"))
         }
     }
 
