@@ -19,7 +19,7 @@ enum AcceptanceCheck {
 
     static func checkGherkin(_ text: String, file: String) -> (criteria: [Criterion], findings: [Finding]) {
         let criteria = gherkinCriteria(text)
-        return (criteria, validate(criteria, file: file))
+        return (criteria, GherkinCheck.check(text, file: file) + validate(criteria, file: file))
     }
 
     static let httpMethods: Set<String> = ["GET", "PUT", "POST", "DELETE", "PATCH", "HEAD", "OPTIONS", "TRACE"]

@@ -182,6 +182,11 @@ extension Rule {
         id: "acceptance.id-duplicate", severity: .error,
         why: "Evidence for a duplicated id is ambiguous.",
         fix: "Give each criterion its own AC-n id.")
+    /// Gherkin that does not parse.
+    public static let acceptanceGherkinInvalid = Rule(
+        id: "acceptance.gherkin-invalid", severity: .error,
+        why: "Criteria in Gherkin are meant to run; a feature file that does not parse runs nothing.",
+        fix: "Fix the feature file at the reported line (one Feature:, steps inside scenarios, Examples for outlines).")
     /// A criterion names an operation no contract defines.
     public static let acceptanceUnknownOperation = Rule(
         id: "acceptance.unknown-operation", severity: .error,
@@ -226,7 +231,7 @@ extension Rule {
         contractsSuccessResponseMissing, contractsErrorResponseMissing, contractsSecurityUndefined, contractsSchemaInvalid,
         contractsGraphQLInvalid, contractsUnknownFormat,
         acceptanceMissing, acceptanceEmpty, acceptanceIDMissing, acceptanceIDDuplicate, acceptancePlaceholder,
-        acceptanceUnknownOperation,
+        acceptanceUnknownOperation, acceptanceGherkinInvalid,
         deliveryMissing, deliveryCriterionUncovered, deliveryUnknownCriterion, deliveryEvidenceNotFound,
     ]
 

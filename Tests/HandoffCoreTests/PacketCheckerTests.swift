@@ -313,3 +313,62 @@ struct PolicyTests {
         #expect(relaxed.findings.map(\.severity) == [.warning, .warning])
     }
 }
+
+@Suite("Gherkin")
+struct GherkinTests {
+    static let valid = """
+        # language: en
+        @payments
+        Feature: Partial refunds
+          Agents refund part of a captured payment.
+
+          Background:
+            Given a captured payment of 100.00 EUR
+
+          @AC-1
+          Scenario: Refund part of a payment
+            When a refund of 30.00 EUR is posted
+            Then the response is 201
+            And the refundable amount is:
+              | currency | amount |
+              | EUR      | 70.00  |
+
+          Rule: refunds never exceed the capture
+            @AC-2
+            Scenario Outline: Refund too much
+              When a refund of <amount> EUR is posted
+              Then the response is 422
+              \"\"\"
+              {"error": "amount exceeds refundable"}
+              \"\"\"
+
+              Examples:
+                | amount |
+                | 100.01 |
+                | 500.00 |
+
+        """
+
+    @Test("a well-formed feature file has no findings")
+    func valid() {
+        #expect(GherkinCheck.check(Self.valid, file: "f") == [])
+    }
+
+    @Test("each structural defect is reported on its line", arguments: [
+        ("Scenario: x\n  Given y\n", 1, "expected 'Feature:'"),
+        ("Feature: a\nFeature: b\n", 2, "second Feature"),
+        ("Feature: a\n  Given y\n", 2, "outside a scenario"),
+        ("Feature: a\n  Scenario: s\n    Given y\n  Examples:\n    | a |\n    | 1 |\n", 4, "belongs to a Scenario Outline"),
+        ("Feature: a\n  Scenario Outline: s\n    Given <a>\n", 2, "no Examples"),
+        ("Feature: a\n  Scenario: s\n    Given y\n      | a | b |\n      | 1 |\n", 5, "1 cell(s), the table has 2"),
+        ("Feature: a\n  Scenario: s\n    Given y\n      \"\"\"\n      text\n", 4, "never closed"),
+        ("Feature: a\n  Scenario: s\n    Given y\n    the system is fast\n", 4, "expected a step"),
+        ("Feature: a\n  Scenario Outline: s\n    Given <a>\n    Examples:\n      | a |\n", 5, "header but no rows"),
+    ])
+    func defects(_ text: String, line: Int, message: String) {
+        let findings = GherkinCheck.check(text, file: "f")
+        #expect(findings.map(\.rule) == ["acceptance.gherkin-invalid"], "\(findings.map(\.formatted))")
+        #expect(findings.first?.line == line)
+        #expect(findings.first?.message.contains(message) == true, "\(findings.map(\.message))")
+    }
+}
