@@ -36,10 +36,13 @@ public struct CheckConfiguration: Sendable, Hashable {
 public struct PacketChecker: Sendable {
     /// The settings in force.
     public var configuration: CheckConfiguration
+    /// Memoised contract results, reused for files whose content id the view knows.
+    public var cache: CheckCache?
 
-    /// Creates a checker.
-    public init(configuration: CheckConfiguration = CheckConfiguration()) {
+    /// Creates a checker; give it a cache to reuse contract checks across packets, commits and runs.
+    public init(configuration: CheckConfiguration = CheckConfiguration(), cache: CheckCache? = nil) {
         self.configuration = configuration
+        self.cache = cache
     }
 
     /// The ids of every packet folder under the packet root, and findings for folders whose names are not ids.
@@ -116,7 +119,7 @@ public struct PacketChecker: Sendable {
             findings += try ContextCheck.check(text, file: contextPath, requiredSections: configuration.requiredSections, view: view)
         }
 
-        let contracts = try ContractCheck.check(folder: folder, in: view, limits: limits)
+        let contracts = try ContractCheck.check(folder: folder, in: view, limits: limits, cache: cache)
         findings += contracts.findings
         if !contracts.hasContract {
             findings.append(Finding(.contractsMissing, file: "\(folder)/contracts/",

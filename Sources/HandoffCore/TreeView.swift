@@ -53,6 +53,15 @@ public protocol TreeView {
     func entries(inFolder path: String) throws -> [TreeViewEntry]?
     /// The content of the file at `path`, reading at most `limit` bytes.
     func read(_ path: String, limit: Int) throws -> FileRead
+    /// An id that changes whenever the file's content does (a git blob id), or nil when the view has none.
+    ///
+    /// Check results keyed by it can be reused for every file with the same content.
+    func contentID(at path: String) throws -> String?
+}
+
+extension TreeView {
+    /// No content ids by default: nothing is memoised.
+    public func contentID(at path: String) throws -> String? { nil }
 }
 
 extension TreeView {

@@ -38,6 +38,11 @@ public struct GitTreeView: TreeView {
         }
     }
 
+    public func contentID(at path: String) throws -> String? {
+        guard let entry = try repository.entry(at: path, inTree: tree), entry.mode.isFile else { return nil }
+        return entry.id.hex
+    }
+
     static func viewEntry(_ entry: TreeEntry) -> TreeViewEntry {
         TreeViewEntry(path: entry.path, kind: kind(entry.mode))
     }

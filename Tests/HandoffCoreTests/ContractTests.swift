@@ -186,3 +186,29 @@ struct ContractTests {
         #expect(findings[1].message.contains("GET /payments"))
     }
 }
+
+@Suite("Memoised contract checks")
+struct CacheTests {
+    @Test("a contract with the same content is parsed once; findings name each packet's own file")
+    func memoised() throws {
+        var files: [String: String] = [:]
+        let contract = ContractTests.good.replacingOccurrences(of: "operationId: createRefund", with: "x-note: none")
+        for id in ["A-1", "B-2"] {
+            for (path, text) in PacketTemplate.example() {
+                files[path.replacingOccurrences(of: "PAY-142", with: id)] = text.replacingOccurrences(of: "PAY-142", with: id)
+            }
+            files["specs/\(id)/contracts/openapi.yaml"] = contract
+        }
+        var view = MemoryTreeView(files)
+        view.offersContentIDs = true
+        let cache = CheckCache()
+        let checker = PacketChecker(cache: cache)
+        let reports = try checker.checkAll(in: view)
+        #expect(cache.statistics == (hits: 1, misses: 1))
+        #expect(reports.map { $0.findings.map(\.file) } == [["specs/A-1/contracts/openapi.yaml"], ["specs/B-2/contracts/openapi.yaml"]])
+        let uncached = try PacketChecker().checkAll(in: view)
+        #expect(uncached == reports)
+        _ = try checker.checkAll(in: view)
+        #expect(cache.statistics == (hits: 3, misses: 1))
+    }
+}

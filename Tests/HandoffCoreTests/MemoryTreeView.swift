@@ -4,6 +4,15 @@ import HandoffCore
 struct MemoryTreeView: TreeView {
     var files: [String: [UInt8]]
     var specials: [String: EntryKind] = [:]
+    /// Whether to offer content ids (FNV-1a of the bytes), as a git tree offers blob ids.
+    var offersContentIDs = false
+
+    func contentID(at path: String) throws -> String? {
+        guard offersContentIDs, let bytes = files[path] else { return nil }
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        return String(hash, radix: 16)
+    }
 
     init(_ files: [String: String], specials: [String: EntryKind] = [:]) {
         self.files = files.mapValues { Array($0.utf8) }

@@ -13,31 +13,56 @@ enum ContractCheck {
     static let yamlExtensions: Set<String> = ["yaml", "yml", "json"]
     static let graphQLExtensions: Set<String> = ["graphql", "graphqls", "gql"]
 
-    static func check(folder: String, in view: any TreeView, limits: CheckLimits) throws -> Result {
+    static func check(folder: String, in view: any TreeView, limits: CheckLimits, cache: CheckCache? = nil) throws -> Result {
         var result = Result()
         guard let walked = try view.walk("\(folder)/contracts", limit: limits.maxEntriesPerPacket) else { return result }
         for entry in walked.entries where entry.kind == .file || entry.kind == .executable {
-            let fileExtension = entry.name.split(separator: ".").count > 1 ? String(entry.name.split(separator: ".").last!).lowercased() : ""
-            guard yamlExtensions.contains(fileExtension) || graphQLExtensions.contains(fileExtension) else {
-                result.findings.append(Finding(.contractsUnknownFormat, file: entry.path,
-                                               message: "\(entry.name) is not a recognised contract format (OpenAPI, JSON Schema, GraphQL SDL)"))
+            let key = try cache.flatMap { _ in try view.contentID(at: entry.path) }
+                .map { "\($0):\(entry.name.split(separator: ".").last ?? ""):\(limits.maxFileBytes):\(limits.maxYAMLDepth)" }
+            if let key, let cached = cache?.entry(for: key) {
+                result.findings += cached.findings.map { finding in
+                    var copy = finding
+                    copy.file = entry.path
+                    return copy
+                }
+                result.operations += cached.operations
+                result.hasContract = result.hasContract || cached.isContract
                 continue
             }
-            let text: String
-            switch try TextFile.read(entry.path, from: view, limits: limits) {
-            case .text(let content): text = content
-            case .unusable(let finding):
-                result.findings.append(finding)
-                result.hasContract = true
-                continue
-            case .missing: continue
+            let checked = try checkFile(entry, in: view, limits: limits)
+            if let key {
+                cache?.store(CheckCache.Entry(findings: checked.findings, operations: checked.operations, isContract: checked.hasContract), for: key)
             }
+            result.findings += checked.findings
+            result.operations += checked.operations
+            result.hasContract = result.hasContract || checked.hasContract
+        }
+        return result
+    }
+
+    /// One contract file, by format: a pure function of its bytes and the limits.
+    private static func checkFile(_ entry: TreeViewEntry, in view: any TreeView, limits: CheckLimits) throws -> Result {
+        var result = Result()
+        let fileExtension = entry.name.split(separator: ".").count > 1 ? String(entry.name.split(separator: ".").last!).lowercased() : ""
+        guard yamlExtensions.contains(fileExtension) || graphQLExtensions.contains(fileExtension) else {
+            result.findings.append(Finding(.contractsUnknownFormat, file: entry.path,
+                                           message: "\(entry.name) is not a recognised contract format (OpenAPI, JSON Schema, GraphQL SDL)"))
+            return result
+        }
+        let text: String
+        switch try TextFile.read(entry.path, from: view, limits: limits) {
+        case .text(let content): text = content
+        case .unusable(let finding):
+            result.findings.append(finding)
             result.hasContract = true
-            if graphQLExtensions.contains(fileExtension) {
-                result.findings += GraphQLRules.check(text, file: entry.path, maxDepth: limits.maxYAMLDepth)
-            } else {
-                checkDocument(text, file: entry.path, limits: limits, into: &result)
-            }
+            return result
+        case .missing: return result
+        }
+        result.hasContract = true
+        if graphQLExtensions.contains(fileExtension) {
+            result.findings += GraphQLRules.check(text, file: entry.path, maxDepth: limits.maxYAMLDepth)
+        } else {
+            checkDocument(text, file: entry.path, limits: limits, into: &result)
         }
         return result
     }
