@@ -8,7 +8,10 @@ SYSCONFDIR ?= /etc
 UNITDIR ?= /etc/systemd/system
 DESTDIR ?=
 
-.PHONY: all deps test-deps build run test install clean
+QUICK ?=
+FIXTURES ?= ../shared/fixtures/openapi
+
+.PHONY: all deps test-deps bench-deps build run test bench install clean
 
 all: build
 
@@ -42,6 +45,14 @@ install: deps
 	install -D -m 644 docs/rules.md "$(DESTDIR)$(PREFIX)/share/doc/handoff/rules.md"
 	test -e "$(DESTDIR)$(SYSCONFDIR)/handoff/handoffd.env" || \
 		install -D -m 644 Config/handoffd.env "$(DESTDIR)$(SYSCONFDIR)/handoff/handoffd.env"
+
+bench-deps: deps
+	@scripts/install-deps.sh --bench
+
+# Benchmarks in a release build, each figure beside its baseline; QUICK=1 for a reduced run.
+bench: bench-deps
+	$(SWIFT) build -c release --product handoff-bench
+	"$$($(SWIFT) build -c release --show-bin-path)/handoff-bench" $(if $(QUICK),--quick) $(wildcard $(FIXTURES))
 
 clean:
 	rm -rf .build

@@ -14,6 +14,7 @@ let package = Package(
     products: [
         .executable(name: "handoff", targets: ["handoff"]),
         .executable(name: "handoffd", targets: ["handoffd"]),
+        .executable(name: "handoff-bench", targets: ["HandoffBench"]),
         .library(name: "Git", targets: ["Git"]),
         .library(name: "HandoffCore", targets: ["HandoffCore"]),
         .library(name: "HandoffEngine", targets: ["HandoffEngine"]),
@@ -64,6 +65,8 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Benchmarks: Handoff's figures beside a baseline measured in the same run (`make bench`).
+        .executableTarget(name: "HandoffBench", dependencies: ["HandoffCore"], swiftSettings: strict),
         .executableTarget(
             name: "handoffd",
             dependencies: [

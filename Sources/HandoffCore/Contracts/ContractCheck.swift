@@ -80,10 +80,10 @@ enum ContractCheck {
         case .success(let parsed?):
             node = parsed
         }
-        if let version = node["openapi"] {
+        if let version = node.child("openapi") {
             checkOpenAPI(node, version: version, file: file, into: &result)
-        } else if node["swagger"] != nil {
-            result.findings.append(Finding(.contractsOpenAPIInvalid, file: file, line: node["swagger"]?.mark?.line ?? 1,
+        } else if node.child("swagger") != nil {
+            result.findings.append(Finding(.contractsOpenAPIInvalid, file: file, line: node.child("swagger")?.mark?.line ?? 1,
                                            message: "Swagger 2.0 is not supported",
                                            hint: "Convert the document to OpenAPI 3.0 or 3.1."))
         } else if isJSONSchema(node) {

@@ -14,33 +14,33 @@ struct OpenAPIRules {
         var findings: [Finding] = []
         var operations: [APIOperation] = []
         var seenOperationIDs: [String: Int] = [:]
-        let schemes = Set(root["components"]?["securitySchemes"]?.mapping?.keys.compactMap(\.string) ?? [])
-        let documentSecurity = root["security"]
-        for (pathKey, pathItem) in root["paths"]?.mapping ?? Node.Mapping([]) {
+        let schemes = Set(root.child("components")?.child("securitySchemes")?.mapping?.keys.compactMap(\.string) ?? [])
+        let documentSecurity = root.child("security")
+        for (pathKey, pathItem) in root.child("paths")?.mapping ?? Node.Mapping([]) {
             guard let path = pathKey.string, let item = resolved(pathItem) else { continue }
-            let pathParameters = parameters(item["parameters"])
+            let pathParameters = parameters(item.child("parameters"))
             for (methodKey, operation) in item.mapping ?? Node.Mapping([]) {
                 guard let method = methodKey.string, Self.methods.contains(method) else { continue }
                 let line = methodKey.mark?.line ?? 0
                 let where_ = "\(method.uppercased()) \(path)"
-                let operationID = operation["operationId"]?.string
+                let operationID = operation.child("operationId")?.string
                 operations.append(APIOperation(method: method.uppercased(), path: path, operationID: operationID))
                 if let operationID {
                     if let first = seenOperationIDs[operationID] {
-                        findings.append(Finding(.contractsOpenAPIInvalid, file: file, line: operation["operationId"]?.mark?.line ?? line,
+                        findings.append(Finding(.contractsOpenAPIInvalid, file: file, line: operation.child("operationId")?.mark?.line ?? line,
                                                 message: "operationId '\(operationID)' of \(where_) is already used on line \(first)",
                                                 hint: "Give every operation its own operationId."))
                     } else {
-                        seenOperationIDs[operationID] = operation["operationId"]?.mark?.line ?? line
+                        seenOperationIDs[operationID] = operation.child("operationId")?.mark?.line ?? line
                     }
                 } else {
                     findings.append(Finding(.contractsOperationIDMissing, file: file, line: line,
                                             message: "\(where_) has no operationId"))
                 }
-                findings += pathParameterFindings(path: path, line: line, declared: pathParameters.merging(parameters(operation["parameters"])) { $1 }, where_: where_)
-                findings += responseFindings(operation["responses"], line: line, where_: where_)
-                let security = operation["security"] ?? documentSecurity
-                findings += securityFindings(security, schemes: schemes, line: operation["security"]?.mark?.line ?? line, where_: where_)
+                findings += pathParameterFindings(path: path, line: line, declared: pathParameters.merging(parameters(operation.child("parameters"))) { $1 }, where_: where_)
+                findings += responseFindings(operation.child("responses"), line: line, where_: where_)
+                let security = operation.child("security") ?? documentSecurity
+                findings += securityFindings(security, schemes: schemes, line: operation.child("security")?.mark?.line ?? line, where_: where_)
             }
         }
         return (findings, operations)
@@ -49,12 +49,12 @@ struct OpenAPIRules {
     /// Follows a local `$ref` (`#/components/...`) once; nil when it does not resolve.
     func resolved(_ node: Node?) -> Node? {
         guard let node else { return nil }
-        guard let reference = node["$ref"]?.string else { return node }
+        guard let reference = node.child("$ref")?.string else { return node }
         guard reference.hasPrefix("#/") else { return nil }
         var current: Node? = root
         for part in reference.dropFirst(2).split(separator: "/") {
             let key = part.replacingOccurrences(of: "~1", with: "/").replacingOccurrences(of: "~0", with: "~")
-            current = current?[key]
+            current = current?.child(key)
         }
         return current
     }
@@ -63,7 +63,7 @@ struct OpenAPIRules {
     private func parameters(_ list: Node?) -> [String: Int] {
         var result: [String: Int] = [:]
         for entry in list?.sequence ?? Node.Sequence([]) {
-            guard let parameter = resolved(entry), parameter["in"]?.string == "path", let name = parameter["name"]?.string else { continue }
+            guard let parameter = resolved(entry), parameter.child("in")?.string == "path", let name = parameter.child("name")?.string else { continue }
             result[name] = entry.mark?.line ?? 0
         }
         return result
@@ -90,8 +90,8 @@ struct OpenAPIRules {
         let success = codes.contains { code, response in
             guard code.hasPrefix("2") else { return false }
             if code == "204" { return true }
-            let content = resolved(response)?["content"]?.mapping ?? Node.Mapping([])
-            return content.contains { _, media in media["schema"] != nil }
+            let content = resolved(response)?.child("content")?.mapping ?? Node.Mapping([])
+            return content.contains { _, media in media.child("schema") != nil }
         }
         let clientError = codes.contains { code, _ in code.hasPrefix("4") }
         var findings: [Finding] = []
