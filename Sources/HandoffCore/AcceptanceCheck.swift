@@ -110,7 +110,30 @@ enum AcceptanceCheck {
             if let placeholder = Placeholder.find(in: Substring(criterion.text)) {
                 findings.append(Finding(.acceptancePlaceholder, file: file, line: criterion.line,
                                         message: "\(id) holds the placeholder '\(placeholder.word)'"))
+                continue  // an unfinished criterion: smells would only repeat the placeholder
             }
+            findings += smells(in: criterion, id: id, file: file)
+        }
+        return findings
+    }
+
+    /// Requirement smells: vague terms, no observable outcome, several behaviours. Warnings by default.
+    static func smells(in criterion: Criterion, id: String, file: String) -> [Finding] {
+        var text = Substring(criterion.text)
+        if let colon = text.firstIndex(of: ":"), text[..<colon].contains(id) { text = text[text.index(after: colon)...] }
+        var findings: [Finding] = []
+        for vague in RequirementSmells.vagueTerms(in: String(text)) {
+            findings.append(Finding(.acceptanceVagueTerm, file: file, line: criterion.line,
+                                    message: "\(id) uses the \(vague.termClass.rawValue.replacingOccurrences(of: "-", with: " ")) term '\(vague.term)'",
+                                    term: vague.term, termClass: vague.termClass.rawValue))
+        }
+        if RequirementSmells.lacksObservableOutcome(String(text)) {
+            findings.append(Finding(.acceptanceNoObservableOutcome, file: file, line: criterion.line,
+                                    message: "\(id) states no observable outcome"))
+        }
+        if RequirementSmells.isNotSingular(String(text)) {
+            findings.append(Finding(.acceptanceNotSingular, file: file, line: criterion.line,
+                                    message: "\(id) describes several behaviours (several when/then clauses)"))
         }
         return findings
     }

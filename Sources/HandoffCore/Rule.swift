@@ -182,6 +182,21 @@ extension Rule {
         id: "acceptance.id-duplicate", severity: .error,
         why: "Evidence for a duplicated id is ambiguous.",
         fix: "Give each criterion its own AC-n id.")
+    /// A vague or unmeasurable term in a criterion.
+    public static let acceptanceVagueTerm = Rule(
+        id: "acceptance.vague-term", severity: .warning,
+        why: "A vague term ('fast', 'user-friendly', 'as appropriate') lets each side read a different finish line.",
+        fix: "Replace the term with something measurable or observable (a number, a unit, a status, a named field).")
+    /// A criterion without an observable outcome.
+    public static let acceptanceNoObservableOutcome = Rule(
+        id: "acceptance.no-observable-outcome", severity: .warning,
+        why: "A criterion is tested by observing something; without an outcome there is nothing to check.",
+        fix: "State the outcome: 'then the response is 201', 'then the event is published'.")
+    /// Several behaviours in one criterion.
+    public static let acceptanceNotSingular = Rule(
+        id: "acceptance.not-singular", severity: .warning,
+        why: "Several behaviours in one criterion cannot pass or fail separately, and evidence gets muddled.",
+        fix: "Split the criterion so that each has one trigger and one outcome.")
     /// Gherkin that does not parse.
     public static let acceptanceGherkinInvalid = Rule(
         id: "acceptance.gherkin-invalid", severity: .error,
@@ -231,7 +246,8 @@ extension Rule {
         contractsSuccessResponseMissing, contractsErrorResponseMissing, contractsSecurityUndefined, contractsSchemaInvalid,
         contractsGraphQLInvalid, contractsUnknownFormat,
         acceptanceMissing, acceptanceEmpty, acceptanceIDMissing, acceptanceIDDuplicate, acceptancePlaceholder,
-        acceptanceUnknownOperation, acceptanceGherkinInvalid,
+        acceptanceUnknownOperation, acceptanceGherkinInvalid, acceptanceVagueTerm, acceptanceNoObservableOutcome,
+        acceptanceNotSingular,
         deliveryMissing, deliveryCriterionUncovered, deliveryUnknownCriterion, deliveryEvidenceNotFound,
     ]
 

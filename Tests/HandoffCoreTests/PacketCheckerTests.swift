@@ -170,7 +170,7 @@ struct PacketCheckerTests {
         files["specs/PAY-142/acceptance.md"] = """
             - [ ] AC-1: Given a payment, when refunded, then 201.
               - a nested note that belongs to AC-1
-            - [x] AC-1: Again the same id.
+            - [x] AC-1: Again the same id, then the response is 204.
             * Without an id.
             1. AC-3: Amount is TBD.
 
