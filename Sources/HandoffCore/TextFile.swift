@@ -51,12 +51,24 @@ enum Placeholder {
     /// Upper-case tokens, matched as whole words.
     static let tokens: Set<Substring> = ["TBD", "TBS", "TBR", "TODO", "FIXME", "XXX", "TBA"]
 
-    /// The first placeholder in `line`, if any, with its 1-based column.
+    /// The first placeholder in `line`, if any, with its 1-based column; code spans (`TODO`) are not prose.
     static func find(in line: Substring) -> (word: String, column: Int)? {
         var column = 1
         var word = Substring()
         var wordStart = 1
+        var inCode = false
         for character in line {
+            if character == "`" {
+                inCode.toggle()
+                if tokens.contains(word) { return (String(word), wordStart) }
+                word = ""
+                column += 1
+                continue
+            }
+            if inCode {
+                column += 1
+                continue
+            }
             if character.isLetter || character.isNumber {
                 if word.isEmpty { wordStart = column }
                 word = word.isEmpty ? Substring(String(character)) : word + String(character)
