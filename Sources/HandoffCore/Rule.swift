@@ -44,6 +44,14 @@ extension Rule {
         why: "A packet is a spec, not a code base; checking is bounded so one packet cannot stall the daemon.",
         fix: "Move deliverables or generated material out of the packet folder.")
 
+    // MARK: Policy
+
+    /// The repository's policy file has a problem; the defaults stand for the part that could not be read.
+    public static let policyInvalid = Rule(
+        id: "policy.invalid", severity: .error,
+        why: "The policy decides what ready means and who may do what; a misread policy misjudges every packet.",
+        fix: "Fix .handoff/policy.yaml at the reported line (see the policy keys in the README).")
+
     // MARK: Manifest
 
     /// `handoff.yaml` is missing.
@@ -238,7 +246,7 @@ extension Rule {
 
     /// Every rule, in documentation order.
     public static let all: [Rule] = [
-        fileTooLarge, fileNotUTF8, fileBinary, unsupportedEntry, invalidPacketID, tooManyFiles,
+        fileTooLarge, fileNotUTF8, fileBinary, unsupportedEntry, invalidPacketID, tooManyFiles, policyInvalid,
         manifestMissing, manifestInvalid, manifestFieldMissing, manifestIDMismatch, manifestScopeOngoing,
         manifestUnknownDependency,
         contextMissing, contextSectionMissing, contextSectionEmpty, contextPlaceholder, contextBrokenLink,

@@ -32,13 +32,16 @@ public enum BranchCheckError: Error, Sendable, CustomStringConvertible {
 }
 
 /// Checks the packets at a branch tip, reading the tree through the `Git` layer (no checkout).
+///
+/// The repository's own `.handoff/policy.yaml` at that commit sets the packet root, required sections,
+/// severities and limits.
 public struct BranchCheck {
-    /// The checker applied to each packet.
-    public var checker: PacketChecker
+    /// Memoised contract results shared across runs.
+    public var cache: CheckCache?
 
-    /// Creates a branch check with `checker`.
-    public init(checker: PacketChecker = PacketChecker()) {
-        self.checker = checker
+    /// Creates a branch check.
+    public init(cache: CheckCache? = nil) {
+        self.cache = cache
     }
 
     /// Opens the repository at `path` and checks `branch` (a short name like `main`, or a full `refs/…` name).
@@ -61,10 +64,12 @@ public struct BranchCheck {
                 return BranchReport(branch: reference, commit: nil, packets: [], rootFindings: [])
             }
             let view = try GitTreeView(repository: repository, commit: tip)
+            let (policy, policyFindings) = try Policy.load(from: view)
+            let checker = PacketChecker(configuration: policy.checkConfiguration, cache: cache)
             let (ids, rootFindings) = try checker.packetIDs(in: view)
             let known = Set(ids)
             let packets = try ids.map { try checker.check($0, in: view, knownPackets: known) }
-            return BranchReport(branch: reference, commit: tip, packets: packets, rootFindings: rootFindings)
+            return BranchReport(branch: reference, commit: tip, packets: packets, rootFindings: policyFindings + rootFindings)
         } catch let error as GitError {
             throw .git(error)
         } catch {

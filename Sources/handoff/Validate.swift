@@ -25,8 +25,8 @@ struct Validate: ParsableCommand {
     @Option(help: "Output format: text, json or sarif (SARIF 2.1.0).")
     var format: Format = .text
 
-    @Option(help: "The folder holding packets in a repository root.")
-    var packetRoot = "specs"
+    @Option(help: "The folder holding packets in a repository root (default: the policy's packet_root, else specs).")
+    var packetRoot: String?
 
     @Option(help: "Check the packets as committed at this revision (e.g. HEAD, main~1) instead of the work tree.")
     var rev: String?
@@ -36,7 +36,6 @@ struct Validate: ParsableCommand {
             try runAtRevision(rev)
             return
         }
-        let checker = PacketChecker(configuration: CheckConfiguration(packetRoot: packetRoot))
         var results: [(display: String, report: PacketReport)] = []
         var otherFindings: [Finding] = []
         for path in paths {
@@ -55,9 +54,11 @@ struct Validate: ParsableCommand {
                 let root = Self.workTreeRoot(containing: packet) ?? packet.deletingLastPathComponent()
                 let packetRoot = String(packet.deletingLastPathComponent().path.dropFirst(root.path.count))
                     .trimmingCharacters(in: CharacterSet(charactersIn: "/"))
-                var single = checker
-                single.configuration.packetRoot = packetRoot
                 let view = DirectoryTreeView(root: root.path)
+                let (policy, policyFindings) = try Policy.load(from: view)
+                otherFindings += policyFindings.map { Self.prefixed($0, with: Self.relative(root.path, from: path, packet: packet)) }
+                var single = PacketChecker(configuration: policy.checkConfiguration)
+                single.configuration.packetRoot = packetRoot
                 let known = Set(try single.packetIDs(in: view).ids)
                 var report = try single.check(id, in: view, knownPackets: known)
                 let shown = path.hasSuffix("/") ? String(path.dropLast()) : path
@@ -72,11 +73,14 @@ struct Validate: ParsableCommand {
                 results.append(("", report))
             } else {
                 let view = DirectoryTreeView(root: url.path)
+                let (policy, policyFindings) = try Policy.load(from: view)
+                var checker = PacketChecker(configuration: policy.checkConfiguration)
+                if let packetRoot { checker.configuration.packetRoot = packetRoot }
                 let (ids, rootFindings) = try checker.packetIDs(in: view)
                 guard !ids.isEmpty || !rootFindings.isEmpty else {
-                    throw CannotCheck("\(path): no packets under \(packetRoot)/ (and no handoff.yaml here)")
+                    throw CannotCheck("\(path): no packets under \(checker.configuration.packetRoot)/ (and no handoff.yaml here)")
                 }
-                otherFindings += rootFindings.map { Self.prefixed($0, with: path) }
+                otherFindings += (policyFindings + rootFindings).map { Self.prefixed($0, with: path) }
                 let known = Set(ids)
                 for id in ids {
                     results.append((path, try checker.check(id, in: view, knownPackets: known)))
@@ -104,6 +108,12 @@ struct Validate: ParsableCommand {
         if reports.contains(where: { !$0.isReady }) || otherFindings.contains(where: { $0.severity == .error }) {
             throw ExitCode(1)
         }
+    }
+
+    /// How to show a path of the work tree at `root` to a user who named the packet as `given`.
+    static func relative(_ root: String, from given: String, packet: URL) -> String {
+        let depth = packet.path.dropFirst(root.count).split(separator: "/").count
+        return Self.join(given, String(repeating: "../", count: depth))
     }
 
     /// The nearest folder at or above `url` that holds `.git` (a folder, or a file for worktrees).
@@ -163,7 +173,10 @@ extension Validate {
             let isPacket = try !inside.isEmpty && view.entry(at: "\(inside)/handoff.yaml") != nil
             if isPacket, let id = PacketID(absolute.lastPathComponent) {
                 let parent = (inside as NSString).deletingLastPathComponent
-                let checker = PacketChecker(configuration: CheckConfiguration(packetRoot: parent))
+                let (policy, policyFindings) = try Policy.load(from: view)
+                otherFindings += policyFindings
+                var checker = PacketChecker(configuration: policy.checkConfiguration)
+                checker.configuration.packetRoot = parent
                 var report = try checker.check(id, in: view, knownPackets: Set(try checker.packetIDs(in: view).ids))
                 let shown = path.hasSuffix("/") ? String(path.dropLast()) : path
                 report.findings = report.findings.map { finding in
@@ -174,12 +187,15 @@ extension Validate {
                 report.folder = shown
                 results.append(("", report))
             } else {
-                let root = inside.isEmpty ? packetRoot : "\(inside)/\(packetRoot)"
-                let checker = PacketChecker(configuration: CheckConfiguration(packetRoot: root))
+                let (policy, policyFindings) = try Policy.load(from: view)
+                var checker = PacketChecker(configuration: policy.checkConfiguration)
+                let relativeRoot = packetRoot ?? policy.packetRoot
+                checker.configuration.packetRoot = inside.isEmpty ? relativeRoot : "\(inside)/\(relativeRoot)"
                 let (ids, rootFindings) = try checker.packetIDs(in: view)
                 guard !ids.isEmpty || !rootFindings.isEmpty else {
-                    throw CannotCheck("\(path): no packets under \(packetRoot)/ at \(revision)")
+                    throw CannotCheck("\(path): no packets under \(relativeRoot)/ at \(revision)")
                 }
+                otherFindings += policyFindings
                 let known = Set(ids)
                 // Show files from the folder the user named, as the work-tree mode does.
                 func shown(_ file: String) -> String {

@@ -372,3 +372,50 @@ struct GherkinTests {
         #expect(findings.first?.message.contains(message) == true, "\(findings.map(\.message))")
     }
 }
+
+@Suite("Policy file")
+struct PolicyFileTests {
+    @Test("a full policy is read into the check configuration and roles")
+    func full() {
+        let (policy, findings) = Policy.parse("""
+            packet_root: handoffs
+            required_sections: [Background, Non-goals]
+            severity:
+              contracts.operation-id-missing: error
+              acceptance.vague-term: info
+            limits: { max_file_bytes: 65536, max_yaml_depth: 32 }
+            roles:
+              client: ["*@acme.example"]
+              contractor: [dev@contractor.example]
+              reviewer: [ana@acme.example]
+            require_ready: true
+
+            """)
+        #expect(findings == [])
+        #expect(policy.packetRoot == "handoffs")
+        #expect(policy.checkConfiguration.requiredSections == ["Background", "Non-goals"])
+        #expect(policy.severityOverrides == ["contracts.operation-id-missing": .error, "acceptance.vague-term": .info])
+        #expect(policy.limits.maxFileBytes == 65_536 && policy.limits.maxYAMLDepth == 32 && policy.limits.maxEntriesPerPacket == 1_000)
+        #expect(policy.roles["contractor"] == ["dev@contractor.example"])
+        #expect(policy.requireReady)
+    }
+
+    @Test("every bad value is a finding on its line; the rest of the policy still applies")
+    func problems() {
+        let (policy, findings) = Policy.parse("""
+            packet_root: ../outside
+            severity: { no.such-rule: error, manifest.invalid: fatal }
+            limits: { max_file_bytes: 10 }
+            roles: { operator: ["*@acme.example"], client: [not-an-email] }
+            colour: blue
+            required_sections: [Background]
+
+            """)
+        #expect(findings.map { "\($0.rule)@\($0.line)" } == ["policy.invalid@1", "policy.invalid@2", "policy.invalid@2",
+                                                             "policy.invalid@3", "policy.invalid@4", "policy.invalid@4", "policy.invalid@5"])
+        #expect(policy.packetRoot == "specs")
+        #expect(policy.requiredSections == ["Background"])
+        #expect(Policy.parse("roles: [x\n").1.map(\.rule) == ["policy.invalid"])
+        #expect(Policy.parse("").1 == [])
+    }
+}

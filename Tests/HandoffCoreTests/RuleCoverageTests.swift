@@ -33,11 +33,12 @@ struct RuleCoverageTests {
     static func findings(_ files: Files, specials: [String: EntryKind] = [:]) throws -> Set<String> {
         var view = MemoryTreeView([:], specials: specials)
         view.files = files
-        let checker = PacketChecker()
+        let (policy, policyFindings) = try Policy.load(from: view)
+        let checker = PacketChecker(configuration: policy.checkConfiguration)
         let (ids, rootFindings) = try checker.packetIDs(in: view)
         let report = try checker.check(PacketID("PAY-142")!, in: view, knownPackets: Set(ids))
         let delivery = try DeliveryCheck.check(packetFolder: "specs/PAY-142", criteria: report.criteria, in: view)
-        return Set((rootFindings + report.findings + delivery).map(\.rule))
+        return Set((policyFindings + rootFindings + report.findings + delivery).map(\.rule))
     }
 
     static let cases: [String: (trigger: @Sendable (inout Files) -> Void, nearMiss: @Sendable (inout Files) -> Void)] = [
@@ -48,6 +49,8 @@ struct RuleCoverageTests {
         "packet.invalid-id": ({ $0["specs/bad id/x"] = [] }, { $0["specs/good-id/x"] = [] }),
         "packet.too-many-files": ({ for n in 0..<1_000 { $0[folder + "delivery/f\(n)"] = [] } },
                                   { for n in 0..<900 { $0[folder + "delivery/f\(n)"] = [] } }),
+        "policy.invalid": ({ $0[".handoff/policy.yaml"] = Array("packet_root: specs\nrequire_ready: maybe\n".utf8) },
+                           { $0[".handoff/policy.yaml"] = Array("packet_root: specs\nrequire_ready: true\n".utf8) }),
         "manifest.missing": ({ $0[folder + "handoff.yaml"] = nil }, { _ in }),
         "manifest.invalid": ({ edit(&$0, "handoff.yaml", "scope: finite", "scope: [finite") }, { edit(&$0, "handoff.yaml", "scope: finite", "scope: 'finite'") }),
         "manifest.field-missing": ({ edit(&$0, "handoff.yaml", "client: payments\n", "") }, { edit(&$0, "handoff.yaml", "client: payments", "client: billing") }),

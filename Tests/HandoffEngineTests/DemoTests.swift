@@ -70,3 +70,23 @@ struct CapturingHandler: LogHandler {
         capture.append("\(event.level) \(event.message)")
     }
 }
+
+@Suite("Policy at the branch tip")
+struct BranchPolicyTests {
+    @Test("the packet root, severities and policy problems come from .handoff/policy.yaml at the tip")
+    func policyApplies() throws {
+        let sandbox = try Sandbox()
+        let work = try sandbox.workRepository()
+        for (path, text) in PacketTemplate.example(root: "handoffs") { try sandbox.write(text, to: path, in: work) }
+        try sandbox.write("packet_root: handoffs\nseverity: { contracts.security-undefined: error }\nbogus: 1\n",
+                          to: ".handoff/policy.yaml", in: work)
+        let openapi = "\(work)/handoffs/PAY-142/contracts/openapi.yaml"
+        let contract = try String(contentsOfFile: openapi, encoding: .utf8)
+        try contract.replacingOccurrences(of: "security:\n  - bearerAuth: []\n", with: "").write(toFile: openapi, atomically: true, encoding: .utf8)
+        try sandbox.commitAll("packet under handoffs/", in: work)
+        let report = try BranchCheck().run(repositoryAt: work, branch: "main")
+        #expect(report.packets.map(\.id.rawValue) == ["PAY-142"])
+        #expect(report.packets[0].findings.map { "\($0.rule) \($0.severity)" } == ["contracts.security-undefined error"])
+        #expect(report.rootFindings.map { "\($0.file):\($0.line) \($0.rule)" } == [".handoff/policy.yaml:3 policy.invalid"])
+    }
+}
