@@ -71,6 +71,30 @@ struct Validate: ParsableCommand {
                 }
                 report.folder = shown
                 results.append(("", report))
+            } else if Self.isPacketRoot(url, packetRoot: packetRoot) {
+                // A packet root such as `specs/`: check its packets inside the work tree around it.
+                let folder = url.standardizedFileURL
+                let root = Self.workTreeRoot(containing: folder) ?? folder.deletingLastPathComponent()
+                let relativeRoot = String(folder.path.dropFirst(root.path.count)).trimmingCharacters(in: CharacterSet(charactersIn: "/"))
+                let view = DirectoryTreeView(root: root.path)
+                let (policy, policyFindings) = try Policy.load(from: view)
+                var checker = PacketChecker(configuration: policy.checkConfiguration)
+                checker.configuration.packetRoot = relativeRoot
+                let (ids, rootFindings) = try checker.packetIDs(in: view)
+                let shown = path.hasSuffix("/") ? String(path.dropLast()) : path
+                func remap(_ finding: Finding) -> Finding {
+                    var copy = finding
+                    if finding.file.hasPrefix(relativeRoot + "/") { copy.file = shown + finding.file.dropFirst(relativeRoot.count) }
+                    return copy
+                }
+                otherFindings += policyFindings + rootFindings.map(remap)
+                let known = Set(ids)
+                for id in ids {
+                    var report = try checker.check(id, in: view, knownPackets: known)
+                    report.findings = report.findings.map(remap)
+                    report.folder = shown + "/" + id.rawValue
+                    results.append(("", report))
+                }
             } else {
                 let view = DirectoryTreeView(root: url.path)
                 let (policy, policyFindings) = try Policy.load(from: view)
@@ -108,6 +132,14 @@ struct Validate: ParsableCommand {
         if reports.contains(where: { !$0.isReady }) || otherFindings.contains(where: { $0.severity == .error }) {
             throw ExitCode(1)
         }
+    }
+
+    /// A folder whose subfolders are packets (it has no packet root of its own below it).
+    static func isPacketRoot(_ url: URL, packetRoot: String?) -> Bool {
+        let manager = FileManager.default
+        if manager.fileExists(atPath: url.appendingPathComponent(packetRoot ?? "specs").path) { return false }
+        let children = (try? manager.contentsOfDirectory(atPath: url.path)) ?? []
+        return children.contains { manager.fileExists(atPath: url.appendingPathComponent("\($0)/handoff.yaml").path) }
     }
 
     /// How to show a path of the work tree at `root` to a user who named the packet as `given`.

@@ -41,6 +41,9 @@ struct CLITests {
         let finding = try #require((packets[1]["findings"] as? [[String: Any]])?.first)
         #expect(Set(finding.keys) == ["rule", "severity", "file", "line", "column", "message", "hint", "term", "class"])
 
+        let packetRoot = try runProcess(Self.handoff, ["validate", "--format", "json", "\(clone)/specs"])
+        #expect(packetRoot.stdout.contains("\"path\" : \"\(clone)/specs/PAY-150\""), "\(packetRoot.stdout.prefix(300))")
+        #expect(packetRoot.stdout.contains("\"file\" : \"\(clone)/specs/PAY-150/handoff.yaml\""))
         let ready = try runProcess(Self.handoff, ["validate", "\(clone)/specs/PAY-142"])
         #expect(ready.status == 0)
         #expect(ready.stdout.contains("PAY-142: ready (0 error(s), 0 warning(s), score 100)"))
