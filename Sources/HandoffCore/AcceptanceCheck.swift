@@ -41,6 +41,24 @@ enum AcceptanceCheck {
         return named
     }
 
+    /// operationIds a criterion names: a code span such as `createRefund` introduced as an operation
+    /// ("calls `x`", "operation `x`") or followed by "is called", "operation" or "endpoint".
+    static func namedOperationIDs(in text: String) -> [String] {
+        let parts = text.split(separator: "`", omittingEmptySubsequences: false)
+        guard parts.count >= 3 else { return [] }
+        var names: [String] = []
+        for index in stride(from: 1, to: parts.count - 1, by: 2) {
+            let span = parts[index]
+            guard let first = span.first, first.isLetter, span.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else { continue }
+            let before = parts[index - 1].lowercased().split(separator: " ").last.map(String.init) ?? ""
+            let after = parts[index + 1].lowercased().trimmingCharacters(in: .whitespaces)
+            let introduced = ["operation", "operationid", "call", "calls", "calling", "invoke", "invokes", "invoking"].contains(before)
+            let followed = ["is called", "is invoked", "operation", "endpoint", "returns", "responds"].contains { after.hasPrefix($0) }
+            if introduced || followed { names.append(String(span)) }
+        }
+        return names
+    }
+
     /// `acceptance.unknown-operation` for every named operation that no contract defines.
     static func unknownOperations(_ criteria: [Criterion], operations: [APIOperation], file: String) -> [Finding] {
         var findings: [Finding] = []
@@ -49,6 +67,10 @@ enum AcceptanceCheck {
             where !operations.contains(where: { $0.method == method && $0.matches(path: path) }) {
                 findings.append(Finding(.acceptanceUnknownOperation, file: file, line: criterion.line,
                                         message: "\(criterion.id ?? "a criterion") names \(method) \(path), which no contract of this packet defines"))
+            }
+            for name in namedOperationIDs(in: criterion.text) where !operations.contains(where: { $0.operationID == name }) {
+                findings.append(Finding(.acceptanceUnknownOperation, file: file, line: criterion.line,
+                                        message: "\(criterion.id ?? "a criterion") names operation '\(name)', which no contract of this packet defines"))
             }
         }
         return findings

@@ -146,6 +146,7 @@ struct ContractTests {
               other: 7
 
             """
+        #expect(try Self.findings(contract: "{\"type\": [", name: "refund.schema.json").map(\.rule) == ["contracts.schema-invalid"])
         let findings = try Self.findings(contract: invalid, name: "refund.schema.yaml")
         #expect(findings.map { "\($0.rule)@\($0.line)" } == ["contracts.schema-invalid@2", "contracts.schema-invalid@3",
                                                              "contracts.schema-invalid@5", "contracts.schema-invalid@6"])
@@ -184,6 +185,16 @@ struct ContractTests {
         #expect(findings.map(\.line) == [2, 3])
         #expect(findings[0].message.contains("DELETE /payments/{id}"))
         #expect(findings[1].message.contains("GET /payments"))
+
+        files["specs/PAY-142/acceptance.md"] = """
+            - [ ] AC-1: When `createRefund` is called with 30.00 EUR, then the response is 201.
+            - [ ] AC-2: When the client calls `cancelRefund`, then the response is 204.
+            - [ ] AC-3: Then the body holds `nextCursor` and `refundable`.
+
+            """
+        let byID = try PacketChecker().check(Self.id, in: MemoryTreeView(files), knownPackets: [Self.id]).findings
+            .filter { $0.rule == "acceptance.unknown-operation" }
+        #expect(byID.map { "\($0.line) \($0.message)" } == ["2 AC-2 names operation 'cancelRefund', which no contract of this packet defines"])
     }
 }
 

@@ -71,7 +71,9 @@ enum ContractCheck {
         let node: Node
         switch YAMLInput.parse(text, maxDepth: limits.maxYAMLDepth) {
         case .failure(let refusal):
-            result.findings.append(Finding(.contractsParseError, file: file, line: refusal.line, column: refusal.column,
+            // A file named as a schema (refund.schema.json) that does not parse is a broken schema.
+            let rule: Rule = baseName(file).lowercased().contains(".schema.") ? .contractsSchemaInvalid : .contractsParseError
+            result.findings.append(Finding(rule, file: file, line: refusal.line, column: refusal.column,
                                            message: refusal.message, hint: refusal.hint))
             return
         case .success(nil):
