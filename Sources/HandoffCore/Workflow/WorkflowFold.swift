@@ -1,0 +1,254 @@
+/// The workflow as a pure function: (state, one commit) → next state. No I/O, no clock, no randomness,
+/// so replaying a history always gives the same status (DESIGN.md §5).
+public struct WorkflowFold: Sendable {
+    /// Operator emails or patterns, from the daemon's configuration (never from the repository).
+    public var operators: [String]
+
+    /// Creates a fold for a repository served with these operators.
+    public init(operators: [String]) {
+        self.operators = operators
+    }
+
+    /// Applies `commit` to `state`; returns the packets whose status changed.
+    @discardableResult
+    public func apply(_ commit: CommitInput, to state: inout WorkflowState) -> Set<PacketID> {
+        var changed = Set<PacketID>()
+        let who = commit.identity
+        if let (policy, findings) = commit.policyChange {
+            let isOperator = RoleBook(operators: operators).roles(of: who).contains(.operator)
+            if !isOperator {
+                state.record(event(commit, "policy.unauthorized-change",
+                                   "\(who) is not an operator; the policy in force is unchanged"))
+            } else if !findings.isEmpty {
+                state.record(event(commit, "policy.invalid",
+                                   "the new policy has \(findings.count) problem(s) (\(findings[0].message)); the last good policy stays in force"))
+            } else if policy != state.policy {
+                state.policy = policy
+                state.record(event(commit, "policy.changed", "policy changed by operator \(who)"))
+            }
+        }
+        let roles = RoleBook(policy: state.policy, operators: operators).roles(of: who)
+        if commit.touchedBoard {
+            state.record(event(commit, "tampering", ".handoff/board.md is written by handoffd only; written back"))
+        }
+        for id in commit.touched.keys.sorted() {
+            let change = commit.touched[id]!
+            if applyChange(change, to: id, commit: commit, roles: roles, state: &state) { changed.insert(id) }
+        }
+        for trailer in commit.actionTrailers {
+            switch ActionRequest.parse(trailer) {
+            case .failure(let problem):
+                state.record(event(commit, "rejected", "Handoff: \(problem.value): \(problem.reason)"))
+            case .success(let request):
+                guard state.packets[request.packet] != nil else {
+                    state.record(event(commit, "rejected", "\(request.action.rawValue) \(request.packet): no such packet"))
+                    continue
+                }
+                apply(request, commit: commit, roles: roles, state: &state)
+                changed.insert(request.packet)
+            }
+        }
+        return changed
+    }
+
+    // MARK: File changes
+
+    private func applyChange(_ change: PacketChange, to id: PacketID, commit: CommitInput, roles: Set<Role>,
+                             state: inout WorkflowState) -> Bool {
+        let who = commit.identity
+        let maySpec = roles.contains(.client) || roles.contains(.operator)
+        if change.removed {
+            guard state.packets[id] != nil else { return false }
+            if maySpec {
+                state.packets[id] = nil
+                state.record(event(commit, "packet.removed", "\(id) was removed by \(who)"))
+            } else {
+                record(on: id, commit, "remove", note: "rejected: only clients and operators may remove a packet", state: &state)
+            }
+            return true
+        }
+        var touched = false
+        if change.status, state.packets[id] != nil {
+            record(on: id, commit, "tampering", note: "status.yaml is written by handoffd only; written back", state: &state)
+            touched = true
+        }
+        if change.spec, let report = change.report {
+            touched = true
+            if roles.isEmpty {
+                rejectOrRecord(id, commit, "spec-change", "rejected: \(who) holds no role in this repository", state: &state)
+            } else if !maySpec {
+                rejectOrRecord(id, commit, "spec-change",
+                               "rejected: only clients and operators may change a packet outside delivery/", state: &state)
+            } else if var status = state.packets[id] {
+                let before = status.state
+                switch before {
+                case .delivered:
+                    status.history.append(entry(commit, "spec-change", before, before,
+                                                "changed after delivery; the packet stays delivered"))
+                case .draft, .ready:
+                    status.absorb(report)
+                    status.specRevision = commit.id
+                    let after: PacketState = report.isReady ? .ready : .draft
+                    if after != before { status.since = commit.time }
+                    status.state = after
+                    status.history.append(entry(commit, "spec-change", before, after, ""))
+                case .inProgress, .inReview, .cancelled:
+                    status.absorb(report)
+                    status.specRevision = commit.id
+                    let note = report.isReady ? "spec revised" : "spec revised; it now has \(report.errorCount) error(s)"
+                    status.history.append(entry(commit, "spec-change", before, before, note))
+                }
+                state.packets[id] = status
+            } else {
+                var status = PacketStatus(id: id, since: commit.time, specRevision: commit.id)
+                status.absorb(report)
+                status.state = report.isReady ? .ready : .draft
+                status.history.append(entry(commit, "created", nil, status.state, ""))
+                state.packets[id] = status
+            }
+        }
+        if change.delivery {
+            touched = true
+            guard var status = state.packets[id] else {
+                state.record(event(commit, "rejected", "delivery for \(id), which is not a packet"))
+                return touched
+            }
+            let mayDeliver = roles.contains(.operator) || (status.assignee.map { $0.lowercased() == who.lowercased() } ?? false)
+            if !mayDeliver {
+                status.history.append(entry(commit, "delivery-change", status.state, status.state,
+                                            "rejected: only the assignee and operators may change delivery/"))
+            } else if status.state == .inReview {
+                status.state = .inProgress
+                status.since = commit.time
+                status.history.append(entry(commit, "delivery-change", .inReview, .inProgress,
+                                            "delivery changed during review: submit again"))
+            } else {
+                status.history.append(entry(commit, "delivery-change", status.state, status.state, ""))
+            }
+            state.packets[id] = status
+        }
+        return touched
+    }
+
+    // MARK: Actions
+
+    private func apply(_ request: ActionRequest, commit: CommitInput, roles: Set<Role>, state: inout WorkflowState) {
+        guard var status = state.packets[request.packet] else { return }
+        let who = commit.identity
+        let before = status.state
+        let isAssignee = status.assignee.map { $0.lowercased() == who.lowercased() } ?? false
+        let isReviewer = status.reviewers.contains { $0.lowercased() == who.lowercased() }
+        let isOperator = roles.contains(.operator)
+        let isClient = roles.contains(.client)
+
+        func reject(_ reason: String) {
+            status.history.append(entry(commit, request.action.rawValue, before, before, "rejected: \(reason)"))
+        }
+        func move(to after: PacketState) {
+            if after != before { status.since = commit.time }
+            status.state = after
+            status.history.append(entry(commit, request.action.rawValue, before, after, request.note))
+        }
+        func readiness() -> PacketState {
+            let errors = commit.reports[request.packet]?.errorCount ?? status.errors
+            return errors == 0 ? .ready : .draft
+        }
+
+        switch request.action {
+        case .claim:
+            if !roles.contains(.contractor) { reject("only contractors may claim") }
+            else if before != .ready { reject("only a ready packet can be claimed (it is \(before.rawValue))") }
+            else if status.blocked { reject("the packet is blocked") }
+            else if case let missing = undelivered(status.dependsOn, in: state), !missing.isEmpty {
+                reject("dependencies not delivered yet: \(missing.joined(separator: ", "))")
+            } else {
+                status.assignee = who
+                move(to: .inProgress)
+            }
+        case .unclaim:
+            if before != .inProgress { reject("only a packet in progress can be unclaimed") }
+            else if !(isAssignee || isOperator) { reject("only the assignee or an operator may unclaim") }
+            else {
+                status.assignee = nil
+                move(to: readiness())
+            }
+        case .submit:
+            if before != .inProgress { reject("only a packet in progress can be submitted (it is \(before.rawValue))") }
+            else if !isAssignee { reject("only the assignee may submit") }
+            else if let findings = commit.deliveryFindings[request.packet], !findings.isEmpty {
+                reject("delivery note incomplete: " + findings.map(\.message).joined(separator: "; "))
+            } else if commit.deliveryFindings[request.packet] == nil {
+                reject("the delivery note was not checked")
+            } else {
+                move(to: .inReview)
+            }
+        case .accept:
+            if before != .inReview { reject("only a packet in review can be accepted (it is \(before.rawValue))") }
+            else if !isReviewer { reject("only a reviewer of the packet may accept") }
+            else { move(to: .delivered) }
+        case .requestChanges:
+            if before != .inReview { reject("changes can be requested only in review (it is \(before.rawValue))") }
+            else if !isReviewer { reject("only a reviewer of the packet may request changes") }
+            else {
+                status.round += 1
+                move(to: .inProgress)
+            }
+        case .cancel:
+            if before == .delivered || before == .cancelled { reject("a \(before.rawValue) packet cannot be cancelled") }
+            else if !(isClient || isOperator) { reject("only clients and operators may cancel") }
+            else {
+                status.blocked = false
+                move(to: .cancelled)
+            }
+        case .reopen:
+            if before != .cancelled { reject("only a cancelled packet can be reopened") }
+            else if !(isClient || isOperator) { reject("only clients and operators may reopen") }
+            else {
+                status.assignee = nil
+                move(to: readiness())
+            }
+        case .block, .unblock:
+            let blocking = request.action == .block
+            if !before.isOpen { reject("a \(before.rawValue) packet cannot be \(blocking ? "blocked" : "unblocked")") }
+            else if !(isClient || isAssignee || isOperator) { reject("only clients, the assignee and operators may \(request.action.rawValue)") }
+            else if status.blocked == blocking { reject("the packet is already \(blocking ? "blocked" : "unblocked")") }
+            else {
+                status.blocked = blocking
+                status.history.append(entry(commit, request.action.rawValue, before, before, request.note))
+            }
+        }
+        state.packets[request.packet] = status
+    }
+
+    /// Dependencies that are not delivered (unknown ones included).
+    private func undelivered(_ dependencies: [String], in state: WorkflowState) -> [String] {
+        dependencies.filter { name in
+            guard let id = PacketID(name), let status = state.packets[id] else { return true }
+            return status.state != .delivered
+        }
+    }
+
+    // MARK: Records
+
+    private func rejectOrRecord(_ id: PacketID, _ commit: CommitInput, _ action: String, _ note: String, state: inout WorkflowState) {
+        if state.packets[id] != nil {
+            record(on: id, commit, action, note: note, state: &state)
+        } else {
+            state.record(event(commit, "rejected", "\(action) of \(id): \(note)"))
+        }
+    }
+
+    private func record(on id: PacketID, _ commit: CommitInput, _ action: String, note: String, state: inout WorkflowState) {
+        guard var status = state.packets[id] else { return }
+        status.history.append(entry(commit, action, status.state, status.state, note))
+        state.packets[id] = status
+    }
+
+    private func entry(_ commit: CommitInput, _ action: String, _ from: PacketState?, _ to: PacketState?, _ note: String) -> HistoryEntry {
+        HistoryEntry(at: commit.time, commit: commit.id, by: commit.identity, action: action, from: from, to: to, note: note)
+    }
+
+    private func event(_ commit: CommitInput, _ name: String, _ note: String) -> BoardEvent {
+        BoardEvent(at: commit.time, commit: commit.id, by: commit.identity, event: name, note: note)
+    }
+}
