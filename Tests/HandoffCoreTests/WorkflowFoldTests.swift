@@ -177,3 +177,40 @@ struct WorkflowFoldTests {
         #expect(!RoleBook.matches(String(repeating: "a", count: 10_000) + "b", pattern: String(repeating: "*a", count: 100) + "*c"))
     }
 }
+
+@Suite("Status and board files")
+struct StatusFileTests {
+    @Test("status.yaml round-trips byte for byte, hostile strings included")
+    func statusRoundTrip() throws {
+        var driver = WorkflowFoldTests.Driver()
+        driver.commit(WorkflowFoldTests.client, touched: [WorkflowFoldTests.id: PacketChange(spec: true, report: WorkflowFoldTests.report(errors: 1))])
+        driver.commit(WorkflowFoldTests.client, trailers: ["block PAY-142 \"quoted\" -->\t\\ ünïcode \u{2028}"])
+        var status = driver.packet
+        status.title = "Refunds: \"partial\" | full\nsecond line"
+        status.findings[0].term = "fast"
+        status.findings[0].termClass = "ambiguous-adverb-adjective"
+        let text = StatusFile.render(status)
+        #expect(text.hasPrefix("# Written by handoffd"))
+        let parsed = try StatusFile.parse(text)
+        #expect(parsed == status)
+        #expect(StatusFile.render(parsed) == text)
+        #expect(text.contains("state: draft\n"))
+        #expect(text.contains("  - at: \"2026-11-02T10:00:00Z\"\n"))
+    }
+
+    @Test("the board lists packets by state and carries the policy and events it needs to resume")
+    func board() throws {
+        var driver = WorkflowFoldTests.Driver()
+        driver.commit(WorkflowFoldTests.client, touched: [WorkflowFoldTests.id: PacketChange(spec: true, report: WorkflowFoldTests.report(errors: 0))])
+        driver.commit(WorkflowFoldTests.contractor, trailers: ["approve PAY-142 --> <!-- |"])
+        let text = BoardFile.render(driver.state, processed: String(repeating: "a", count: 40), at: "2026-11-02T10:00:00Z")
+        #expect(text.contains("## Ready (1)\n"))
+        #expect(text.contains("| PAY-142 | Refunds | — | 2026-11-01 | 100 | 0 |"))
+        #expect(text.components(separatedBy: "-->").count == 3, "only the header comment and the state block close")
+        let (policy, events) = try BoardFile.parseState(text)
+        #expect(policy == driver.state.policy)
+        #expect(events == driver.state.events)
+        #expect(BoardFile.render(WorkflowState(policy: policy), processed: "x", at: "t") ==
+                BoardFile.render(WorkflowState(policy: driver.state.policy), processed: "x", at: "t"))
+    }
+}

@@ -1,0 +1,133 @@
+internal import Yams
+
+/// `status.yaml`: a packet's status in a fixed key order, written only by handoffd (DESIGN.md §5).
+///
+/// Rendering is deterministic (no clock, stable order, every string quoted the same way), so replaying a
+/// history byte-for-byte reproduces the files; parsing reads them back as fold state at the watermark.
+public enum StatusFile {
+    /// The file's name inside a packet folder.
+    public static let fileName = "status.yaml"
+    static let header = "# Written by handoffd from this repository's history. Do not edit: edits are recorded as tampering and undone.\n"
+
+    /// The file's content for `status`.
+    public static func render(_ status: PacketStatus) -> String {
+        var out = header
+        out += "id: \(quote(status.id.rawValue))\n"
+        out += "title: \(quote(status.title))\n"
+        out += "state: \(status.state.rawValue)\n"
+        out += "since: \(quote(status.since))\n"
+        out += "assignee: \(status.assignee.map(quote) ?? "null")\n"
+        out += "reviewers: [\(status.reviewers.map(quote).joined(separator: ", "))]\n"
+        out += "round: \(status.round)\n"
+        out += "blocked: \(status.blocked)\n"
+        out += "spec_revision: \(quote(status.specRevision))\n"
+        out += "depends_on: [\(status.dependsOn.map(quote).joined(separator: ", "))]\n"
+        out += "readiness:\n  score: \(status.score)\n  errors: \(status.errors)\n  warnings: \(status.warnings)\n"
+        out += status.findings.isEmpty ? "findings: []\n" : "findings:\n"
+        for finding in status.findings {
+            out += "  - rule: \(quote(finding.rule))\n"
+            out += "    severity: \(finding.severity.rawValue)\n"
+            out += "    file: \(quote(finding.file))\n"
+            out += "    line: \(finding.line)\n"
+            out += "    column: \(finding.column.map(String.init) ?? "null")\n"
+            out += "    message: \(quote(finding.message))\n"
+            out += "    hint: \(quote(finding.hint))\n"
+            out += "    term: \(finding.term.map(quote) ?? "null")\n"
+            out += "    class: \(finding.termClass.map(quote) ?? "null")\n"
+        }
+        out += status.history.isEmpty ? "history: []\n" : "history:\n"
+        for entry in status.history {
+            out += "  - at: \(quote(entry.at))\n"
+            out += "    commit: \(quote(entry.commit))\n"
+            out += "    by: \(quote(entry.by))\n"
+            out += "    action: \(quote(entry.action))\n"
+            out += "    from: \(entry.from?.rawValue ?? "null")\n"
+            out += "    to: \(entry.to?.rawValue ?? "null")\n"
+            out += "    note: \(quote(entry.note))\n"
+        }
+        return out
+    }
+
+    /// Why a status file could not be read back.
+    public struct ParseError: Error, Sendable, CustomStringConvertible {
+        /// What is wrong.
+        public var description: String
+    }
+
+    /// Reads a status file written by ``render(_:)``.
+    public static func parse(_ text: String) throws(ParseError) -> PacketStatus {
+        let node: Node
+        switch YAMLInput.parse(text, maxDepth: 16) {
+        case .success(let parsed?): node = parsed
+        case .success(nil): throw ParseError(description: "empty status file")
+        case .failure(let refusal): throw ParseError(description: "line \(refusal.line): \(refusal.message)")
+        }
+        func string(_ node: Node?, _ key: String) throws(ParseError) -> String {
+            guard let value = node?.child(key)?.scalar?.string else { throw ParseError(description: "missing '\(key)'") }
+            return value
+        }
+        func optional(_ node: Node?, _ key: String) -> String? {
+            guard let scalar = node?.child(key)?.scalar, scalar.style != .plain || scalar.string != "null" else { return nil }
+            return scalar.string
+        }
+        func integer(_ node: Node?, _ key: String) throws(ParseError) -> Int {
+            guard let value = Int(try string(node, key)) else { throw ParseError(description: "'\(key)' is not a number") }
+            return value
+        }
+        func strings(_ key: String) -> [String] {
+            node.child(key)?.sequence?.compactMap { $0.scalar?.string } ?? []
+        }
+        guard let id = PacketID(try string(node, "id")), let state = PacketState(rawValue: try string(node, "state")) else {
+            throw ParseError(description: "bad id or state")
+        }
+        var status = PacketStatus(id: id, since: try string(node, "since"), specRevision: try string(node, "spec_revision"))
+        status.title = try string(node, "title")
+        status.state = state
+        status.assignee = optional(node, "assignee")
+        status.reviewers = strings("reviewers")
+        status.round = try integer(node, "round")
+        status.blocked = try string(node, "blocked") == "true"
+        status.dependsOn = strings("depends_on")
+        let readiness = node.child("readiness")
+        status.score = try integer(readiness, "score")
+        status.errors = try integer(readiness, "errors")
+        status.warnings = try integer(readiness, "warnings")
+        for item in node.child("findings")?.sequence ?? Node.Sequence([]) {
+            guard let rule = Rule.named(try string(item, "rule")),
+                  let severity = Severity(rawValue: try string(item, "severity")) else {
+                throw ParseError(description: "unknown rule or severity in findings")
+            }
+            var finding = Finding(rule, file: try string(item, "file"), line: try integer(item, "line"),
+                                  column: optional(item, "column").flatMap { Int($0) }, message: try string(item, "message"),
+                                  hint: try string(item, "hint"), term: optional(item, "term"), termClass: optional(item, "class"))
+            finding.severity = severity
+            status.findings.append(finding)
+        }
+        for item in node.child("history")?.sequence ?? Node.Sequence([]) {
+            status.history.append(HistoryEntry(
+                at: try string(item, "at"), commit: try string(item, "commit"), by: try string(item, "by"),
+                action: try string(item, "action"), from: optional(item, "from").flatMap(PacketState.init(rawValue:)),
+                to: optional(item, "to").flatMap(PacketState.init(rawValue:)), note: try string(item, "note")))
+        }
+        return status
+    }
+
+    /// A double-quoted YAML scalar (JSON escaping), identical for every string.
+    static func quote(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where scalar.value < 0x20 || scalar.value == 0x7F || (0x80...0x9F).contains(scalar.value)
+                || scalar.value == 0xFEFF || scalar.value == 0x2028 || scalar.value == 0x2029:
+                out += String(format: "\\u%04X", scalar.value)
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
+    }
+}
