@@ -5,11 +5,13 @@ extension Repository {
     ///
     /// This is `git rev-list --topo-order --reverse TIPS ^HIDDEN`. Hidden ids the repository does not
     /// hold are an error rather than silently ignored: the caller's watermark must exist.
-    public func commits(from tips: [ObjectID], hiding hidden: [ObjectID] = []) throws(GitError) -> [ObjectID] {
+    /// With `newestFirst`, children come before parents (`git rev-list --topo-order`).
+    public func commits(from tips: [ObjectID], hiding hidden: [ObjectID] = [], newestFirst: Bool = false) throws(GitError) -> [ObjectID] {
         var walker: OpaquePointer?
         try check(git_revwalk_new(&walker, pointer), "start history walk")
         defer { git_revwalk_free(walker) }
-        try check(git_revwalk_sorting(walker, GIT_SORT_TOPOLOGICAL.rawValue | GIT_SORT_REVERSE.rawValue), "sort history walk")
+        let order = newestFirst ? GIT_SORT_TOPOLOGICAL.rawValue : GIT_SORT_TOPOLOGICAL.rawValue | GIT_SORT_REVERSE.rawValue
+        try check(git_revwalk_sorting(walker, order), "sort history walk")
         for tip in tips {
             var oid = tip.oid
             try check(git_revwalk_push(walker, &oid), "walk history from \(tip)")

@@ -10,6 +10,15 @@ public struct BoardEvent: Sendable, Hashable {
     public var event: String
     /// What happened, in one line.
     public var note: String
+
+    /// Creates an event.
+    public init(at: String, commit: String, by: String, event: String, note: String) {
+        self.at = at
+        self.commit = commit
+        self.by = by
+        self.event = event
+        self.note = note
+    }
 }
 
 /// The fold's state: every packet's status, the policy in force and the board's events.
@@ -31,7 +40,8 @@ public struct WorkflowState: Sendable, Hashable {
         self.events = []
     }
 
-    mutating func record(_ event: BoardEvent) {
+    /// Adds a board event, keeping only the newest ``maxBoardEvents``.
+    public mutating func record(_ event: BoardEvent) {
         events.append(event)
         if events.count > Self.maxBoardEvents { events.removeFirst(events.count - Self.maxBoardEvents) }
     }

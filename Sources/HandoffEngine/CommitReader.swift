@@ -1,0 +1,76 @@
+import Git
+import HandoffCore
+
+/// Turns one commit of the repository into the fold's input: who, when, actions, and what it did to
+/// each packet (checked at that commit, through the memoising checker).
+struct CommitReader {
+    let repository: Repository
+    let cache: CheckCache?
+    /// The configured operators (the fold's, so both agree on which policy is in force).
+    let operators: [String]
+
+    /// UTC ISO 8601 with `Z`, from a commit's own time: status never depends on the clock.
+    static func utc(_ time: GitTime) -> String {
+        let text = GitTime(seconds: time.seconds, offsetMinutes: 0).iso8601
+        return text.hasSuffix("+00:00") ? String(text.dropLast(6)) + "Z" : text
+    }
+
+    func input(for commit: Commit, state: WorkflowState) throws -> CommitInput {
+        let actions = commit.trailers.filter { $0.key.caseInsensitiveCompare(ActionRequest.trailerKey) == .orderedSame }.map(\.value)
+        var input = CommitInput(id: commit.id.hex, identity: commit.author.email, time: Self.utc(commit.committer.time),
+                                actionTrailers: actions)
+        let view = GitTreeView(repository: repository, tree: commit.tree)
+        var policy = state.policy
+        // A merge brings commits that are walked on their own: only its trailers count here.
+        if commit.parents.count <= 1 {
+            let parentTree = try commit.parents.first.map { try repository.tree(ofCommit: $0) }
+            let changes = try repository.diff(from: parentTree, to: commit.tree)
+            if changes.contains(where: { $0.path == Policy.path }) {
+                input.policyChange = try Policy.load(from: view)
+            }
+            input.touchedBoard = changes.contains { $0.path == BoardFile.path }
+            let root = policy.packetRoot + "/"
+            var kinds: [PacketID: PacketChange] = [:]
+            for change in changes where change.path.hasPrefix(root) {
+                let rest = change.path.dropFirst(root.count).split(separator: "/", maxSplits: 1)
+                guard rest.count == 2, let id = PacketID(rest[0]) else { continue }
+                var kind = kinds[id] ?? PacketChange()
+                if rest[1] == StatusFile.fileName { kind.status = true }
+                else if rest[1].hasPrefix("delivery/") { kind.delivery = true }
+                else { kind.spec = true }
+                kinds[id] = kind
+            }
+            // The fold honours an operator's valid policy change; this commit's packets are checked under it.
+            if let (newPolicy, findings) = input.policyChange, findings.isEmpty,
+               RoleBook(operators: operators).roles(of: commit.author.email).contains(.operator) {
+                policy = newPolicy
+            }
+            let checker = PacketChecker(configuration: policy.checkConfiguration, cache: cache)
+            let known = Set(try checker.packetIDs(in: view).ids)
+            for (id, var kind) in kinds {
+                if try view.entries(inFolder: "\(policy.packetRoot)/\(id)") == nil {
+                    kind.removed = true
+                } else if kind.spec {
+                    kind.report = try checker.check(id, in: view, knownPackets: known)
+                }
+                input.touched[id] = kind
+            }
+        }
+        // Actions that need the packet as of this commit: reopen (readiness) and submit (delivery note).
+        let checker = PacketChecker(configuration: policy.checkConfiguration, cache: cache)
+        for value in actions {
+            guard case .success(let request) = ActionRequest.parse(value), state.packets[request.packet] != nil || input.touched[request.packet] != nil
+            else { continue }
+            guard request.action == .submit || request.action == .reopen else { continue }
+            guard try view.entries(inFolder: "\(policy.packetRoot)/\(request.packet)") != nil else { continue }
+            let report = try input.touched[request.packet]?.report
+                ?? checker.check(request.packet, in: view, knownPackets: Set(try checker.packetIDs(in: view).ids))
+            input.reports[request.packet] = report
+            if request.action == .submit {
+                input.deliveryFindings[request.packet] = try DeliveryCheck.check(
+                    packetFolder: "\(policy.packetRoot)/\(request.packet)", criteria: report.criteria, in: view, limits: policy.limits)
+            }
+        }
+        return input
+    }
+}

@@ -1,0 +1,68 @@
+import Foundation
+
+/// handoffd's own SSH key: signs its status commits (git's SSH signature format) and verifies that a
+/// commit claiming to be handoffd's really is, so a forged commit cannot move the watermark.
+public struct CommitSigningKey: Sendable {
+    /// The private key file (ed25519).
+    public let privateKeyPath: String
+    /// The `allowed_signers` file naming the key's principal, for `ssh-keygen -Y verify` and `git log --show-signature`.
+    public let allowedSignersPath: String
+    /// The principal the allowed_signers file names.
+    public let principal: String
+
+    static let keygen = "/usr/bin/ssh-keygen"
+
+    /// Why the key cannot be used.
+    public struct Problem: Error, CustomStringConvertible, Sendable {
+        /// What went wrong and what to do.
+        public var description: String
+    }
+
+    /// Uses the key at `path`, generating an ed25519 key there first when none exists, and writes
+    /// `allowed_signers` beside it for `principal`.
+    public static func prepare(at path: String, principal: String) throws(Problem) -> CommitSigningKey {
+        guard FileManager.default.isExecutableFile(atPath: keygen) else {
+            throw Problem(description: "\(keygen) is missing: install openssh-client (handoffd signs its commits with ssh-keygen)")
+        }
+        let folder = (path as NSString).deletingLastPathComponent
+        do {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            if !FileManager.default.fileExists(atPath: path) {
+                let made = try ProgramRunner.run(keygen, ["-q", "-t", "ed25519", "-N", "", "-C", principal, "-f", path])
+                guard made.status == 0 else { throw Problem(description: "ssh-keygen could not create \(path): \(made.stderr)") }
+            }
+            let derived = try ProgramRunner.run(keygen, ["-y", "-f", path])
+            guard derived.status == 0 else { throw Problem(description: "cannot read the signing key \(path): \(derived.stderr)") }
+            let publicKey = String(decoding: derived.stdout, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            let signers = path + ".allowed_signers"
+            try Data("\(principal) namespaces=\"git\" \(publicKey)\n".utf8).write(to: URL(fileURLWithPath: signers))
+            return CommitSigningKey(privateKeyPath: path, allowedSignersPath: signers, principal: principal)
+        } catch let problem as Problem {
+            throw problem
+        } catch {
+            throw Problem(description: "cannot prepare the signing key \(path): \(error)")
+        }
+    }
+
+    /// An armored SSH signature of `payload` in the `git` namespace, as `git commit -S` with gpg.format=ssh makes.
+    public func sign(_ payload: String) throws -> String {
+        let signed = try ProgramRunner.run(Self.keygen, ["-Y", "sign", "-q", "-f", privateKeyPath, "-n", "git"], input: Data(payload.utf8))
+        guard signed.status == 0 else { throw Problem(description: "ssh-keygen could not sign: \(signed.stderr)") }
+        return String(decoding: signed.stdout, as: UTF8.self)
+    }
+
+    /// True when `signature` over `payload` was made by this key.
+    public func verify(signature: String, payload: String) -> Bool {
+        guard let file = try? temporaryFile(signature) else { return false }
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        let checked = try? ProgramRunner.run(Self.keygen, ["-Y", "verify", "-f", allowedSignersPath, "-I", principal, "-n", "git", "-s", file],
+                                             input: Data(payload.utf8))
+        return checked?.status == 0
+    }
+
+    private func temporaryFile(_ text: String) throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("handoff-sig-\(UUID().uuidString)").path
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+}

@@ -1,0 +1,32 @@
+public import HandoffCore
+
+/// Who handoffd is in a repository and how it works there: the inputs of ``RepositoryProcessor``.
+public struct EngineSettings: Sendable {
+    /// The watched branch (short name or `refs/heads/…`).
+    public var branch: String
+    /// Operator emails or patterns (from the daemon's configuration, never from the repository).
+    public var operators: [String]
+    /// The name on handoffd's commits.
+    public var name: String
+    /// The email on handoffd's commits.
+    public var email: String
+    /// handoffd's signing key: its commits are trusted as watermarks only when signed by it.
+    public var signingKey: CommitSigningKey
+    /// Memoised contract checks, shared across runs.
+    public var cache: CheckCache?
+
+    /// Creates settings.
+    public init(branch: String = "main", operators: [String], name: String = "handoffd", email: String,
+                signingKey: CommitSigningKey, cache: CheckCache? = CheckCache()) {
+        self.branch = branch
+        self.operators = operators
+        self.name = name
+        self.email = email
+        self.signingKey = signingKey
+        self.cache = cache
+    }
+
+    /// The branch's full reference name.
+    public var reference: String { branch.hasPrefix("refs/") ? branch : "refs/heads/\(branch)" }
+}
+

@@ -1,0 +1,209 @@
+import Foundation
+public import Git
+import HandoffCore
+
+/// What one run over a repository did.
+public struct ProcessingResult: Sendable {
+    /// The branch tip the status covers (nil when the branch has no commits).
+    public var processedTip: ObjectID?
+    /// handoffd's new status commit, or nil when no status byte changed.
+    public var statusCommit: ObjectID?
+    /// How many commits were folded in this run.
+    public var foldedCommits: Int
+    /// One line per packet whose status changed.
+    public var changes: [String]
+}
+
+/// Why a repository could not be processed.
+public struct ProcessingError: Error, Sendable, CustomStringConvertible {
+    /// One line: what failed and what to do.
+    public var description: String
+}
+
+/// The engine: folds a branch's history into status and publishes it as one signed commit (DESIGN.md §5–§6).
+///
+/// Continues from its last genuine commit (signed by its own key, carrying `Handoff-Processed:`);
+/// publishes with compare-and-swap and, when the branch moved meanwhile, folds the new commits and
+/// tries again, so no commit is ever left uncovered.
+public struct RepositoryProcessor {
+    /// Settings for this repository.
+    public var settings: EngineSettings
+    /// Most attempts at publishing while others keep pushing.
+    public var maxAttempts = 20
+
+    /// Creates a processor.
+    public init(settings: EngineSettings) {
+        self.settings = settings
+    }
+
+    /// Processes the repository at `path` once.
+    public func run(repositoryAt path: String) throws -> ProcessingResult {
+        let repository: Repository
+        do {
+            repository = try Repository.open(at: path)
+        } catch {
+            throw ProcessingError(description: error.description)
+        }
+        return try run(repository)
+    }
+
+    /// Processes an open repository once.
+    public func run(_ repository: Repository) throws -> ProcessingResult {
+        let reference = settings.reference
+        guard var tip = try repository.referenceTarget(reference) else {
+            return ProcessingResult(processedTip: nil, statusCommit: nil, foldedCommits: 0, changes: [])
+        }
+        // Our own commit on top: everything below it is covered already.
+        if let own = try? repository.commit(tip), genuineProcessedTrailer(own, repository) != nil {
+            return ProcessingResult(processedTip: tip, statusCommit: nil, foldedCommits: 0, changes: [])
+        }
+        var (state, covered) = try resume(repository, tip: tip)
+        var folded = 0
+        var changed = Set<PacketID>()
+        var coveredUpTo = covered
+        for attempt in 1...maxAttempts {
+            let fresh = try fold(repository, from: coveredUpTo, to: tip, state: &state)
+            folded += fresh.count
+            changed.formUnion(fresh.changed)
+            coveredUpTo = tip
+            let edits = try statusEdits(repository, state: state, tip: tip)
+            if edits.isEmpty {
+                return ProcessingResult(processedTip: tip, statusCommit: nil, foldedCommits: folded, changes: [])
+            }
+            let summary = changed.sorted().compactMap { id in state.packets[id].map { "\(id): \($0.state.rawValue)" } }
+            let commit = try statusCommit(repository, edits: edits, tip: tip, summary: summary)
+            do {
+                try repository.updateReference(reference, to: commit, expecting: tip, logMessage: "handoffd: status")
+                return ProcessingResult(processedTip: tip, statusCommit: commit, foldedCommits: folded, changes: summary)
+            } catch .moved(_, _, let actual?) {
+                // Someone pushed meanwhile: fold their commits onto what is computed and try on the new tip.
+                tip = actual
+            } catch .locked {
+                usleep(useconds_t(UInt32.random(in: 5_000...20_000) * UInt32(min(attempt, 10))))
+            } catch {
+                throw ProcessingError(description: "cannot publish status on \(reference): \(error)")
+            }
+            covered = coveredUpTo
+        }
+        throw ProcessingError(description: "the branch kept moving: gave up publishing after \(maxAttempts) attempts; the next run continues")
+    }
+
+    /// All status files and the board recomputed from the first commit, without publishing: `handoff replay`.
+    public func replay(_ repository: Repository) throws -> [String: String] {
+        guard let tip = try repository.referenceTarget(settings.reference) else { return [:] }
+        var state = WorkflowState()
+        _ = try fold(repository, from: nil, to: tip, state: &state)
+        // The board names the newest commit that is not handoffd's own, as the incremental run did.
+        var processed = tip
+        for id in try repository.commits(from: [tip], newestFirst: true) {
+            guard let commit = try? repository.commit(id), genuineProcessedTrailer(commit, repository) != nil else {
+                processed = id
+                break
+            }
+        }
+        return files(state, tip: processed, time: try repository.commit(processed).committer.time)
+    }
+
+    // MARK: Resuming
+
+    /// The state at the newest trusted handoffd commit (or the empty state) and the commit it covers.
+    func resume(_ repository: Repository, tip: ObjectID) throws -> (WorkflowState, ObjectID?) {
+        for id in try repository.commits(from: [tip], newestFirst: true) {
+            guard let commit = try? repository.commit(id), let processed = genuineProcessedTrailer(commit, repository) else { continue }
+            guard let covered = ObjectID(hex: processed), repository.contains(covered) else { continue }
+            if let state = try? loadState(repository, tree: commit.tree) { return (state, covered) }
+            break  // our own commit but unreadable: rebuild from the start rather than trust it
+        }
+        return (WorkflowState(), nil)
+    }
+
+    /// The `Handoff-Processed:` value of a commit made and signed by this handoffd, else nil.
+    func genuineProcessedTrailer(_ commit: Commit, _ repository: Repository) -> String? {
+        guard let value = commit.trailers.last(where: { $0.key == "Handoff-Processed" })?.value else { return nil }
+        guard let signature = try? repository.signature(ofCommit: commit.id), signature.isSSH,
+              settings.signingKey.verify(signature: signature.signature, payload: signature.signedPayload) else { return nil }
+        return value
+    }
+
+    func loadState(_ repository: Repository, tree: ObjectID) throws -> WorkflowState {
+        guard case .data(let boardData)? = try repository.file(at: BoardFile.path, inTree: tree, sizeLimit: 4 << 20)?.content else {
+            throw ProcessingError(description: "no board")
+        }
+        let (policy, events) = try BoardFile.parseState(String(decoding: boardData, as: UTF8.self))
+        var state = WorkflowState(policy: policy)
+        state.events = events
+        for entry in try repository.entries(inFolder: policy.packetRoot, ofTree: tree) ?? [] where entry.mode == .tree {
+            guard let id = PacketID(entry.name),
+                  let file = try repository.file(at: "\(entry.path)/\(StatusFile.fileName)", inTree: tree, sizeLimit: 16 << 20),
+                  case .data(let data)? = file.content else { continue }
+            state.packets[id] = try StatusFile.parse(String(decoding: data, as: UTF8.self))
+        }
+        return state
+    }
+
+    // MARK: Folding
+
+    /// Folds the commits of `from..to` (all of `to`'s history when `from` is nil), oldest first.
+    func fold(_ repository: Repository, from: ObjectID?, to tip: ObjectID, state: inout WorkflowState) throws -> (count: Int, changed: Set<PacketID>) {
+        let reader = CommitReader(repository: repository, cache: settings.cache, operators: settings.operators)
+        let fold = WorkflowFold(operators: settings.operators)
+        var changed = Set<PacketID>()
+        var count = 0
+        for id in try repository.commits(from: [tip], hiding: from.map { [$0] } ?? []) {
+            let commit: Commit
+            do {
+                commit = try repository.commit(id)
+            } catch {
+                state.record(BoardEvent(at: "", commit: id.hex, by: "", event: "rejected", note: "commit ignored: \(error.message)"))
+                continue
+            }
+            if genuineProcessedTrailer(commit, repository) != nil { continue }  // our own output is never input
+            let input = try reader.input(for: commit, state: state)
+            changed.formUnion(fold.apply(input, to: &state))
+            count += 1
+        }
+        return (count, changed)
+    }
+
+    // MARK: Publishing
+
+    /// Every status file and the board, by path.
+    func files(_ state: WorkflowState, tip: ObjectID, time: GitTime) -> [String: String] {
+        var files = [BoardFile.path: BoardFile.render(state, processed: tip.hex, at: CommitReader.utc(time))]
+        for (id, status) in state.packets {
+            files["\(state.policy.packetRoot)/\(id)/\(StatusFile.fileName)"] = StatusFile.render(status)
+        }
+        return files
+    }
+
+    /// The edits that make the tip's tree hold exactly the computed status files and board.
+    func statusEdits(_ repository: Repository, state: WorkflowState, tip: ObjectID) throws -> [TreeEdit] {
+        let commit = try repository.commit(tip)
+        var edits: [TreeEdit] = []
+        for (path, text) in files(state, tip: tip, time: commit.committer.time).sorted(by: { $0.key < $1.key }) {
+            let current = try repository.file(at: path, inTree: commit.tree, sizeLimit: 16 << 20)
+            if case .data(let data)? = current?.content, data == Data(text.utf8), current?.entry.mode == .blob { continue }
+            edits.append(.upsert(path: path, content: Data(text.utf8)))
+        }
+        // Status files of packets that no longer exist are removed.
+        for entry in try repository.entries(inFolder: state.policy.packetRoot, ofTree: commit.tree) ?? [] where entry.mode == .tree {
+            if let id = PacketID(entry.name), state.packets[id] == nil,
+               try repository.entry(at: "\(entry.path)/\(StatusFile.fileName)", inTree: commit.tree) != nil {
+                edits.append(.remove(path: "\(entry.path)/\(StatusFile.fileName)"))
+            }
+        }
+        return edits
+    }
+
+    func statusCommit(_ repository: Repository, edits: [TreeEdit], tip: ObjectID, summary: [String]) throws -> ObjectID {
+        let tipCommit = try repository.commit(tip)
+        let tree = try repository.buildTree(base: tipCommit.tree, edits: edits)
+        // The tip's own time: the commit is then a function of the history too.
+        let me = Signature(name: settings.name, email: settings.email, time: GitTime(seconds: tipCommit.committer.time.seconds, offsetMinutes: 0))
+        var message = "handoff: \(summary.count) packet\(summary.count == 1 ? "" : "s") updated\n\n"
+        if !summary.isEmpty { message += summary.map { "- \($0)" }.joined(separator: "\n") + "\n\n" }
+        message += "Handoff-Processed: \(tip.hex)\n"
+        return try repository.createCommit(tree: tree, parents: [tip], author: me, committer: me, message: message,
+                                           signer: settings.signingKey.sign)
+    }
+}
