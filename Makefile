@@ -28,7 +28,9 @@ build: deps
 run: build
 	@rm -rf $(DEMO_DIR)
 	$(SWIFT) run -c $(CONFIGURATION) handoff demo $(DEMO_DIR)
-	$(SWIFT) run -c $(CONFIGURATION) handoffd --once --repository $(DEMO_DIR)/specs.git
+	$(SWIFT) run -c $(CONFIGURATION) handoffd --config $(DEMO_DIR)/handoffd.yaml --once
+	git --git-dir=$(DEMO_DIR)/specs.git log --oneline -3 main
+	git --git-dir=$(DEMO_DIR)/specs.git show main:specs/PAY-150/status.yaml | head -12
 
 test: test-deps
 	$(SWIFT) build --build-tests
@@ -43,8 +45,8 @@ install: deps
 	install -D -m 644 systemd/handoffd-once.timer "$(DESTDIR)$(UNITDIR)/handoffd-once.timer"
 	install -D -m 644 README.md "$(DESTDIR)$(PREFIX)/share/doc/handoff/README.md"
 	install -D -m 644 docs/rules.md "$(DESTDIR)$(PREFIX)/share/doc/handoff/rules.md"
-	test -e "$(DESTDIR)$(SYSCONFDIR)/handoff/handoffd.env" || \
-		install -D -m 644 Config/handoffd.env "$(DESTDIR)$(SYSCONFDIR)/handoff/handoffd.env"
+	test -e "$(DESTDIR)$(SYSCONFDIR)/handoff/handoffd.yaml" || \
+		install -D -m 644 Config/handoffd.yaml "$(DESTDIR)$(SYSCONFDIR)/handoff/handoffd.yaml"
 
 bench-deps: deps
 	@scripts/install-deps.sh --bench

@@ -54,6 +54,7 @@ let package = Package(
             dependencies: [
                 "HandoffEngine",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: strict
         ),
@@ -61,6 +62,7 @@ let package = Package(
             name: "handoff",
             dependencies: [
                 "HandoffEngine",
+                "HandoffDaemon",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict

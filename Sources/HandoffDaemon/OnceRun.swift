@@ -1,74 +1,54 @@
-public import HandoffEngine
+public import HandoffCore
+import HandoffEngine
 public import Logging
 
-/// A repository `handoffd` serves: a local path and the branch it watches.
-public struct RepositoryTarget: Sendable, Hashable {
-    /// Path of the (bare) repository.
-    public var path: String
-    /// The watched branch, short or full name.
-    public var branch: String
-
-    /// Creates a target.
-    public init(path: String, branch: String = "main") {
-        self.path = path
-        self.branch = branch
-    }
-}
-
-/// `handoffd --once`: check every configured repository once, log the outcome, and report failures.
+/// `handoffd --once`: process every configured repository once, log the outcome, count the failures.
 ///
-/// One broken repository never stops the others; the result says how many could not be processed.
+/// One broken repository never stops the others; each failure is logged in one line with its reason.
 public struct OnceRun {
-    /// The branch check applied to each repository.
-    public var check: BranchCheck
+    /// The configuration in force.
+    public var configuration: DaemonConfiguration
     /// Where the outcome is logged.
     public var logger: Logger
+    /// Memoised contract checks shared by the repositories of this run.
+    public var cache = CheckCache()
 
     /// Creates a run.
-    public init(check: BranchCheck = BranchCheck(), logger: Logger) {
-        self.check = check
+    public init(configuration: DaemonConfiguration, logger: Logger) {
+        self.configuration = configuration
         self.logger = logger
     }
 
-    /// Processes `targets` in order; returns the number of repositories that failed.
-    public func run(_ targets: [RepositoryTarget]) -> Int {
+    /// Processes every repository; returns the number that failed.
+    public func run() -> Int {
+        let key: CommitSigningKey
+        do {
+            key = try CommitSigningKey.prepare(at: configuration.signingKey, principal: configuration.email)
+        } catch {
+            logger.error("cannot use the signing key: \(error)")
+            return configuration.repositories.count
+        }
         var failures = 0
-        for target in targets {
+        for entry in configuration.repositories {
             var logger = self.logger
-            logger[metadataKey: "repository"] = "\(target.path)"
+            logger[metadataKey: "repository"] = "\(entry.name)"
+            let settings = EngineSettings(branch: entry.branch, operators: entry.operators, name: configuration.name,
+                                          email: configuration.email, signingKey: key, cache: cache)
             do {
-                let report = try check.run(repositoryAt: target.path, branch: target.branch)
-                log(report, logger: logger)
+                let result = try RepositoryProcessor(settings: settings).run(repositoryAt: entry.path)
+                if let commit = result.statusCommit {
+                    logger.notice("published status \(commit.abbreviated()) covering \(result.processedTip?.abbreviated() ?? "-"): \(result.changes.joined(separator: ", "))",
+                                  metadata: ["folded": "\(result.foldedCommits)"])
+                } else {
+                    logger.info("up to date at \(result.processedTip?.abbreviated() ?? "an empty branch")", metadata: ["folded": "\(result.foldedCommits)"])
+                }
             } catch {
                 failures += 1
-                logger.error("cannot process repository: \(error)")
+                logger.error("cannot process \(entry.path): \(error)")
             }
         }
         return failures
     }
-
-    private func log(_ report: BranchReport, logger: Logger) {
-        guard let commit = report.commit else {
-            logger.notice("\(report.branch) has no commits yet; nothing to check")
-            return
-        }
-        for finding in report.rootFindings {
-            logger.warning("\(finding.formatted)")
-        }
-        for packet in report.packets {
-            let state = packet.isReady ? "ready" : "draft"
-            logger.info("\(packet.id) is \(state)", metadata: [
-                "score": "\(packet.score)", "errors": "\(packet.errorCount)", "warnings": "\(packet.warningCount)",
-            ])
-            for finding in packet.findings {
-                let line = "\(packet.id): \(finding.formatted)"
-                switch finding.severity {
-                case .error: logger.notice("\(line)")
-                case .warning, .info: logger.info("\(line)")
-                }
-            }
-        }
-        let ready = report.packets.count { $0.isReady }
-        logger.info("checked \(report.branch) at \(commit.abbreviated()): \(report.packets.count) packet(s), \(ready) ready, \(report.packets.count - ready) draft")
-    }
 }
+
+

@@ -9,6 +9,25 @@ public enum DemoRepository {
         Signature(name: name, email: email, time: GitTime(seconds: 1_795_000_000 + minute * 60, offsetMinutes: 60))
     }
 
+    /// The demo's operator, named in the demo's handoffd configuration.
+    public static let operatorEmail = "ops@acme.example"
+
+    /// A handoffd configuration serving the demo repository at `repository`, keeping state in `stateDirectory`.
+    public static func configuration(repository: String, stateDirectory: String) -> String {
+        """
+        identity:
+          name: handoffd
+          email: handoffd@acme.example
+        state_directory: \(stateDirectory)
+        repositories:
+          - name: demo
+            path: \(repository)
+            branch: main
+            operators: [\(operatorEmail)]
+
+        """
+    }
+
     /// Creates the demo repository at `path` (which must not exist yet) and returns the tip of `main`.
     @discardableResult
     public static func create(at path: String) throws -> ObjectID {
@@ -23,10 +42,12 @@ public enum DemoRepository {
               reviewer: ["ana@acme.example"]
 
             """
-        var files = PacketTemplate.example()
-        files[".handoff/policy.yaml"] = policy
-        let first = try repository.buildTree(base: nil, edits: edits(files))
-        var tip = try repository.createCommit(tree: first, parents: [], author: ana, committer: ana,
+        let operatorIdentity = signature("Olga Operator", operatorEmail, minute: -10)
+        let policyTree = try repository.buildTree(base: nil, edits: edits([".handoff/policy.yaml": policy]))
+        let root = try repository.createCommit(tree: policyTree, parents: [], author: operatorIdentity, committer: operatorIdentity,
+                                               message: "Set up the handoff policy\n")
+        let first = try repository.buildTree(base: policyTree, edits: edits(PacketTemplate.example()))
+        var tip = try repository.createCommit(tree: first, parents: [root], author: ana, committer: ana,
                                               message: "Add PAY-142: partial refunds for card payments\n")
         let bo = signature("Bo Client", "bo@acme.example", minute: 30)
         let scaffold = PacketTemplate.scaffold(id: PacketID("PAY-150")!, title: "Refund webhooks for merchants")

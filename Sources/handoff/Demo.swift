@@ -6,20 +6,24 @@ import HandoffEngine
 struct Demo: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Create the demo spec repository (one ready packet, one draft).",
-        discussion: "Creates DIR/specs.git, a bare repository; `handoffd --once --repository DIR/specs.git` checks it."
+        discussion: "Creates DIR/specs.git, a bare repository, and DIR/handoffd.yaml, a configuration serving it."
     )
 
     @Argument(help: "Folder to create the demo in; it must not hold a specs.git yet.")
     var directory: String
 
     func run() throws {
-        let path = URL(fileURLWithPath: directory).appendingPathComponent("specs.git").path
+        let folder = URL(fileURLWithPath: directory).standardizedFileURL
+        let path = folder.appendingPathComponent("specs.git").path
         guard !FileManager.default.fileExists(atPath: path) else {
-            throw ValidationError("\(path) already exists; remove it or choose another folder")
+            throw CannotCheck("\(path) already exists; remove it or choose another folder")
         }
         let tip = try DemoRepository.create(at: path)
-        print("Created \(path) (main at \(tip.abbreviated())).")
-        print("Check it:     handoffd --once --repository \(path)")
+        let config = folder.appendingPathComponent("handoffd.yaml").path
+        try Data(DemoRepository.configuration(repository: path, stateDirectory: folder.appendingPathComponent("state").path).utf8)
+            .write(to: URL(fileURLWithPath: config))
+        print("Created \(path) (main at \(tip.abbreviated())) and \(config).")
+        print("Process it:   handoffd --config \(config) --once")
         print("Clone it:     git clone \(path) specs && handoff validate specs")
     }
 }

@@ -1,49 +1,43 @@
 import ArgumentParser
+import Foundation
 import HandoffDaemon
 import Logging
 
-/// `handoffd`: processes spec repositories. This version runs one pass (`--once`) and exits.
+/// `handoffd`: folds spec repositories' histories into status commits.
 @main
 struct Handoffd: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Check every packet of the given repositories and log the outcome.",
+        abstract: "Fold the history of each configured repository into status files and publish them as a signed commit.",
         discussion: """
-            Runs one pass over each repository and exits (the mode for cron, CI and tests). Logs go to \
+            This version runs one pass over every repository and exits (for cron, CI and tests). Logs go to \
             stderr with syslog priority prefixes for journald. Exit status: 0 when every repository was \
-            processed, 1 when any could not be.
+            processed, 1 when any could not be (one line each says why), 64 on a bad command line or configuration.
             """
     )
 
+    @Option(help: "The configuration file (see Config/handoffd.yaml).")
+    var config: String
+
     @Flag(help: "Process every repository once and exit.")
     var once = false
-
-    @Option(name: .customLong("repository"), help: "A repository to process, as PATH or PATH@BRANCH (repeatable).")
-    var repositories: [String] = []
-
-    @Option(help: "Branch watched when a repository names none.")
-    var branch = "main"
 
     @Option(help: "Log level: trace, debug, info, notice, warning, error or critical.")
     var logLevel: String = "info"
 
     func validate() throws {
-        guard once else {
-            throw ValidationError("pass --once: this version of handoffd runs one pass and exits")
-        }
-        guard !repositories.isEmpty else { throw ValidationError("name at least one --repository") }
+        guard once else { throw ValidationError("pass --once: this version of handoffd runs one pass and exits") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown log level '\(logLevel)'") }
     }
 
     func run() throws {
+        let configuration: DaemonConfiguration
+        do {
+            configuration = try DaemonConfiguration.load(config)
+        } catch {
+            throw ValidationError(error.description)
+        }
         let level = Logger.Level(rawValue: logLevel) ?? .info
         let logger = Logger(label: "handoffd") { JournalLogHandler(label: $0, level: level) }
-        let targets = repositories.map { spec -> RepositoryTarget in
-            if let at = spec.lastIndex(of: "@"), at != spec.startIndex {
-                return RepositoryTarget(path: String(spec[..<at]), branch: String(spec[spec.index(after: at)...]))
-            }
-            return RepositoryTarget(path: spec, branch: branch)
-        }
-        let failures = OnceRun(logger: logger).run(targets)
-        if failures > 0 { throw ExitCode(1) }
+        if OnceRun(configuration: configuration, logger: logger).run() > 0 { throw ExitCode(1) }
     }
 }

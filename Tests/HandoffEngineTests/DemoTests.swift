@@ -19,34 +19,57 @@ struct DemoTests {
         #expect(first == second)
         try sandbox.git(["fsck", "--strict", "--no-dangling"], in: "\(sandbox.root)/one.git")
         #expect(try sandbox.git(["log", "--format=%an|%s", "main"], in: "\(sandbox.root)/one.git") ==
-                "Bo Client|Scaffold PAY-150 (to be written)\nAna Client|Add PAY-142: partial refunds for card payments")
+                "Bo Client|Scaffold PAY-150 (to be written)\nAna Client|Add PAY-142: partial refunds for card payments\nOlga Operator|Set up the handoff policy")
         let report = try BranchCheck().run(repositoryAt: "\(sandbox.root)/one.git", branch: "main")
         #expect(report.commit == first)
         #expect(report.packets.map { "\($0.id) \($0.isReady)" } == ["PAY-142 true", "PAY-150 false"])
         #expect(throws: (any Error).self) { try DemoRepository.create(at: "\(sandbox.root)/one.git") }
     }
 
-    @Test("a broken repository is logged and counted; the others are still processed")
+    @Test("handoffd --once: a broken repository is logged in one line and counted; the others are processed")
     func onceRunIsolatesFailures() throws {
         let sandbox = try Sandbox()
         let good = "\(sandbox.root)/good.git"
         try DemoRepository.create(at: good)
         let empty = "\(sandbox.root)/empty.git"
         _ = try Repository.initBare(at: empty)
+        let text = DemoRepository.configuration(repository: good, stateDirectory: "\(sandbox.root)/state") + """
+              - name: missing
+                path: \(sandbox.root)/missing.git
+                operators: [ops@acme.example]
+              - name: empty
+                path: \(empty)
+                operators: [ops@acme.example]
+
+            """
+        let configuration = try DaemonConfiguration.parse(text, file: "test.yaml")
         let lines = LogCapture()
         let logger = Logger(label: "test") { _ in CapturingHandler(capture: lines) }
-        let failures = OnceRun(logger: logger).run([
-            RepositoryTarget(path: "\(sandbox.root)/missing.git"),
-            RepositoryTarget(path: good),
-            RepositoryTarget(path: empty),
-            RepositoryTarget(path: good, branch: "bad..branch"),
-        ])
-        #expect(failures == 2)
-        let text = lines.all.joined(separator: "\n")
-        #expect(text.contains("error cannot process repository: cannot open repository at \(sandbox.root)/missing.git: no such file or directory"))
-        #expect(text.contains("info checked refs/heads/main at"))
-        #expect(text.contains("notice refs/heads/main has no commits yet"))
-        #expect(text.contains("error cannot process repository: 'bad..branch' is not a valid branch name"))
+        #expect(OnceRun(configuration: configuration, logger: logger).run() == 1)
+        let log = lines.all.joined(separator: "\n")
+        #expect(log.contains("error cannot process \(sandbox.root)/missing.git: cannot open repository at \(sandbox.root)/missing.git: no such file or directory"))
+        #expect(log.contains("notice published status"))
+        #expect(log.contains("info up to date at an empty branch"))
+        #expect(try sandbox.git(["show", "main:specs/PAY-150/status.yaml"], in: good).contains("state: draft"))
+        #expect(OnceRun(configuration: configuration, logger: logger).run() == 1)
+        #expect(lines.all.last { $0.contains("demo") || $0.contains("up to date") }?.contains("up to date") == true)
+    }
+
+    @Test("configuration errors name the key path and the reason", arguments: [
+        ("identity: {email: x@y}\nstate_directory: /s\nrepositories: [{name: a, path: /p, operators: [o@x]}]\ncolour: red\n", "colour: unknown key"),
+        ("identity: {email: nope}\nstate_directory: /s\nrepositories: [{name: a, path: /p, operators: [o@x]}]\n", "identity.email: 'nope' is not an email address"),
+        ("identity: {email: x@y}\nstate_directory: relative\nrepositories: [{name: a, path: /p, operators: [o@x]}]\n", "state_directory: must be an absolute path"),
+        ("identity: {email: x@y}\nstate_directory: /s\nrepositories: [{name: a, path: /p}]\n", "repositories[0].operators: must list"),
+        ("identity: {email: x@y}\nstate_directory: /s\nrepositories: [{name: a, pth: /p, operators: [o@x]}]\n", "repositories[0].pth: unknown key"),
+        ("identity: {email: x@y}\nstate_directory: /s\nrepositories: []\n", "repositories: must list at least one"),
+    ])
+    func configurationErrors(_ text: String, expected: String) {
+        do {
+            _ = try DaemonConfiguration.parse(text, file: "handoffd.yaml")
+            Issue.record("accepted a bad configuration")
+        } catch {
+            #expect(error.description.hasPrefix("handoffd.yaml: \(expected)"), "\(error.description)")
+        }
     }
 }
 

@@ -1,0 +1,105 @@
+import Foundation
+internal import Yams
+
+/// `handoffd`'s configuration file (YAML): who it is, where it keeps state, which repositories it serves.
+///
+/// Unknown keys and bad values are errors naming the key path, so a typo never silently changes behaviour.
+public struct DaemonConfiguration: Sendable, Equatable {
+    /// One served repository.
+    public struct RepositoryEntry: Sendable, Equatable {
+        /// A short name for logs and commands.
+        public var name: String
+        /// Path of the local bare repository.
+        public var path: String
+        /// The watched branch.
+        public var branch: String
+        /// Operator emails or patterns: they alone may change the policy.
+        public var operators: [String]
+    }
+
+    /// The name on handoffd's commits.
+    public var name: String
+    /// The email on handoffd's commits (and the principal of its signing key).
+    public var email: String
+    /// handoffd's private SSH key; generated on first use when absent.
+    public var signingKey: String
+    /// Where handoffd keeps its key and memory.
+    public var stateDirectory: String
+    /// The repositories served.
+    public var repositories: [RepositoryEntry]
+
+    /// A configuration error: the key path and the reason.
+    public struct Problem: Error, Sendable, CustomStringConvertible {
+        /// The file.
+        public var file: String
+        /// The key path, e.g. `repositories[1].path`.
+        public var key: String
+        /// What is wrong.
+        public var reason: String
+
+        public var description: String { "\(file): \(key.isEmpty ? "" : "\(key): ")\(reason)" }
+    }
+
+    /// Reads and validates the file at `path`.
+    public static func load(_ path: String) throws(Problem) -> DaemonConfiguration {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw Problem(file: path, key: "", reason: "cannot read the file")
+        }
+        return try parse(String(decoding: data, as: UTF8.self), file: path)
+    }
+
+    /// Parses configuration text; `file` names it in errors.
+    public static func parse(_ text: String, file: String) throws(Problem) -> DaemonConfiguration {
+        func fail(_ key: String, _ reason: String) -> Problem { Problem(file: file, key: key, reason: reason) }
+        let root: Node
+        do {
+            guard let parsed = try Yams.compose(yaml: text) else { throw fail("", "the file is empty") }
+            root = parsed
+        } catch let problem as Problem {
+            throw problem
+        } catch {
+            throw fail("", "not valid YAML: \(error)")
+        }
+        func mapping(_ node: Node?, _ key: String, allowed: Set<String>) throws(Problem) -> [(String, Node)] {
+            guard let map = node?.mapping else { throw fail(key, "must be a mapping") }
+            var pairs: [(String, Node)] = []
+            for (name, value) in map {
+                let keyName = name.string ?? ""
+                guard allowed.contains(keyName) else {
+                    throw fail(key.isEmpty ? keyName : "\(key).\(keyName)", "unknown key (known: \(allowed.sorted().joined(separator: ", ")))")
+                }
+                pairs.append((keyName, value))
+            }
+            return pairs
+        }
+        func string(_ node: Node?, _ key: String) throws(Problem) -> String {
+            guard let value = node?.scalar?.string, !value.isEmpty else { throw fail(key, "must be a non-empty string") }
+            return value
+        }
+        let top = Dictionary(try mapping(root, "", allowed: ["identity", "state_directory", "repositories"]), uniquingKeysWith: { $1 })
+        let identity = Dictionary(try mapping(top["identity"], "identity", allowed: ["name", "email", "signing_key"]), uniquingKeysWith: { $1 })
+        let email = try string(identity["email"], "identity.email")
+        guard email.contains("@") else { throw fail("identity.email", "'\(email)' is not an email address") }
+        let stateDirectory = try string(top["state_directory"], "state_directory")
+        guard stateDirectory.hasPrefix("/") else { throw fail("state_directory", "must be an absolute path") }
+        var repositories: [RepositoryEntry] = []
+        guard let list = top["repositories"]?.sequence, !list.isEmpty else { throw fail("repositories", "must list at least one repository") }
+        for (index, item) in list.enumerated() {
+            let key = "repositories[\(index)]"
+            let fields = Dictionary(try mapping(item, key, allowed: ["name", "path", "branch", "operators"]), uniquingKeysWith: { $1 })
+            let name = try string(fields["name"], "\(key).name")
+            guard !repositories.contains(where: { $0.name == name }) else { throw fail("\(key).name", "'\(name)' is used twice") }
+            let operators = fields["operators"]?.sequence?.compactMap { $0.scalar?.string } ?? []
+            guard let declared = fields["operators"]?.sequence, operators.count == declared.count, !operators.isEmpty else {
+                throw fail("\(key).operators", "must list operator emails (or patterns such as '*@acme.example')")
+            }
+            repositories.append(RepositoryEntry(name: name, path: try string(fields["path"], "\(key).path"),
+                                                branch: fields["branch"] == nil ? "main" : try string(fields["branch"], "\(key).branch"),
+                                                operators: operators))
+        }
+        return DaemonConfiguration(
+            name: identity["name"] == nil ? "handoffd" : try string(identity["name"], "identity.name"), email: email,
+            signingKey: identity["signing_key"] == nil ? "\(stateDirectory)/handoffd_ed25519" : try string(identity["signing_key"], "identity.signing_key"),
+            stateDirectory: stateDirectory, repositories: repositories)
+    }
+}
