@@ -32,8 +32,9 @@ public struct OnceRun {
         for entry in configuration.repositories {
             var logger = self.logger
             logger[metadataKey: "repository"] = "\(entry.name)"
-            let settings = EngineSettings(branch: entry.branch, operators: entry.operators, name: configuration.name,
+            var settings = EngineSettings(branch: entry.branch, operators: entry.operators, name: configuration.name,
                                           email: configuration.email, signingKey: key, cache: cache)
+            settings.memoryFile = "\(configuration.stateDirectory)/\(entry.name).covered"
             do {
                 let result = try RepositoryProcessor(settings: settings).run(repositoryAt: entry.path)
                 if let commit = result.statusCommit {

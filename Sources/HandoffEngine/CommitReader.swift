@@ -8,6 +8,14 @@ struct CommitReader {
     let cache: CheckCache?
     /// The configured operators (the fold's, so both agree on which policy is in force).
     let operators: [String]
+    /// Where identities come from.
+    let identityMode: IdentityMode
+
+    func identity(of commit: Commit) -> String {
+        switch identityMode {
+        case .authorEmail: commit.author.email
+        }
+    }
 
     /// UTC ISO 8601 with `Z`, from a commit's own time: status never depends on the clock.
     static func utc(_ time: GitTime) -> String {
@@ -17,7 +25,7 @@ struct CommitReader {
 
     func input(for commit: Commit, state: WorkflowState) throws -> CommitInput {
         let actions = commit.trailers.filter { $0.key.caseInsensitiveCompare(ActionRequest.trailerKey) == .orderedSame }.map(\.value)
-        var input = CommitInput(id: commit.id.hex, identity: commit.author.email, time: Self.utc(commit.committer.time),
+        var input = CommitInput(id: commit.id.hex, identity: identity(of: commit), time: Self.utc(commit.committer.time),
                                 actionTrailers: actions)
         let view = GitTreeView(repository: repository, tree: commit.tree)
         var policy = state.policy
@@ -42,7 +50,7 @@ struct CommitReader {
             }
             // The fold honours an operator's valid policy change; this commit's packets are checked under it.
             if let (newPolicy, findings) = input.policyChange, findings.isEmpty,
-               RoleBook(operators: operators).roles(of: commit.author.email).contains(.operator) {
+               RoleBook(operators: operators).roles(of: identity(of: commit)).contains(.operator) {
                 policy = newPolicy
             }
             let checker = PacketChecker(configuration: policy.checkConfiguration, cache: cache)

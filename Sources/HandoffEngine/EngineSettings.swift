@@ -1,5 +1,11 @@
 public import HandoffCore
 
+/// Where a commit's identity (the email matched against roles) comes from.
+public enum IdentityMode: String, Sendable, Hashable {
+    /// The author email, as written in the commit (the default of DESIGN.md §4).
+    case authorEmail = "author"
+}
+
 /// Who handoffd is in a repository and how it works there: the inputs of ``RepositoryProcessor``.
 public struct EngineSettings: Sendable {
     /// The watched branch (short name or `refs/heads/…`).
@@ -14,6 +20,10 @@ public struct EngineSettings: Sendable {
     public var signingKey: CommitSigningKey
     /// Memoised contract checks, shared across runs.
     public var cache: CheckCache?
+    /// Where identities come from.
+    public var identityMode = IdentityMode.authorEmail
+    /// A file where the last covered tip is kept between runs, to notice a rewritten history (nil: not kept).
+    public var memoryFile: String?
 
     /// Creates settings.
     public init(branch: String = "main", operators: [String], name: String = "handoffd", email: String,

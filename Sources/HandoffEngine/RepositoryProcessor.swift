@@ -37,6 +37,7 @@ public struct RepositoryProcessor {
     }
 
     /// Processes the repository at `path` once.
+    @discardableResult
     public func run(repositoryAt path: String) throws -> ProcessingResult {
         let repository: Repository
         do {
@@ -48,16 +49,25 @@ public struct RepositoryProcessor {
     }
 
     /// Processes an open repository once.
+    @discardableResult
     public func run(_ repository: Repository) throws -> ProcessingResult {
         let reference = settings.reference
         guard var tip = try repository.referenceTarget(reference) else {
             return ProcessingResult(processedTip: nil, statusCommit: nil, foldedCommits: 0, changes: [])
         }
+        let rewritten = try historyWasRewritten(repository, tip: tip)
         // Our own commit on top: everything below it is covered already.
-        if let own = try? repository.commit(tip), genuineProcessedTrailer(own, repository) != nil {
+        if !rewritten, let own = try? repository.commit(tip), genuineProcessedTrailer(own, repository) != nil {
+            remember(tip)
             return ProcessingResult(processedTip: tip, statusCommit: nil, foldedCommits: 0, changes: [])
         }
-        var (state, covered) = try resume(repository, tip: tip)
+        var (state, covered) = rewritten ? (WorkflowState(), nil) : try resume(repository, tip: tip)
+        if rewritten, let last = lastCovered() {
+            let tipCommit = try repository.commit(tip)
+            state.record(BoardEvent(at: CommitReader.utc(tipCommit.committer.time), commit: tip.hex, by: settings.email,
+                                    event: "history.rewritten",
+                                    note: "\(last.prefix(12)) is no longer in the history of \(settings.reference) (force-push); status rebuilt from the first commit"))
+        }
         var folded = 0
         var changed = Set<PacketID>()
         var coveredUpTo = covered
@@ -68,12 +78,14 @@ public struct RepositoryProcessor {
             coveredUpTo = tip
             let edits = try statusEdits(repository, state: state, tip: tip)
             if edits.isEmpty {
+                remember(tip)
                 return ProcessingResult(processedTip: tip, statusCommit: nil, foldedCommits: folded, changes: [])
             }
             let summary = changed.sorted().compactMap { id in state.packets[id].map { "\(id): \($0.state.rawValue)" } }
             let commit = try statusCommit(repository, edits: edits, tip: tip, summary: summary)
             do {
                 try repository.updateReference(reference, to: commit, expecting: tip, logMessage: "handoffd: status")
+                remember(commit)
                 return ProcessingResult(processedTip: tip, statusCommit: commit, foldedCommits: folded, changes: summary)
             } catch .moved(_, _, let actual?) {
                 // Someone pushed meanwhile: fold their commits onto what is computed and try on the new tip.
@@ -102,6 +114,26 @@ public struct RepositoryProcessor {
             }
         }
         return files(state, tip: processed, time: try repository.commit(processed).committer.time)
+    }
+
+    // MARK: Memory between runs
+
+    func lastCovered() -> String? {
+        guard let file = settings.memoryFile, let data = FileManager.default.contents(atPath: file) else { return nil }
+        let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        return ObjectID(hex: text) == nil ? nil : text
+    }
+
+    func remember(_ tip: ObjectID) {
+        guard let file = settings.memoryFile else { return }
+        try? Data((tip.hex + "\n").utf8).write(to: URL(fileURLWithPath: file), options: .atomic)
+    }
+
+    /// True when the tip the last run covered is gone from the branch's history (a force-push).
+    func historyWasRewritten(_ repository: Repository, tip: ObjectID) throws -> Bool {
+        guard let last = lastCovered().flatMap({ ObjectID(hex: $0) }) else { return false }
+        guard repository.contains(last) else { return true }
+        return try !repository.isAncestor(last, of: tip)
     }
 
     // MARK: Resuming
@@ -145,7 +177,8 @@ public struct RepositoryProcessor {
 
     /// Folds the commits of `from..to` (all of `to`'s history when `from` is nil), oldest first.
     func fold(_ repository: Repository, from: ObjectID?, to tip: ObjectID, state: inout WorkflowState) throws -> (count: Int, changed: Set<PacketID>) {
-        let reader = CommitReader(repository: repository, cache: settings.cache, operators: settings.operators)
+        let reader = CommitReader(repository: repository, cache: settings.cache, operators: settings.operators,
+                                  identityMode: settings.identityMode)
         let fold = WorkflowFold(operators: settings.operators)
         var changed = Set<PacketID>()
         var count = 0

@@ -6,7 +6,7 @@ import Foundation
 struct Handoff: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Hand scoped backend work to contractors through written specs kept in git.",
-        subcommands: [Validate.self, Rules.self, Demo.self]
+        subcommands: [Validate.self, Replay.self, Rules.self, Demo.self]
     )
 
     /// Like `ParsableCommand.main()`, but usage and I/O errors exit 2 (as `handoff validate` documents)

@@ -22,8 +22,9 @@ struct WorkflowScenarioTests {
             bare = "\(sandbox.root)/specs.git"
             try sandbox.git(["init", "-q", "--bare", "-b", "main", bare], in: sandbox.root)
             let key = try CommitSigningKey.prepare(at: "\(sandbox.root)/state/handoffd_ed25519", principal: "handoffd@acme.example")
-            processor = RepositoryProcessor(settings: EngineSettings(operators: [WorkflowScenarioTests.operatorEmail],
-                                                                     email: "handoffd@acme.example", signingKey: key))
+            var settings = EngineSettings(operators: [WorkflowScenarioTests.operatorEmail], email: "handoffd@acme.example", signingKey: key)
+            settings.memoryFile = "\(sandbox.root)/state/covered"
+            processor = RepositoryProcessor(settings: settings)
             for person in ["ops", "ana", "dev", "rita"] {
                 try sandbox.git(["clone", "-q", bare, person], in: sandbox.root)
                 let email = ["ops": WorkflowScenarioTests.operatorEmail, "ana": WorkflowScenarioTests.client,
@@ -146,5 +147,91 @@ struct WorkflowScenarioTests {
         #expect(result.foldedCommits == 1)
         #expect(try world.state() == "ready")
         #expect(try world.show("specs/PAY-142/status.yaml").contains("status.yaml is written by handoffd only; written back"))
+    }
+
+    @Test("a force-push that rewrites history is detected, recorded on the board, and status is rebuilt")
+    func forcePush() throws {
+        let world = try World()
+        try world.step("ops", "Policy") { try world.write(Self.policy, ".handoff/policy.yaml", in: $0) }
+        try world.step("ana", "Add PAY-142") { clone in
+            for (path, text) in PacketTemplate.example() { try world.write(text, path, in: clone) }
+        }
+        try world.step("dev", "Claim\n\nHandoff: claim PAY-142")
+        #expect(try world.state() == "in_progress")
+        // The client rewrites history back to before the claim and force-pushes.
+        let clone = "\(world.sandbox.root)/ana"
+        try world.sandbox.git(["fetch", "-q", "origin"], in: clone)
+        let beforeClaim = try world.sandbox.git(["rev-list", "-1", "--author=ana@acme.example", "origin/main"], in: clone)
+        try world.sandbox.git(["reset", "-q", "--hard", beforeClaim], in: clone)
+        try world.write("# notes\n", "NOTES.md", in: clone)
+        try world.sandbox.git(["add", "-A"], in: clone)
+        try world.runGit(["commit", "-q", "-m", "Rewritten"], in: clone)
+        try world.sandbox.git(["push", "-q", "--force", "origin", "HEAD:main"], in: clone)
+        try world.processor.run(repositoryAt: world.bare)
+        #expect(try world.state() == "ready")
+        #expect(try world.show(".handoff/board.md").contains("| history.rewritten |"))
+        try world.sandbox.git(["fsck", "--strict", "--no-dangling"], in: world.bare)
+    }
+
+    @Test("bad input never stops processing: hostile files and malformed trailers beside a good packet")
+    func badInput() throws {
+        let world = try World()
+        try world.step("ops", "Policy") { try world.write(Self.policy, ".handoff/policy.yaml", in: $0) }
+        try world.step("ana", "Two packets, one hostile\n\nHandoff: claim\nHandoff: frobnicate PAY-142\nHandoff: claim ../../etc") { clone in
+            for (path, text) in PacketTemplate.example() { try world.write(text, path, in: clone) }
+            for (path, text) in PacketTemplate.example() {
+                try world.write(text, path.replacingOccurrences(of: "PAY-142", with: "BAD-1"), in: clone)
+            }
+            try Data([0x00, 0x01, 0xFF]).write(to: URL(fileURLWithPath: "\(clone)/specs/BAD-1/context.md"))
+            try Data(String(repeating: "a: &a [*a]\n", count: 3).utf8).write(to: URL(fileURLWithPath: "\(clone)/specs/BAD-1/handoff.yaml"))
+            try FileManager.default.createSymbolicLink(atPath: "\(clone)/specs/BAD-1/contracts/link.yaml", withDestinationPath: "/etc/passwd")
+        }
+        #expect(try world.state("PAY-142") == "ready")
+        let bad = try world.show("specs/BAD-1/status.yaml")
+        #expect(bad.contains("state: draft"))
+        for rule in ["file.binary", "manifest.invalid", "packet.unsupported-entry"] { #expect(bad.contains("\"\(rule)\""), "\(rule)") }
+        let board = try world.show(".handoff/board.md")
+        #expect(board.contains("unknown action 'frobnicate'"))
+        #expect(board.contains("is not a packet id"))
+    }
+
+    @Test("pushes racing the engine are all covered by status commits; none is lost")
+    func race() throws {
+        let world = try World()
+        try world.step("ops", "Policy") { try world.write(Self.policy, ".handoff/policy.yaml", in: $0) }
+        try world.step("ana", "Add PAY-142") { clone in
+            for (path, text) in PacketTemplate.example() { try world.write(text, path, in: clone) }
+        }
+        let pushes = 25
+        let script = """
+            set -u
+            n=0
+            while [ $n -lt \(pushes) ]; do
+              echo "note $n" >> specs/PAY-142/notes.md
+              git add -A && git commit -q -m "note $n" || exit 1
+              until git push -q origin HEAD:main 2>/dev/null; do git pull -q --rebase origin main || exit 1; done
+              n=$((n+1))
+            done
+            """
+        var environment = world.sandbox.environment
+        environment["GIT_AUTHOR_EMAIL"] = Self.client
+        environment["GIT_COMMITTER_EMAIL"] = Self.client
+        let pusher = try ChildProcess("/bin/bash", ["-c", script], in: "\(world.sandbox.root)/ana", environment: environment)
+        var runs = 0
+        while pusher.isRunning() {
+            _ = try world.processor.run(repositoryAt: world.bare)
+            runs += 1
+        }
+        #expect(pusher.wait() >= 0)
+        let final = try world.processor.run(repositoryAt: world.bare)
+        let tip = try world.sandbox.git(["rev-parse", "main"], in: world.bare)
+        let notes = try world.sandbox.git(["rev-list", "--count", "--grep=^note ", "main"], in: world.bare)
+        #expect(Int(notes) == pushes, "pushed \(pushes), found \(notes) after \(runs) concurrent runs")
+        let processed = try world.sandbox.git(["log", "-1", "--format=%(trailers:key=Handoff-Processed,valueonly)", "main"], in: world.bare)
+        #expect(processed == (try world.sandbox.git(["rev-parse", "main~1"], in: world.bare)), "the tip \(tip) is a status commit covering its parent")
+        #expect(final.statusCommit != nil || final.processedTip?.hex == tip)
+        try world.sandbox.git(["fsck", "--strict", "--no-dangling"], in: world.bare)
+        let replayed = try world.processor.replay(try Repository.open(at: world.bare))
+        #expect(try world.show("specs/PAY-142/status.yaml") + "\n" == replayed["specs/PAY-142/status.yaml"])
     }
 }

@@ -1,0 +1,90 @@
+import ArgumentParser
+import Foundation
+import Git
+import HandoffCore
+import HandoffDaemon
+import HandoffEngine
+
+/// `handoff replay`: recompute every status file from the first commit, print it or compare it.
+struct Replay: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Recompute all status from the first commit; print it, or with --check compare it to the branch.",
+        discussion: """
+            Uses handoffd's configuration for the repository's operators and handoffd's key (to tell its \
+            genuine commits from forged ones). --check exits 1 when a status file, or the board's packet \
+            tables, differ from what is committed at the tip; board events are not compared (a run that saw \
+            a force-push records it, a replay cannot).
+            """
+    )
+
+    @Option(help: "handoffd's configuration file.")
+    var config: String
+
+    @Option(name: .customLong("repo"), help: "The repository: its name or path in the configuration (default: the only one).")
+    var repository: String?
+
+    @Option(help: "The branch (default: the configured one).")
+    var branch: String?
+
+    @Flag(help: "Compare with the committed status instead of printing; exit 1 on any difference.")
+    var check = false
+
+    func run() throws {
+        let configuration: DaemonConfiguration
+        do {
+            configuration = try DaemonConfiguration.load(config)
+        } catch {
+            throw CannotCheck(error.description)
+        }
+        let entries = configuration.repositories.filter { repository == nil || $0.name == repository || $0.path == repository }
+        guard entries.count == 1, let entry = entries.first else {
+            throw CannotCheck(repository == nil ? "the configuration serves several repositories: name one with --repo"
+                                                : "no repository '\(repository!)' in \(config)")
+        }
+        let key = try CommitSigningKey.prepare(at: configuration.signingKey, principal: configuration.email)
+        let settings = EngineSettings(branch: branch ?? entry.branch, operators: entry.operators, name: configuration.name,
+                                      email: configuration.email, signingKey: key)
+        let opened: Repository
+        do {
+            opened = try Repository.open(at: entry.path)
+        } catch {
+            throw CannotCheck(error.description)
+        }
+        let files = try RepositoryProcessor(settings: settings).replay(opened)
+        guard check else {
+            for path in files.keys.sorted() {
+                print("==> \(path) <==")
+                print(files[path]!, terminator: "")
+            }
+            return
+        }
+        guard let tip = try opened.referenceTarget(settings.reference) else {
+            throw CannotCheck("\(settings.reference) has no commits")
+        }
+        let tree = try opened.tree(ofCommit: tip)
+        var differences: [String] = []
+        for path in files.keys.sorted() {
+            let committed: String
+            if case .data(let data)? = try opened.file(at: path, inTree: tree, sizeLimit: 16 << 20)?.content {
+                committed = String(decoding: data, as: UTF8.self)
+            } else {
+                committed = ""
+            }
+            let expected = files[path]!
+            let same = path == BoardFile.path ? Self.packetTables(committed) == Self.packetTables(expected) : committed == expected
+            if !same { differences.append(path) }
+        }
+        if differences.isEmpty {
+            print("replay matches \(settings.reference) at \(tip.abbreviated()): \(files.count) file(s)")
+        } else {
+            for path in differences { print("differs: \(path)") }
+            throw ExitCode(1)
+        }
+    }
+
+    /// The board up to its events: the part a replay must reproduce exactly.
+    static func packetTables(_ board: String) -> String {
+        let end = board.range(of: "\n## Events")?.lowerBound ?? board.range(of: "\n<!-- handoff-state")?.lowerBound ?? board.endIndex
+        return String(board[..<end])
+    }
+}
