@@ -81,7 +81,7 @@ public struct RepositoryProcessor {
                 remember(tip)
                 return ProcessingResult(processedTip: tip, statusCommit: nil, foldedCommits: folded, changes: [])
             }
-            let summary = changed.sorted().compactMap { id in state.packets[id].map { "\(id): \($0.state.rawValue)" } }
+            let summary = changed.sorted().compactMap { id in state.packets[id].map { Self.describe($0) } }
             let commit = try statusCommit(repository, edits: edits, tip: tip, summary: summary)
             do {
                 try repository.updateReference(reference, to: commit, expecting: tip, logMessage: "handoffd: status")
@@ -114,6 +114,15 @@ public struct RepositoryProcessor {
             }
         }
         return files(state, tip: processed, time: try repository.commit(processed).committer.time)
+    }
+
+    /// `PAY-142: ready → in_progress (claim by dev@…)`, from the packet's newest history entry.
+    static func describe(_ status: PacketStatus) -> String {
+        guard let last = status.history.last else { return "\(status.id): \(status.state.rawValue)" }
+        let from = last.from?.rawValue ?? "new"
+        let to = last.to?.rawValue ?? status.state.rawValue
+        let rejected = last.note.hasPrefix("rejected:") ? ", rejected" : ""
+        return "\(status.id): \(from == to ? to : "\(from) → \(to)") (\(last.action) by \(last.by)\(rejected))"
     }
 
     // MARK: Memory between runs

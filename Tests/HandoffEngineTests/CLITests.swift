@@ -24,6 +24,10 @@ struct CLITests {
         #expect(once.status == 0, "\(once.stderr)")
         #expect(once.stderr.contains("<5>handoffd: published status"))
         #expect(try sandbox.git(["show", "main:specs/PAY-150/status.yaml"], in: bare).contains("state: draft"))
+        let replay = try runProcess(Self.handoff, ["replay", "--config", config, "--check"])
+        #expect(replay.status == 0, "\(replay.stdout)\(replay.stderr)")
+        #expect(replay.stdout.hasPrefix("replay matches refs/heads/main"))
+        #expect(try sandbox.git(["log", "-1", "--format=%B", "main"], in: bare).contains("- PAY-150: new → draft (created by bo@acme.example)"))
         let broken = "\(sandbox.root)/broken.yaml"
         try (try String(contentsOfFile: config, encoding: .utf8).replacingOccurrences(of: bare, with: "\(sandbox.root)/nope.git"))
             .write(toFile: broken, atomically: true, encoding: .utf8)

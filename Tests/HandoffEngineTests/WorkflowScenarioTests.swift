@@ -234,4 +234,35 @@ struct WorkflowScenarioTests {
         let replayed = try world.processor.replay(try Repository.open(at: world.bare))
         #expect(try world.show("specs/PAY-142/status.yaml") + "\n" == replayed["specs/PAY-142/status.yaml"])
     }
+
+    @Test("forbidden actions through git are rejected with their reason and change nothing (the engine issue's AC-2)")
+    func forbiddenOverGit() throws {
+        let world = try World()
+        try world.step("ops", "Policy") { try world.write(Self.policy, ".handoff/policy.yaml", in: $0) }
+        try world.step("ana", "Add PAY-1 and PAY-2 (depends on PAY-1)") { clone in
+            for (path, text) in PacketTemplate.example() {
+                try world.write(text.replacingOccurrences(of: "PAY-142", with: "PAY-1"), path.replacingOccurrences(of: "PAY-142", with: "PAY-1"), in: clone)
+                var second = text.replacingOccurrences(of: "PAY-142", with: "PAY-2")
+                if path.hasSuffix("handoff.yaml") { second += "depends_on: [PAY-1]\n" }
+                try world.write(second, path.replacingOccurrences(of: "PAY-142", with: "PAY-2"), in: clone)
+            }
+        }
+        try world.step("ana", "Client claims\n\nHandoff: claim PAY-1")
+        try world.step("dev", "Claim the dependent one early\n\nHandoff: claim PAY-2")
+        try world.step("dev", "Claim\n\nHandoff: claim PAY-1")
+        try world.step("dev", "Accept my own\n\nHandoff: accept PAY-1")
+        try world.step("dev", "Edit the spec") { try world.write("## Background\n\nMine now.\n", "specs/PAY-1/context.md", in: $0) }
+        try world.step("dev", "Change the policy") { try world.write(Self.policy + "require_ready: true\n", ".handoff/policy.yaml", in: $0) }
+        let first = try world.show("specs/PAY-1/status.yaml")
+        #expect(try world.state("PAY-1") == "in_progress")
+        #expect(try world.state("PAY-2") == "ready")
+        for reason in ["rejected: only contractors may claim", "rejected: only a packet in review can be accepted",
+                       "rejected: only clients and operators may change a packet outside delivery/"] {
+            #expect(first.contains(reason), "\(reason)")
+        }
+        #expect(try world.show("specs/PAY-2/status.yaml").contains("rejected: dependencies not delivered yet: PAY-1"))
+        #expect(try world.show(".handoff/board.md").contains("| policy.unauthorized-change |"))
+        // The contractor's spec edit did not change the recorded readiness or revision.
+        #expect(first.contains("score: 100"))
+    }
 }

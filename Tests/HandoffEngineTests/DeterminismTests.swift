@@ -1,0 +1,104 @@
+import Foundation
+import Git
+import GitTestSupport
+import HandoffCore
+import HandoffEngine
+import Testing
+
+/// Status is a pure function of history: random histories, processed in random increments with a status
+/// commit after each, give the same files as one pass from the first commit (the engine issue's AC-3).
+@Suite("Determinism", .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/ssh-keygen"), "needs ssh-keygen"))
+struct DeterminismTests {
+    struct Generator: RandomNumberGenerator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+
+    static let people = ["ops@acme.example", "ana@acme.example", "rita@acme.example", "dev@contractors.example",
+                         "eve@contractors.example", "nobody@else.example"]
+    static let packets = ["PAY-1", "PAY-2", "PAY-3"]
+    static let actions = WorkflowAction.allCases.map(\.rawValue)
+
+    @Test("incremental processing equals a single pass, byte for byte", arguments: [UInt64(1), 2, 3])
+    func incrementalEqualsReplay(seed: UInt64) throws {
+        var random = Generator(state: seed)
+        let world = try WorkflowScenarioTests.World("determinism\(seed)")
+        try world.step("ops", "Policy") { try world.write(WorkflowScenarioTests.policy, ".handoff/policy.yaml", in: $0) }
+        let clone = "\(world.sandbox.root)/ana"
+        var runs = 0
+        for step in 0..<28 {
+            _ = try? world.sandbox.git(["pull", "-q", "--ff-only", "origin", "main"], in: clone)
+            let who = Self.people.randomElement(using: &random)!
+            let packet = Self.packets.randomElement(using: &random)!
+            var trailers: [String] = []
+            for _ in 0..<Int.random(in: 0...2, using: &random) {
+                trailers.append("Handoff: \(Self.actions.randomElement(using: &random)!) \(Self.packets.randomElement(using: &random)!) step \(step)")
+            }
+            let onSideBranch = Int.random(in: 0..<6, using: &random) == 0
+            if onSideBranch { try world.sandbox.git(["checkout", "-q", "-b", "side\(step)"], in: clone) }
+            try change(Int.random(in: 0..<6, using: &random), packet: packet, clone: clone, world: world, step: step, random: &random)
+            try world.sandbox.git(["add", "-A"], in: clone)
+            let message = "step \(step)" + (trailers.isEmpty ? "" : "\n\n" + trailers.joined(separator: "\n"))
+            try commit(message, as: who, in: clone, world: world)
+            if onSideBranch {
+                try world.sandbox.git(["checkout", "-q", "main"], in: clone)
+                try commit("merge side \(step)\n\nHandoff: block \(packet) from a merge", as: who, in: clone, world: world,
+                           arguments: ["merge", "-q", "--no-ff", "side\(step)", "-m"])
+            }
+            try world.sandbox.git(["push", "-q", "origin", "HEAD:main"], in: clone)
+            if Int.random(in: 0..<3, using: &random) == 0 {
+                try world.processor.run(repositoryAt: world.bare)
+                runs += 1
+            }
+        }
+        try world.processor.run(repositoryAt: world.bare)
+        let replayed = try world.processor.replay(try Repository.open(at: world.bare))
+        #expect(replayed.count >= 2)
+        #expect(runs >= 3, "seed \(seed) processed in only \(runs) increments")
+        for (path, text) in replayed {
+            let committed = try runProcess("/usr/bin/git", ["show", "main:\(path)"], in: world.bare, environment: world.sandbox.environment).stdout
+            if path == BoardFile.path {
+                #expect(committed == text, "board differs after \(runs) incremental runs (seed \(seed))")
+            } else {
+                #expect(committed == text, "\(path) differs after \(runs) incremental runs (seed \(seed))")
+            }
+        }
+        try world.sandbox.git(["fsck", "--strict", "--no-dangling"], in: world.bare)
+    }
+
+    func commit(_ message: String, as email: String, in clone: String, world: WorkflowScenarioTests.World, arguments: [String] = ["commit", "-q", "--allow-empty", "-m"]) throws {
+        let result = try runProcess("/usr/bin/git", arguments + [message], in: clone, environment: world.sandbox.environment.merging([
+            "GIT_AUTHOR_EMAIL": email, "GIT_COMMITTER_EMAIL": email, "GIT_AUTHOR_NAME": email, "GIT_COMMITTER_NAME": email,
+        ]) { $1 })
+        guard result.status == 0 else { throw CommandFailed(command: ["git"] + arguments, result: result) }
+    }
+
+    func change(_ kind: Int, packet: String, clone: String, world: WorkflowScenarioTests.World, step: Int, random: inout Generator) throws {
+        let folder = "specs/\(packet)"
+        switch kind {
+        case 0, 1:  // write or rewrite the spec, sometimes with a placeholder
+            for (path, text) in PacketTemplate.example() {
+                var content = text.replacingOccurrences(of: "PAY-142", with: packet)
+                if packet == "PAY-3", path.hasSuffix("handoff.yaml") { content += "depends_on: [PAY-1]\n" }
+                try world.write(content, path.replacingOccurrences(of: "specs/PAY-142", with: folder), in: clone)
+            }
+            if kind == 1 { try world.write("# \(packet)\n\n## Background\n\nTBD step \(step)\n", "\(folder)/context.md", in: clone) }
+        case 2:  // a delivery note, complete or not
+            let complete = Bool.random(using: &random)
+            try world.write(complete ? "- AC-1: contracts/openapi.yaml\n- AC-2: 0123abcd\n- AC-3: https://ci.example/\(step)\n" : "- AC-1: nowhere.md\n",
+                            "\(folder)/delivery/DELIVERY.md", in: clone)
+        case 3:  // tampering with status
+            try world.write("state: delivered\n", "\(folder)/status.yaml", in: clone)
+        case 4:  // a policy edit (honoured only for the operator)
+            try world.write(WorkflowScenarioTests.policy + "require_ready: \(Bool.random(using: &random))\n", ".handoff/policy.yaml", in: clone)
+        default:  // nothing: actions only
+            break
+        }
+    }
+}
