@@ -1,17 +1,18 @@
 import ArgumentParser
 import Foundation
+import Git
 import HandoffCore
 import HandoffEngine
-import Git
 
-/// `handoff validate [PATH…]`: the daemon's readiness checks on folders on disk.
+/// `handoff validate [PATH…]`: the daemon's readiness checks, on a work tree or at a commit.
 struct Validate: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Check packets against the definition of ready.",
         discussion: """
-            Each PATH is a packet folder (it holds handoff.yaml) or a spec repository's root, whose \
-            packets under the packet root are all checked. Exit status: 0 when every packet is ready, \
-            1 when any has errors, 2 when a path cannot be checked.
+            Each PATH is a packet folder (it holds handoff.yaml), a packet root (e.g. specs/), or a spec \
+            repository. Packets are checked inside the repository around them, under its \
+            .handoff/policy.yaml, exactly as handoffd checks them. Exit status: 0 when every packet is \
+            ready, 1 when any is not, 2 when a path cannot be checked.
             """
     )
 
@@ -19,110 +20,26 @@ struct Validate: ParsableCommand {
         case text, json, sarif
     }
 
-    @Argument(help: "Packet folders or repository roots (default: the current folder).")
+    @Argument(help: "Packet folders, packet roots or repositories (default: the current folder).")
     var paths: [String] = ["."]
 
     @Option(help: "Output format: text, json or sarif (SARIF 2.1.0).")
     var format: Format = .text
 
-    @Option(help: "The folder holding packets in a repository root (default: the policy's packet_root, else specs).")
+    @Option(help: "The folder holding packets in a repository (default: the policy's packet_root, else specs).")
     var packetRoot: String?
 
     @Option(help: "Check the packets as committed at this revision (e.g. HEAD, main~1) instead of the work tree.")
     var rev: String?
 
     func run() throws {
-        if let rev {
-            try runAtRevision(rev)
-            return
-        }
-        var results: [(display: String, report: PacketReport)] = []
+        var reports: [PacketReport] = []
         var otherFindings: [Finding] = []
         for path in paths {
-            let url = URL(fileURLWithPath: path)
-            var isFolder: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder), isFolder.boolValue else {
-                throw CannotCheck("\(path): no such folder")
-            }
-            if FileManager.default.fileExists(atPath: url.appendingPathComponent("handoff.yaml").path) {
-                // A single packet: view the whole work tree around it, so links and dependencies resolve
-                // exactly as they do in the daemon, and show its files under the path the user gave.
-                let packet = url.standardizedFileURL
-                guard let id = PacketID(packet.lastPathComponent) else {
-                    throw CannotCheck("\(path): '\(packet.lastPathComponent)' is not a valid packet id")
-                }
-                let root = Self.workTreeRoot(containing: packet) ?? packet.deletingLastPathComponent()
-                let packetRoot = String(packet.deletingLastPathComponent().path.dropFirst(root.path.count))
-                    .trimmingCharacters(in: CharacterSet(charactersIn: "/"))
-                let view = DirectoryTreeView(root: root.path)
-                let (policy, policyFindings) = try Policy.load(from: view)
-                otherFindings += policyFindings.map { Self.prefixed($0, with: Self.relative(root.path, from: path, packet: packet)) }
-                var single = PacketChecker(configuration: policy.checkConfiguration)
-                single.configuration.packetRoot = packetRoot
-                let known = Set(try single.packetIDs(in: view).ids)
-                var report = try single.check(id, in: view, knownPackets: known)
-                let shown = path.hasSuffix("/") ? String(path.dropLast()) : path
-                report.findings = report.findings.map { finding in
-                    var copy = finding
-                    if finding.file.hasPrefix(report.folder) {
-                        copy.file = shown + finding.file.dropFirst(report.folder.count)
-                    }
-                    return copy
-                }
-                report.folder = shown
-                results.append(("", report))
-            } else if Self.isPacketRoot(url, packetRoot: packetRoot) {
-                // A packet root such as `specs/`: check its packets inside the work tree around it.
-                let folder = url.standardizedFileURL
-                let root = Self.workTreeRoot(containing: folder) ?? folder.deletingLastPathComponent()
-                let relativeRoot = String(folder.path.dropFirst(root.path.count)).trimmingCharacters(in: CharacterSet(charactersIn: "/"))
-                let view = DirectoryTreeView(root: root.path)
-                let (policy, policyFindings) = try Policy.load(from: view)
-                var checker = PacketChecker(configuration: policy.checkConfiguration)
-                checker.configuration.packetRoot = relativeRoot
-                let (ids, rootFindings) = try checker.packetIDs(in: view)
-                let shown = path.hasSuffix("/") ? String(path.dropLast()) : path
-                func remap(_ finding: Finding) -> Finding {
-                    var copy = finding
-                    if finding.file.hasPrefix(relativeRoot + "/") { copy.file = shown + finding.file.dropFirst(relativeRoot.count) }
-                    return copy
-                }
-                otherFindings += policyFindings + rootFindings.map(remap)
-                let known = Set(ids)
-                for id in ids {
-                    var report = try checker.check(id, in: view, knownPackets: known)
-                    report.findings = report.findings.map(remap)
-                    report.folder = shown + "/" + id.rawValue
-                    results.append(("", report))
-                }
-            } else {
-                let view = DirectoryTreeView(root: url.path)
-                let (policy, policyFindings) = try Policy.load(from: view)
-                var checker = PacketChecker(configuration: policy.checkConfiguration)
-                if let packetRoot { checker.configuration.packetRoot = packetRoot }
-                let (ids, rootFindings) = try checker.packetIDs(in: view)
-                guard !ids.isEmpty || !rootFindings.isEmpty else {
-                    throw CannotCheck("\(path): no packets under \(checker.configuration.packetRoot)/ (and no handoff.yaml here)")
-                }
-                otherFindings += (policyFindings + rootFindings).map { Self.prefixed($0, with: path) }
-                let known = Set(ids)
-                for id in ids {
-                    results.append((path, try checker.check(id, in: view, knownPackets: known)))
-                }
-            }
-        }
-        try emit(results, otherFindings: otherFindings)
-    }
-
-    /// Prints the results in the chosen format; exit status 1 when any packet is not ready.
-    func emit(_ results: [(display: String, report: PacketReport)], otherFindings: [Finding]) throws {
-        let reports = results.map { result in
-            var report = result.report
-            if !result.display.isEmpty {
-                report.findings = report.findings.map { Self.prefixed($0, with: result.display) }
-                report.folder = Self.join(result.display, report.folder)
-            }
-            return report
+            let target = try rev.map { try Self.target(path, atRevision: $0) } ?? Self.target(path)
+            let checked = try check(target)
+            reports += checked.reports
+            otherFindings += checked.other
         }
         switch format {
         case .text: print(ValidationOutput.text(reports, other: otherFindings, colour: Terminal.supportsColour), terminator: "")
@@ -134,18 +51,123 @@ struct Validate: ParsableCommand {
         }
     }
 
-    /// A folder whose subfolders are packets (it has no packet root of its own below it).
-    static func isPacketRoot(_ url: URL, packetRoot: String?) -> Bool {
-        let manager = FileManager.default
-        if manager.fileExists(atPath: url.appendingPathComponent(packetRoot ?? "specs").path) { return false }
-        let children = (try? manager.contentsOfDirectory(atPath: url.path)) ?? []
-        return children.contains { manager.fileExists(atPath: url.appendingPathComponent("\($0)/handoff.yaml").path) }
+    /// What a PATH names, inside which tree, and how to show the files found there.
+    struct Target {
+        enum Kind {
+            case packet(PacketID)
+            case packetRoot
+            case repository
+        }
+
+        var kind: Kind
+        /// The repository (work tree or commit) the path is in.
+        var view: any TreeView
+        /// The path's folder from the repository root ("" for the root itself).
+        var inside: String
+        /// The path as the user wrote it.
+        var shown: String
+
+        /// A repository path as the user would write it from where they pointed.
+        func display(_ file: String) -> String {
+            if inside.isEmpty { return Validate.join(shown, file) }
+            if file == inside { return shown }
+            return file.hasPrefix(inside + "/") ? Validate.join(shown, String(file.dropFirst(inside.count + 1))) : file
+        }
     }
 
-    /// How to show a path of the work tree at `root` to a user who named the packet as `given`.
-    static func relative(_ root: String, from given: String, packet: URL) -> String {
-        let depth = packet.path.dropFirst(root.count).split(separator: "/").count
-        return Self.join(given, String(repeating: "../", count: depth))
+    /// A PATH in the work tree, read from disk.
+    static func target(_ path: String) throws -> Target {
+        let url = URL(fileURLWithPath: path).standardizedFileURL
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder), isFolder.boolValue else {
+            throw CannotCheck("\(path): no such folder")
+        }
+        let manager = FileManager.default
+        let kind: Target.Kind
+        if manager.fileExists(atPath: url.appendingPathComponent("handoff.yaml").path) {
+            guard let id = PacketID(url.lastPathComponent) else {
+                throw CannotCheck("\(path): '\(url.lastPathComponent)' is not a valid packet id")
+            }
+            kind = .packet(id)
+        } else {
+            let children = (try? manager.contentsOfDirectory(atPath: url.path)) ?? []
+            let holdsPackets = children.contains { manager.fileExists(atPath: url.appendingPathComponent("\($0)/handoff.yaml").path) }
+            kind = holdsPackets ? .packetRoot : .repository
+        }
+        // Check inside the work tree around the path, so links, dependencies and the policy resolve as in the daemon.
+        let root: URL
+        switch kind {
+        case .repository: root = url
+        case .packet, .packetRoot: root = workTreeRoot(containing: url) ?? url.deletingLastPathComponent()
+        }
+        let inside = String(url.path.dropFirst(root.path.count)).trimmingCharacters(in: CharacterSet(charactersIn: "/"))
+        return Target(kind: kind, view: DirectoryTreeView(root: root.path), inside: inside, shown: trimmed(path))
+    }
+
+    /// A PATH of a clone, read as committed at `revision` through the Git layer.
+    static func target(_ path: String, atRevision revision: String) throws -> Target {
+        let url = URL(fileURLWithPath: path).standardizedFileURL
+        let repository: Repository
+        do {
+            repository = try Repository.open(at: url.path, searchParents: true)
+        } catch {
+            throw CannotCheck("\(path): \(error)")
+        }
+        guard let workTree = repository.workingDirectory else {
+            throw CannotCheck("\(path): a bare repository has no folders to name; run from a clone")
+        }
+        let commit: ObjectID
+        do {
+            commit = try repository.resolveCommit(revision)
+        } catch {
+            throw CannotCheck("\(path): \(error.message)")
+        }
+        let view = try GitTreeView(repository: repository, commit: commit)
+        let root = URL(fileURLWithPath: workTree).standardizedFileURL.path
+        let inside = String(url.path.dropFirst(root.count)).trimmingCharacters(in: CharacterSet(charactersIn: "/"))
+        let kind: Target.Kind
+        if !inside.isEmpty, try view.entry(at: "\(inside)/handoff.yaml") != nil {
+            guard let id = PacketID(url.lastPathComponent) else {
+                throw CannotCheck("\(path): '\(url.lastPathComponent)' is not a valid packet id")
+            }
+            kind = .packet(id)
+        } else if !inside.isEmpty, try (view.entries(inFolder: inside) ?? []).contains(where: { try view.entry(at: "\($0.path)/handoff.yaml") != nil }) {
+            kind = .packetRoot
+        } else {
+            kind = .repository
+        }
+        return Target(kind: kind, view: view, inside: inside, shown: trimmed(path))
+    }
+
+    /// Checks what `target` names, under the repository's policy; files are shown as the user named them.
+    func check(_ target: Target) throws -> (reports: [PacketReport], other: [Finding]) {
+        let (policy, policyFindings) = try Policy.load(from: target.view)
+        var checker = PacketChecker(configuration: policy.checkConfiguration)
+        let ids: [PacketID]
+        var rootFindings: [Finding] = []
+        switch target.kind {
+        case .packet(let id):
+            checker.configuration.packetRoot = (target.inside as NSString).deletingLastPathComponent
+            ids = [id]
+        case .packetRoot:
+            checker.configuration.packetRoot = target.inside
+            (ids, rootFindings) = try checker.packetIDs(in: target.view)
+        case .repository:
+            let relative = packetRoot ?? policy.packetRoot
+            checker.configuration.packetRoot = target.inside.isEmpty ? relative : "\(target.inside)/\(relative)"
+            (ids, rootFindings) = try checker.packetIDs(in: target.view)
+            guard !ids.isEmpty || !rootFindings.isEmpty else {
+                throw CannotCheck("\(target.shown): no packets under \(relative)/ (and no handoff.yaml here)")
+            }
+        }
+        let known = Set(try checker.packetIDs(in: target.view).ids)
+        let reports = try ids.map { id in
+            var report = try checker.check(id, in: target.view, knownPackets: known.union([id]))
+            report.findings = report.findings.map { target.displayed($0) }
+            report.folder = target.display(report.folder)
+            return report
+        }
+        return (reports, (policyFindings + rootFindings).map { target.displayed($0) })
     }
 
     /// The nearest folder at or above `url` that holds `.git` (a folder, or a file for worktrees).
@@ -158,16 +180,22 @@ struct Validate: ParsableCommand {
         return nil
     }
 
-    /// Findings name files from the checked folder; shown from where the user pointed.
-    static func prefixed(_ finding: Finding, with folder: String) -> Finding {
-        var copy = finding
-        copy.file = join(folder, finding.file)
-        return copy
-    }
-
     static func join(_ folder: String, _ path: String) -> String {
         guard !folder.isEmpty, folder != "." else { return path }
         return (folder.hasSuffix("/") ? folder : folder + "/") + path
+    }
+
+    static func trimmed(_ path: String) -> String {
+        path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path
+    }
+}
+
+extension Validate.Target {
+    /// `finding` with its file shown from where the user pointed.
+    func displayed(_ finding: Finding) -> Finding {
+        var copy = finding
+        copy.file = display(finding.file)
+        return copy
     }
 }
 
@@ -175,82 +203,4 @@ struct Validate: ParsableCommand {
 struct CannotCheck: Error, CustomStringConvertible {
     var description: String
     init(_ description: String) { self.description = description }
-}
-
-extension Validate {
-    /// `--rev`: the same checks on a git tree at a commit, read through the Git layer (no checkout).
-    func runAtRevision(_ revision: String) throws {
-        var results: [(display: String, report: PacketReport)] = []
-        var otherFindings: [Finding] = []
-        for path in paths {
-            let absolute = URL(fileURLWithPath: path).standardizedFileURL
-            let repository: Repository
-            do {
-                repository = try Repository.open(at: absolute.path, searchParents: true)
-            } catch {
-                throw CannotCheck("\(path): \(error)")
-            }
-            guard let workTree = repository.workingDirectory else {
-                throw CannotCheck("\(path): a bare repository has no folders to name; run from a clone")
-            }
-            let commit: ObjectID
-            do {
-                commit = try repository.resolveCommit(revision)
-            } catch {
-                throw CannotCheck("\(path): \(error.message)")
-            }
-            let view = try GitTreeView(repository: repository, commit: commit)
-            let root = URL(fileURLWithPath: workTree).standardizedFileURL.path
-            let inside = String(absolute.path.dropFirst(root.count)).trimmingCharacters(in: CharacterSet(charactersIn: "/"))
-            let isPacket = try !inside.isEmpty && view.entry(at: "\(inside)/handoff.yaml") != nil
-            if isPacket, let id = PacketID(absolute.lastPathComponent) {
-                let parent = (inside as NSString).deletingLastPathComponent
-                let (policy, policyFindings) = try Policy.load(from: view)
-                otherFindings += policyFindings
-                var checker = PacketChecker(configuration: policy.checkConfiguration)
-                checker.configuration.packetRoot = parent
-                var report = try checker.check(id, in: view, knownPackets: Set(try checker.packetIDs(in: view).ids))
-                let shown = path.hasSuffix("/") ? String(path.dropLast()) : path
-                report.findings = report.findings.map { finding in
-                    var copy = finding
-                    if finding.file.hasPrefix(report.folder) { copy.file = shown + finding.file.dropFirst(report.folder.count) }
-                    return copy
-                }
-                report.folder = shown
-                results.append(("", report))
-            } else {
-                let (policy, policyFindings) = try Policy.load(from: view)
-                var checker = PacketChecker(configuration: policy.checkConfiguration)
-                let relativeRoot = packetRoot ?? policy.packetRoot
-                checker.configuration.packetRoot = inside.isEmpty ? relativeRoot : "\(inside)/\(relativeRoot)"
-                let (ids, rootFindings) = try checker.packetIDs(in: view)
-                guard !ids.isEmpty || !rootFindings.isEmpty else {
-                    throw CannotCheck("\(path): no packets under \(relativeRoot)/ at \(revision)")
-                }
-                otherFindings += policyFindings
-                let known = Set(ids)
-                // Show files from the folder the user named, as the work-tree mode does.
-                func shown(_ file: String) -> String {
-                    if inside.isEmpty { return Self.join(path, file) }
-                    return file.hasPrefix(inside + "/") ? Self.join(path, String(file.dropFirst(inside.count + 1))) : file
-                }
-                otherFindings += rootFindings.map { finding in
-                    var copy = finding
-                    copy.file = shown(finding.file)
-                    return copy
-                }
-                for id in ids {
-                    var report = try checker.check(id, in: view, knownPackets: known)
-                    report.findings = report.findings.map { finding in
-                        var copy = finding
-                        copy.file = shown(finding.file)
-                        return copy
-                    }
-                    report.folder = shown(report.folder)
-                    results.append(("", report))
-                }
-            }
-        }
-        try emit(results, otherFindings: otherFindings)
-    }
 }
