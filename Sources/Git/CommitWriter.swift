@@ -20,12 +20,13 @@ extension Repository {
     ///
     /// Refuses a commit whose tree equals its first parent's (an empty commit); `signer`, when given,
     /// signs the commit object as `git commit -S` would. Publish it with ``updateReference(_:to:expecting:logMessage:)``.
+    /// `allowEmpty` is for commits that carry only their message (a workflow action in a trailer).
     public func createCommit(
         tree: ObjectID, parents: [ObjectID], author: Signature, committer: Signature, message: String,
-        signer: CommitSigner? = nil
+        signer: CommitSigner? = nil, allowEmpty: Bool = false
     ) throws -> ObjectID {
         let operation = "create commit on \(parents.first?.abbreviated() ?? "no parent")"
-        if let first = parents.first, try self.tree(ofCommit: first) == tree {
+        if !allowEmpty, let first = parents.first, try self.tree(ofCommit: first) == tree {
             throw GitError(operation: operation, code: .emptyCommit,
                            message: "tree \(tree.abbreviated()) is unchanged from the parent; nothing to commit")
         }

@@ -6,7 +6,11 @@ import Foundation
 struct Handoff: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Hand scoped backend work to contractors through written specs kept in git.",
-        subcommands: [Validate.self, Replay.self, Rules.self, Demo.self]
+        subcommands: [
+            Init.self, Validate.self, Status.self, Board.self,
+            Claim.self, Unclaim.self, Submit.self, Accept.self, RequestChanges.self, Cancel.self, Reopen.self, Block.self, Unblock.self,
+            Replay.self, Rules.self, Demo.self,
+        ]
     )
 
     /// Like `ParsableCommand.main()`, but usage and I/O errors exit 2 (as `handoff validate` documents)

@@ -1,0 +1,114 @@
+import Foundation
+public import Git
+public import HandoffCore
+
+/// A participant's clone as `handoff` sees it: the current branch, its policy and the status handoffd
+/// last wrote there. Actions are checked against that status, then recorded as trailer-only commits.
+public struct LocalClone {
+    /// The clone's repository.
+    public let repository: Repository
+    /// The current branch (`refs/heads/…`).
+    public let branch: String
+    /// The branch's tip.
+    public let head: ObjectID
+    /// The tip's tree, read through the Git layer.
+    public let view: GitTreeView
+    /// The policy at the tip (its problems are ignored here: handoffd reports them).
+    public let policy: Policy
+    /// Every packet's status as handoffd last wrote it on this branch.
+    public let statuses: [PacketID: PacketStatus]
+
+    /// Why a command cannot work in this folder.
+    public struct Problem: Error, CustomStringConvertible, Sendable {
+        /// One line: what is wrong and what to do.
+        public var description: String
+    }
+
+    /// The clone that holds `path` (searching parent folders, as git does).
+    public static func open(at path: String) throws -> LocalClone {
+        let repository: Repository
+        do {
+            repository = try Repository.open(at: path, searchParents: true)
+        } catch {
+            throw Problem(description: "\(error.description); run handoff inside a clone of the spec repository")
+        }
+        guard !repository.isBare else { throw Problem(description: "\(repository.gitDirectory) is bare; run handoff inside a clone") }
+        guard let branch = try repository.headBranch() else {
+            throw Problem(description: "HEAD is detached; check out the branch handoffd watches (e.g. git switch main)")
+        }
+        guard let head = try repository.referenceTarget(branch) else {
+            throw Problem(description: "\(branch) has no commits yet; pull first")
+        }
+        let view = try GitTreeView(repository: repository, commit: head)
+        let policy = try Policy.load(from: view).0
+        var statuses: [PacketID: PacketStatus] = [:]
+        for entry in try view.entries(inFolder: policy.packetRoot) ?? [] where entry.kind == .folder {
+            guard let id = PacketID(entry.name), case .bytes(let bytes) = try view.read("\(entry.path)/\(StatusFile.fileName)", limit: 16 << 20),
+                  let status = try? StatusFile.parse(String(decoding: bytes, as: UTF8.self)) else { continue }
+            statuses[id] = status
+        }
+        return LocalClone(repository: repository, branch: branch, head: head, view: view, policy: policy, statuses: statuses)
+    }
+
+    /// The user's identity from git's configuration (`user.name`, `user.email`).
+    public func identity() throws -> (name: String, email: String) {
+        guard let email = try repository.configValue("user.email"), !email.isEmpty else {
+            throw Problem(description: "git has no user.email here; set it: git config user.email you@example.com")
+        }
+        return (try repository.configValue("user.name") ?? email, email)
+    }
+
+    /// How many commits on the branch came after handoffd's last status commit (0: the status is current).
+    public func unprocessedCommits() throws -> Int {
+        var count = 0
+        for id in try repository.commits(from: [head], newestFirst: true) {
+            let commit = try repository.commit(id)
+            if commit.trailers.contains(where: { $0.key == "Handoff-Processed" }) { return count }
+            count += 1
+        }
+        return count
+    }
+
+    /// What handoffd will do with `action` on `packet` by `email`, judged on the status at the tip.
+    public func simulate(_ action: WorkflowAction, packet: PacketID, note: String, email: String) throws -> HistoryEntry {
+        guard statuses[packet] != nil else {
+            let known = statuses.keys.sorted().map(\.rawValue).joined(separator: ", ")
+            throw Problem(description: "no status for \(packet) on \(branch) (known: \(known.isEmpty ? "none" : known)); "
+                          + "check the id, or pull and wait for handoffd to process the packet")
+        }
+        var state = WorkflowState(policy: policy)
+        state.packets = statuses
+        let trailer = "\(action.rawValue) \(packet)\(note.isEmpty ? "" : " \(note)")"
+        var input = CommitInput(id: String(repeating: "0", count: 40), identity: email, time: "", actionTrailers: [trailer])
+        if action == .submit || action == .reopen {
+            let checker = PacketChecker(configuration: policy.checkConfiguration)
+            let report = try checker.check(packet, in: view, knownPackets: Set(try checker.packetIDs(in: view).ids))
+            input.reports[packet] = report
+            if action == .submit {
+                input.deliveryFindings[packet] = try DeliveryCheck.check(packetFolder: "\(policy.packetRoot)/\(packet)",
+                                                                         criteria: report.criteria, in: view, limits: policy.limits)
+            }
+        }
+        // Operators are named only in handoffd's configuration: locally nobody is one.
+        WorkflowFold(operators: []).apply(input, to: &state)
+        return state.packets[packet]!.history.last!
+    }
+
+    /// Records `action` as a commit on the branch whose tree is the tip's: index and work tree stay as they are.
+    public func commitAction(_ action: WorkflowAction, packet: PacketID, note: String, message: String?) throws -> ObjectID {
+        let (name, email) = try identity()
+        let now = GitTime(seconds: Int64(Date().timeIntervalSince1970), offsetMinutes: Int32(TimeZone.current.secondsFromGMT() / 60))
+        let me = Signature(name: name, email: email, time: now)
+        let summary = message.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.flatMap { $0.isEmpty ? nil : $0 }
+            ?? "\(action.rawValue) \(packet)"
+        let text = "\(summary)\n\nHandoff: \(action.rawValue) \(packet)\(note.isEmpty ? "" : " \(note)")\n"
+        let tree = try repository.tree(ofCommit: head)
+        let commit = try repository.createCommit(tree: tree, parents: [head], author: me, committer: me, message: text, allowEmpty: true)
+        do {
+            try repository.updateReference(branch, to: commit, expecting: head, logMessage: "handoff: \(action.rawValue) \(packet)")
+        } catch {
+            throw Problem(description: "\(branch) changed while recording the action (\(error)); run the command again")
+        }
+        return commit
+    }
+}

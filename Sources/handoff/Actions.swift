@@ -1,0 +1,109 @@
+import ArgumentParser
+import Foundation
+import HandoffCore
+import HandoffEngine
+
+/// What every action command takes: the packet, a message, and a dry run.
+struct ActionOptions: ParsableArguments {
+    @Argument(help: "The packet id, e.g. PAY-142.")
+    var id: String
+
+    @Option(name: .shortAndLong, help: "A note for the packet's history (also the commit's subject).")
+    var message: String?
+
+    @Flag(help: "Say what would happen without creating a commit.")
+    var dryRun = false
+}
+
+/// The shared body of `handoff claim|unclaim|submit|…`: check locally, then commit the trailer.
+protocol ActionCommand: ParsableCommand {
+    static var action: WorkflowAction { get }
+    var options: ActionOptions { get }
+}
+
+extension ActionCommand {
+    static var configuration: CommandConfiguration {
+        CommandConfiguration(commandName: action.rawValue,
+                             abstract: "Record '\(action.rawValue)' for a packet as a commit on the current branch (push to make it count).")
+    }
+
+    func run() throws {
+        guard let packet = PacketID(options.id) else { throw CannotCheck("'\(options.id)' is not a packet id") }
+        let note = (options.message ?? "").replacingOccurrences(of: "\n", with: " ").trimmingCharacters(in: .whitespaces)
+        let clone: LocalClone
+        let email: String
+        do {
+            clone = try LocalClone.open(at: FileManager.default.currentDirectoryPath)
+            email = try clone.identity().email
+        } catch {
+            throw CannotCheck("\(error)")
+        }
+        let outcome = try clone.simulate(Self.action, packet: packet, note: note, email: email)
+        if outcome.note.hasPrefix("rejected: ") {
+            let reason = outcome.note.dropFirst("rejected: ".count)
+            FileHandle.standardError.write(Data("handoff: cannot \(Self.action.rawValue) \(packet): \(reason)\(Self.advice(outcome))\n".utf8))
+            throw ExitCode(1)
+        }
+        let change = outcome.from == outcome.to ? "\(outcome.to?.rawValue ?? "-")" : "\(outcome.from?.rawValue ?? "-") → \(outcome.to?.rawValue ?? "-")"
+        if options.dryRun {
+            print("would record: Handoff: \(Self.action.rawValue) \(packet)\(note.isEmpty ? "" : " \(note)") (\(change)); nothing written")
+            return
+        }
+        let commit = try clone.commitAction(Self.action, packet: packet, note: note,
+                                            message: note.isEmpty ? nil : "\(Self.action.rawValue) \(packet): \(note)")
+        print("[\(clone.branch.replacingOccurrences(of: "refs/heads/", with: "")) \(commit.abbreviated(7))] \(Self.action.rawValue) \(packet) (\(change) once handoffd processes it); git push to send it")
+    }
+
+    /// What to do next, for the refusals a user can act on.
+    static func advice(_ outcome: HistoryEntry) -> String {
+        if outcome.note.contains("delivery note") { return "; complete delivery/DELIVERY.md, commit it, and submit again" }
+        if outcome.note.contains(" may ") { return "; ask someone who holds that role" }
+        if outcome.note.contains("dependencies") { return "; wait until they are delivered" }
+        return "; see handoff status"
+    }
+}
+
+struct Claim: ActionCommand {
+    static let action = WorkflowAction.claim
+    @OptionGroup var options: ActionOptions
+}
+
+struct Unclaim: ActionCommand {
+    static let action = WorkflowAction.unclaim
+    @OptionGroup var options: ActionOptions
+}
+
+struct Submit: ActionCommand {
+    static let action = WorkflowAction.submit
+    @OptionGroup var options: ActionOptions
+}
+
+struct Accept: ActionCommand {
+    static let action = WorkflowAction.accept
+    @OptionGroup var options: ActionOptions
+}
+
+struct RequestChanges: ActionCommand {
+    static let action = WorkflowAction.requestChanges
+    @OptionGroup var options: ActionOptions
+}
+
+struct Cancel: ActionCommand {
+    static let action = WorkflowAction.cancel
+    @OptionGroup var options: ActionOptions
+}
+
+struct Reopen: ActionCommand {
+    static let action = WorkflowAction.reopen
+    @OptionGroup var options: ActionOptions
+}
+
+struct Block: ActionCommand {
+    static let action = WorkflowAction.block
+    @OptionGroup var options: ActionOptions
+}
+
+struct Unblock: ActionCommand {
+    static let action = WorkflowAction.unblock
+    @OptionGroup var options: ActionOptions
+}

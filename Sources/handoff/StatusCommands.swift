@@ -1,0 +1,175 @@
+import ArgumentParser
+import Foundation
+import HandoffCore
+import HandoffEngine
+
+/// Output format of `status` and `board`.
+enum ReadFormat: String, ExpressibleByArgument, CaseIterable {
+    case text, json
+}
+
+/// A packet's status as JSON: the status file's fields, in its order.
+struct StatusJSON: Encodable {
+    var id: String
+    var title: String
+    var state: String
+    var since: String
+    var assignee: String?
+    var reviewers: [String]
+    var round: Int
+    var blocked: Bool
+    var specRevision: String
+    var readiness: [String: Int]
+    var findings: [Finding]
+    var history: [[String: String]]?
+
+    init(_ status: PacketStatus, withHistory: Bool) {
+        id = status.id.rawValue
+        title = status.title
+        state = status.state.rawValue
+        since = status.since
+        assignee = status.assignee
+        reviewers = status.reviewers
+        round = status.round
+        blocked = status.blocked
+        specRevision = status.specRevision
+        readiness = ["score": status.score, "errors": status.errors, "warnings": status.warnings]
+        findings = status.findings
+        history = withHistory ? status.history.map {
+            ["at": $0.at, "commit": $0.commit, "by": $0.by, "action": $0.action, "from": $0.from?.rawValue ?? "",
+             "to": $0.to?.rawValue ?? "", "note": $0.note]
+        } : nil
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, title, state, since, assignee, reviewers, round, blocked, readiness, findings, history
+        case specRevision = "spec_revision"
+    }
+}
+
+func openClone() throws -> LocalClone {
+    do {
+        return try LocalClone.open(at: FileManager.default.currentDirectoryPath)
+    } catch {
+        throw CannotCheck("\(error)")
+    }
+}
+
+func staleness(_ clone: LocalClone) throws -> String? {
+    let behind = try clone.unprocessedCommits()
+    return behind == 0 ? nil : "note: \(behind) commit(s) on \(clone.branch.replacingOccurrences(of: "refs/heads/", with: "")) are not processed by handoffd yet; this status is older than the tip"
+}
+
+func encodeJSON(_ value: some Encodable) throws -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    return String(decoding: try encoder.encode(value), as: UTF8.self)
+}
+
+/// `handoff status [ID]`: one packet in detail, or a line per packet.
+struct Status: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Show a packet's status (state, assignee, round, findings, history) from the current branch.")
+
+    @Argument(help: "The packet id; all packets, one line each, when omitted.")
+    var id: String?
+
+    @Option(help: "Output format: text or json.")
+    var format: ReadFormat = .text
+
+    func run() throws {
+        let clone = try openClone()
+        let stale = try staleness(clone)
+        let selected: [PacketStatus]
+        if let id {
+            guard let packet = PacketID(id), let status = clone.statuses[packet] else {
+                throw CannotCheck("no status for '\(id)' on this branch; check the id, or pull and wait for handoffd")
+            }
+            selected = [status]
+        } else {
+            selected = clone.statuses.values.sorted { $0.id < $1.id }
+        }
+        switch format {
+        case .json:
+            print(try encodeJSON(selected.map { StatusJSON($0, withHistory: id != nil) }))
+        case .text:
+            if let stale { FileHandle.standardError.write(Data((stale + "\n").utf8)) }
+            if id == nil {
+                for status in selected { print("\(status.id)  \(status.state.rawValue)\(status.blocked ? " (blocked)" : "")  \(status.title)") }
+                return
+            }
+            let status = selected[0]
+            print("\(status.id): \(status.title)")
+            print("  state:     \(status.state.rawValue)\(status.blocked ? " (blocked)" : "") since \(status.since)")
+            print("  assignee:  \(status.assignee ?? "—")")
+            print("  reviewers: \(status.reviewers.joined(separator: ", "))")
+            print("  round:     \(status.round)")
+            print("  readiness: \(status.score) (\(status.errors) error(s), \(status.warnings) warning(s))")
+            for finding in status.findings { print("    \(finding.formatted)") }
+            print("  history:")
+            for entry in status.history {
+                let change = entry.from == entry.to ? (entry.to?.rawValue ?? "-") : "\(entry.from?.rawValue ?? "new") → \(entry.to?.rawValue ?? "-")"
+                print("    \(entry.at)  \(entry.action) by \(entry.by): \(change)\(entry.note.isEmpty ? "" : " — \(entry.note)")")
+            }
+        }
+    }
+}
+
+/// `handoff board`: every packet grouped by state.
+struct Board: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "List every packet by state, from the current branch.")
+
+    @Option(help: "Output format: text or json.")
+    var format: ReadFormat = .text
+
+    func run() throws {
+        let clone = try openClone()
+        let packets = clone.statuses.values.sorted { $0.id < $1.id }
+        switch format {
+        case .json:
+            var groups: [String: [StatusJSON]] = [:]
+            for state in PacketState.allCases { groups[state.rawValue] = packets.filter { $0.state == state }.map { StatusJSON($0, withHistory: false) } }
+            print(try encodeJSON(groups))
+        case .text:
+            if let stale = try staleness(clone) { FileHandle.standardError.write(Data((stale + "\n").utf8)) }
+            for state in PacketState.allCases {
+                let rows = packets.filter { $0.state == state }
+                guard !rows.isEmpty else { continue }
+                print("\(state.rawValue) (\(rows.count))")
+                for status in rows {
+                    print("  \(status.id)  \(status.title)\(status.blocked ? " (blocked)" : "")  assignee: \(status.assignee ?? "—")  since \(status.since.prefix(10))  readiness \(status.score), \(status.findings.count) finding(s)")
+                }
+            }
+        }
+    }
+}
+
+/// `handoff init ID`: scaffold a packet that validates as not yet ready, listing what to write.
+struct Init: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Scaffold a packet: manifest, context, an OpenAPI starter and acceptance criteria.")
+
+    @Argument(help: "The new packet's id, e.g. PAY-142.")
+    var id: String
+
+    @Option(help: "The packet's title.")
+    var title: String?
+
+    func run() throws {
+        guard let packet = PacketID(id) else {
+            throw CannotCheck("'\(id)' is not a packet id: letters, digits, '.', '_' and '-', starting with a letter or digit")
+        }
+        let here = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+        let root = Validate.workTreeRoot(containing: here) ?? here
+        let policy = try Policy.load(from: DirectoryTreeView(root: root.path)).0
+        let folder = root.appendingPathComponent("\(policy.packetRoot)/\(packet)")
+        guard !FileManager.default.fileExists(atPath: folder.path) else {
+            throw CannotCheck("\(folder.path) already exists")
+        }
+        for (path, text) in PacketTemplate.scaffold(id: packet, title: title ?? "\(packet)", root: policy.packetRoot) {
+            let url = root.appendingPathComponent(path)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data(text.utf8).write(to: url)
+        }
+        print("Created \(policy.packetRoot)/\(packet)/. Fill in every TBD, then check it:")
+        print("  handoff validate \(policy.packetRoot)/\(packet)")
+    }
+}

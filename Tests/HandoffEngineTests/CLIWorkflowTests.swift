@@ -1,0 +1,149 @@
+import Foundation
+import GitTestSupport
+import HandoffCore
+import HandoffEngine
+import Testing
+
+/// The workflow driven only with `handoff` commands and `git push`/`git pull`, in separate clones.
+@Suite("handoff commands in clones", .enabled(if: CLITests.built, "run `swift build` first: the executables are not next to the tests"))
+struct CLIWorkflowTests {
+    /// A served bare repository with its handoffd configuration, and one clone per person.
+    struct Team {
+        let sandbox: Sandbox
+        let bare: String
+        let config: String
+
+        init(_ name: String = #function) throws {
+            sandbox = try Sandbox(name)
+            bare = "\(sandbox.root)/specs.git"
+            try sandbox.git(["init", "-q", "--bare", "-b", "main", bare], in: sandbox.root)
+            config = "\(sandbox.root)/handoffd.yaml"
+            try Data(DemoRepository.configuration(repository: bare, stateDirectory: "\(sandbox.root)/state").utf8)
+                .write(to: URL(fileURLWithPath: config))
+            for (person, email) in [("ops", "ops@acme.example"), ("ana", "ana@acme.example"), ("dev", "dev@contractors.example"),
+                                    ("rita", "rita@acme.example")] {
+                try sandbox.git(["clone", "-q", bare, person], in: sandbox.root)
+                try sandbox.git(["config", "user.email", email], in: clone(person))
+                try sandbox.git(["config", "user.name", person], in: clone(person))
+            }
+        }
+
+        func clone(_ person: String) -> String { "\(sandbox.root)/\(person)" }
+
+        /// Runs `handoff ARGS` in a person's clone, with their identity from the clone's config.
+        func handoff(_ person: String, _ arguments: [String]) throws -> ProcessResult {
+            var environment = sandbox.environment
+            for key in ["GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL"] { environment[key] = nil }
+            return try runProcess(CLITests.handoff, arguments, in: clone(person), environment: environment)
+        }
+
+        func git(_ person: String, _ arguments: [String]) throws {
+            var environment = sandbox.environment
+            for key in ["GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL"] { environment[key] = nil }
+            let result = try runProcess("/usr/bin/git", arguments, in: clone(person), environment: environment)
+            guard result.status == 0 else { throw CommandFailed(command: ["git"] + arguments, result: result) }
+        }
+
+        /// Pushes, lets handoffd process, and pulls into every clone.
+        func pushAndProcess(_ person: String) throws {
+            try git(person, ["push", "-q", "origin", "HEAD:main"])
+            let once = try runProcess(CLITests.handoffd, ["--config", config, "--once"])
+            guard once.status == 0 else { throw CommandFailed(command: ["handoffd"], result: once) }
+            for other in ["ops", "ana", "dev", "rita"] { try git(other, ["pull", "-q", "--ff-only", "origin", "main"]) }
+        }
+
+        func state(_ id: String = "PAY-1") throws -> String {
+            let json = try handoff("ana", ["status", id, "--format", "json"]).stdout
+            let list = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [[String: Any]]
+            return list?.first?["state"] as? String ?? "?"
+        }
+    }
+
+    @Test("the whole lifecycle with handoff commands and git only, three identities (the CLI issue's AC-1 and AC-4)")
+    func lifecycle() throws {
+        let team = try Team()
+        try team.sandbox.write("roles:\n  client: [\"*@acme.example\"]\n  contractor: [\"*@contractors.example\"]\n  reviewer: [rita@acme.example]\n",
+                               to: ".handoff/policy.yaml", in: team.clone("ops"))
+        try team.git("ops", ["add", "-A"])
+        try team.git("ops", ["commit", "-q", "-m", "policy"])
+        try team.pushAndProcess("ops")
+
+        #expect(try team.handoff("ana", ["init", "PAY-1", "--title", "Partial refunds"]).status == 0)
+        let draft = try team.handoff("ana", ["validate", "specs/PAY-1"])
+        #expect(draft.status == 1)
+        #expect(draft.stdout.contains("[context.placeholder]") && draft.stdout.contains("[acceptance.placeholder]"))
+        try team.git("ana", ["add", "-A"])
+        try team.git("ana", ["commit", "-q", "-m", "Scaffold PAY-1"])
+        try team.pushAndProcess("ana")
+        #expect(try team.state() == "draft")
+
+        for (path, text) in PacketTemplate.example() {
+            let target = path.replacingOccurrences(of: "PAY-142", with: "PAY-1")
+            var content = text.replacingOccurrences(of: "PAY-142", with: "PAY-1")
+            if target.hasSuffix("handoff.yaml") { content = content.replacingOccurrences(of: "ana@acme.example", with: "rita@acme.example") }
+            try team.sandbox.write(content, to: target, in: team.clone("ana"))
+        }
+        let filled = try team.handoff("ana", ["validate", "specs/PAY-1"])
+        #expect(filled.status == 0, "\(filled.stdout)")
+        try team.git("ana", ["commit", "-q", "-am", "Write PAY-1"])
+        try team.pushAndProcess("ana")
+        #expect(try team.state() == "ready")
+
+        #expect(try team.handoff("dev", ["claim", "PAY-1", "-m", "starting today"]).status == 0)
+        try team.pushAndProcess("dev")
+        #expect(try team.state() == "in_progress")
+
+        try team.sandbox.write("- AC-1: contracts/openapi.yaml\n", to: "specs/PAY-1/delivery/DELIVERY.md", in: team.clone("dev"))
+        try team.git("dev", ["add", "-A"])
+        try team.git("dev", ["commit", "-q", "-m", "Partial delivery"])
+        let refused = try team.handoff("dev", ["submit", "PAY-1"])
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("delivery note incomplete") && refused.stderr.contains("AC-2"))
+        try team.sandbox.write("- AC-1: contracts/openapi.yaml\n- AC-2: https://ci.example/1\n- AC-3: 0123abcd\n",
+                               to: "specs/PAY-1/delivery/DELIVERY.md", in: team.clone("dev"))
+        try team.git("dev", ["commit", "-q", "-am", "Full delivery"])
+        #expect(try team.handoff("dev", ["submit", "PAY-1"]).status == 0)
+        try team.pushAndProcess("dev")
+        #expect(try team.state() == "in_review")
+
+        #expect(try team.handoff("rita", ["request-changes", "PAY-1", "-m", "AC-3 needs a run"]).status == 0)
+        try team.pushAndProcess("rita")
+        #expect(try team.state() == "in_progress")
+        #expect(try team.handoff("dev", ["submit", "PAY-1"]).status == 0)
+        try team.pushAndProcess("dev")
+        #expect(try team.handoff("rita", ["accept", "PAY-1"]).status == 0)
+        try team.pushAndProcess("rita")
+        #expect(try team.state() == "delivered")
+        let board = try team.handoff("ana", ["board"])
+        #expect(board.stdout.contains("delivered (1)"))
+    }
+
+    @Test("refused actions print one line, exit non-zero, create no commit, and leave index and work tree alone")
+    func refusals() throws {
+        let team = try Team()
+        try team.sandbox.write("roles:\n  client: [\"*@acme.example\"]\n  contractor: [\"*@contractors.example\"]\n", to: ".handoff/policy.yaml", in: team.clone("ops"))
+        for (path, text) in PacketTemplate.example() { try team.sandbox.write(text, to: path, in: team.clone("ops")) }
+        try team.git("ops", ["add", "-A"])
+        try team.git("ops", ["commit", "-q", "-m", "policy and packet"])
+        try team.pushAndProcess("ops")
+        let clone = team.clone("ana")
+        try team.sandbox.write("staged\n", to: "staged.txt", in: clone)
+        try team.git("ana", ["add", "staged.txt"])
+        try team.sandbox.write("unstaged\n", to: "specs/PAY-142/notes.md", in: clone)
+        let porcelain = { try team.sandbox.git(["status", "--porcelain"], in: clone) }
+        let before = try porcelain()
+        let head = try team.sandbox.git(["rev-parse", "HEAD"], in: clone)
+        for arguments in [["claim", "PAY-142"], ["accept", "PAY-142"], ["submit", "PAY-142"], ["claim", "NOPE-1"], ["unblock", "PAY-142"]] {
+            let result = try team.handoff("ana", arguments)
+            #expect(result.status != 0, "\(arguments)")
+            #expect(result.stderr.split(separator: "\n").count == 1, "\(arguments): \(result.stderr)")
+            #expect(try team.sandbox.git(["rev-parse", "HEAD"], in: clone) == head)
+            #expect(try porcelain() == before)
+        }
+        #expect(try team.handoff("ana", ["block", "PAY-142", "--dry-run"]).status == 0)
+        #expect(try team.sandbox.git(["rev-parse", "HEAD"], in: clone) == head)
+        #expect(try team.handoff("ana", ["block", "PAY-142", "-m", "legal review"]).status == 0)
+        #expect(try team.sandbox.git(["rev-parse", "HEAD~1"], in: clone) == head)
+        #expect(try porcelain() == before, "an action commit leaves the index and work tree as they were")
+    }
+}
