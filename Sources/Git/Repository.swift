@@ -45,6 +45,18 @@ public final class Repository {
         return Repository(pointer: handle)
     }
 
+    /// Opens the repository as git hooks see it: honouring `GIT_DIR`, `GIT_OBJECT_DIRECTORY` and
+    /// `GIT_ALTERNATE_OBJECT_DIRECTORIES`, so a pre-receive hook reads the pushed objects still in quarantine.
+    public static func openFromEnvironment() throws(RepositoryOpenError) -> Repository {
+        Libgit2.ensureInitialized()
+        var handle: OpaquePointer?
+        let result = git_repository_open_ext(&handle, nil, GIT_REPOSITORY_OPEN_FROM_ENV.rawValue, nil)
+        guard result >= 0, let handle else {
+            throw RepositoryOpenError(path: "$GIT_DIR", error: GitError(operation: "open repository from the environment", result: result))
+        }
+        return Repository(pointer: handle)
+    }
+
     /// Creates a bare repository at `path` (parents included) whose HEAD names `initialBranch`.
     ///
     /// Refuses to reinitialise an existing repository.

@@ -1,6 +1,6 @@
 import Foundation
 public import Git
-import HandoffCore
+public import HandoffCore
 
 /// What one run over a repository did.
 public struct ProcessingResult: Sendable {
@@ -247,5 +247,65 @@ public struct RepositoryProcessor {
         message += "Handoff-Processed: \(tip.hex)\n"
         return try repository.createCommit(tree: tree, parents: [tip], author: me, committer: me, message: message,
                                            signer: settings.signingKey.sign)
+    }
+}
+
+/// A reason to refuse a push: which commit, which packet, what rule or event.
+public struct PushRefusal: Sendable, Hashable, CustomStringConvertible {
+    /// The offending commit.
+    public var commit: ObjectID
+    /// The packet, when the problem concerns one.
+    public var packet: PacketID?
+    /// Why, in one line.
+    public var reason: String
+
+    public var description: String {
+        "\(commit.abbreviated(10))\(packet.map { " \($0)" } ?? ""): \(reason)"
+    }
+}
+
+extension RepositoryProcessor {
+    /// What the pre-receive hook refuses in `old..new`: forbidden or impossible actions, tampering with
+    /// status files or the board, unauthorised policy changes, and (when the policy requires it) packets
+    /// pushed while not ready. handoffd's own genuine commits are never refused.
+    public func audit(_ repository: Repository, old: ObjectID?, new: ObjectID) throws -> [PushRefusal] {
+        var state = WorkflowState()
+        if let old {
+            // The state at the old tip: handoffd's last status, plus what came after it.
+            let (resumed, covered) = try resume(repository, tip: old)
+            state = resumed
+            _ = try fold(repository, from: covered, to: old, state: &state)
+        }
+        let reader = CommitReader(repository: repository, cache: settings.cache, operators: settings.operators,
+                                  identityMode: settings.identityMode)
+        let fold = WorkflowFold(operators: settings.operators)
+        var refusals: [PushRefusal] = []
+        for id in try repository.commits(from: [new], hiding: old.map { [$0] } ?? []) {
+            let commit = try repository.commit(id)
+            if genuineProcessedTrailer(commit, repository) != nil { continue }
+            let input = try reader.input(for: commit, state: state)
+            let before = state
+            fold.apply(input, to: &state)
+            for (packet, status) in state.packets.sorted(by: { $0.key < $1.key }) {
+                let earlier = before.packets[packet]?.history.count ?? 0
+                for entry in status.history.dropFirst(earlier) where entry.note.hasPrefix("rejected: ") || entry.action == "tampering" {
+                    refusals.append(PushRefusal(commit: id, packet: packet, reason: "\(entry.action): \(entry.note)"))
+                }
+            }
+            for event in state.events.dropFirst(before.events.count)
+            where ["rejected", "tampering", "policy.unauthorized-change", "policy.invalid"].contains(event.event) {
+                refusals.append(PushRefusal(commit: id, packet: nil, reason: "\(event.event): \(event.note)"))
+            }
+            if state.policy.requireReady {
+                for (packet, change) in input.touched.sorted(by: { $0.key < $1.key }) {
+                    if let report = change.report, !report.isReady {
+                        let first = report.findings.first { $0.severity == .error }
+                        refusals.append(PushRefusal(commit: id, packet: packet,
+                                                    reason: "not ready (require_ready): \(first.map { "\($0.formatted)" } ?? "\(report.errorCount) error(s)")"))
+                    }
+                }
+            }
+        }
+        return refusals
     }
 }

@@ -9,7 +9,7 @@ struct Handoff: ParsableCommand {
         subcommands: [
             Init.self, Validate.self, Status.self, Board.self,
             Claim.self, Unclaim.self, Submit.self, Accept.self, RequestChanges.self, Cancel.self, Reopen.self, Block.self, Unblock.self,
-            Replay.self, Rules.self, Demo.self,
+            Hook.self, Replay.self, Rules.self, Demo.self,
         ]
     )
 

@@ -147,3 +147,61 @@ struct CLIWorkflowTests {
         #expect(try porcelain() == before, "an action commit leaves the index and work tree as they were")
     }
 }
+
+@Suite("Server hooks", .enabled(if: CLITests.built, "run `swift build` first: the executables are not next to the tests"))
+struct HookTests {
+    @Test("pre-receive refuses forbidden actions and status edits in the pusher's terminal; a valid push passes and pokes the daemon")
+    func hooks() throws {
+        let team = try CLIWorkflowTests.Team()
+        let socketPath = "\(team.sandbox.root)/notify.sock"
+        let listener = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
+        defer { close(listener); unlink(socketPath) }
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { buffer in
+            for (index, byte) in socketPath.utf8.enumerated() { buffer[index] = byte }
+        }
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        #expect(bound == 0)
+        let install = try runProcess(CLITests.handoff, ["hook", "install", "--repo", team.bare, "--config", team.config, "--socket", socketPath])
+        #expect(install.status == 0, "\(install.stderr)")
+
+        try team.sandbox.write("roles:\n  client: [\"*@acme.example\"]\n  contractor: [\"*@contractors.example\"]\n", to: ".handoff/policy.yaml", in: team.clone("ops"))
+        for (path, text) in PacketTemplate.example() { try team.sandbox.write(text, to: path, in: team.clone("ops")) }
+        try team.git("ops", ["add", "-A"])
+        try team.git("ops", ["commit", "-q", "-m", "policy and packet"])
+        try team.pushAndProcess("ops")
+        var buffer = [UInt8](repeating: 0, count: 64)
+        let received = recv(listener, &buffer, buffer.count, 0)
+        #expect(received >= 0, "the post-receive hook poked the socket")
+
+        func push(_ person: String) throws -> ProcessResult {
+            try runProcess("/usr/bin/git", ["push", "origin", "HEAD:main"], in: team.clone(person), environment: team.sandbox.environment)
+        }
+        let status = "\(team.clone("dev"))/specs/PAY-142/status.yaml"
+        try (try String(contentsOfFile: status, encoding: .utf8)).replacingOccurrences(of: "state: ready", with: "state: delivered")
+            .write(toFile: status, atomically: true, encoding: .utf8)
+        try team.git("dev", ["commit", "-q", "-am", "I am done"])
+        let tampered = try push("dev")
+        #expect(tampered.status != 0)
+        #expect(tampered.stderr.contains("remote: handoff: refused") && tampered.stderr.contains("tampering"), "\(tampered.stderr)")
+        try team.git("dev", ["reset", "-q", "--hard", "origin/main"])
+
+        try team.git("dev", ["commit", "-q", "--allow-empty", "-m", "accept it\n\nHandoff: accept PAY-142"])
+        let forbidden = try push("dev")
+        #expect(forbidden.status != 0)
+        #expect(forbidden.stderr.contains("only a packet in review can be accepted"), "\(forbidden.stderr)")
+        try team.git("dev", ["reset", "-q", "--hard", "origin/main"])
+
+        #expect(try team.handoff("dev", ["claim", "PAY-142"]).status == 0)
+        let valid = try push("dev")
+        #expect(valid.status == 0, "\(valid.stderr)")
+        let poked = recv(listener, &buffer, buffer.count, 0)
+        #expect(poked > 0 && String(decoding: buffer.prefix(max(poked, 0)), as: UTF8.self) == "demo")
+        // handoffd's own status commit passes its own hook.
+        let once = try runProcess(CLITests.handoffd, ["--config", team.config, "--once"])
+        #expect(once.status == 0, "\(once.stderr)")
+    }
+}

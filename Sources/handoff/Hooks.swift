@@ -1,0 +1,146 @@
+import ArgumentParser
+import Foundation
+import Git
+import HandoffCore
+import HandoffDaemon
+import HandoffEngine
+
+/// `handoff hook install|pre-receive|post-receive`: guard pushes at the door and wake the daemon.
+struct Hook: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Git server hooks: refuse pushes that break the workflow, and poke handoffd after a push.",
+        subcommands: [HookInstall.self, PreReceive.self, PostReceive.self]
+    )
+}
+
+/// Options that name the served repository in handoffd's configuration.
+struct HookOptions: ParsableArguments {
+    @Option(help: "handoffd's configuration file (operators, branch and key of the repository).")
+    var config: String
+
+    @Option(name: .customLong("name"), help: "The repository's name in the configuration (default: the only one).")
+    var name: String?
+
+    func entry() throws -> (DaemonConfiguration, DaemonConfiguration.RepositoryEntry) {
+        let configuration: DaemonConfiguration
+        do {
+            configuration = try DaemonConfiguration.load(config)
+        } catch {
+            throw CannotCheck(error.description)
+        }
+        let entries = configuration.repositories.filter { name == nil || $0.name == name }
+        guard entries.count == 1 else {
+            throw CannotCheck(name == nil ? "\(config) serves several repositories: name one with --name" : "no repository '\(name!)' in \(config)")
+        }
+        return (configuration, entries[0])
+    }
+}
+
+/// `handoff hook install --repo BARE --config FILE`: writes the two hooks into a bare repository.
+struct HookInstall: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "install", abstract: "Install the pre-receive and post-receive hooks into a bare repository.")
+
+    @Option(help: "The bare repository.")
+    var repo: String
+
+    @OptionGroup var options: HookOptions
+
+    @Option(help: "handoffd's notify socket, poked after each push (default: none).")
+    var socket: String?
+
+    @Flag(help: "Replace hooks that handoff did not write.")
+    var force = false
+
+    func run() throws {
+        let (_, entry) = try options.entry()
+        let hooks = URL(fileURLWithPath: repo).appendingPathComponent("hooks")
+        guard FileManager.default.fileExists(atPath: URL(fileURLWithPath: repo).appendingPathComponent("HEAD").path) else {
+            throw CannotCheck("\(repo) is not a bare repository")
+        }
+        let executable = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL.path
+        let binary = executable.hasPrefix("/") ? executable : FileManager.default.currentDirectoryPath + "/" + executable
+        let config = URL(fileURLWithPath: options.config).standardizedFileURL.path
+        let name = options.name.map { " --name \(Self.quote($0))" } ?? ""
+        let scripts = [
+            "pre-receive": "exec \(Self.quote(binary)) hook pre-receive --config \(Self.quote(config))\(name)",
+            "post-receive": "exec \(Self.quote(binary)) hook post-receive --name \(Self.quote(entry.name))\(socket.map { " --socket \(Self.quote($0))" } ?? "")",
+        ]
+        try FileManager.default.createDirectory(at: hooks, withIntermediateDirectories: true)
+        for (hook, command) in scripts.sorted(by: { $0.key < $1.key }) {
+            let path = hooks.appendingPathComponent(hook).path
+            if let existing = FileManager.default.contents(atPath: path), !String(decoding: existing, as: UTF8.self).contains("# written by handoff"), !force {
+                throw CannotCheck("\(path) exists and was not written by handoff; merge it by hand or pass --force")
+            }
+            try Data("#!/bin/sh\n# written by handoff hook install\n\(command)\n".utf8).write(to: URL(fileURLWithPath: path))
+            try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: path)
+        }
+        print("Installed pre-receive and post-receive in \(hooks.path)")
+    }
+
+    static func quote(_ text: String) -> String { "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+}
+
+/// `handoff hook pre-receive`: reads git's `<old> <new> <ref>` lines and refuses what handoffd would reject.
+struct PreReceive: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "pre-receive", abstract: "Refuse pushes with forbidden actions, tampering or (by policy) packets not ready.")
+
+    @OptionGroup var options: HookOptions
+
+    func run() throws {
+        let (configuration, entry) = try options.entry()
+        let key = try CommitSigningKey.prepare(at: configuration.signingKey, principal: configuration.email)
+        let settings = EngineSettings(branch: entry.branch, operators: entry.operators, name: configuration.name,
+                                      email: configuration.email, signingKey: key)
+        let repository: Repository
+        do {
+            repository = try Repository.openFromEnvironment()
+        } catch {
+            throw CannotCheck("\(error)")
+        }
+        var refusals: [PushRefusal] = []
+        while let line = readLine() {
+            let fields = line.split(separator: " ")
+            guard fields.count == 3, let old = ObjectID(hex: fields[0]), let new = ObjectID(hex: fields[1]) else { continue }
+            guard String(fields[2]) == settings.reference, !new.isZero else { continue }
+            refusals += try RepositoryProcessor(settings: settings).audit(repository, old: old.isZero ? nil : old, new: new)
+        }
+        guard !refusals.isEmpty else { return }
+        for refusal in refusals {
+            FileHandle.standardError.write(Data("handoff: refused \(refusal)\n".utf8))
+        }
+        FileHandle.standardError.write(Data("handoff: push refused; fix the commits above (git rebase -i) and push again\n".utf8))
+        throw ExitCode(1)
+    }
+}
+
+/// `handoff hook post-receive`: pokes handoffd's notify socket and returns at once, daemon up or not.
+struct PostReceive: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "post-receive", abstract: "Poke handoffd after a push (never fails, never waits).")
+
+    @Option(name: .customLong("name"), help: "The repository's name, sent in the poke.")
+    var name: String?
+
+    @Option(help: "handoffd's notify socket (a Unix datagram socket).")
+    var socket: String?
+
+    func run() {
+        while readLine() != nil {}  // git waits for the hook to read its input
+        guard let socket else { return }
+        let fd = Foundation.socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
+        guard fd >= 0 else { return }
+        defer { close(fd) }
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        let path = Array(socket.utf8)
+        guard path.count < MemoryLayout.size(ofValue: address.sun_path) else { return }
+        withUnsafeMutableBytes(of: &address.sun_path) { buffer in
+            for (index, byte) in path.enumerated() { buffer[index] = byte }
+        }
+        let message = Array((name ?? "").utf8)
+        _ = withUnsafePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                sendto(fd, message, message.count, 0, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+            }
+        }
+    }
+}
