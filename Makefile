@@ -43,6 +43,15 @@ install: deps
 	install -D -m 755 "$$($(SWIFT) build -c release --show-bin-path)/handoffd" "$(DESTDIR)$(PREFIX)/bin/handoffd"
 	install -D -m 644 systemd/handoffd-once.service "$(DESTDIR)$(UNITDIR)/handoffd-once.service"
 	install -D -m 644 systemd/handoffd-once.timer "$(DESTDIR)$(UNITDIR)/handoffd-once.timer"
+	$(SWIFT) package plugin generate-manual
+	install -D -m 644 .build/plugins/GenerateManual/outputs/handoff/handoff.1 "$(DESTDIR)$(PREFIX)/share/man/man1/handoff.1"
+	install -D -m 644 .build/plugins/GenerateManual/outputs/handoffd/handoffd.1 "$(DESTDIR)$(PREFIX)/share/man/man1/handoffd.1"
+	bin="$$($(SWIFT) build -c release --show-bin-path)/handoff"; \
+	mkdir -p "$(DESTDIR)$(PREFIX)/share/bash-completion/completions" "$(DESTDIR)$(PREFIX)/share/zsh/site-functions" \
+		"$(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d" && \
+	"$$bin" --generate-completion-script bash > "$(DESTDIR)$(PREFIX)/share/bash-completion/completions/handoff" && \
+	"$$bin" --generate-completion-script zsh > "$(DESTDIR)$(PREFIX)/share/zsh/site-functions/_handoff" && \
+	"$$bin" --generate-completion-script fish > "$(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/handoff.fish"
 	install -D -m 644 README.md "$(DESTDIR)$(PREFIX)/share/doc/handoff/README.md"
 	install -D -m 644 docs/rules.md "$(DESTDIR)$(PREFIX)/share/doc/handoff/rules.md"
 	test -e "$(DESTDIR)$(SYSCONFDIR)/handoff/handoffd.yaml" || \

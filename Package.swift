@@ -68,7 +68,7 @@ let package = Package(
             swiftSettings: strict
         ),
         // Benchmarks: Handoff's figures beside a baseline measured in the same run (`make bench`).
-        .executableTarget(name: "HandoffBench", dependencies: ["HandoffCore"], swiftSettings: strict),
+        .executableTarget(name: "HandoffBench", dependencies: ["HandoffCore", "HandoffEngine", "Git"], swiftSettings: strict),
         .executableTarget(
             name: "handoffd",
             dependencies: [

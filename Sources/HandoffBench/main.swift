@@ -56,4 +56,11 @@ print("verdicts: \(documents.count - disagreements.count)/\(documents.count) agr
       + (disagreements.isEmpty ? "" : "; differ on " + disagreements.map(\.name).joined(separator: ", ")))
 print("injected defects caught by Handoff: \(documents.count - expectedMisses.count)/\(documents.count) documents judged as intended"
       + (expectedMisses.isEmpty ? "" : "; wrong on " + expectedMisses.map(\.name).joined(separator: ", ")))
+
+// Board: `handoff board` reads every status file at the tip of a 2,000-packet clone.
+let board = try BoardScenario.run(packets: 2_000, rounds: quick ? 1 : 5)
+let boardRatio = board.handoffMilliseconds / board.baselineMilliseconds
+print(pad("CLI", 4) + pad("board, \(board.packets) packets", 28) + pad(String(format: "%.0f ms", board.handoffMilliseconds), 16)
+      + pad(String(format: "%.0f ms (git ls-tree -r, spawn included)", board.baselineMilliseconds), 44)
+      + pad(String(format: "%.1fx", boardRatio), 9) + (board.handoffMilliseconds < 1000 ? "< 1 s: met" : "< 1 s: NOT met"))
 if !disagreements.isEmpty || !expectedMisses.isEmpty { exit(1) }

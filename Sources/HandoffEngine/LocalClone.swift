@@ -15,8 +15,23 @@ public struct LocalClone {
     public let view: GitTreeView
     /// The policy at the tip (its problems are ignored here: handoffd reports them).
     public let policy: Policy
+    /// The status files at the tip, by packet (read in full on demand).
+    public let statusFiles: [PacketID: String]
+
     /// Every packet's status as handoffd last wrote it on this branch.
-    public let statuses: [PacketID: PacketStatus]
+    public var statuses: [PacketID: PacketStatus] {
+        statusFiles.compactMapValues { try? StatusFile.parse($0) }
+    }
+
+    /// What a board shows of every packet, read quickly.
+    public var summaries: [StatusSummary] {
+        statusFiles.values.compactMap(StatusFile.summary).sorted { $0.id < $1.id }
+    }
+
+    /// One packet's full status, or nil.
+    public func status(of id: PacketID) -> PacketStatus? {
+        statusFiles[id].flatMap { try? StatusFile.parse($0) }
+    }
 
     /// Why a command cannot work in this folder.
     public struct Problem: Error, CustomStringConvertible, Sendable {
@@ -41,13 +56,13 @@ public struct LocalClone {
         }
         let view = try GitTreeView(repository: repository, commit: head)
         let policy = try Policy.load(from: view).0
-        var statuses: [PacketID: PacketStatus] = [:]
+        var files: [PacketID: String] = [:]
         for entry in try view.entries(inFolder: policy.packetRoot) ?? [] where entry.kind == .folder {
-            guard let id = PacketID(entry.name), case .bytes(let bytes) = try view.read("\(entry.path)/\(StatusFile.fileName)", limit: 16 << 20),
-                  let status = try? StatusFile.parse(String(decoding: bytes, as: UTF8.self)) else { continue }
-            statuses[id] = status
+            guard let id = PacketID(entry.name), case .bytes(let bytes) = try view.read("\(entry.path)/\(StatusFile.fileName)", limit: 16 << 20)
+            else { continue }
+            files[id] = String(decoding: bytes, as: UTF8.self)
         }
-        return LocalClone(repository: repository, branch: branch, head: head, view: view, policy: policy, statuses: statuses)
+        return LocalClone(repository: repository, branch: branch, head: head, view: view, policy: policy, statusFiles: files)
     }
 
     /// The user's identity from git's configuration (`user.name`, `user.email`).
@@ -71,6 +86,7 @@ public struct LocalClone {
 
     /// What handoffd will do with `action` on `packet` by `email`, judged on the status at the tip.
     public func simulate(_ action: WorkflowAction, packet: PacketID, note: String, email: String) throws -> HistoryEntry {
+        let statuses = self.statuses
         guard statuses[packet] != nil else {
             let known = statuses.keys.sorted().map(\.rawValue).joined(separator: ", ")
             throw Problem(description: "no status for \(packet) on \(branch) (known: \(known.isEmpty ? "none" : known)); "

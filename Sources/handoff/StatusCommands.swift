@@ -81,7 +81,7 @@ struct Status: ParsableCommand {
         let stale = try staleness(clone)
         let selected: [PacketStatus]
         if let id {
-            guard let packet = PacketID(id), let status = clone.statuses[packet] else {
+            guard let packet = PacketID(id), let status = clone.status(of: packet) else {
                 throw CannotCheck("no status for '\(id)' on this branch; check the id, or pull and wait for handoffd")
             }
             selected = [status]
@@ -123,22 +123,35 @@ struct Board: ParsableCommand {
 
     func run() throws {
         let clone = try openClone()
-        let packets = clone.statuses.values.sorted { $0.id < $1.id }
+        let packets = clone.summaries
         switch format {
         case .json:
-            var groups: [String: [StatusJSON]] = [:]
-            for state in PacketState.allCases { groups[state.rawValue] = packets.filter { $0.state == state }.map { StatusJSON($0, withHistory: false) } }
+            struct Row: Encodable {
+                var id, title, since: String
+                var assignee: String?
+                var blocked: Bool
+                var score, findings: Int
+            }
+            var groups: [String: [Row]] = [:]
+            for state in PacketState.allCases {
+                groups[state.rawValue] = packets.filter { $0.state == state }.map {
+                    Row(id: $0.id.rawValue, title: $0.title, since: $0.since, assignee: $0.assignee, blocked: $0.blocked,
+                        score: $0.score, findings: $0.findings)
+                }
+            }
             print(try encodeJSON(groups))
         case .text:
             if let stale = try staleness(clone) { FileHandle.standardError.write(Data((stale + "\n").utf8)) }
+            var out = ""
             for state in PacketState.allCases {
                 let rows = packets.filter { $0.state == state }
                 guard !rows.isEmpty else { continue }
-                print("\(state.rawValue) (\(rows.count))")
-                for status in rows {
-                    print("  \(status.id)  \(status.title)\(status.blocked ? " (blocked)" : "")  assignee: \(status.assignee ?? "—")  since \(status.since.prefix(10))  readiness \(status.score), \(status.findings.count) finding(s)")
+                out += "\(state.rawValue) (\(rows.count))\n"
+                for row in rows {
+                    out += "  \(row.id)  \(row.title)\(row.blocked ? " (blocked)" : "")  assignee: \(row.assignee ?? "—")  since \(row.since.prefix(10))  readiness \(row.score), \(row.findings) finding(s)\n"
                 }
             }
+            print(out, terminator: "")
         }
     }
 }

@@ -214,3 +214,21 @@ struct StatusFileTests {
                 BoardFile.render(WorkflowState(policy: driver.state.policy), processed: "x", at: "t"))
     }
 }
+
+@Suite("Status summaries")
+struct StatusSummaryTests {
+    @Test("the quick summary agrees with the full parse, hostile strings included")
+    func agrees() throws {
+        var driver = WorkflowFoldTests.Driver()
+        driver.commit(WorkflowFoldTests.client, touched: [WorkflowFoldTests.id: PacketChange(spec: true, report: WorkflowFoldTests.report(errors: 2))])
+        driver.commit(WorkflowFoldTests.client, trailers: ["block PAY-142"])
+        var status = driver.packet
+        status.title = "Quotes \" back\\slash \u{1F600} \u{0001} tab\t"
+        status.assignee = "dev@contractors.example"
+        let text = StatusFile.render(status)
+        let summary = try #require(StatusFile.summary(text))
+        #expect(summary == StatusSummary(id: status.id, title: status.title, state: status.state, since: status.since,
+                                         assignee: status.assignee, blocked: true, score: status.score, findings: 2))
+        #expect(StatusFile.summary("state: delivered\n") == nil)
+    }
+}

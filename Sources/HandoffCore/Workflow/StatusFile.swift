@@ -131,3 +131,81 @@ public enum StatusFile {
         return out + "\""
     }
 }
+
+/// The few fields a board needs, read from a status file without building a YAML tree.
+public struct StatusSummary: Sendable, Hashable {
+    /// The packet id.
+    public var id: PacketID
+    /// The title.
+    public var title: String
+    /// The state.
+    public var state: PacketState
+    /// When the state was entered.
+    public var since: String
+    /// The assignee, if any.
+    public var assignee: String?
+    /// Whether it is blocked.
+    public var blocked: Bool
+    /// The readiness score.
+    public var score: Int
+    /// How many findings it carries.
+    public var findings: Int
+}
+
+extension StatusFile {
+    /// A board's view of a status file written by ``render(_:)``: top-level lines only, so reading 2,000
+    /// of them stays far below a second. Nil when the text is not in handoffd's format.
+    public static func summary(_ text: String) -> StatusSummary? {
+        var fields: [Substring: Substring] = [:]
+        var findings = 0
+        var section: Substring = ""
+        for line in text.split(separator: "\n", omittingEmptySubsequences: true) where !line.hasPrefix("#") {
+            if line.first != " " {
+                guard let colon = line.firstIndex(of: ":") else { return nil }
+                section = line[..<colon]
+                let valueStart = line.index(colon, offsetBy: 2, limitedBy: line.endIndex) ?? line.endIndex
+                fields[section] = line[valueStart...]
+            } else if line.hasPrefix("  score: "), section == "readiness" {
+                fields["score"] = line.dropFirst(9)
+            } else if section == "findings", line.hasPrefix("  - rule: ") {
+                findings += 1
+            } else if section == "history" {
+                break
+            }
+        }
+        guard let id = fields["id"].flatMap(unquote).flatMap(PacketID.init),
+              let state = fields["state"].flatMap({ PacketState(rawValue: String($0)) }),
+              let title = fields["title"].flatMap(unquote), let since = fields["since"].flatMap(unquote),
+              let score = fields["score"].flatMap({ Int($0) }) else { return nil }
+        let assignee = fields["assignee"] == "null" ? nil : fields["assignee"].flatMap(unquote)
+        return StatusSummary(id: id, title: title, state: state, since: since, assignee: assignee,
+                             blocked: fields["blocked"] == "true", score: score, findings: findings)
+    }
+
+    /// The text of a scalar written by ``quote(_:)``.
+    static func unquote(_ quoted: Substring) -> String? {
+        guard quoted.count >= 2, quoted.first == "\"", quoted.last == "\"" else { return nil }
+        var out = ""
+        var iterator = quoted.dropFirst().dropLast().unicodeScalars.makeIterator()
+        while let scalar = iterator.next() {
+            guard scalar == "\\" else {
+                out.unicodeScalars.append(scalar)
+                continue
+            }
+            switch iterator.next() {
+            case "n": out += "\n"
+            case "r": out += "\r"
+            case "t": out += "\t"
+            case "\"": out += "\""
+            case "\\": out += "\\"
+            case "u":
+                var hex = ""
+                for _ in 0..<4 { if let digit = iterator.next() { hex.unicodeScalars.append(digit) } }
+                guard let value = UInt32(hex, radix: 16), let decoded = Unicode.Scalar(value) else { return nil }
+                out.unicodeScalars.append(decoded)
+            default: return nil
+            }
+        }
+        return out
+    }
+}
