@@ -33,6 +33,8 @@ enum BoardScenario {
         let me = Signature(name: "bench", email: "bench@example", time: GitTime(seconds: 1_795_000_000, offsetMinutes: 0))
         let commit = try repository.createCommit(tree: tree, parents: [], author: me, committer: me, message: "status\n\nHandoff-Processed: \(String(repeating: "a", count: 40))\n")
         try repository.updateReference("refs/heads/main", to: commit, expecting: nil, logMessage: "bench")
+        // A clone receives its objects packed; libgit2 wrote them loose (one file each).
+        try shell(["git", "-C", folder.path, "repack", "-adq"])
 
         let clock = ContinuousClock()
         var handoff = Duration.zero, baseline = Duration.zero
