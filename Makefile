@@ -62,7 +62,7 @@ bench-deps: deps
 
 # Benchmarks in a release build, each figure beside its baseline; QUICK=1 for a reduced run.
 bench: bench-deps
-	$(SWIFT) build -c release --product handoff-bench
+	$(SWIFT) build -c release
 	"$$($(SWIFT) build -c release --show-bin-path)/handoff-bench" $(if $(QUICK),--quick) $(wildcard $(FIXTURES))
 
 clean:

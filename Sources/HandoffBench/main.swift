@@ -63,4 +63,17 @@ let boardRatio = board.handoffMilliseconds / board.baselineMilliseconds
 print(pad("CLI", 4) + pad("board, \(board.packets) packets", 28) + pad(String(format: "%.0f ms", board.handoffMilliseconds), 16)
       + pad(String(format: "%.0f ms (git ls-tree -r, spawn included)", board.baselineMilliseconds), 44)
       + pad(String(format: "%.1fx", boardRatio), 9) + (board.handoffMilliseconds < 1000 ? "< 1 s: met" : "< 1 s: NOT met"))
+
+// B6: the pre-receive hook on a 10-commit push, against the same push without hooks.
+let handoffBinary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("handoff").path
+if FileManager.default.isExecutableFile(atPath: handoffBinary) {
+    let hook = try HookScenario.run(handoff: handoffBinary, rounds: quick ? 1 : 5)
+    let overhead = (hook.withHookMilliseconds - hook.withoutHookMilliseconds) / hook.withoutHookMilliseconds
+    print(pad("B6", 4) + pad("pre-receive, 10-commit push", 28) + pad(String(format: "%.0f ms", hook.withHookMilliseconds), 16)
+          + pad(String(format: "%.0f ms (the same push, no hooks)", hook.withoutHookMilliseconds), 44)
+          + pad(String(format: "%.2fx", hook.withHookMilliseconds / hook.withoutHookMilliseconds), 9)
+          + (overhead <= 0.5 ? "overhead <= 50%: met" : String(format: "overhead <= 50%%: NOT met (%.0f%%)", overhead * 100)))
+} else {
+    print("B6  skipped: build handoff in the same configuration (swift build -c release) to measure the hook")
+}
 if !disagreements.isEmpty || !expectedMisses.isEmpty { exit(1) }
