@@ -20,8 +20,7 @@ struct DemoTests {
         try sandbox.git(["fsck", "--strict", "--no-dangling"], in: "\(sandbox.root)/one.git")
         #expect(try sandbox.git(["log", "--format=%an|%s", "main"], in: "\(sandbox.root)/one.git") ==
                 "Bo Client|Scaffold PAY-150 (to be written)\nAna Client|Add PAY-142: partial refunds for card payments\nOlga Operator|Set up the handoff policy")
-        let report = try BranchCheck().run(repositoryAt: "\(sandbox.root)/one.git", branch: "main")
-        #expect(report.commit == first)
+        let report = try checkTip(of: "\(sandbox.root)/one.git")
         #expect(report.packets.map { "\($0.id) \($0.isReady)" } == ["PAY-142 true", "PAY-150 false"])
         #expect(throws: (any Error).self) { try DemoRepository.create(at: "\(sandbox.root)/one.git") }
     }
@@ -107,9 +106,19 @@ struct BranchPolicyTests {
         let contract = try String(contentsOfFile: openapi, encoding: .utf8)
         try contract.replacingOccurrences(of: "security:\n  - bearerAuth: []\n", with: "").write(toFile: openapi, atomically: true, encoding: .utf8)
         try sandbox.commitAll("packet under handoffs/", in: work)
-        let report = try BranchCheck().run(repositoryAt: work, branch: "main")
+        let report = try checkTip(of: work)
         #expect(report.packets.map(\.id.rawValue) == ["PAY-142"])
         #expect(report.packets[0].findings.map { "\($0.rule) \($0.severity)" } == ["contracts.security-undefined error"])
         #expect(report.rootFindings.map { "\($0.file):\($0.line) \($0.rule)" } == [".handoff/policy.yaml:3 policy.invalid"])
     }
+}
+
+/// The packets at the tip of main checked under the tip's own policy, as `handoff validate --rev main` does.
+func checkTip(of path: String) throws -> (packets: [PacketReport], rootFindings: [Finding]) {
+    let repository = try Repository.open(at: path)
+    let view = try GitTreeView(repository: repository, commit: try #require(try repository.referenceTarget("refs/heads/main")))
+    let (policy, policyFindings) = try Policy.load(from: view)
+    let checker = PacketChecker(configuration: policy.checkConfiguration)
+    let (_, rootFindings) = try checker.packetIDs(in: view)
+    return (try checker.checkAll(in: view), policyFindings + rootFindings)
 }
