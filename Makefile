@@ -41,6 +41,7 @@ install: deps
 	$(SWIFT) build -c release
 	install -D -m 755 "$$($(SWIFT) build -c release --show-bin-path)/handoff" "$(DESTDIR)$(PREFIX)/bin/handoff"
 	install -D -m 755 "$$($(SWIFT) build -c release --show-bin-path)/handoffd" "$(DESTDIR)$(PREFIX)/bin/handoffd"
+	install -D -m 644 systemd/handoffd.service "$(DESTDIR)$(UNITDIR)/handoffd.service"
 	install -D -m 644 systemd/handoffd-once.service "$(DESTDIR)$(UNITDIR)/handoffd-once.service"
 	install -D -m 644 systemd/handoffd-once.timer "$(DESTDIR)$(UNITDIR)/handoffd-once.timer"
 	$(SWIFT) package plugin generate-manual

@@ -27,6 +27,10 @@ public struct DaemonConfiguration: Sendable, Equatable {
     public var stateDirectory: String
     /// The repositories served.
     public var repositories: [RepositoryEntry]
+    /// Seconds between polls of each repository (pokes wake it sooner).
+    public var pollInterval: Double = 2
+    /// The Unix datagram socket the post-receive hook pokes, or nil for none.
+    public var notifySocket: String?
 
     /// A configuration error: the key path and the reason.
     public struct Problem: Error, Sendable, CustomStringConvertible {
@@ -76,7 +80,8 @@ public struct DaemonConfiguration: Sendable, Equatable {
             guard let value = node?.scalar?.string, !value.isEmpty else { throw fail(key, "must be a non-empty string") }
             return value
         }
-        let top = Dictionary(try mapping(root, "", allowed: ["identity", "state_directory", "repositories"]), uniquingKeysWith: { $1 })
+        let top = Dictionary(try mapping(root, "", allowed: ["identity", "state_directory", "repositories", "poll_interval", "notify_socket"]),
+                             uniquingKeysWith: { $1 })
         let identity = Dictionary(try mapping(top["identity"], "identity", allowed: ["name", "email", "signing_key"]), uniquingKeysWith: { $1 })
         let email = try string(identity["email"], "identity.email")
         guard email.contains("@") else { throw fail("identity.email", "'\(email)' is not an email address") }
@@ -97,9 +102,21 @@ public struct DaemonConfiguration: Sendable, Equatable {
                                                 branch: fields["branch"] == nil ? "main" : try string(fields["branch"], "\(key).branch"),
                                                 operators: operators))
         }
-        return DaemonConfiguration(
+        var configuration = DaemonConfiguration(
             name: identity["name"] == nil ? "handoffd" : try string(identity["name"], "identity.name"), email: email,
             signingKey: identity["signing_key"] == nil ? "\(stateDirectory)/handoffd_ed25519" : try string(identity["signing_key"], "identity.signing_key"),
             stateDirectory: stateDirectory, repositories: repositories)
+        if let interval = top["poll_interval"] {
+            guard let seconds = Double(try string(interval, "poll_interval")), (0.1...3_600).contains(seconds) else {
+                throw fail("poll_interval", "must be a number of seconds from 0.1 to 3600")
+            }
+            configuration.pollInterval = seconds
+        }
+        if let socket = top["notify_socket"] {
+            let path = try string(socket, "notify_socket")
+            guard path.hasPrefix("/"), path.utf8.count < 100 else { throw fail("notify_socket", "must be an absolute path under 100 bytes") }
+            configuration.notifySocket = path
+        }
+        return configuration
     }
 }

@@ -22,8 +22,12 @@ public struct JournalLogHandler: LogHandler {
         set { metadata[key] = newValue }
     }
 
+    /// Priority prefixes for journald; plain lines for a person at a terminal.
+    static let prefixed = isatty(STDERR_FILENO) == 0 || ProcessInfo.processInfo.environment["JOURNAL_STREAM"] != nil
+
     public func log(event: LogEvent) {
-        var line = "\(Self.priority(event.level))\(label): \(event.message)"
+        let prefix = Self.prefixed ? Self.priority(event.level) : ""
+        var line = "\(prefix)\(label): \(event.message)"
         let merged = metadata.merging(event.metadata ?? [:]) { $1 }
         for key in merged.keys.sorted() {
             line += " \(key)=\(Self.quoted("\(merged[key]!)"))"

@@ -34,7 +34,8 @@ struct CLITests {
         let missing = try runProcess(Self.handoffd, ["--config", broken, "--once"])
         #expect(missing.status == 1)
         #expect(missing.stderr.contains("<3>handoffd: cannot process"))
-        #expect(try runProcess(Self.handoffd, ["--config", config]).status == 64)
+        #expect(try runProcess(Self.handoffd, ["--config", config, "--once", "--log-level", "loud"]).status == 64)
+        #expect(try runProcess(Self.handoffd, ["--config", "\(sandbox.root)/missing.yaml", "--once"]).status == 64)
 
         try sandbox.git(["clone", "-q", bare, "clone"], in: sandbox.root)
         let clone = "\(sandbox.root)/clone"

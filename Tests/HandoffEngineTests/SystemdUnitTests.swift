@@ -10,7 +10,7 @@ struct SystemdUnitTests {
 
     @Test("systemd-analyze verify reports no unknown keys or syntax errors")
     func verify() throws {
-        for unit in ["handoffd-once.service", "handoffd-once.timer"] {
+        for unit in ["handoffd.service", "handoffd-once.service", "handoffd-once.timer"] {
             // verify exits 0 even on unknown keys: read what it prints instead.
             let result = try runProcess("/usr/bin/systemd-analyze", ["verify", "--man=no", "\(Self.root)/systemd/\(unit)"])
             let problems = (result.stdout + result.stderr).split(separator: "\n")
@@ -19,9 +19,9 @@ struct SystemdUnitTests {
         }
     }
 
-    @Test("the service scores SAFE (exposure at most 2.0) on systemd-analyze security")
-    func security() throws {
-        let result = try runProcess("/usr/bin/systemd-analyze", ["security", "--offline=yes", "\(Self.root)/systemd/handoffd-once.service"])
+    @Test("the services score SAFE (exposure at most 2.0) on systemd-analyze security", arguments: ["handoffd.service", "handoffd-once.service"])
+    func security(_ unit: String) throws {
+        let result = try runProcess("/usr/bin/systemd-analyze", ["security", "--offline=yes", "\(Self.root)/systemd/\(unit)"])
         let line = try #require(result.stdout.split(separator: "\n").first { $0.contains("Overall exposure level") })
         let score = line.split(separator: " ").compactMap { Double($0) }.first
         #expect(score.map { $0 <= 2.0 } == true, "\(line)")

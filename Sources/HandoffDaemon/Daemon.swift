@@ -1,0 +1,161 @@
+import Dispatch
+import Foundation
+import HandoffCore
+import HandoffEngine
+public import Logging
+import Synchronization
+
+/// The long-running `handoffd`: a worker per repository (serial queue, polling, coalesced pokes,
+/// backoff), the notify socket, signals (SIGTERM/SIGINT finish and exit 0, SIGHUP reloads), and sd_notify.
+public final class Daemon: Sendable {
+    private let configurationPath: String
+    private let logger: Logger
+    private let notifier = SystemdNotifier()
+    private let cache = CheckCache()
+
+    private struct State {
+        var configuration: DaemonConfiguration?
+        var workers: [String: RepositoryWorker] = [:]
+        var socket: NotifySocket?
+        var readySent = false
+        var stopping = false
+    }
+
+    private let state = Mutex(State())
+    /// Signal and watchdog sources, kept so they stay armed. Safe without a lock: written only by
+    /// `start()`, which runs once on the launching thread before any handler can fire, and never read.
+    nonisolated(unsafe) private var sources: [any DispatchSourceProtocol] = []
+
+    /// A daemon reading its configuration from `configurationPath`.
+    public init(configurationPath: String, logger: Logger) {
+        self.configurationPath = configurationPath
+        self.logger = logger
+    }
+
+    /// Loads the configuration, starts every worker, and installs signal handlers and the watchdog.
+    /// Returns at once; the caller keeps the process alive (`dispatchMain()`).
+    public func start() throws {
+        let configuration = try DaemonConfiguration.load(configurationPath)
+        try apply(configuration)
+        installSignalHandlers()
+        startWatchdog()
+    }
+
+    /// Starts, stops or replaces workers so that they match `configuration`.
+    private func apply(_ configuration: DaemonConfiguration) throws {
+        let key = try CommitSigningKey.prepare(at: configuration.signingKey, principal: configuration.email)
+        let previous = state.withLock { $0.configuration }
+        var socket: NotifySocket?
+        let socketChanged = previous?.notifySocket != configuration.notifySocket
+        if socketChanged, let path = configuration.notifySocket {
+            socket = try NotifySocket(path: path) { [weak self] name in self?.poke(name) }
+        }
+        var started: [RepositoryWorker] = []
+        var stopped: [RepositoryWorker] = []
+        state.withLock { state in
+            let oldEntries = Dictionary(uniqueKeysWithValues: (previous?.repositories ?? []).map { ($0.name, $0) })
+            let sameGlobals = previous.map { $0.email == configuration.email && $0.name == configuration.name
+                && $0.signingKey == configuration.signingKey && $0.pollInterval == configuration.pollInterval } ?? false
+            for (name, worker) in state.workers {
+                let kept = configuration.repositories.first { $0.name == name }
+                if kept == nil || kept != oldEntries[name] || !sameGlobals {
+                    stopped.append(worker)
+                    state.workers[name] = nil
+                }
+            }
+            for entry in configuration.repositories where state.workers[entry.name] == nil {
+                var settings = EngineSettings(branch: entry.branch, operators: entry.operators, name: configuration.name,
+                                              email: configuration.email, signingKey: key, cache: cache)
+                settings.memoryFile = "\(configuration.stateDirectory)/\(entry.name).covered"
+                let worker = RepositoryWorker(entry: entry, settings: settings, pollInterval: configuration.pollInterval,
+                                              logger: logger) { [weak self] in self?.firstPassDone() }
+                state.workers[entry.name] = worker
+                started.append(worker)
+            }
+            state.configuration = configuration
+            if socketChanged {
+                state.socket?.shutdown()
+                state.socket = socket
+            }
+        }
+        for worker in stopped { worker.stop() }
+        for worker in started { worker.start() }
+        logger.info("serving \(configuration.repositories.count) repositor\(configuration.repositories.count == 1 ? "y" : "ies")",
+                    metadata: ["started": "\(started.count)", "stopped": "\(stopped.count)"])
+    }
+
+    /// A poke from the notify socket: one repository by name, or all of them.
+    func poke(_ name: String) {
+        let workers = state.withLock { state in name.isEmpty ? Array(state.workers.values) : state.workers[name].map { [$0] } ?? [] }
+        if workers.isEmpty { logger.warning("poke for unknown repository '\(name)'") }
+        for worker in workers { worker.poke() }
+    }
+
+    private func firstPassDone() {
+        let summary = state.withLock { state -> String? in
+            guard !state.readySent, state.workers.values.allSatisfy(\.firstPassDone) else { return nil }
+            state.readySent = true
+            return "serving \(state.workers.count) repositories"
+        }
+        if let summary { notifier.notify("READY=1\nSTATUS=\(summary)") }
+    }
+
+    /// SIGHUP: a bad new configuration is logged and the old one kept; the process never exits on it.
+    func reload() {
+        notifier.notify("RELOADING=1\nMONOTONIC_USEC=\(DispatchTime.now().uptimeNanoseconds / 1000)")
+        do {
+            try apply(try DaemonConfiguration.load(configurationPath))
+            logger.notice("configuration reloaded")
+        } catch {
+            logger.error("configuration not reloaded, keeping the previous one: \(error)")
+        }
+        let count = state.withLock { $0.workers.count }
+        notifier.notify("READY=1\nSTATUS=serving \(count) repositories")
+    }
+
+    /// SIGTERM/SIGINT: finish the runs in progress, then exit 0.
+    func shutdown() {
+        let (workers, socket) = state.withLock { state -> ([RepositoryWorker], NotifySocket?) in
+            state.stopping = true
+            return (Array(state.workers.values), state.socket)
+        }
+        notifier.notify("STOPPING=1")
+        logger.notice("stopping: finishing the runs in progress")
+        socket?.shutdown()
+        for worker in workers { worker.stop() }
+        logger.notice("stopped")
+        exit(0)
+    }
+
+    private func installSignalHandlers() {
+        let stop: @Sendable () -> Void = { [weak self] in self?.shutdown() }
+        let reload: @Sendable () -> Void = { [weak self] in self?.reload() }
+        for (number, handler) in [(SIGTERM, stop), (SIGINT, stop), (SIGHUP, reload)] {
+            // Signal sources need the default action disabled first (FIELD-NOTES: Dispatch on Linux).
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: DispatchQueue.global())
+            source.setEventHandler(handler: handler)
+            source.resume()
+            sources.append(source)
+        }
+    }
+
+    /// WATCHDOG=1 only while every worker's queue keeps answering (not from a bare timer).
+    private func startWatchdog() {
+        guard let interval = notifier.watchdogInterval, interval > 0 else { return }
+        let tick: @Sendable () -> Void = { [weak self] in self?.watchdogTick(interval: interval) }
+        let timer = DispatchSource.makeTimerSource(queue: DispatchQueue.global())
+        timer.schedule(deadline: .now(), repeating: .milliseconds(Int(interval * 1000)))
+        timer.setEventHandler(handler: tick)
+        timer.resume()
+        sources.append(timer)
+    }
+
+    private func watchdogTick(interval: Double) {
+        let workers = state.withLock { Array($0.workers.values) }
+        let limit = DispatchTime.now().uptimeNanoseconds - UInt64(interval * 4 * 1e9)
+        let healthy = workers.allSatisfy { $0.lastAlive.uptimeNanoseconds >= limit }
+        for worker in workers { worker.checkIn() }
+        if healthy { notifier.notify("WATCHDOG=1") }
+    }
+}

@@ -1,0 +1,101 @@
+import Foundation
+import GitTestSupport
+import HandoffEngine
+import Testing
+
+/// `handoffd` as a service: the real binary, a bare repository with hooks, pushes with the real git CLI,
+/// sd_notify messages caught on a datagram socket set as NOTIFY_SOCKET, and signals by pid.
+@Suite("handoffd service", .enabled(if: CLITests.built, "run `swift build` first: the executables are not next to the tests"))
+struct DaemonServiceTests {
+    /// A datagram socket standing in for systemd's notify socket.
+    final class NotifyListener {
+        let path: String
+        let fd: Int32
+
+        init(path: String) {
+            self.path = path
+            fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
+            var address = sockaddr_un()
+            address.sun_family = sa_family_t(AF_UNIX)
+            withUnsafeMutableBytes(of: &address.sun_path) { buffer in
+                for (index, byte) in path.utf8.enumerated() { buffer[index] = byte }
+            }
+            _ = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+            }
+        }
+
+        deinit {
+            close(fd)
+            unlink(path)
+        }
+
+        /// Messages received until one contains `text`, or nil after `timeout` seconds.
+        func wait(for text: String, timeout: Double = 10) -> [String]? {
+            var messages: [String] = []
+            let deadline = Date().addingTimeInterval(timeout)
+            var buffer = [UInt8](repeating: 0, count: 1024)
+            while Date() < deadline {
+                let count = recv(fd, &buffer, buffer.count, 0)
+                if count > 0 {
+                    let message = String(decoding: buffer.prefix(count), as: UTF8.self)
+                    messages.append(message)
+                    if message.contains(text) { return messages }
+                } else {
+                    usleep(10_000)
+                }
+            }
+            return nil
+        }
+    }
+
+    @Test("ready after the first pass, a push wakes it, SIGHUP reloads, watchdog ticks, SIGTERM exits 0")
+    func service() throws {
+        let sandbox = try Sandbox()
+        _ = try runProcess(CLITests.handoff, ["demo", sandbox.root])
+        let config = "\(sandbox.root)/handoffd.yaml"
+        let socket = "\(sandbox.root)/notify.sock"
+        try (try String(contentsOfFile: config, encoding: .utf8) + "poll_interval: 60\nnotify_socket: \(socket)\n")
+            .write(toFile: config, atomically: true, encoding: .utf8)
+        let bare = "\(sandbox.root)/specs.git"
+        #expect(try runProcess(CLITests.handoff, ["hook", "install", "--repo", bare, "--config", config, "--socket", socket]).status == 0)
+        let listener = NotifyListener(path: "\(sandbox.root)/systemd.sock")
+        var environment = sandbox.environment
+        environment["NOTIFY_SOCKET"] = listener.path
+        environment["WATCHDOG_USEC"] = "400000"
+        let daemon = try ChildProcess(CLITests.handoffd, ["--config", config], environment: environment, stderr: "\(sandbox.root)/daemon.log")
+        defer { if daemon.isRunning() { kill(daemon.pid, SIGKILL); _ = daemon.wait() } }
+        #expect(listener.wait(for: "READY=1") != nil, "no READY=1")
+        #expect(listener.wait(for: "WATCHDOG=1") != nil, "no WATCHDOG=1")
+        let first = try sandbox.git(["rev-parse", "main"], in: bare)
+
+        try sandbox.git(["clone", "-q", bare, "clone"], in: sandbox.root)
+        let clone = "\(sandbox.root)/clone"
+        try sandbox.git(["commit", "-q", "--allow-empty", "-m", "block it\n\nHandoff: block PAY-142 waiting for legal"], in: clone,
+                        env: ["GIT_AUTHOR_EMAIL": "bo@acme.example", "GIT_COMMITTER_EMAIL": "bo@acme.example"])
+        try sandbox.git(["push", "-q", "origin", "HEAD:main"], in: clone)
+        // The poll interval is a minute: only the hook's poke can make the status appear this soon.
+        var status = ""
+        for _ in 0..<200 {
+            status = try sandbox.git(["show", "main:specs/PAY-142/status.yaml"], in: bare)
+            if status.contains("blocked: true") { break }
+            usleep(50_000)
+        }
+        #expect(status.contains("blocked: true"), "the push did not produce a status commit in 10 s")
+        #expect(try sandbox.git(["rev-parse", "main"], in: bare) != first)
+
+        try (try String(contentsOfFile: config, encoding: .utf8) + "bogus_key: 1\n").write(toFile: config, atomically: true, encoding: .utf8)
+        kill(daemon.pid, SIGHUP)
+        #expect(listener.wait(for: "RELOADING=1") != nil)
+        #expect(listener.wait(for: "READY=1") != nil)
+        #expect(daemon.isRunning(), "a bad reload must not stop the daemon")
+
+        kill(daemon.pid, SIGTERM)
+        #expect(listener.wait(for: "STOPPING=1") != nil)
+        #expect(daemon.wait() == 0)
+        let log = try String(contentsOfFile: "\(sandbox.root)/daemon.log", encoding: .utf8)
+        #expect(log.contains("configuration not reloaded, keeping the previous one"), "\(log)")
+        #expect(log.contains("bogus_key"))
+        try sandbox.git(["fsck", "--strict", "--no-dangling"], in: bare)
+    }
+}
