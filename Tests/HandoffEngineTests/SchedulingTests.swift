@@ -1,3 +1,4 @@
+import Foundation
 import HandoffDaemon
 import Testing
 
@@ -25,5 +26,19 @@ struct SchedulingTests {
         backoff.succeeded()
         #expect(backoff.failures == 0)
         #expect((1.6...2.4).contains(backoff.failed(using: &generator)))
+    }
+}
+
+@Suite("Shipped configuration")
+struct ShippedConfigurationTests {
+    @Test("Config/handoffd.yaml, the documented example, is a valid configuration")
+    func exampleParses() throws {
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Config/handoffd.yaml").path
+        let configuration = try DaemonConfiguration.load(path)
+        #expect(configuration.repositories.map(\.name) == ["specs"])
+        #expect(configuration.pollInterval == 2)
+        #expect(configuration.notifySocket == "/run/handoffd/notify.sock")
+        #expect(configuration.signingKey == "/var/lib/handoff/handoffd_ed25519")
     }
 }
