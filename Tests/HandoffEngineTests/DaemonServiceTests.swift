@@ -98,4 +98,41 @@ struct DaemonServiceTests {
         #expect(log.contains("bogus_key"))
         try sandbox.git(["fsck", "--strict", "--no-dangling"], in: bare)
     }
+
+    @Test("one process serves 20 repositories; a vanished one is reported and retried without disturbing the others")
+    func twentyRepositories() throws {
+        let sandbox = try Sandbox()
+        var config = "identity:\n  email: handoffd@acme.example\nstate_directory: \(sandbox.root)/state\npoll_interval: 0.5\nrepositories:\n"
+        for index in 0..<20 {
+            let path = "\(sandbox.root)/repo\(index).git"
+            try DemoRepository.create(at: path)
+            config += "  - { name: r\(index), path: \(path), operators: [ops@acme.example] }\n"
+        }
+        config += "  - { name: gone, path: \(sandbox.root)/gone.git, operators: [ops@acme.example] }\n"
+        let configPath = "\(sandbox.root)/handoffd.yaml"
+        try config.write(toFile: configPath, atomically: true, encoding: .utf8)
+        let listener = NotifyListener(path: "\(sandbox.root)/systemd.sock")
+        var environment = sandbox.environment
+        environment["NOTIFY_SOCKET"] = listener.path
+        let daemon = try ChildProcess(CLITests.handoffd, ["--config", configPath], environment: environment, stderr: "\(sandbox.root)/daemon.log")
+        defer { if daemon.isRunning() { kill(daemon.pid, SIGKILL); _ = daemon.wait() } }
+        #expect(listener.wait(for: "READY=1", timeout: 60) != nil, "no READY=1 after the first passes")
+        for index in 0..<20 {
+            let subject = try sandbox.git(["log", "-1", "--format=%s", "main"], in: "\(sandbox.root)/repo\(index).git")
+            #expect(subject.hasPrefix("handoff: "), "repo\(index) has no status commit")
+        }
+        // The vanished repository appears: it is picked up on a retry, without a restart.
+        try DemoRepository.create(at: "\(sandbox.root)/gone.git")
+        var recovered = false
+        for _ in 0..<100 where !recovered {
+            recovered = (try? sandbox.git(["log", "-1", "--format=%s", "main"], in: "\(sandbox.root)/gone.git"))?.hasPrefix("handoff: ") ?? false
+            if !recovered { usleep(100_000) }
+        }
+        #expect(recovered, "the repository that reappeared was not retried within 10 s")
+        kill(daemon.pid, SIGTERM)
+        #expect(daemon.wait() == 0)
+        let log = try String(contentsOfFile: "\(sandbox.root)/daemon.log", encoding: .utf8)
+        #expect(log.contains("cannot process \(sandbox.root)/gone.git"))
+        #expect(log.contains("retrying in"))
+    }
 }
