@@ -9,8 +9,10 @@ public struct DaemonConfiguration: Sendable, Equatable {
     public struct RepositoryEntry: Sendable, Equatable {
         /// A short name for logs and commands.
         public var name: String
-        /// Path of the local bare repository.
+        /// Path of the local bare repository (for a remote one: its mirror under the state directory).
         public var path: String
+        /// The remote repository's URL (ssh, https or git://), or nil for a local one.
+        public var url: String?
         /// The watched branch.
         public var branch: String
         /// Operator emails or patterns: they alone may change the policy.
@@ -91,14 +93,34 @@ public struct DaemonConfiguration: Sendable, Equatable {
         guard let list = top["repositories"]?.sequence, !list.isEmpty else { throw fail("repositories", "must list at least one repository") }
         for (index, item) in list.enumerated() {
             let key = "repositories[\(index)]"
-            let fields = Dictionary(try mapping(item, key, allowed: ["name", "path", "branch", "operators"]), uniquingKeysWith: { $1 })
+            let fields = Dictionary(try mapping(item, key, allowed: ["name", "path", "url", "branch", "operators"]), uniquingKeysWith: { $1 })
             let name = try string(fields["name"], "\(key).name")
+            guard name.allSatisfy({ $0.isLetter || $0.isNumber || "._-".contains($0) }), !name.hasPrefix(".") else {
+                throw fail("\(key).name", "'\(name)' may hold only letters, digits, '.', '_' and '-' (it names files in the state directory)")
+            }
             guard !repositories.contains(where: { $0.name == name }) else { throw fail("\(key).name", "'\(name)' is used twice") }
             let operators = fields["operators"]?.sequence?.compactMap { $0.scalar?.string } ?? []
             guard let declared = fields["operators"]?.sequence, operators.count == declared.count, !operators.isEmpty else {
                 throw fail("\(key).operators", "must list operator emails (or patterns such as '*@acme.example')")
             }
-            repositories.append(RepositoryEntry(name: name, path: try string(fields["path"], "\(key).path"),
+            guard (fields["path"] == nil) != (fields["url"] == nil) else {
+                throw fail(key, "give either path (a local bare repository) or url (a remote one)")
+            }
+            var path = fields["path"] == nil ? "" : try string(fields["path"], "\(key).path")
+            var url = fields["url"] == nil ? nil : try string(fields["url"], "\(key).url")
+            if let remote = url {
+                // A local remote is opened directly: libgit2's local push bypasses the server's hooks and locks.
+                if remote.hasPrefix("/") || remote.hasPrefix("file://") {
+                    path = remote.hasPrefix("file://") ? String(remote.dropFirst(7)) : remote
+                    url = nil
+                } else if !(remote.hasPrefix("ssh://") || remote.hasPrefix("git://") || remote.hasPrefix("https://")
+                            || remote.contains("@") && remote.contains(":")) {
+                    throw fail("\(key).url", "'\(remote)' is not an ssh, https or git:// URL")
+                } else {
+                    path = "\(stateDirectory)/mirrors/\(name).git"
+                }
+            }
+            repositories.append(RepositoryEntry(name: name, path: path, url: url,
                                                 branch: fields["branch"] == nil ? "main" : try string(fields["branch"], "\(key).branch"),
                                                 operators: operators))
         }

@@ -36,7 +36,7 @@ public struct OnceRun {
                                           email: configuration.email, signingKey: key, cache: cache)
             settings.memoryFile = "\(configuration.stateDirectory)/\(entry.name).covered"
             do {
-                let result = try RepositoryProcessor(settings: settings).run(repositoryAt: entry.path)
+                let result = try RepositorySync(entry: entry, settings: settings, logger: logger).run()
                 if let commit = result.statusCommit {
                     logger.notice("published status \(commit.abbreviated()) covering \(result.processedTip?.abbreviated() ?? "-"): \(result.changes.joined(separator: ", "))",
                                   metadata: ["folded": "\(result.foldedCommits)"])

@@ -90,7 +90,7 @@ final class RepositoryWorker: Sendable {
     private func runOnce() {
         if state.withLock({ $0.stopped }) { return }
         do {
-            let result = try RepositoryProcessor(settings: settings).run(repositoryAt: entry.path)
+            let result = try RepositorySync(entry: entry, settings: settings, logger: logger).run()
             if let commit = result.statusCommit {
                 logger.notice("published status \(commit.abbreviated()): \(result.changes.joined(separator: ", "))",
                               metadata: ["folded": "\(result.foldedCommits)"])
