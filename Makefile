@@ -24,13 +24,13 @@ test-deps:
 build: deps
 	$(SWIFT) build -c $(CONFIGURATION)
 
-# The main job on a built-in demo: create a spec repository with two packets, then process it once.
+# The main job on a built-in demo: a spec repository with hooks, served by handoffd in the foreground
+# (Ctrl-C stops it). The instructions printed first say how to try it from another terminal.
 run: build
 	@rm -rf $(DEMO_DIR)
-	$(SWIFT) run -c $(CONFIGURATION) handoff demo $(DEMO_DIR)
-	$(SWIFT) run -c $(CONFIGURATION) handoffd --config $(DEMO_DIR)/handoffd.yaml --once
-	git --git-dir=$(DEMO_DIR)/specs.git log --oneline -3 main
-	git --git-dir=$(DEMO_DIR)/specs.git show main:specs/PAY-150/status.yaml | head -12
+	"$$($(SWIFT) build -c $(CONFIGURATION) --show-bin-path)/handoff" demo $(DEMO_DIR)
+	@echo "(handoff is at $$($(SWIFT) build -c $(CONFIGURATION) --show-bin-path)/handoff; put that folder on PATH to follow along)"
+	exec "$$($(SWIFT) build -c $(CONFIGURATION) --show-bin-path)/handoffd" --config $(DEMO_DIR)/handoffd.yaml
 
 test: test-deps
 	$(SWIFT) build --build-tests

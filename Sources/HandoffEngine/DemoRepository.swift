@@ -13,12 +13,12 @@ public enum DemoRepository {
     public static let operatorEmail = "ops@acme.example"
 
     /// A handoffd configuration serving the demo repository at `repository`, keeping state in `stateDirectory`.
-    public static func configuration(repository: String, stateDirectory: String) -> String {
+    public static func configuration(repository: String, stateDirectory: String, notifySocket: String? = nil) -> String {
         """
         identity:
           name: handoffd
           email: handoffd@acme.example
-        state_directory: \(stateDirectory)
+        state_directory: \(stateDirectory)\(notifySocket.map { "\nnotify_socket: \($0)" } ?? "")
         repositories:
           - name: demo
             path: \(repository)

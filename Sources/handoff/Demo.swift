@@ -6,7 +6,10 @@ import HandoffEngine
 struct Demo: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Create the demo spec repository (one ready packet, one draft).",
-        discussion: "Creates DIR/specs.git, a bare repository, and DIR/handoffd.yaml, a configuration serving it."
+        discussion: """
+            Creates DIR/specs.git, a bare repository with the handoff hooks installed, and DIR/handoffd.yaml, \
+            a configuration serving it with a notify socket in DIR.
+            """
     )
 
     @Argument(help: "Folder to create the demo in; it must not hold a specs.git yet.")
@@ -20,10 +23,20 @@ struct Demo: ParsableCommand {
         }
         let tip = try DemoRepository.create(at: path)
         let config = folder.appendingPathComponent("handoffd.yaml").path
-        try Data(DemoRepository.configuration(repository: path, stateDirectory: folder.appendingPathComponent("state").path).utf8)
+        let socket = folder.appendingPathComponent("notify.sock").path
+        try Data(DemoRepository.configuration(repository: path, stateDirectory: folder.appendingPathComponent("state").path,
+                                              notifySocket: socket).utf8)
             .write(to: URL(fileURLWithPath: config))
-        print("Created \(path) (main at \(tip.abbreviated())) and \(config).")
-        print("Process it:   handoffd --config \(config) --once")
-        print("Clone it:     git clone \(path) specs && handoff validate specs")
+        _ = try HookInstall.install(repository: path, config: config, name: nil, repositoryName: "demo", socket: socket, force: false)
+        print("""
+            Created \(path) (main at \(tip.abbreviated())), with its hooks, and \(config).
+            Serve it:     handoffd --config \(config)            (or once: add --once)
+            In another terminal, as a contractor:
+              git clone \(path) /tmp/handoff-demo && cd /tmp/handoff-demo
+              git config user.email dev@contractors.example
+              handoff board
+              handoff claim PAY-142 -m "starting today" && git push
+              git pull && handoff status PAY-142          (handoffd has written the new state)
+            """)
     }
 }

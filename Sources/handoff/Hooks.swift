@@ -53,17 +53,25 @@ struct HookInstall: ParsableCommand {
 
     func run() throws {
         let (_, entry) = try options.entry()
-        let hooks = URL(fileURLWithPath: repo).appendingPathComponent("hooks")
-        guard FileManager.default.fileExists(atPath: URL(fileURLWithPath: repo).appendingPathComponent("HEAD").path) else {
-            throw CannotCheck("\(repo) is not a bare repository")
+        let hooks = try Self.install(repository: repo, config: options.config, name: options.name, repositoryName: entry.name,
+                                     socket: socket, force: force)
+        print("Installed pre-receive and post-receive in \(hooks)")
+    }
+
+    /// Writes both hooks into the bare repository at `repository`; returns the hooks folder.
+    static func install(repository: String, config: String, name: String?, repositoryName: String, socket: String?,
+                        force: Bool) throws -> String {
+        let hooks = URL(fileURLWithPath: repository).appendingPathComponent("hooks")
+        guard FileManager.default.fileExists(atPath: URL(fileURLWithPath: repository).appendingPathComponent("HEAD").path) else {
+            throw CannotCheck("\(repository) is not a bare repository")
         }
         let executable = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL.path
         let binary = executable.hasPrefix("/") ? executable : FileManager.default.currentDirectoryPath + "/" + executable
-        let config = URL(fileURLWithPath: options.config).standardizedFileURL.path
-        let name = options.name.map { " --name \(Self.quote($0))" } ?? ""
+        let configPath = URL(fileURLWithPath: config).standardizedFileURL.path
+        let nameOption = name.map { " --name \(quote($0))" } ?? ""
         let scripts = [
-            "pre-receive": "exec \(Self.quote(binary)) hook pre-receive --config \(Self.quote(config))\(name)",
-            "post-receive": "exec \(Self.quote(binary)) hook post-receive --name \(Self.quote(entry.name))\(socket.map { " --socket \(Self.quote($0))" } ?? "")",
+            "pre-receive": "exec \(quote(binary)) hook pre-receive --config \(quote(configPath))\(nameOption)",
+            "post-receive": "exec \(quote(binary)) hook post-receive --name \(quote(repositoryName))\(socket.map { " --socket \(quote($0))" } ?? "")",
         ]
         try FileManager.default.createDirectory(at: hooks, withIntermediateDirectories: true)
         for (hook, command) in scripts.sorted(by: { $0.key < $1.key }) {
@@ -74,7 +82,7 @@ struct HookInstall: ParsableCommand {
             try Data("#!/bin/sh\n# written by handoff hook install\n\(command)\n".utf8).write(to: URL(fileURLWithPath: path))
             try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: path)
         }
-        print("Installed pre-receive and post-receive in \(hooks.path)")
+        return hooks.path
     }
 
     static func quote(_ text: String) -> String { "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'" }

@@ -55,7 +55,8 @@ struct DaemonServiceTests {
         _ = try runProcess(CLITests.handoff, ["demo", sandbox.root])
         let config = "\(sandbox.root)/handoffd.yaml"
         let socket = "\(sandbox.root)/notify.sock"
-        try (try String(contentsOfFile: config, encoding: .utf8) + "poll_interval: 60\nnotify_socket: \(socket)\n")
+        // handoff demo already set notify_socket (DIR/notify.sock) and installed the hooks.
+        try (try String(contentsOfFile: config, encoding: .utf8) + "poll_interval: 60\n")
             .write(toFile: config, atomically: true, encoding: .utf8)
         let bare = "\(sandbox.root)/specs.git"
         #expect(try runProcess(CLITests.handoff, ["hook", "install", "--repo", bare, "--config", config, "--socket", socket]).status == 0)
