@@ -17,6 +17,7 @@ final class RepositoryWorker: Sendable {
 
     private struct State {
         var timer: (any DispatchSourceTimer)?
+        var watcher: RefWatcher?
         var backoff = Backoff()
         var retryAt: DispatchTime?
         var firstPassDone = false
@@ -42,7 +43,10 @@ final class RepositoryWorker: Sendable {
     func start() {
         let interval = pollInterval
         let poke: @Sendable () -> Void = { [weak self] in self?.poke() }
+        // A local repository wakes its worker as soon as a ref moves; remote ones rely on polling and pokes.
+        let watcher = entry.url == nil ? RefWatcher(repository: entry.path, changed: poke) : nil
         state.withLock { state in
+            state.watcher = watcher
             // Made inside the lock: the timer belongs to the state from birth (Dispatch sources are not Sendable).
             let timer = DispatchSource.makeTimerSource(queue: DispatchQueue.global())
             timer.schedule(deadline: .now(), repeating: .milliseconds(Int(interval * 1000)), leeway: .milliseconds(Int(interval * 100) + 1))
@@ -65,11 +69,12 @@ final class RepositoryWorker: Sendable {
 
     /// Stops polling and waits for the run in progress to finish.
     func stop() {
-        let timer = state.withLock { state -> (any DispatchSourceTimer)? in
+        let (timer, watcher) = state.withLock { state -> ((any DispatchSourceTimer)?, RefWatcher?) in
             state.stopped = true
-            return state.timer
+            return (state.timer, state.watcher)
         }
         timer?.cancel()
+        watcher?.stop()
         queue.sync {}
     }
 

@@ -136,4 +136,32 @@ struct DaemonServiceTests {
         #expect(log.contains("cannot process \(sandbox.root)/gone.git"))
         #expect(log.contains("retrying in"))
     }
+
+    @Test("without hooks, a push to a local repository is noticed through inotify long before the next poll")
+    func inotify() throws {
+        let sandbox = try Sandbox()
+        let bare = "\(sandbox.root)/specs.git"
+        try DemoRepository.create(at: bare)
+        let config = "\(sandbox.root)/handoffd.yaml"
+        try (DemoRepository.configuration(repository: bare, stateDirectory: "\(sandbox.root)/state") + "poll_interval: 600\n")
+            .write(toFile: config, atomically: true, encoding: .utf8)
+        let listener = NotifyListener(path: "\(sandbox.root)/systemd.sock")
+        var environment = sandbox.environment
+        environment["NOTIFY_SOCKET"] = listener.path
+        let daemon = try ChildProcess(CLITests.handoffd, ["--config", config], environment: environment, stderr: "\(sandbox.root)/daemon.log")
+        defer { if daemon.isRunning() { kill(daemon.pid, SIGKILL); _ = daemon.wait() } }
+        #expect(listener.wait(for: "READY=1") != nil)
+        try sandbox.git(["clone", "-q", bare, "clone"], in: sandbox.root)
+        try sandbox.git(["commit", "-q", "--allow-empty", "-m", "block\n\nHandoff: block PAY-142 legal"], in: "\(sandbox.root)/clone",
+                        env: ["GIT_AUTHOR_EMAIL": "ana@acme.example", "GIT_COMMITTER_EMAIL": "ana@acme.example"])
+        try sandbox.git(["push", "-q", "origin", "HEAD:main"], in: "\(sandbox.root)/clone")
+        var blocked = false
+        for _ in 0..<200 where !blocked {
+            blocked = (try? sandbox.git(["show", "main:specs/PAY-142/status.yaml"], in: bare))?.contains("blocked: true") ?? false
+            if !blocked { usleep(50_000) }
+        }
+        #expect(blocked, "the push was not noticed within 10 s (the poll interval is 10 minutes)")
+        kill(daemon.pid, SIGTERM)
+        #expect(daemon.wait() == 0)
+    }
 }
