@@ -164,4 +164,41 @@ struct DaemonServiceTests {
         kill(daemon.pid, SIGTERM)
         #expect(daemon.wait() == 0)
     }
+
+    @Test("SIGTERM during a burst of pushes exits 0; after a restart every pushed action is covered exactly once")
+    func sigtermDuringBurst() throws {
+        let sandbox = try Sandbox()
+        _ = try runProcess(CLITests.handoff, ["demo", sandbox.root])
+        let config = "\(sandbox.root)/handoffd.yaml"
+        let bare = "\(sandbox.root)/specs.git"
+        try sandbox.git(["clone", "-q", bare, "clone"], in: sandbox.root)
+        let pushes = 30
+        let script = """
+            set -u
+            n=0
+            while [ $n -lt \(pushes) ]; do
+              if [ $((n % 2)) -eq 0 ]; then a=block; else a=unblock; fi
+              git commit -q --allow-empty -m "burst $n" -m "Handoff: $a PAY-142 burst $n" || exit 1
+              until git push -q origin HEAD:main 2>/dev/null; do git pull -q --rebase origin main || exit 1; done
+              n=$((n+1))
+            done
+            """
+        var environment = sandbox.environment
+        environment["GIT_AUTHOR_EMAIL"] = "ana@acme.example"
+        environment["GIT_COMMITTER_EMAIL"] = "ana@acme.example"
+        let pusher = try ChildProcess("/bin/bash", ["-c", script], in: "\(sandbox.root)/clone", environment: environment)
+        let first = try ChildProcess(CLITests.handoffd, ["--config", config], environment: sandbox.environment, stderr: "\(sandbox.root)/first.log")
+        usleep(400_000)
+        kill(first.pid, SIGTERM)
+        #expect(first.wait() == 0, "SIGTERM during the burst must exit 0")
+        #expect(pusher.wait() == 0)
+        let second = try runProcess(CLITests.handoffd, ["--config", config, "--once"], environment: sandbox.environment)
+        #expect(second.status == 0, "\(second.stderr)")
+        let status = try sandbox.git(["show", "main:specs/PAY-142/status.yaml"], in: bare)
+        for n in 0..<pushes {
+            let count = status.components(separatedBy: "burst \(n)\"").count - 1
+            #expect(count == 1, "burst \(n) appears \(count) times in the history")
+        }
+        try sandbox.git(["fsck", "--strict", "--no-dangling"], in: bare)
+    }
 }
