@@ -11,6 +11,7 @@ final class RepositoryWorker: Sendable {
     private let settings: EngineSettings
     private let queue: DispatchQueue
     private let coalescer = RunCoalescer()
+    private let housekeeping = Housekeeping()
     private let logger: Logger
     private let pollInterval: Double
     private let onFirstPass: @Sendable () -> Void
@@ -99,6 +100,8 @@ final class RepositoryWorker: Sendable {
             if let commit = result.statusCommit {
                 logger.notice("published status \(commit.abbreviated()): \(result.changes.joined(separator: ", "))",
                               metadata: ["folded": "\(result.foldedCommits)"])
+                let logger = self.logger
+                housekeeping.published(in: entry.path) { logger.warning("\($0)") }
             }
             state.withLock { state in
                 state.backoff.succeeded()

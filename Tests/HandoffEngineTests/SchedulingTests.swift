@@ -1,5 +1,8 @@
 import Foundation
-import HandoffDaemon
+@testable import HandoffDaemon
+import Git
+import GitTestSupport
+import HandoffEngine
 import Testing
 
 @Suite("Scheduling")
@@ -40,5 +43,32 @@ struct ShippedConfigurationTests {
         #expect(configuration.pollInterval == 2)
         #expect(configuration.notifySocket == "/run/handoffd/notify.sock")
         #expect(configuration.signingKey == "/var/lib/handoff/handoffd_ed25519")
+    }
+}
+
+@Suite("Housekeeping")
+struct HousekeepingTests {
+    @Test("every Nth status commit starts git gc --auto in the background, one at a time")
+    func gcAfterInterval() throws {
+        let sandbox = try Sandbox()
+        let bare = "\(sandbox.root)/specs.git"
+        try DemoRepository.create(at: bare)
+        // Make gc --auto find work: it samples objects/17 and needs more loose objects there than
+        // gc.auto/256 (here: at least 2), so write loose blobs until that is so.
+        try sandbox.git(["config", "gc.auto", "1"], in: bare)
+        let repository = try Repository.open(at: bare)
+        var counter = 0
+        while ((try? FileManager.default.contentsOfDirectory(atPath: "\(bare)/objects/17"))?.count ?? 0) < 2 {
+            _ = try repository.writeBlob(Data("blob \(counter)".utf8))
+            counter += 1
+        }
+        let housekeeping = Housekeeping(interval: 3)
+        #expect(!housekeeping.published(in: bare) { _ in })
+        #expect(!housekeeping.published(in: bare) { _ in })
+        #expect(housekeeping.published(in: bare) { _ in })
+        for _ in 0..<200 where housekeeping.isRunning { usleep(20_000) }
+        #expect(!housekeeping.isRunning)
+        let packs = try FileManager.default.contentsOfDirectory(atPath: "\(bare)/objects/pack").filter { $0.hasSuffix(".pack") }
+        #expect(!packs.isEmpty, "git gc --auto packed the loose objects")
     }
 }
