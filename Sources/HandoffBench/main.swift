@@ -47,9 +47,9 @@ let expectedMisses = documents.filter { ($0.defect == nil) != (verdicts[$0.name]
 func pad(_ text: String, _ width: Int) -> String { text.count >= width ? text : text + String(repeating: " ", count: width - text.count) }
 print("handoff-bench\(quick ? " (quick)" : ""): seed \(seed), \(documents.count) OpenAPI documents x \(rounds) round(s), "
       + "\(documents.filter { $0.defect != nil }.count) with an injected defect")
-print(pad("id", 4) + pad("scenario", 28) + pad("Handoff", 16) + pad("baseline", 44) + pad("ratio", 9) + "goal")
+print(pad("id", 4) + pad("scenario", 28) + pad("Handoff", 24) + pad("baseline", 44) + pad("ratio", 9) + "goal")
 let ratio = handoffRate / baselineRate
-print(pad("B5", 4) + pad("contract checking", 28) + pad(String(format: "%.1f docs/s", handoffRate), 16)
+print(pad("B5", 4) + pad("contract checking", 28) + pad(String(format: "%.1f docs/s", handoffRate), 24)
       + pad(String(format: "%.1f docs/s (openapi-spec-validator %@)", baselineRate, baseline.version), 44)
       + pad(String(format: "%.1fx", ratio), 9) + (ratio >= 10 ? ">= 10x: met" : ">= 10x: NOT met"))
 print("verdicts: \(documents.count - disagreements.count)/\(documents.count) agree with the baseline"
@@ -60,7 +60,7 @@ print("injected defects caught by Handoff: \(documents.count - expectedMisses.co
 // Board: `handoff board` reads every status file at the tip of a 2,000-packet clone.
 let board = try BoardScenario.run(packets: 2_000, rounds: quick ? 1 : 5)
 let boardRatio = board.handoffMilliseconds / board.baselineMilliseconds
-print(pad("CLI", 4) + pad("board, \(board.packets) packets", 28) + pad(String(format: "%.0f ms", board.handoffMilliseconds), 16)
+print(pad("CLI", 4) + pad("board, \(board.packets) packets", 28) + pad(String(format: "%.0f ms", board.handoffMilliseconds), 24)
       + pad(String(format: "%.0f ms (git ls-tree -r, spawn included)", board.baselineMilliseconds), 44)
       + pad(String(format: "%.1fx", boardRatio), 9) + (board.handoffMilliseconds < 1000 ? "< 1 s: met" : "< 1 s: NOT met"))
 
@@ -69,11 +69,20 @@ let handoffBinary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastP
 if FileManager.default.isExecutableFile(atPath: handoffBinary) {
     let hook = try HookScenario.run(handoff: handoffBinary, rounds: quick ? 1 : 5)
     let overhead = (hook.withHookMilliseconds - hook.withoutHookMilliseconds) / hook.withoutHookMilliseconds
-    print(pad("B6", 4) + pad("pre-receive, 10-commit push", 28) + pad(String(format: "%.0f ms", hook.withHookMilliseconds), 16)
+    print(pad("B6", 4) + pad("pre-receive, 10-commit push", 28) + pad(String(format: "%.0f ms", hook.withHookMilliseconds), 24)
           + pad(String(format: "%.0f ms (the same push, no hooks)", hook.withoutHookMilliseconds), 44)
           + pad(String(format: "%.2fx", hook.withHookMilliseconds / hook.withoutHookMilliseconds), 9)
           + (overhead <= 0.5 ? "overhead <= 50%: met" : String(format: "overhead <= 50%%: NOT met (%.0f%%)", overhead * 100)))
+    // B2: push-to-status latency with the service running and the hooks installed.
+    let handoffdBinary = URL(fileURLWithPath: handoffBinary).deletingLastPathComponent().appendingPathComponent("handoffd").path
+    let latency = try LatencyScenario.run(handoff: handoffBinary, handoffd: handoffdBinary, pushes: quick ? 20 : 200)
+    let p50 = LatencyScenario.Figures.percentile(latency.latencies, 0.5), p99 = LatencyScenario.Figures.percentile(latency.latencies, 0.99)
+    let pushMedian = LatencyScenario.Figures.percentile(latency.pushes, 0.5)
+    print(pad("B2", 4) + pad("push to status, \(latency.latencies.count) pushes", 28)
+          + pad(String(format: "p50 %.0f / p99 %.0f ms", p50, p99), 24)
+          + pad(String(format: "%.0f ms (median git push itself)", pushMedian), 44)
+          + pad(String(format: "%.2fx", p50 / pushMedian), 9) + (p50 < pushMedian ? "p50 below the push: met" : "p50 below the push: NOT met"))
 } else {
-    print("B6  skipped: build handoff in the same configuration (swift build -c release) to measure the hook")
+    print("B2, B6 skipped: build handoff and handoffd in the same configuration (swift build -c release)")
 }
 if !disagreements.isEmpty || !expectedMisses.isEmpty { exit(1) }
