@@ -71,12 +71,16 @@ public struct RepositoryProcessor {
         var folded = 0
         var changed = Set<PacketID>()
         var coveredUpTo = covered
+        let resumedRoot = state.policy.packetRoot
         for attempt in 1...maxAttempts {
             let fresh = try fold(repository, from: coveredUpTo, to: tip, state: &state)
             folded += fresh.count
             changed.formUnion(fresh.changed)
             coveredUpTo = tip
-            let edits = try statusEdits(repository, state: state, tip: tip)
+            // Resumed from our own status, only what the fold touched can differ: the run's cost follows the
+            // change, not the number of packets. A rebuild, or a moved packet root, rewrites everything.
+            let scope: Set<PacketID>? = covered == nil || state.policy.packetRoot != resumedRoot ? nil : changed
+            let edits = try statusEdits(repository, state: state, tip: tip, only: scope)
             if edits.isEmpty {
                 remember(tip)
                 return ProcessingResult(processedTip: tip, statusCommit: nil, foldedCommits: folded, changes: [])
@@ -218,17 +222,28 @@ public struct RepositoryProcessor {
         return files
     }
 
-    /// The edits that make the tip's tree hold exactly the computed status files and board.
-    func statusEdits(_ repository: Repository, state: WorkflowState, tip: ObjectID) throws -> [TreeEdit] {
+    /// The edits that make the tip's tree hold the computed board and status files (of `only` the given
+    /// packets, when set; all of them otherwise).
+    func statusEdits(_ repository: Repository, state: WorkflowState, tip: ObjectID, only: Set<PacketID>? = nil) throws -> [TreeEdit] {
         let commit = try repository.commit(tip)
         var edits: [TreeEdit] = []
-        for (path, text) in files(state, tip: tip, time: commit.committer.time).sorted(by: { $0.key < $1.key }) {
+        var scoped = state
+        if let only { scoped.packets = scoped.packets.filter { only.contains($0.key) } }
+        var rendered = files(scoped, tip: tip, time: commit.committer.time)
+        rendered[BoardFile.path] = BoardFile.render(state, processed: tip.hex, at: CommitReader.utc(commit.committer.time))
+        for (path, text) in rendered.sorted(by: { $0.key < $1.key }) {
             let current = try repository.file(at: path, inTree: commit.tree, sizeLimit: 16 << 20)
             if case .data(let data)? = current?.content, data == Data(text.utf8), current?.entry.mode == .blob { continue }
             edits.append(.upsert(path: path, content: Data(text.utf8)))
         }
         // Status files of packets that no longer exist are removed.
-        for entry in try repository.entries(inFolder: state.policy.packetRoot, ofTree: commit.tree) ?? [] where entry.mode == .tree {
+        let candidates: [TreeEntry]
+        if let only {
+            candidates = try only.sorted().compactMap { try repository.entry(at: "\(state.policy.packetRoot)/\($0)", inTree: commit.tree) }
+        } else {
+            candidates = try repository.entries(inFolder: state.policy.packetRoot, ofTree: commit.tree) ?? []
+        }
+        for entry in candidates where entry.mode == .tree {
             if let id = PacketID(entry.name), state.packets[id] == nil,
                try repository.entry(at: "\(entry.path)/\(StatusFile.fileName)", inTree: commit.tree) != nil {
                 edits.append(.remove(path: "\(entry.path)/\(StatusFile.fileName)"))
