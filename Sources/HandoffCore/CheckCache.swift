@@ -1,3 +1,4 @@
+import Foundation
 import Synchronization
 
 /// Memoised per-file check results, keyed by content id (a git blob id) and the limits in force.
@@ -6,7 +7,7 @@ import Synchronization
 /// that holds the same blob. Shared across threads; bounded, evicting everything when full.
 public final class CheckCache: Sendable {
     /// What is kept for one contract file: findings without their file, and the operations it defines.
-    struct Entry: Sendable {
+    struct Entry: Sendable, Codable {
         var findings: [Finding]
         var operations: [APIOperation]
         var isContract: Bool
@@ -38,6 +39,31 @@ public final class CheckCache: Sendable {
             if found == nil { state.misses += 1 } else { state.hits += 1 }
             return found
         }
+    }
+
+    /// Writes the entries to `path` (JSON), so that a short-lived process (a git hook) can reuse them.
+    public func save(to path: String) throws {
+        let entries = state.withLock { $0.entries }
+        let data = try JSONEncoder().encode(entries)
+        let temporary = path + ".tmp-\(ProcessInfo.processInfo.processIdentifier)"
+        try data.write(to: URL(fileURLWithPath: temporary))
+        // rename(2) replaces atomically: a concurrent reader sees the old file or the new one.
+        guard rename(temporary, path) == 0 else {
+            try? FileManager.default.removeItem(atPath: temporary)
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path])
+        }
+    }
+
+    /// A cache holding the entries saved at `path`; empty when the file is missing or unreadable
+    /// (a cache is only ever an optimisation).
+    public static func load(from path: String, capacity: Int = 10_000) -> CheckCache {
+        let cache = CheckCache(capacity: capacity)
+        guard let data = FileManager.default.contents(atPath: path), data.count <= 64 << 20,
+              let entries = try? JSONDecoder().decode([String: Entry].self, from: data) else { return cache }
+        cache.state.withLock { state in
+            for (key, entry) in entries.prefix(capacity) { state.entries[key] = entry }
+        }
+        return cache
     }
 
     func store(_ entry: Entry, for key: String) {

@@ -27,6 +27,16 @@ public struct CommitSigningKey: Sendable {
         let folder = (path as NSString).deletingLastPathComponent
         do {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            let signers = path + ".allowed_signers"
+            // Already prepared for this principal: no ssh-keygen run (hooks start often and must be quick).
+            func modified(_ file: String) -> Date? {
+                (try? FileManager.default.attributesOfItem(atPath: file))?[.modificationDate] as? Date
+            }
+            if let keyDate = modified(path), let signersDate = modified(signers), signersDate >= keyDate,
+               let existing = FileManager.default.contents(atPath: signers),
+               String(decoding: existing, as: UTF8.self).hasPrefix("\(principal) namespaces=\"git\" ") {
+                return CommitSigningKey(privateKeyPath: path, allowedSignersPath: signers, principal: principal)
+            }
             if !FileManager.default.fileExists(atPath: path) {
                 let made = try ProgramRunner.run(keygen, ["-q", "-t", "ed25519", "-N", "", "-C", principal, "-f", path])
                 guard made.status == 0 else { throw Problem(description: "ssh-keygen could not create \(path): \(made.stderr)") }
@@ -34,7 +44,6 @@ public struct CommitSigningKey: Sendable {
             let derived = try ProgramRunner.run(keygen, ["-y", "-f", path])
             guard derived.status == 0 else { throw Problem(description: "cannot read the signing key \(path): \(derived.stderr)") }
             let publicKey = String(decoding: derived.stdout, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-            let signers = path + ".allowed_signers"
             try Data("\(principal) namespaces=\"git\" \(publicKey)\n".utf8).write(to: URL(fileURLWithPath: signers))
             return CommitSigningKey(privateKeyPath: path, allowedSignersPath: signers, principal: principal)
         } catch let problem as Problem {

@@ -97,8 +97,12 @@ struct PreReceive: ParsableCommand {
     func run() throws {
         let (configuration, entry) = try options.entry()
         let key = try CommitSigningKey.prepare(at: configuration.signingKey, principal: configuration.email)
+        // Contract checks survive between pushes on disk: a hook is a short-lived process.
+        let cachePath = "\(configuration.stateDirectory)/\(entry.name).check-cache.json"
+        let cache = CheckCache.load(from: cachePath)
         let settings = EngineSettings(branch: entry.branch, operators: entry.operators, name: configuration.name,
-                                      email: configuration.email, signingKey: key)
+                                      email: configuration.email, signingKey: key, cache: cache)
+        defer { try? cache.save(to: cachePath) }
         let repository: Repository
         do {
             repository = try Repository.openFromEnvironment()

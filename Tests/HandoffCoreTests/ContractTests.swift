@@ -223,3 +223,27 @@ struct CacheTests {
         #expect(cache.statistics == (hits: 3, misses: 1))
     }
 }
+
+@Suite("Cache on disk")
+struct CacheFileTests {
+    @Test("a saved cache serves the next process; a missing or broken file is an empty cache")
+    func roundTrip() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("handoff-cache-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var files: [String: String] = [:]
+        for (path, text) in PacketTemplate.example() { files[path] = text }
+        var view = MemoryTreeView(files)
+        view.offersContentIDs = true
+        let first = CheckCache()
+        let reports = try PacketChecker(cache: first).checkAll(in: view)
+        let path = folder.appendingPathComponent("cache.json").path
+        try first.save(to: path)
+        let second = CheckCache.load(from: path)
+        #expect(try PacketChecker(cache: second).checkAll(in: view) == reports)
+        #expect(second.statistics == (hits: 1, misses: 0))
+        try Data("not json".utf8).write(to: URL(fileURLWithPath: path))
+        #expect(CheckCache.load(from: path).statistics == (hits: 0, misses: 0))
+        #expect(CheckCache.load(from: folder.appendingPathComponent("none.json").path).statistics == (hits: 0, misses: 0))
+    }
+}

@@ -1,5 +1,5 @@
 /// An HTTP operation a contract defines: what an acceptance criterion may name.
-public struct APIOperation: Sendable, Hashable {
+public struct APIOperation: Sendable, Hashable, Codable {
     /// Upper-case method, e.g. `POST`.
     public var method: String
     /// The path template, e.g. `/payments/{id}/refunds`.
