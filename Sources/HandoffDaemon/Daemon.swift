@@ -64,9 +64,7 @@ public final class Daemon: Sendable {
                 }
             }
             for entry in configuration.repositories where state.workers[entry.name] == nil {
-                var settings = EngineSettings(branch: entry.branch, operators: entry.operators, name: configuration.name,
-                                              email: configuration.email, signingKey: key, cache: cache)
-                settings.memoryFile = "\(configuration.stateDirectory)/\(entry.name).covered"
+                let settings = configuration.engineSettings(for: entry, key: key, cache: cache)
                 let worker = RepositoryWorker(entry: entry, settings: settings, pollInterval: configuration.pollInterval,
                                               logger: logger) { [weak self] in self?.firstPassDone() }
                 state.workers[entry.name] = worker

@@ -1,4 +1,6 @@
 import Foundation
+public import HandoffCore
+public import HandoffEngine
 internal import Yams
 
 /// `handoffd`'s configuration file (YAML): who it is, where it keeps state, which repositories it serves.
@@ -140,5 +142,22 @@ public struct DaemonConfiguration: Sendable, Equatable {
             configuration.notifySocket = path
         }
         return configuration
+    }
+}
+
+extension DaemonConfiguration {
+    /// The engine's settings for `entry`: its branch and operators, handoffd's identity, `key`, and the
+    /// file where the last covered commit is remembered.
+    public func engineSettings(for entry: RepositoryEntry, key: CommitSigningKey, cache: CheckCache?) -> EngineSettings {
+        var settings = EngineSettings(branch: entry.branch, operators: entry.operators, name: name, email: email,
+                                      signingKey: key, cache: cache)
+        settings.memoryFile = "\(stateDirectory)/\(entry.name).covered"
+        return settings
+    }
+
+    /// The repository with this name (or path); the only one when `name` is nil. Nil when none or several match.
+    public func repository(named name: String?) -> RepositoryEntry? {
+        let matches = repositories.filter { name == nil || $0.name == name || $0.path == name }
+        return matches.count == 1 ? matches[0] : nil
     }
 }

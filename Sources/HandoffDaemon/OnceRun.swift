@@ -32,9 +32,7 @@ public struct OnceRun {
         for entry in configuration.repositories {
             var logger = self.logger
             logger[metadataKey: "repository"] = "\(entry.name)"
-            var settings = EngineSettings(branch: entry.branch, operators: entry.operators, name: configuration.name,
-                                          email: configuration.email, signingKey: key, cache: cache)
-            settings.memoryFile = "\(configuration.stateDirectory)/\(entry.name).covered"
+            let settings = configuration.engineSettings(for: entry, key: key, cache: cache)
             do {
                 let result = try RepositorySync(entry: entry, settings: settings, logger: logger).run()
                 if let commit = result.statusCommit {

@@ -29,6 +29,7 @@ struct CommitReader {
                                 actionTrailers: actions)
         let view = GitTreeView(repository: repository, tree: commit.tree)
         var policy = state.policy
+        var kinds: [PacketID: PacketChange] = [:]
         // A merge brings commits that are walked on their own: only its trailers count here.
         if commit.parents.count <= 1 {
             let parentTree = try commit.parents.first.map { try repository.tree(ofCommit: $0) }
@@ -38,7 +39,6 @@ struct CommitReader {
             }
             input.touchedBoard = changes.contains { $0.path == BoardFile.path }
             let root = policy.packetRoot + "/"
-            var kinds: [PacketID: PacketChange] = [:]
             for change in changes where change.path.hasPrefix(root) {
                 let rest = change.path.dropFirst(root.count).split(separator: "/", maxSplits: 1)
                 guard rest.count == 2, let id = PacketID(rest[0]) else { continue }
@@ -53,26 +53,31 @@ struct CommitReader {
                RoleBook(operators: operators).roles(of: identity(of: commit)).contains(.operator) {
                 policy = newPolicy
             }
-            let checker = PacketChecker(configuration: policy.checkConfiguration, cache: cache)
-            let known = Set(try checker.packetIDs(in: view).ids)
-            for (id, var kind) in kinds {
-                if try view.entries(inFolder: "\(policy.packetRoot)/\(id)") == nil {
-                    kind.removed = true
-                } else if kind.spec {
-                    kind.report = try checker.check(id, in: view, knownPackets: known)
-                }
-                input.touched[id] = kind
+        }
+        let checker = PacketChecker(configuration: policy.checkConfiguration, cache: cache)
+        // Listing the packet root costs as much as its size: done at most once, and only for a commit that checks a packet.
+        var knownPackets: Set<PacketID>?
+        func known() throws -> Set<PacketID> {
+            if let knownPackets { return knownPackets }
+            let ids = Set(try checker.packetIDs(in: view).ids)
+            knownPackets = ids
+            return ids
+        }
+        for (id, var kind) in kinds {
+            if try view.entries(inFolder: "\(policy.packetRoot)/\(id)") == nil {
+                kind.removed = true
+            } else if kind.spec {
+                kind.report = try checker.check(id, in: view, knownPackets: try known())
             }
+            input.touched[id] = kind
         }
         // Actions that need the packet as of this commit: reopen (readiness) and submit (delivery note).
-        let checker = PacketChecker(configuration: policy.checkConfiguration, cache: cache)
         for value in actions {
             guard case .success(let request) = ActionRequest.parse(value), state.packets[request.packet] != nil || input.touched[request.packet] != nil
             else { continue }
             guard request.action == .submit || request.action == .reopen else { continue }
             guard try view.entries(inFolder: "\(policy.packetRoot)/\(request.packet)") != nil else { continue }
-            let report = try input.touched[request.packet]?.report
-                ?? checker.check(request.packet, in: view, knownPackets: Set(try checker.packetIDs(in: view).ids))
+            let report = try input.touched[request.packet]?.report ?? checker.check(request.packet, in: view, knownPackets: try known())
             input.reports[request.packet] = report
             if request.action == .submit {
                 input.deliveryFindings[request.packet] = try DeliveryCheck.check(

@@ -61,7 +61,7 @@ public struct RepositoryProcessor {
             remember(tip)
             return ProcessingResult(processedTip: tip, statusCommit: nil, foldedCommits: 0, changes: [])
         }
-        var (state, covered) = rewritten ? (WorkflowState(), nil) : try resume(repository, tip: tip)
+        var (state, covered): (WorkflowState, ObjectID?) = rewritten ? (WorkflowState(), nil) : try resume(repository, tip: tip)
         if rewritten, let last = lastCovered() {
             let tipCommit = try repository.commit(tip)
             state.record(BoardEvent(at: CommitReader.utc(tipCommit.committer.time), commit: tip.hex, by: settings.email,
@@ -71,6 +71,7 @@ public struct RepositoryProcessor {
         var folded = 0
         var changed = Set<PacketID>()
         var coveredUpTo = covered
+        let rebuilding = covered == nil
         let resumedRoot = state.policy.packetRoot
         for attempt in 1...maxAttempts {
             let fresh = try fold(repository, from: coveredUpTo, to: tip, state: &state)
@@ -79,7 +80,7 @@ public struct RepositoryProcessor {
             coveredUpTo = tip
             // Resumed from our own status, only what the fold touched can differ: the run's cost follows the
             // change, not the number of packets. A rebuild, or a moved packet root, rewrites everything.
-            let scope: Set<PacketID>? = covered == nil || state.policy.packetRoot != resumedRoot ? nil : changed
+            let scope: Set<PacketID>? = rebuilding || state.policy.packetRoot != resumedRoot ? nil : changed
             let edits = try statusEdits(repository, state: state, tip: tip, only: scope)
             if edits.isEmpty {
                 remember(tip)
@@ -99,7 +100,6 @@ public struct RepositoryProcessor {
             } catch {
                 throw ProcessingError(description: "cannot publish status on \(reference): \(error)")
             }
-            covered = coveredUpTo
         }
         throw ProcessingError(description: "the branch kept moving: gave up publishing after \(maxAttempts) attempts; the next run continues")
     }
@@ -213,10 +213,10 @@ public struct RepositoryProcessor {
 
     // MARK: Publishing
 
-    /// Every status file and the board, by path.
-    func files(_ state: WorkflowState, tip: ObjectID, time: GitTime) -> [String: String] {
+    /// The board and the status files of `packets` (all of them when nil), by path.
+    func files(_ state: WorkflowState, tip: ObjectID, time: GitTime, packets: Set<PacketID>? = nil) -> [String: String] {
         var files = [BoardFile.path: BoardFile.render(state, processed: tip.hex, at: CommitReader.utc(time))]
-        for (id, status) in state.packets {
+        for (id, status) in state.packets where packets?.contains(id) ?? true {
             files["\(state.policy.packetRoot)/\(id)/\(StatusFile.fileName)"] = StatusFile.render(status)
         }
         return files
@@ -227,11 +227,7 @@ public struct RepositoryProcessor {
     func statusEdits(_ repository: Repository, state: WorkflowState, tip: ObjectID, only: Set<PacketID>? = nil) throws -> [TreeEdit] {
         let commit = try repository.commit(tip)
         var edits: [TreeEdit] = []
-        var scoped = state
-        if let only { scoped.packets = scoped.packets.filter { only.contains($0.key) } }
-        var rendered = files(scoped, tip: tip, time: commit.committer.time)
-        rendered[BoardFile.path] = BoardFile.render(state, processed: tip.hex, at: CommitReader.utc(commit.committer.time))
-        for (path, text) in rendered.sorted(by: { $0.key < $1.key }) {
+        for (path, text) in files(state, tip: tip, time: commit.committer.time, packets: only).sorted(by: { $0.key < $1.key }) {
             let current = try repository.file(at: path, inTree: commit.tree, sizeLimit: 16 << 20)
             if case .data(let data)? = current?.content, data == Data(text.utf8), current?.entry.mode == .blob { continue }
             edits.append(.upsert(path: path, content: Data(text.utf8)))

@@ -28,11 +28,10 @@ struct HookOptions: ParsableArguments {
         } catch {
             throw CannotCheck(error.description)
         }
-        let entries = configuration.repositories.filter { name == nil || $0.name == name }
-        guard entries.count == 1 else {
+        guard let entry = configuration.repository(named: name) else {
             throw CannotCheck(name == nil ? "\(config) serves several repositories: name one with --name" : "no repository '\(name!)' in \(config)")
         }
-        return (configuration, entries[0])
+        return (configuration, entry)
     }
 }
 
@@ -100,8 +99,7 @@ struct PreReceive: ParsableCommand {
         // Contract checks survive between pushes on disk: a hook is a short-lived process.
         let cachePath = "\(configuration.stateDirectory)/\(entry.name).check-cache.json"
         let cache = CheckCache.load(from: cachePath)
-        let settings = EngineSettings(branch: entry.branch, operators: entry.operators, name: configuration.name,
-                                      email: configuration.email, signingKey: key, cache: cache)
+        let settings = configuration.engineSettings(for: entry, key: key, cache: cache)
         defer { try? cache.save(to: cachePath) }
         let repository: Repository
         do {

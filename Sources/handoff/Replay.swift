@@ -36,14 +36,13 @@ struct Replay: ParsableCommand {
         } catch {
             throw CannotCheck(error.description)
         }
-        let entries = configuration.repositories.filter { repository == nil || $0.name == repository || $0.path == repository }
-        guard entries.count == 1, let entry = entries.first else {
+        guard let entry = configuration.repository(named: repository) else {
             throw CannotCheck(repository == nil ? "the configuration serves several repositories: name one with --repo"
                                                 : "no repository '\(repository!)' in \(config)")
         }
         let key = try CommitSigningKey.prepare(at: configuration.signingKey, principal: configuration.email)
-        let settings = EngineSettings(branch: branch ?? entry.branch, operators: entry.operators, name: configuration.name,
-                                      email: configuration.email, signingKey: key)
+        var settings = configuration.engineSettings(for: entry, key: key, cache: CheckCache())
+        if let branch { settings.branch = branch }
         let opened: Repository
         do {
             opened = try Repository.open(at: entry.path)
