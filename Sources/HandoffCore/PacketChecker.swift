@@ -128,27 +128,29 @@ public struct PacketChecker: Sendable {
 
         let markdownPath = "\(folder)/\(AcceptanceCheck.markdownFile)"
         let gherkinPath = "\(folder)/\(AcceptanceCheck.gherkinFile)"
+        // acceptance.md, or else acceptance.feature: whichever is read is checked the same way.
+        var acceptance: (path: String, text: String, isGherkin: Bool)?
         switch try TextFile.read(markdownPath, from: view, limits: limits) {
         case .text(let text):
-            let result = AcceptanceCheck.checkMarkdown(text, file: markdownPath)
-            criteria = AcceptanceCheck.ids(result.criteria)
-            findings += result.findings
-            findings += AcceptanceCheck.unknownOperations(result.criteria, operations: contracts.operations, file: markdownPath)
+            acceptance = (markdownPath, text, false)
         case .unusable(let finding):
             findings.append(finding)
         case .missing:
             switch try TextFile.read(gherkinPath, from: view, limits: limits) {
             case .text(let text):
-                let result = AcceptanceCheck.checkGherkin(text, file: gherkinPath)
-                criteria = AcceptanceCheck.ids(result.criteria)
-                findings += result.findings
-                findings += AcceptanceCheck.unknownOperations(result.criteria, operations: contracts.operations, file: gherkinPath)
+                acceptance = (gherkinPath, text, true)
             case .unusable(let finding):
                 findings.append(finding)
             case .missing:
                 findings.append(Finding(.acceptanceMissing, file: markdownPath,
                                         message: "the packet has neither acceptance.md nor acceptance.feature"))
             }
+        }
+        if let (path, text, isGherkin) = acceptance {
+            let result = isGherkin ? AcceptanceCheck.checkGherkin(text, file: path) : AcceptanceCheck.checkMarkdown(text, file: path)
+            criteria = AcceptanceCheck.ids(result.criteria)
+            findings += result.findings
+            findings += AcceptanceCheck.unknownOperations(result.criteria, operations: contracts.operations, file: path)
         }
         let final = findings.map(configuration.applyingPolicy)
         return PacketReport(id: id, folder: folder, manifest: manifest, criteria: criteria, findings: final.sortedForDisplay())
