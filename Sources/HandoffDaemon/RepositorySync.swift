@@ -25,17 +25,12 @@ struct RepositorySync {
             let mirror = try Repository.open(at: entry.path)
             try mirror.fetch(from: url, refspecs: ["+\(reference):\(reference)"])
             let fetched = try mirror.referenceTarget(reference)
-            let memory = settings.memoryFile.flatMap { FileManager.default.contents(atPath: $0) }
             let result = try processor.run(mirror)
             guard result.statusCommit != nil else { return result }
             do {
                 try mirror.push(to: url, updates: [PushUpdate(source: reference, expectation: .remoteValue(fetched))])
                 return result
             } catch {
-                // Not published: forget it, so the next fetch is not mistaken for a rewritten history.
-                if let file = settings.memoryFile {
-                    if let memory { try? memory.write(to: URL(fileURLWithPath: file)) } else { try? FileManager.default.removeItem(atPath: file) }
-                }
                 lastRefusal = error.description
                 logger.warning("push of the status commit refused (attempt \(attempt)): \(error); fetching again")
             }

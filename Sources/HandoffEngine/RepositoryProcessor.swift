@@ -57,8 +57,8 @@ public struct RepositoryProcessor {
         }
         let rewritten = try historyWasRewritten(repository, tip: tip)
         // Our own commit on top: everything below it is covered already.
-        if !rewritten, let own = try? repository.commit(tip), genuineProcessedTrailer(own, repository) != nil {
-            remember(tip)
+        if !rewritten, let own = try? repository.commit(tip), let processed = genuineProcessedTrailer(own, repository) {
+            if let covered = ObjectID(hex: processed) { remember(covered) }
             return ProcessingResult(processedTip: tip, statusCommit: nil, foldedCommits: 0, changes: [])
         }
         var (state, covered): (WorkflowState, ObjectID?) = rewritten ? (WorkflowState(), nil) : try resume(repository, tip: tip)
@@ -90,7 +90,9 @@ public struct RepositoryProcessor {
             let commit = try statusCommit(repository, edits: edits, tip: tip, summary: summary)
             do {
                 try repository.updateReference(reference, to: commit, expecting: tip, logMessage: "handoffd: status")
-                remember(commit)
+                // The input tip, not our commit: a remote that refuses our commit then fetches back to a
+                // descendant of this tip, which is no rewrite. Only the loss of covered input is.
+                remember(tip)
                 return ProcessingResult(processedTip: tip, statusCommit: commit, foldedCommits: folded, changes: summary)
             } catch .moved(_, _, let actual?) {
                 // Someone pushed meanwhile: fold their commits onto what is computed and try on the new tip.
