@@ -22,15 +22,4 @@ enum Libgit2 {
     static func ensureInitialized() {
         _ = initialized
     }
-
-    /// The linked libgit2 version, as `major.minor.patch`.
-    static var version: String {
-        ensureInitialized()
-        var major: Int32 = 0, minor: Int32 = 0, patch: Int32 = 0
-        git_libgit2_version(&major, &minor, &patch)
-        return "\(major).\(minor).\(patch)"
-    }
 }
-
-/// The version of libgit2 this process runs against.
-public var libgit2Version: String { Libgit2.version }
