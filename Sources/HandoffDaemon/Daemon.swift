@@ -3,11 +3,14 @@ import Foundation
 import HandoffCore
 import HandoffEngine
 public import Logging
+public import ServiceLifecycle
 import Synchronization
+import UnixSignals
 
 /// The long-running `handoffd`: a worker per repository (serial queue, polling, coalesced pokes,
-/// backoff), the notify socket, signals (SIGTERM/SIGINT finish and exit 0, SIGHUP reloads), and sd_notify.
-public final class Daemon: Sendable {
+/// backoff), the notify socket, SIGHUP reloads and sd_notify. It is a swift-service-lifecycle `Service`:
+/// the `ServiceGroup` turns SIGTERM/SIGINT into a graceful shutdown that finishes the runs in progress.
+public final class Daemon: Service, Sendable {
     private let configurationPath: String
     private let logger: Logger
     private let notifier = SystemdNotifier()
@@ -22,9 +25,9 @@ public final class Daemon: Sendable {
     }
 
     private let state = Mutex(State())
-    /// Signal and watchdog sources, kept so they stay armed. Safe without a lock: written only by
-    /// `start()`, which runs once on the launching thread before any handler can fire, and never read.
-    nonisolated(unsafe) private var sources: [any DispatchSourceProtocol] = []
+    /// The watchdog timer, kept so it stays armed. Safe without a lock: written only by `start()`, which
+    /// runs once before any handler can fire, and read only by `finish()` after the service is told to stop.
+    nonisolated(unsafe) private var watchdog: (any DispatchSourceTimer)?
 
     /// A daemon reading its configuration from `configurationPath`.
     public init(configurationPath: String, logger: Logger) {
@@ -32,12 +35,40 @@ public final class Daemon: Sendable {
         self.logger = logger
     }
 
-    /// Loads the configuration, starts every worker, and installs signal handlers and the watchdog.
-    /// Returns at once; the caller keeps the process alive (`dispatchMain()`).
-    public func start() throws {
+    /// Serves until a graceful shutdown: starts every worker and the watchdog, reloads on SIGHUP, and on
+    /// shutdown finishes the runs in progress before returning.
+    public func run() async throws {
+        // Trapped before the first worker starts, so an early SIGHUP reloads instead of killing the process.
+        let hangups = await UnixSignalsSequence(trapping: .sighup)
+        try await onDispatch { try self.start() }
+        let reloads = Task {
+            for await _ in hangups { await self.onDispatch { self.reload() } }
+        }
+        try? await gracefulShutdown()
+        reloads.cancel()
+        await onDispatch { self.finish() }
+    }
+
+    /// Runs blocking work (libgit2, ssh-keygen, waiting for workers) off the cooperative thread pool.
+    private func onDispatch<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(with: Result { try work() }) }
+        }
+    }
+
+    private func onDispatch(_ work: @escaping @Sendable () -> Void) async {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                work()
+                continuation.resume()
+            }
+        }
+    }
+
+    /// Loads the configuration, starts every worker and the watchdog.
+    func start() throws {
         let configuration = try DaemonConfiguration.load(configurationPath)
         try apply(configuration)
-        installSignalHandlers()
         startWatchdog()
     }
 
@@ -100,6 +131,7 @@ public final class Daemon: Sendable {
 
     /// SIGHUP: a bad new configuration is logged and the old one kept; the process never exits on it.
     func reload() {
+        if state.withLock({ $0.stopping }) { return }
         notifier.notify("RELOADING=1\nMONOTONIC_USEC=\(DispatchTime.now().uptimeNanoseconds / 1000)")
         do {
             try apply(try DaemonConfiguration.load(configurationPath))
@@ -111,31 +143,18 @@ public final class Daemon: Sendable {
         notifier.notify("READY=1\nSTATUS=serving \(count) repositories")
     }
 
-    /// SIGTERM/SIGINT: finish the runs in progress, then exit 0.
-    func shutdown() {
+    /// SIGTERM/SIGINT: finish the runs in progress; the process then exits 0.
+    func finish() {
         let (workers, socket) = state.withLock { state -> ([RepositoryWorker], NotifySocket?) in
             state.stopping = true
             return (Array(state.workers.values), state.socket)
         }
         notifier.notify("STOPPING=1")
         logger.notice("stopping: finishing the runs in progress")
+        watchdog?.cancel()
         socket?.shutdown()
         for worker in workers { worker.stop() }
         logger.notice("stopped")
-        exit(0)
-    }
-
-    private func installSignalHandlers() {
-        let stop: @Sendable () -> Void = { [weak self] in self?.shutdown() }
-        let reload: @Sendable () -> Void = { [weak self] in self?.reload() }
-        for (number, handler) in [(SIGTERM, stop), (SIGINT, stop), (SIGHUP, reload)] {
-            // Signal sources need the default action disabled first (FIELD-NOTES: Dispatch on Linux).
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: DispatchQueue.global())
-            source.setEventHandler(handler: handler)
-            source.resume()
-            sources.append(source)
-        }
     }
 
     /// WATCHDOG=1 only while every worker's queue keeps answering (not from a bare timer).
@@ -146,7 +165,7 @@ public final class Daemon: Sendable {
         timer.schedule(deadline: .now(), repeating: .milliseconds(Int(interval * 1000)))
         timer.setEventHandler(handler: tick)
         timer.resume()
-        sources.append(timer)
+        watchdog = timer
     }
 
     private func watchdogTick(interval: Double) {

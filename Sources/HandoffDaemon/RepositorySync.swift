@@ -15,20 +15,39 @@ struct RepositorySync {
 
     func run() throws -> ProcessingResult {
         let processor = RepositoryProcessor(settings: settings)
-        guard let url = entry.url else { return try processor.run(repositoryAt: entry.path) }
+        guard let url = entry.url else {
+            let repository = try Repository.open(at: entry.path)
+            guard repository.isBare else {
+                throw DaemonError(description: "\(entry.path) is a work tree; handoffd moves branches and needs a bare repository "
+                                  + "(serve a bare clone, or give the work tree's upstream as url)")
+            }
+            return try processor.run(repository)
+        }
         if !FileManager.default.fileExists(atPath: entry.path) {
             _ = try Repository.initBare(at: entry.path, initialBranch: entry.branch)
         }
-        let reference = settings.reference
+        let options = try entry.credentials.options(for: url)
+        let input = settings.reference
+        let output = settings.statusReference
         var lastRefusal = ""
         for attempt in 1...maxAttempts {
             let mirror = try Repository.open(at: entry.path)
-            try mirror.fetch(from: url, refspecs: ["+\(reference):\(reference)"])
-            let fetched = try mirror.referenceTarget(reference)
+            if output == input {
+                try mirror.fetch(from: url, refspecs: ["+\(input):\(input)"], options: options)
+            } else {
+                // The status branch may not exist yet: fetch it when the server has it, and drop a stale copy when not.
+                let advertised = Set(try mirror.remoteReferences(at: url, options: options).map(\.name))
+                let present = [input, output].filter(advertised.contains)
+                if !present.isEmpty { try mirror.fetch(from: url, refspecs: present.map { "+\($0):\($0)" }, options: options) }
+                if !advertised.contains(output), let stale = try mirror.referenceTarget(output) {
+                    try mirror.deleteReference(output, expecting: stale)
+                }
+            }
+            let fetched = try mirror.referenceTarget(output)
             let result = try processor.run(mirror)
             guard result.statusCommit != nil else { return result }
             do {
-                try mirror.push(to: url, updates: [PushUpdate(source: reference, expectation: .remoteValue(fetched))])
+                try mirror.push(to: url, updates: [PushUpdate(source: output, expectation: .remoteValue(fetched))], options: options)
                 return result
             } catch {
                 lastRefusal = error.description

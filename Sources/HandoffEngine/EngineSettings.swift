@@ -18,6 +18,8 @@ public struct EngineSettings: Sendable {
     public var email: String
     /// handoffd's signing key: its commits are trusted as watermarks only when signed by it.
     public var signingKey: CommitSigningKey
+    /// The branch status commits go to when it is not the watched one (short name or `refs/heads/…`).
+    public var statusBranch: String?
     /// Memoised contract checks, shared across runs.
     public var cache: CheckCache?
     /// Where identities come from.
@@ -37,6 +39,11 @@ public struct EngineSettings: Sendable {
     }
 
     /// The branch's full reference name.
-    public var reference: String { branch.hasPrefix("refs/") ? branch : "refs/heads/\(branch)" }
+    public var reference: String { Self.fullName(branch) }
+
+    /// The full reference name status commits are published to: the watched branch unless `statusBranch` is set.
+    public var statusReference: String { statusBranch.map(Self.fullName) ?? reference }
+
+    private static func fullName(_ branch: String) -> String { branch.hasPrefix("refs/") ? branch : "refs/heads/\(branch)" }
 }
 

@@ -51,6 +51,7 @@ public struct RepositoryProcessor {
     /// Processes an open repository once.
     @discardableResult
     public func run(_ repository: Repository) throws -> ProcessingResult {
+        if settings.statusReference != settings.reference { return try runOnStatusBranch(repository) }
         let reference = settings.reference
         guard var tip = try repository.referenceTarget(reference) else {
             return ProcessingResult(processedTip: nil, statusCommit: nil, foldedCommits: 0, changes: [])
@@ -250,7 +251,8 @@ public struct RepositoryProcessor {
         return edits
     }
 
-    func statusCommit(_ repository: Repository, edits: [TreeEdit], tip: ObjectID, summary: [String]) throws -> ObjectID {
+    func statusCommit(_ repository: Repository, edits: [TreeEdit], tip: ObjectID, summary: [String],
+                      previousStatus: ObjectID? = nil) throws -> ObjectID {
         let tipCommit = try repository.commit(tip)
         let tree = try repository.buildTree(base: tipCommit.tree, edits: edits)
         // The tip's own time: the commit is then a function of the history too.
@@ -258,8 +260,11 @@ public struct RepositoryProcessor {
         var message = "handoff: \(summary.count) packet\(summary.count == 1 ? "" : "s") updated\n\n"
         if !summary.isEmpty { message += summary.map { "- \($0)" }.joined(separator: "\n") + "\n\n" }
         message += "Handoff-Processed: \(tip.hex)\n"
-        return try repository.createCommit(tree: tree, parents: [tip], author: me, committer: me, message: message,
-                                           signer: settings.signingKey.sign)
+        // On a separate status branch the previous status commit is the second parent, so that branch only
+        // ever fast-forwards; there the commit may hold no change of its own (the tip already had the files).
+        return try repository.createCommit(tree: tree, parents: [tip] + (previousStatus.map { [$0] } ?? []), author: me, committer: me,
+                                           message: message, signer: settings.signingKey.sign,
+                                           allowEmpty: settings.statusReference != settings.reference)
     }
 }
 

@@ -57,8 +57,8 @@ struct Replay: ParsableCommand {
             }
             return
         }
-        guard let tip = try opened.referenceTarget(settings.reference) else {
-            throw CannotCheck("\(settings.reference) has no commits")
+        guard let tip = try opened.referenceTarget(settings.statusReference) else {
+            throw CannotCheck("\(settings.statusReference) has no commits")
         }
         let tree = try opened.tree(ofCommit: tip)
         var differences: [String] = []
@@ -74,7 +74,7 @@ struct Replay: ParsableCommand {
             if !same { differences.append(path) }
         }
         if differences.isEmpty {
-            print("replay matches \(settings.reference) at \(tip.abbreviated()): \(files.count) file(s)")
+            print("replay matches \(settings.statusReference) at \(tip.abbreviated()): \(files.count) file(s)")
         } else {
             for path in differences { print("differs: \(path)") }
             throw ExitCode(1)

@@ -2,18 +2,21 @@ import ArgumentParser
 import Foundation
 import HandoffDaemon
 import Logging
+import ServiceLifecycle
 
 /// `handoffd`: folds spec repositories' histories into status commits.
 @main
-struct Handoffd: ParsableCommand {
+struct Handoffd: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Fold the history of each configured repository into status files and publish them as a signed commit.",
         discussion: """
             Runs as a service: polls each repository, wakes at once when the post-receive hook pokes the \
             notify socket, reloads its configuration on SIGHUP, and finishes the runs in progress and exits 0 \
-            on SIGTERM. With --once it runs one pass over every repository and exits (for cron, CI and tests): \
-            0 when every repository was processed, 1 when any could not be. Logs go to stderr, with journald \
-            priority prefixes when not on a terminal. 64 means a bad command line or configuration.
+            on SIGTERM or SIGINT. With --once it runs one pass over every repository and exits (for cron, CI and \
+            tests): 0 when every repository was processed, 1 when any could not be. HANDOFFD_* environment \
+            variables override the file's values (HANDOFFD_LOG_LEVEL, HANDOFFD_REPOSITORIES_<NAME>_BRANCH, …). \
+            Logs go to stderr, with journald priority prefixes when not on a terminal. 64 means a bad command \
+            line or configuration.
             """
     )
 
@@ -23,32 +26,36 @@ struct Handoffd: ParsableCommand {
     @Flag(help: "Process every repository once and exit, instead of running as a service.")
     var once = false
 
-    @Option(help: "Log level: trace, debug, info, notice, warning, error or critical.")
-    var logLevel: String = "info"
+    @Option(help: "Log level, overriding the configuration's log_level: trace, debug, info, notice, warning, error or critical.")
+    var logLevel: String?
 
     func validate() throws {
-        guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown log level '\(logLevel)'") }
+        if let logLevel, Logger.Level(rawValue: logLevel) == nil { throw ValidationError("unknown log level '\(logLevel)'") }
     }
 
-    func run() throws {
+    func run() async throws {
         let configuration: DaemonConfiguration
         do {
             configuration = try DaemonConfiguration.load(config)
         } catch {
             throw ValidationError(error.description)
         }
-        let level = Logger.Level(rawValue: logLevel) ?? .info
+        let level = logLevel.flatMap(Logger.Level.init(rawValue:)) ?? configuration.logLevel
         let logger = Logger(label: "handoffd") { JournalLogHandler(label: $0, level: level) }
         if once {
             if OnceRun(configuration: configuration, logger: logger).run() > 0 { throw ExitCode(1) }
             return
         }
-        let daemon = Daemon(configurationPath: config, logger: logger)
+        // Dispatch's signal sources on Linux need the default action out of the way first (FIELD-NOTES).
+        for number in [SIGTERM, SIGINT, SIGHUP] { signal(number, SIG_IGN) }
+        let group = ServiceGroup(configuration: ServiceGroupConfiguration(
+            services: [Daemon(configurationPath: config, logger: logger)],
+            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         do {
-            try daemon.start()
+            try await group.run()
         } catch {
-            throw ValidationError("\(error)")
+            logger.critical("handoffd stopped: \(error)")
+            throw ExitCode(1)
         }
-        dispatchMain()
     }
 }

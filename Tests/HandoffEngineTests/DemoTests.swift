@@ -53,23 +53,6 @@ struct DemoTests {
         #expect(OnceRun(configuration: configuration, logger: logger).run() == 1)
         #expect(lines.all.last { $0.contains("demo") || $0.contains("up to date") }?.contains("up to date") == true)
     }
-
-    @Test("configuration errors name the key path and the reason", arguments: [
-        ("identity: {email: x@y}\nstate_directory: /s\nrepositories: [{name: a, path: /p, operators: [o@x]}]\ncolour: red\n", "colour: unknown key"),
-        ("identity: {email: nope}\nstate_directory: /s\nrepositories: [{name: a, path: /p, operators: [o@x]}]\n", "identity.email: 'nope' is not an email address"),
-        ("identity: {email: x@y}\nstate_directory: relative\nrepositories: [{name: a, path: /p, operators: [o@x]}]\n", "state_directory: must be an absolute path"),
-        ("identity: {email: x@y}\nstate_directory: /s\nrepositories: [{name: a, path: /p}]\n", "repositories[0].operators: must list"),
-        ("identity: {email: x@y}\nstate_directory: /s\nrepositories: [{name: a, pth: /p, operators: [o@x]}]\n", "repositories[0].pth: unknown key"),
-        ("identity: {email: x@y}\nstate_directory: /s\nrepositories: []\n", "repositories: must list at least one"),
-    ])
-    func configurationErrors(_ text: String, expected: String) {
-        do {
-            _ = try DaemonConfiguration.parse(text, file: "handoffd.yaml")
-            Issue.record("accepted a bad configuration")
-        } catch {
-            #expect(error.description.hasPrefix("handoffd.yaml: \(expected)"), "\(error.description)")
-        }
-    }
 }
 
 /// Log lines collected by a test, across threads.
