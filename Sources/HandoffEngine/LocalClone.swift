@@ -15,8 +15,11 @@ public struct LocalClone {
     public let view: GitTreeView
     /// The policy at the tip (its problems are ignored here: handoffd reports them).
     public let policy: Policy
-    /// The status files at the tip, by packet (read in full on demand).
+    /// The status files handoffd last wrote (at the tip, or on the status branch), by packet.
     public let statusFiles: [PacketID: String]
+    /// The commit the status files come from when handoffd publishes to a separate status branch
+    /// (git config `handoff.statusBranch`); nil when they are on the current branch.
+    public let statusCommit: ObjectID?
 
     /// Every packet's status as handoffd last wrote it on this branch.
     public var statuses: [PacketID: PacketStatus] {
@@ -56,13 +59,30 @@ public struct LocalClone {
         }
         let view = try GitTreeView(repository: repository, commit: head)
         let policy = try Policy.load(from: view).0
+        let statusCommit = try statusBranchTip(repository, currentBranch: branch)
+        let statusView = try statusCommit.map { try GitTreeView(repository: repository, commit: $0) } ?? view
         var files: [PacketID: String] = [:]
-        for entry in try view.entries(inFolder: policy.packetRoot) ?? [] where entry.kind == .folder {
-            guard let id = PacketID(entry.name), case .bytes(let bytes) = try view.read("\(entry.path)/\(StatusFile.fileName)", limit: 16 << 20)
+        for entry in try statusView.entries(inFolder: policy.packetRoot) ?? [] where entry.kind == .folder {
+            guard let id = PacketID(entry.name),
+                  case .bytes(let bytes) = try statusView.read("\(entry.path)/\(StatusFile.fileName)", limit: 16 << 20)
             else { continue }
             files[id] = String(decoding: bytes, as: UTF8.self)
         }
-        return LocalClone(repository: repository, branch: branch, head: head, view: view, policy: policy, statusFiles: files)
+        return LocalClone(repository: repository, branch: branch, head: head, view: view, policy: policy, statusFiles: files,
+                          statusCommit: statusCommit)
+    }
+
+    /// The tip of the status branch named by `handoff.statusBranch`: the upstream's copy (refreshed by
+    /// `git fetch`) when there is one, else the local branch. Nil when the setting is absent.
+    static func statusBranchTip(_ repository: Repository, currentBranch: String) throws -> ObjectID? {
+        guard let name = try repository.configValue("handoff.statusBranch"), !name.isEmpty else { return nil }
+        let short = name.hasPrefix("refs/heads/") ? String(name.dropFirst(11)) : name
+        let remote = try repository.configValue("branch.\(currentBranch.replacingOccurrences(of: "refs/heads/", with: "")).remote") ?? "origin"
+        for candidate in ["refs/remotes/\(remote)/\(short)", "refs/heads/\(short)"] {
+            if let tip = try repository.referenceTarget(candidate) { return tip }
+        }
+        throw Problem(description: "handoff.statusBranch is '\(short)', but neither refs/remotes/\(remote)/\(short) nor refs/heads/\(short) exists; "
+                      + "run git fetch (handoffd creates that branch on its first pass)")
     }
 
     /// The user's identity from git's configuration (`user.name`, `user.email`).
@@ -75,6 +95,12 @@ public struct LocalClone {
 
     /// How many commits on the branch came after handoffd's last status commit (0: the status is current).
     public func unprocessedCommits() throws -> Int {
+        if let statusCommit {
+            // The status branch's tip names the input it covered; what the branch has beyond it is unprocessed.
+            let trailer = try repository.commit(statusCommit).trailers.last { $0.key == "Handoff-Processed" }
+            let covered = trailer.flatMap { ObjectID(hex: $0.value) }.flatMap { repository.contains($0) ? $0 : nil }
+            return try repository.commits(from: [head], hiding: covered.map { [$0] } ?? []).count
+        }
         var count = 0
         for id in try repository.commits(from: [head], newestFirst: true) {
             let commit = try repository.commit(id)
