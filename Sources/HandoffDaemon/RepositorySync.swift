@@ -15,6 +15,9 @@ struct RepositorySync {
 
     func run() throws -> ProcessingResult {
         let processor = RepositoryProcessor(settings: settings)
+        for (path, age) in StaleLocks.clear(in: entry.path, references: [settings.reference, settings.statusReference]) {
+            logger.warning("removed \(path): untouched for \(age) s, left by a process killed while updating that reference")
+        }
         guard let url = entry.url else {
             let repository = try Repository.open(at: entry.path)
             guard repository.isBare else {

@@ -201,4 +201,57 @@ struct DaemonServiceTests {
         }
         try sandbox.git(["fsck", "--strict", "--no-dangling"], in: bare)
     }
+
+    @Test("kill -9 at 20 seeded random moments during a burst: every pushed action is covered exactly once, fsck clean")
+    func killNineDuringBurst() throws {
+        let sandbox = try Sandbox()
+        _ = try runProcess(CLITests.handoff, ["demo", sandbox.root])
+        let config = "\(sandbox.root)/handoffd.yaml"
+        let bare = "\(sandbox.root)/specs.git"
+        try sandbox.git(["clone", "-q", bare, "clone"], in: sandbox.root)
+        let pushes = 40
+        // A stale ref lock (a kill inside libgit2's microseconds of holding it) blocks pushes until a running
+        // handoffd clears it after StaleLocks.maximumAge; the pusher waits up to two minutes for that.
+        let script = """
+            set -u
+            n=0
+            while [ $n -lt \(pushes) ]; do
+              if [ $((n % 2)) -eq 0 ]; then a=block; else a=unblock; fi
+              git commit -q --allow-empty -m "burst $n" -m "Handoff: $a PAY-142 burst $n" || exit 1
+              tries=0
+              until git push -q origin HEAD:main 2>/dev/null; do
+                tries=$((tries+1)); [ $tries -lt 1200 ] || exit 1
+                git pull -q --rebase origin main 2>/dev/null || sleep 0.1
+              done
+              n=$((n+1))
+            done
+            """
+        var environment = sandbox.environment
+        environment["GIT_AUTHOR_EMAIL"] = "ana@acme.example"
+        environment["GIT_COMMITTER_EMAIL"] = "ana@acme.example"
+        let pusher = try ChildProcess("/bin/bash", ["-c", script], in: "\(sandbox.root)/clone", environment: environment)
+        var random = UInt64(0x5EED_4A11)
+        for round in 0..<20 {
+            let daemon = try ChildProcess(CLITests.handoffd, ["--config", config], environment: sandbox.environment,
+                                          stderr: "\(sandbox.root)/kill-\(round).log")
+            random = random &* 6364136223846793005 &+ 1442695040888963407
+            usleep(useconds_t(20_000 + (random >> 33) % 300_000))
+            kill(daemon.pid, SIGKILL)
+            _ = daemon.wait()
+        }
+        // One last daemon serves until the burst is over (and clears a lock a kill may have left).
+        let last = try ChildProcess(CLITests.handoffd, ["--config", config], environment: sandbox.environment,
+                                    stderr: "\(sandbox.root)/last.log")
+        #expect(pusher.wait() == 0, "the pusher gave up: a lock was never cleared")
+        kill(last.pid, SIGTERM)
+        #expect(last.wait() == 0)
+        let once = try runProcess(CLITests.handoffd, ["--config", config, "--once"], environment: sandbox.environment)
+        #expect(once.status == 0, "\(once.stderr)")
+        let status = try sandbox.git(["show", "main:specs/PAY-142/status.yaml"], in: bare)
+        for n in 0..<pushes {
+            let count = status.components(separatedBy: "burst \(n)\"").count - 1
+            #expect(count == 1, "burst \(n) appears \(count) times in the history")
+        }
+        try sandbox.git(["fsck", "--strict", "--no-dangling"], in: bare)
+    }
 }
