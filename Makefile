@@ -6,6 +6,7 @@ DEMO_DIR ?= .build/demo
 PREFIX ?= /usr/local
 SYSCONFDIR ?= /etc
 UNITDIR ?= /etc/systemd/system
+SYSUSERSDIR ?= /usr/lib/sysusers.d
 DESTDIR ?=
 
 QUICK ?=
@@ -36,7 +37,8 @@ test: test-deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --disable-xctest
 
-# Release binaries, the systemd units and an example environment file (kept if already there).
+# Release binaries, the systemd units, the handoff system user (sysusers.d), man pages, completions, and
+# the example configuration (kept if already there).
 install: deps
 	$(SWIFT) build -c release
 	install -D -m 755 "$$($(SWIFT) build -c release --show-bin-path)/handoff" "$(DESTDIR)$(PREFIX)/bin/handoff"
@@ -44,6 +46,9 @@ install: deps
 	install -D -m 644 systemd/handoffd.service "$(DESTDIR)$(UNITDIR)/handoffd.service"
 	install -D -m 644 systemd/handoffd-once.service "$(DESTDIR)$(UNITDIR)/handoffd-once.service"
 	install -D -m 644 systemd/handoffd-once.timer "$(DESTDIR)$(UNITDIR)/handoffd-once.timer"
+	install -D -m 644 systemd/handoff.sysusers "$(DESTDIR)$(SYSUSERSDIR)/handoff.conf"
+	install -D -m 644 systemd/handoffd-remote.conf "$(DESTDIR)$(PREFIX)/share/doc/handoff/handoffd-remote.conf"
+	if [ -z "$(DESTDIR)" ] && command -v systemd-sysusers >/dev/null; then systemd-sysusers "$(SYSUSERSDIR)/handoff.conf"; fi
 	$(SWIFT) package plugin generate-manual
 	install -D -m 644 .build/plugins/GenerateManual/outputs/handoff/handoff.1 "$(DESTDIR)$(PREFIX)/share/man/man1/handoff.1"
 	install -D -m 644 .build/plugins/GenerateManual/outputs/handoffd/handoffd.1 "$(DESTDIR)$(PREFIX)/share/man/man1/handoffd.1"

@@ -26,4 +26,18 @@ struct SystemdUnitTests {
         let score = line.split(separator: " ").compactMap { Double($0) }.first
         #expect(score.map { $0 <= 2.0 } == true, "\(line)")
     }
+
+    @Test("the sysusers.d entry creates the handoff user the unit runs as",
+          .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/systemd-sysusers"), "needs systemd-sysusers"))
+    func systemUser() throws {
+        let sandbox = try Sandbox()
+        let root = try sandbox.folder("root")
+        try FileManager.default.createDirectory(atPath: "\(root)/etc", withIntermediateDirectories: true)
+        let result = try runProcess("/usr/bin/systemd-sysusers", ["--root=\(root)", "\(Self.root)/systemd/handoff.sysusers"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let passwd = try String(contentsOfFile: "\(root)/etc/passwd", encoding: .utf8)
+        #expect(passwd.contains("handoff:x:") && passwd.contains(":/var/lib/handoff:/usr/sbin/nologin"))
+        let unit = try String(contentsOfFile: "\(Self.root)/systemd/handoffd.service", encoding: .utf8)
+        #expect(unit.contains("User=handoff\n"))
+    }
 }
