@@ -33,9 +33,11 @@ run: build
 	@echo "(handoff is at $$($(SWIFT) build -c $(CONFIGURATION) --show-bin-path)/handoff; put that folder on PATH to follow along)"
 	exec "$$($(SWIFT) build -c $(CONFIGURATION) --show-bin-path)/handoffd" --config $(DEMO_DIR)/handoffd.yaml
 
-test: test-deps
+# The whole suite, then the quick benchmark so that its harness cannot rot (its figures are not judged).
+test: test-deps bench-deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --disable-xctest
+	$(MAKE) --no-print-directory bench QUICK=1
 
 # Release binaries, the systemd units, the handoff system user (sysusers.d), man pages, completions, and
 # the example configuration (kept if already there).

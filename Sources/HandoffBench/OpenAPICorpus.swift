@@ -19,6 +19,12 @@ struct OpenAPICorpus {
         }
     }
 
+    /// One valid document of about 40 operations, distinct for each `index`.
+    static func validDocument(index: Int, seed: UInt64) -> String {
+        var random = SplitMix64(seed: seed &+ UInt64(index))
+        return document(index: index, defect: nil, random: &random)
+    }
+
     private static func document(index: Int, defect: String?, random: inout SplitMix64) -> String {
         let version = index % 2 == 0 ? "3.0.3" : "3.1.0"
         var text = "openapi: \(version)\n"

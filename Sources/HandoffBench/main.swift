@@ -1,88 +1,138 @@
 import Foundation
 import HandoffCore
 
-// handoff-bench: Handoff's figures beside a baseline measured in the same run, as ratios.
-// B5 (contract checking): OpenAPI documents checked per second vs openapi-spec-validator, same verdicts.
+// handoff-bench: Handoff's figures beside a baseline measured in the same run, as ratios, in one table.
+// Usage: handoff-bench [--quick] [--only B1,B5,…] [OPENAPI-FIXTURES-FOLDER]
+// Every scenario builds its own repositories, deterministic from the seed, under a temporary folder.
 
-let arguments = CommandLine.arguments.dropFirst()
+let arguments = Array(CommandLine.arguments.dropFirst())
 let quick = arguments.contains("--quick")
-let fixtures = arguments.first { !$0.hasPrefix("--") }
+let only: Set<String>? = arguments.firstIndex(of: "--only").flatMap { index in
+    index + 1 < arguments.count ? Set(arguments[index + 1].split(separator: ",").map { $0.uppercased() }) : nil
+}
+let fixtures = arguments.enumerated().first { index, argument in
+    !argument.hasPrefix("--") && (index == 0 || arguments[index - 1] != "--only")
+}?.element
 let seed: UInt64 = 20_261_129
-let count = quick ? 20 : 200
-let rounds = quick ? 1 : 5
+func wanted(_ id: String) -> Bool { only?.contains(id) ?? true }
 
-var documents = OpenAPICorpus.generate(count: count, seed: seed)
-if let fixtures, let names = try? FileManager.default.contentsOfDirectory(atPath: fixtures) {
-    for name in names.sorted() where name.hasSuffix(".yaml") {
-        let text = try String(contentsOfFile: "\(fixtures)/\(name)", encoding: .utf8)
-        documents.append(.init(name: "fixture-\(name)", text: text, defect: nil))
+let binaries = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+let handoff = binaries.appendingPathComponent("handoff").path
+let handoffd = binaries.appendingPathComponent("handoffd").path
+guard FileManager.default.isExecutableFile(atPath: handoff), FileManager.default.isExecutableFile(atPath: handoffd) else {
+    FileHandle.standardError.write(Data("handoff-bench: build handoff and handoffd in the same configuration (swift build -c release)\n".utf8))
+    exit(2)
+}
+let folder = FileManager.default.temporaryDirectory.appendingPathComponent("handoff-bench-\(ProcessInfo.processInfo.processIdentifier)").path
+try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+
+var rows: [Row] = []
+var failures: [String] = []
+@MainActor func add(_ row: Row) {
+    rows.append(row)
+    print("  \(row.id): \(row.handoff) vs \(row.baseline) → \(row.ratio); \(row.goal)")
+}
+let packets = quick ? 200 : 2_000
+print("handoff-bench\(quick ? " --quick" : ""): seed \(seed); \(ProcessInfo.processInfo.activeProcessorCount) cores; "
+      + "temporary folder \(folder)")
+
+// B1 (and the repository B2 and B3 reuse): cold catch-up over the whole synthetic history.
+var catchUp: CatchUpScenario.Figures?
+if wanted("B1") || wanted("B2") || wanted("B3") || wanted("B7") {
+    let figures = try CatchUpScenario.run(handoffd: handoffd, folder: folder, packets: packets, seed: seed)
+    catchUp = figures
+    let ratioValue = figures.handoff.milliseconds / figures.baseline.milliseconds
+    print("  B1 repository: \(figures.repository.packets) packets, \(figures.repository.commits) commits; states after the fold: \(figures.states)")
+    if wanted("B1") {
+        add(Row(id: "B1", scenario: "cold catch-up, \(figures.repository.packets) packets, \(figures.repository.commits) commits",
+                handoff: milliseconds(figures.handoff.milliseconds) + " (`handoffd --once`)",
+                baseline: milliseconds(figures.baseline.milliseconds) + " (`git log --raw`)", ratio: ratio(ratioValue),
+                memory: mebibytes(figures.handoff.peakMiB), goal: verdict("ratio ≤ 2", ratioValue <= 2)))
+    }
+    if wanted("B7") {
+        add(Row(id: "B7", scenario: "peak memory of the B1 catch-up", handoff: mebibytes(figures.handoff.peakMiB), baseline: "—",
+                ratio: "—", memory: mebibytes(figures.handoff.peakMiB), goal: verdict("≤ 100 MiB", figures.handoff.peakMiB <= 100)))
     }
 }
 
-// Handoff, in process: parse, OpenAPIKit validation and Handoff's own rules, every document every round.
-var verdicts: [String: Bool] = [:]
-let clock = ContinuousClock()
-let started = clock.now
-for _ in 0..<rounds {
-    for document in documents {
-        let findings = try ContractValidator.check(document.text, fileName: document.name).findings
-        verdicts[document.name] = ContractValidator.isStructurallyValid(findings)
-    }
+// B3: one status commit into that tree, in process, against git's plumbing.
+if wanted("B3"), let catchUp {
+    let figures = try StatusCommitScenario.run(repository: catchUp.repository.path, packets: packets, rounds: quick ? 5 : 50)
+    let speedup = figures.baselineMilliseconds / figures.handoffMilliseconds
+    add(Row(id: "B3", scenario: "one status commit into the \(packets)-packet tree (median)", handoff: milliseconds(figures.handoffMilliseconds),
+            baseline: milliseconds(figures.baselineMilliseconds) + " (hash-object, ls-tree, mktree, commit-tree, update-ref)",
+            ratio: ratio(figures.handoffMilliseconds / figures.baselineMilliseconds) + " (\(ratio(speedup)) faster)",
+            memory: mebibytes(MeasuredRun.selfPeakMiB) + " (bench process)", goal: verdict("≥ 10× faster", speedup >= 10)))
 }
-let elapsed = clock.now - started
-let handoffSeconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-let handoffRate = Double(documents.count * rounds) / handoffSeconds
 
-let folder = FileManager.default.temporaryDirectory.appendingPathComponent("handoff-bench-\(ProcessInfo.processInfo.processIdentifier)")
-try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-defer { try? FileManager.default.removeItem(at: folder) }
-for document in documents {
-    try Data(document.text.utf8).write(to: folder.appendingPathComponent(document.name))
+// B2: push-to-status latency on the B1 repository, with the service and its hooks.
+if wanted("B2"), let catchUp {
+    let pushes = quick ? 20 : 200
+    let figures = try LatencyScenario.run(handoff: handoff, handoffd: handoffd, bare: catchUp.repository.path,
+                                          configuration: catchUp.configuration, socket: "\(folder)/notify.sock", packet: "SYN-0",
+                                          folder: folder, pushes: pushes)
+    let p50 = LatencyScenario.Figures.percentile(figures.latencies, 0.5), p99 = LatencyScenario.Figures.percentile(figures.latencies, 0.99)
+    let push50 = LatencyScenario.Figures.percentile(figures.pushes, 0.5), push99 = LatencyScenario.Figures.percentile(figures.pushes, 0.99)
+    add(Row(id: "B2", scenario: "push to status, \(pushes) hook-triggered pushes on the B1 repository",
+            handoff: "p50 \(milliseconds(p50)), p99 \(milliseconds(p99)) (from the push's return)",
+            baseline: "p50 \(milliseconds(push50)), p99 \(milliseconds(push99)) (`git push` itself)", ratio: ratio(p50 / push50) + " (p50s)",
+            memory: mebibytes(figures.peakMiB), goal: verdict("p50 below the push's median", p50 < push50)))
 }
-let baseline = try Baseline.run(folder: folder.path, rounds: rounds)
-let baselineRate = Double(documents.count * rounds) / baseline.seconds
 
-let disagreements = documents.filter { verdicts[$0.name] != baseline.valid[$0.name] }
-let expectedMisses = documents.filter { ($0.defect == nil) != (verdicts[$0.name] ?? false) }
-func pad(_ text: String, _ width: Int) -> String { text.count >= width ? text : text + String(repeating: " ", count: width - text.count) }
-print("handoff-bench\(quick ? " (quick)" : ""): seed \(seed), \(documents.count) OpenAPI documents x \(rounds) round(s), "
-      + "\(documents.filter { $0.defect != nil }.count) with an injected defect")
-print(pad("id", 4) + pad("scenario", 28) + pad("Handoff", 24) + pad("baseline", 44) + pad("ratio", 9) + "goal")
-let ratio = handoffRate / baselineRate
-print(pad("B5", 4) + pad("contract checking", 28) + pad(String(format: "%.1f docs/s", handoffRate), 24)
-      + pad(String(format: "%.1f docs/s (openapi-spec-validator %@)", baselineRate, baseline.version), 44)
-      + pad(String(format: "%.1fx", ratio), 9) + (ratio >= 10 ? ">= 10x: met" : ">= 10x: NOT met"))
-print("verdicts: \(documents.count - disagreements.count)/\(documents.count) agree with the baseline"
-      + (disagreements.isEmpty ? "" : "; differ on " + disagreements.map(\.name).joined(separator: ", ")))
-print("injected defects caught by Handoff: \(documents.count - expectedMisses.count)/\(documents.count) documents judged as intended"
-      + (expectedMisses.isEmpty ? "" : "; wrong on " + expectedMisses.map(\.name).joined(separator: ", ")))
+// B4: a one-commit run on a small and a large repository.
+if wanted("B4") {
+    let large = quick ? 2_000 : 20_000
+    let figures = try IncrementalScenario.run(handoffd: handoffd, folder: folder, small: 200, large: large, rounds: quick ? 3 : 7, seed: seed)
+    let ratioValue = figures.large / figures.small
+    add(Row(id: "B4", scenario: "one-commit `handoffd --once`, \(figures.smallPackets) vs \(figures.largePackets) packets (median)",
+            handoff: milliseconds(figures.large) + " (\(figures.largePackets))", baseline: milliseconds(figures.small) + " (\(figures.smallPackets))",
+            ratio: ratio(ratioValue), memory: mebibytes(figures.largePeakMiB), goal: verdict("ratio ≤ 1.5", ratioValue <= 1.5)))
+}
 
-// Board: `handoff board` reads every status file at the tip of a 2,000-packet clone.
-let board = try BoardScenario.run(packets: 2_000, rounds: quick ? 1 : 5)
-let boardRatio = board.handoffMilliseconds / board.baselineMilliseconds
-print(pad("CLI", 4) + pad("board, \(board.packets) packets", 28) + pad(String(format: "%.0f ms", board.handoffMilliseconds), 24)
-      + pad(String(format: "%.0f ms (git ls-tree -r, spawn included)", board.baselineMilliseconds), 44)
-      + pad(String(format: "%.1fx", boardRatio), 9) + (board.handoffMilliseconds < 1000 ? "< 1 s: met" : "< 1 s: NOT met"))
+// B5: contract checking against openapi-spec-validator, same verdicts.
+if wanted("B5") {
+    let figures = try ContractScenario.run(fixtures: fixtures, count: quick ? 20 : 200, rounds: quick ? 1 : 5, seed: seed)
+    let ratioValue = figures.handoffRate / figures.baselineRate
+    add(Row(id: "B5", scenario: "contract checking, \(figures.documents) OpenAPI documents × \(figures.rounds)",
+            handoff: String(format: "%.1f docs/s", figures.handoffRate),
+            baseline: String(format: "%.1f docs/s (openapi-spec-validator %@)", figures.baselineRate, figures.baselineVersion),
+            ratio: ratio(ratioValue), memory: mebibytes(MeasuredRun.selfPeakMiB) + " (bench process)",
+            goal: verdict("≥ 10×, same verdicts", ratioValue >= 10 && figures.disagreements.isEmpty)))
+    print("  B5 verdicts: \(figures.documents - figures.disagreements.count)/\(figures.documents) agree with the baseline"
+          + (figures.disagreements.isEmpty ? "" : "; differ on " + figures.disagreements.joined(separator: ", ")))
+    if !figures.misjudged.isEmpty { failures.append("B5: Handoff misjudged \(figures.misjudged.joined(separator: ", "))") }
+}
 
 // B6: the pre-receive hook on a 10-commit push, against the same push without hooks.
-let handoffBinary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("handoff").path
-if FileManager.default.isExecutableFile(atPath: handoffBinary) {
-    let hook = try HookScenario.run(handoff: handoffBinary, rounds: quick ? 1 : 5)
-    let overhead = (hook.withHookMilliseconds - hook.withoutHookMilliseconds) / hook.withoutHookMilliseconds
-    print(pad("B6", 4) + pad("pre-receive, 10-commit push", 28) + pad(String(format: "%.0f ms", hook.withHookMilliseconds), 24)
-          + pad(String(format: "%.0f ms (the same push, no hooks)", hook.withoutHookMilliseconds), 44)
-          + pad(String(format: "%.2fx", hook.withHookMilliseconds / hook.withoutHookMilliseconds), 9)
-          + (overhead <= 0.5 ? "overhead <= 50%: met" : String(format: "overhead <= 50%%: NOT met (%.0f%%)", overhead * 100)))
-    // B2: push-to-status latency with the service running and the hooks installed.
-    let handoffdBinary = URL(fileURLWithPath: handoffBinary).deletingLastPathComponent().appendingPathComponent("handoffd").path
-    let latency = try LatencyScenario.run(handoff: handoffBinary, handoffd: handoffdBinary, pushes: quick ? 20 : 200)
-    let p50 = LatencyScenario.Figures.percentile(latency.latencies, 0.5), p99 = LatencyScenario.Figures.percentile(latency.latencies, 0.99)
-    let pushMedian = LatencyScenario.Figures.percentile(latency.pushes, 0.5)
-    print(pad("B2", 4) + pad("push to status, \(latency.latencies.count) pushes", 28)
-          + pad(String(format: "p50 %.0f / p99 %.0f ms", p50, p99), 24)
-          + pad(String(format: "%.0f ms (median git push itself)", pushMedian), 44)
-          + pad(String(format: "%.2fx", p50 / pushMedian), 9) + (p50 < pushMedian ? "p50 below the push: met" : "p50 below the push: NOT met"))
-} else {
-    print("B2, B6 skipped: build handoff and handoffd in the same configuration (swift build -c release)")
+if wanted("B6") {
+    let figures = try HookScenario.run(handoff: handoff, rounds: quick ? 1 : 5)
+    let overhead = (figures.withHookMilliseconds - figures.withoutHookMilliseconds) / figures.withoutHookMilliseconds
+    add(Row(id: "B6", scenario: "pre-receive hook on a 10-commit push", handoff: milliseconds(figures.withHookMilliseconds),
+            baseline: milliseconds(figures.withoutHookMilliseconds) + " (the same push, no hooks)",
+            ratio: ratio(figures.withHookMilliseconds / figures.withoutHookMilliseconds), memory: "—",
+            goal: verdict("overhead ≤ 50%", overhead <= 0.5)))
 }
-if !disagreements.isEmpty || !expectedMisses.isEmpty { exit(1) }
+
+// B7: idle memory of one process serving 20 repositories.
+if wanted("B7") {
+    let figures = try IdleMemoryScenario.run(handoffd: handoffd, folder: folder, repositories: 20)
+    add(Row(id: "B7", scenario: "idle memory, one handoffd serving \(figures.repositories) repositories", handoff: mebibytes(figures.idleMiB) + " RSS",
+            baseline: "—", ratio: "—", memory: mebibytes(figures.peakMiB), goal: verdict("≤ 40 MiB", figures.idleMiB <= 40)))
+}
+
+// The board, for the CLI's own figure.
+if wanted("CLI") {
+    let figures = try BoardScenario.run(packets: 2_000, rounds: quick ? 1 : 5)
+    add(Row(id: "CLI", scenario: "`handoff board` on a \(figures.packets)-packet clone", handoff: milliseconds(figures.handoffMilliseconds),
+            baseline: milliseconds(figures.baselineMilliseconds) + " (`git ls-tree -r`, process start included)",
+            ratio: ratio(figures.handoffMilliseconds / figures.baselineMilliseconds), memory: mebibytes(MeasuredRun.selfPeakMiB) + " (bench process)",
+            goal: verdict("< 1 s", figures.handoffMilliseconds < 1000)))
+}
+
+if ProcessInfo.processInfo.environment["HANDOFF_BENCH_KEEP"] == nil { try? FileManager.default.removeItem(atPath: folder) }
+print("")
+Row.print(rows)
+if !failures.isEmpty {
+    for failure in failures { FileHandle.standardError.write(Data((failure + "\n").utf8)) }
+    exit(1)
+}

@@ -1,0 +1,51 @@
+import Foundation
+import HandoffEngine
+
+/// B7, idle: one `handoffd` serving 20 repositories, measured (`VmRSS`, `VmHWM`) once every repository
+/// has its first status commit and the service has settled.
+enum IdleMemoryScenario {
+    struct Figures {
+        var idleMiB: Double
+        var peakMiB: Double
+        var repositories: Int
+    }
+
+    static func run(handoffd: String, folder: String, repositories: Int) throws -> Figures {
+        var entries = ""
+        for index in 0..<repositories {
+            let path = "\(folder)/idle-\(index).git"
+            try DemoRepository.create(at: path)
+            entries += "  - { name: r\(index), path: \(path), operators: [ops@acme.example] }\n"
+        }
+        let configuration = "\(folder)/idle.yaml"
+        try Data("identity: { email: handoffd@acme.example }\nstate_directory: \(folder)/state-idle\npoll_interval: 2\nrepositories:\n\(entries)"
+            .utf8).write(to: URL(fileURLWithPath: configuration))
+        let daemon = Process()
+        daemon.executableURL = URL(fileURLWithPath: handoffd)
+        daemon.arguments = ["--config", configuration]
+        daemon.standardError = FileHandle.nullDevice
+        try daemon.run()
+        defer {
+            daemon.terminate()
+            daemon.waitUntilExit()
+        }
+        let deadline = Date().addingTimeInterval(60)
+        for index in 0..<repositories {
+            while try !published("\(folder)/idle-\(index).git") {
+                guard Date() < deadline else { throw BenchError("B7: repository \(index) got no status within 60 s") }
+                usleep(50_000)
+            }
+        }
+        sleep(3)  // idle: a poll or so of every repository after the first pass
+        guard let idle = MeasuredRun.procStatus(pid: daemon.processIdentifier, field: "VmRSS"),
+              let peak = MeasuredRun.procStatus(pid: daemon.processIdentifier, field: "VmHWM") else {
+            throw BenchError("B7: cannot read /proc/\(daemon.processIdentifier)/status")
+        }
+        return Figures(idleMiB: idle, peakMiB: peak, repositories: repositories)
+    }
+
+    static func published(_ repository: String) throws -> Bool {
+        !(try MeasuredRun.output(["git", "--git-dir", repository, "log", "-1", "--format=%(trailers:key=Handoff-Processed,valueonly)", "main"])
+            .trimmed.isEmpty)
+    }
+}

@@ -1,0 +1,65 @@
+import Foundation
+import Git
+import HandoffCore
+
+/// B4: the cost of a one-commit run against the repository's size. Two repositories differ only in their
+/// number of packets; after a first pass over each, every round adds one commit (a claim and an edit of
+/// one packet's context) and times `handoffd --once` on it.
+///
+/// The packets share one contract blob so that a 20,000-packet repository is set up in seconds; the
+/// measured runs re-check only the touched packet, whose contract is then already known.
+enum IncrementalScenario {
+    struct Figures {
+        var small: Double
+        var large: Double
+        var smallPackets: Int
+        var largePackets: Int
+        var largePeakMiB: Double
+    }
+
+    static func run(handoffd: String, folder: String, small: Int, large: Int, rounds: Int, seed: UInt64) throws -> Figures {
+        var results: [Int: (Double, Double)] = [:]
+        for packets in [small, large] {
+            let repository = try SyntheticRepository.create(at: "\(folder)/b4-\(packets).git", packets: packets, lifecycle: 0,
+                                                            seed: seed, sharedContract: true)
+            let configuration = "\(folder)/b4-\(packets).yaml"
+            try Data("""
+                identity: { email: handoffd@acme.example }
+                state_directory: \(folder)/state-b4-\(packets)
+                repositories:
+                  - { name: b4, path: \(repository.path), operators: [ops@acme.example] }
+
+                """.utf8).write(to: URL(fileURLWithPath: configuration))
+            let first = try MeasuredRun.run([handoffd, "--config", configuration, "--once"])
+            guard first.status == 0 else { throw BenchError("B4: first pass failed: \(first.stderr)") }
+            var times: [Double] = [], peak = 0.0
+            for round in 0..<rounds {
+                try addCommit(repository.path, packet: (round * 37) % packets, round: round)
+                let run = try MeasuredRun.run([handoffd, "--config", configuration, "--once"])
+                guard run.status == 0 else { throw BenchError("B4: run failed: \(run.stderr)") }
+                times.append(run.milliseconds)
+                peak = max(peak, run.peakMiB)
+            }
+            results[packets] = (median(times), peak)
+        }
+        return Figures(small: results[small]!.0, large: results[large]!.0, smallPackets: small, largePackets: large,
+                       largePeakMiB: results[large]!.1)
+    }
+
+    /// One client commit on `main`: an edit of one packet's context, with a claim trailer.
+    static func addCommit(_ path: String, packet: Int, round: Int) throws {
+        let repository = try Repository.open(at: path)
+        guard let tip = try repository.referenceTarget("refs/heads/main") else { throw BenchError("B4: no main") }
+        let folder = "specs/SYN-\(packet)"
+        guard case .data(let old)? = try repository.file(at: "\(folder)/context.md", inTree: try repository.tree(ofCommit: tip),
+                                                         sizeLimit: 1 << 20)?.content else { throw BenchError("B4: no context") }
+        let tree = try repository.buildTree(base: try repository.tree(ofCommit: tip), edits: [
+            .upsert(path: "\(folder)/context.md", content: old + Data("\nRound \(round): one more clarification.\n".utf8)),
+        ])
+        let who = Signature(name: "Dev Contractor", email: "dev@contractors.example",
+                            time: GitTime(seconds: 1_800_000_000 + Int64(round) * 60, offsetMinutes: 0))
+        let commit = try repository.createCommit(tree: tree, parents: [tip], author: who, committer: who,
+                                                 message: "Clarify SYN-\(packet)\n\nHandoff: claim SYN-\(packet)\n")
+        try repository.updateReference("refs/heads/main", to: commit, expecting: tip, logMessage: "bench")
+    }
+}
