@@ -6,6 +6,9 @@ import HandoffEngine
 enum IdleMemoryScenario {
     struct Figures {
         var idleMiB: Double
+        /// The part of `idleMiB` that is the process's own heap and stacks; the rest is mapped code and data
+        /// of the binary and its libraries (Swift runtime, Foundation, ICU, libgit2), shared between processes.
+        var anonymousMiB: Double
         var peakMiB: Double
         var repositories: Int
     }
@@ -38,10 +41,11 @@ enum IdleMemoryScenario {
         }
         sleep(3)  // idle: a poll or so of every repository after the first pass
         guard let idle = MeasuredRun.procStatus(pid: daemon.processIdentifier, field: "VmRSS"),
-              let peak = MeasuredRun.procStatus(pid: daemon.processIdentifier, field: "VmHWM") else {
+              let peak = MeasuredRun.procStatus(pid: daemon.processIdentifier, field: "VmHWM"),
+              let anonymous = MeasuredRun.procStatus(pid: daemon.processIdentifier, field: "RssAnon") else {
             throw BenchError("B7: cannot read /proc/\(daemon.processIdentifier)/status")
         }
-        return Figures(idleMiB: idle, peakMiB: peak, repositories: repositories)
+        return Figures(idleMiB: idle, anonymousMiB: anonymous, peakMiB: peak, repositories: repositories)
     }
 
     static func published(_ repository: String) throws -> Bool {

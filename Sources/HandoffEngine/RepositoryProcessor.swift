@@ -52,6 +52,14 @@ public struct RepositoryProcessor {
     @discardableResult
     public func run(_ repository: Repository) throws -> ProcessingResult {
         if settings.statusReference != settings.reference { return try runOnStatusBranch(repository) }
+        do {
+            return try run(repository, rebuild: false)
+        } catch is StatusLoader.Unreadable {
+            return try run(repository, rebuild: true)
+        }
+    }
+
+    private func run(_ repository: Repository, rebuild: Bool) throws -> ProcessingResult {
         let reference = settings.reference
         guard var tip = try repository.referenceTarget(reference) else {
             return ProcessingResult(processedTip: nil, statusCommit: nil, foldedCommits: 0, changes: [])
@@ -62,7 +70,8 @@ public struct RepositoryProcessor {
             if let covered = ObjectID(hex: processed) { remember(covered) }
             return ProcessingResult(processedTip: tip, statusCommit: nil, foldedCommits: 0, changes: [])
         }
-        var (state, covered): (WorkflowState, ObjectID?) = rewritten ? (WorkflowState(), nil) : try resume(repository, tip: tip)
+        var (state, covered, loader): (WorkflowState, ObjectID?, StatusLoader?) =
+            rewritten || rebuild ? (WorkflowState(), nil, nil) : try resume(repository, tip: tip)
         if rewritten, let last = lastCovered() {
             let tipCommit = try repository.commit(tip)
             state.record(BoardEvent(at: CommitReader.utc(tipCommit.committer.time), commit: tip.hex, by: settings.email,
@@ -71,18 +80,24 @@ public struct RepositoryProcessor {
         }
         var folded = 0
         var changed = Set<PacketID>()
+        var touched = Set<PacketID>()
         var coveredUpTo = covered
         let rebuilding = covered == nil
         let resumedRoot = state.policy.packetRoot
         for attempt in 1...maxAttempts {
-            let fresh = try fold(repository, from: coveredUpTo, to: tip, state: &state)
+            let fresh = try fold(repository, from: coveredUpTo, to: tip, state: &state, loader: loader)
             folded += fresh.count
             changed.formUnion(fresh.changed)
+            touched.formUnion(fresh.touched)
             coveredUpTo = tip
             // Resumed from our own status, only what the fold touched can differ: the run's cost follows the
             // change, not the number of packets. A rebuild, or a moved packet root, rewrites everything.
-            let scope: Set<PacketID>? = rebuilding || state.policy.packetRoot != resumedRoot ? nil : changed
-            let edits = try statusEdits(repository, state: state, tip: tip, only: scope)
+            // Touched but unchanged folders are in scope too: a status file written into a folder that is no
+            // packet is removed, as a full rewrite would.
+            let scope: Set<PacketID>? = rebuilding || state.policy.packetRoot != resumedRoot ? nil : changed.union(touched)
+            if scope == nil { try loader?.loadAll(into: &state) }
+            let board = scope == nil ? nil : loader?.board
+            let edits = try statusEdits(repository, state: state, tip: tip, only: scope, previousBoard: board)
             if edits.isEmpty {
                 remember(tip)
                 return ProcessingResult(processedTip: tip, statusCommit: nil, foldedCommits: folded, changes: [])
@@ -111,7 +126,7 @@ public struct RepositoryProcessor {
     public func replay(_ repository: Repository) throws -> [String: String] {
         guard let tip = try repository.referenceTarget(settings.reference) else { return [:] }
         var state = WorkflowState()
-        _ = try fold(repository, from: nil, to: tip, state: &state)
+        _ = try fold(repository, from: nil, to: tip, state: &state, loader: nil)
         // The board names the newest commit that is not handoffd's own, as the incremental run did.
         var processed = tip
         for id in try repository.commits(from: [tip], newestFirst: true) {
@@ -154,15 +169,16 @@ public struct RepositoryProcessor {
 
     // MARK: Resuming
 
-    /// The state at the newest trusted handoffd commit (or the empty state) and the commit it covers.
-    func resume(_ repository: Repository, tip: ObjectID) throws -> (WorkflowState, ObjectID?) {
+    /// The state at the newest trusted handoffd commit (or the empty state), the commit it covers, and the
+    /// loader that reads its packet statuses when the fold needs them (the state starts with none of them).
+    func resume(_ repository: Repository, tip: ObjectID) throws -> (WorkflowState, ObjectID?, StatusLoader?) {
         for id in try repository.commits(from: [tip], newestFirst: true) {
             guard let commit = try? repository.commit(id), let processed = genuineProcessedTrailer(commit, repository) else { continue }
             guard let covered = ObjectID(hex: processed), repository.contains(covered) else { continue }
-            if let state = try? loadState(repository, tree: commit.tree) { return (state, covered) }
+            if let (state, loader) = try? loadState(repository, tree: commit.tree) { return (state, covered, loader) }
             break  // our own commit but unreadable: rebuild from the start rather than trust it
         }
-        return (WorkflowState(), nil)
+        return (WorkflowState(), nil, nil)
     }
 
     /// The `Handoff-Processed:` value of a commit made and signed by this handoffd, else nil.
@@ -173,30 +189,28 @@ public struct RepositoryProcessor {
         return value
     }
 
-    func loadState(_ repository: Repository, tree: ObjectID) throws -> WorkflowState {
-        guard case .data(let boardData)? = try repository.file(at: BoardFile.path, inTree: tree, sizeLimit: 4 << 20)?.content else {
+    /// The policy and events of a status commit's tree, and a loader for its packet statuses.
+    func loadState(_ repository: Repository, tree: ObjectID) throws -> (WorkflowState, StatusLoader) {
+        guard case .data(let boardData)? = try repository.file(at: BoardFile.path, inTree: tree, sizeLimit: 64 << 20)?.content else {
             throw ProcessingError(description: "no board")
         }
-        let (policy, events) = try BoardFile.parseState(String(decoding: boardData, as: UTF8.self))
+        let board = String(decoding: boardData, as: UTF8.self)
+        let (policy, events) = try BoardFile.parseState(board)
         var state = WorkflowState(policy: policy)
         state.events = events
-        for entry in try repository.entries(inFolder: policy.packetRoot, ofTree: tree) ?? [] where entry.mode == .tree {
-            guard let id = PacketID(entry.name),
-                  let file = try repository.file(at: "\(entry.path)/\(StatusFile.fileName)", inTree: tree, sizeLimit: 16 << 20),
-                  case .data(let data)? = file.content else { continue }
-            state.packets[id] = try StatusFile.parse(String(decoding: data, as: UTF8.self))
-        }
-        return state
+        return (state, StatusLoader(repository: repository, tree: tree, root: policy.packetRoot, board: board))
     }
 
     // MARK: Folding
 
     /// Folds the commits of `from..to` (all of `to`'s history when `from` is nil), oldest first.
-    func fold(_ repository: Repository, from: ObjectID?, to tip: ObjectID, state: inout WorkflowState) throws -> (count: Int, changed: Set<PacketID>) {
+    func fold(_ repository: Repository, from: ObjectID?, to tip: ObjectID, state: inout WorkflowState,
+              loader: StatusLoader?) throws -> (count: Int, changed: Set<PacketID>, touched: Set<PacketID>) {
         let reader = CommitReader(repository: repository, cache: settings.cache, operators: settings.operators,
                                   identityMode: settings.identityMode)
         let fold = WorkflowFold(operators: settings.operators)
         var changed = Set<PacketID>()
+        var touched = Set<PacketID>()
         var count = 0
         for id in try repository.commits(from: [tip], hiding: from.map { [$0] } ?? []) {
             let commit: Commit
@@ -207,18 +221,28 @@ public struct RepositoryProcessor {
                 continue
             }
             if genuineProcessedTrailer(commit, repository) != nil { continue }  // our own output is never input
+            try loader?.prepare(trailersOf: commit, state: &state)
             let input = try reader.input(for: commit, state: state)
+            try loader?.prepare(input, state: &state)
             changed.formUnion(fold.apply(input, to: &state))
+            touched.formUnion(input.touched.keys)
             count += 1
         }
-        return (count, changed)
+        return (count, changed, touched)
     }
 
     // MARK: Publishing
 
     /// The board and the status files of `packets` (all of them when nil), by path.
-    func files(_ state: WorkflowState, tip: ObjectID, time: GitTime, packets: Set<PacketID>? = nil) -> [String: String] {
-        var files = [BoardFile.path: BoardFile.render(state, processed: tip.hex, at: CommitReader.utc(time))]
+    /// With `previousBoard`, the state holds only the changed packets and the board keeps the other rows.
+    func files(_ state: WorkflowState, tip: ObjectID, time: GitTime, packets: Set<PacketID>? = nil,
+               previousBoard: String? = nil) -> [String: String] {
+        let board = if let previousBoard, let packets {
+            BoardFile.render(state, processed: tip.hex, at: CommitReader.utc(time), updating: previousBoard, changed: packets)
+        } else {
+            BoardFile.render(state, processed: tip.hex, at: CommitReader.utc(time))
+        }
+        var files = [BoardFile.path: board]
         for (id, status) in state.packets where packets?.contains(id) ?? true {
             files["\(state.policy.packetRoot)/\(id)/\(StatusFile.fileName)"] = StatusFile.render(status)
         }
@@ -227,10 +251,12 @@ public struct RepositoryProcessor {
 
     /// The edits that make the tip's tree hold the computed board and status files (of `only` the given
     /// packets, when set; all of them otherwise).
-    func statusEdits(_ repository: Repository, state: WorkflowState, tip: ObjectID, only: Set<PacketID>? = nil) throws -> [TreeEdit] {
+    func statusEdits(_ repository: Repository, state: WorkflowState, tip: ObjectID, only: Set<PacketID>? = nil,
+                     previousBoard: String? = nil) throws -> [TreeEdit] {
         let commit = try repository.commit(tip)
         var edits: [TreeEdit] = []
-        for (path, text) in files(state, tip: tip, time: commit.committer.time, packets: only).sorted(by: { $0.key < $1.key }) {
+        let files = files(state, tip: tip, time: commit.committer.time, packets: only, previousBoard: previousBoard)
+        for (path, text) in files.sorted(by: { $0.key < $1.key }) {
             let current = try repository.file(at: path, inTree: commit.tree, sizeLimit: 16 << 20)
             if case .data(let data)? = current?.content, data == Data(text.utf8), current?.entry.mode == .blob { continue }
             edits.append(.upsert(path: path, content: Data(text.utf8)))
@@ -287,12 +313,21 @@ extension RepositoryProcessor {
     /// status files or the board, unauthorised policy changes, and (when the policy requires it) packets
     /// pushed while not ready. handoffd's own genuine commits are never refused.
     public func audit(_ repository: Repository, old: ObjectID?, new: ObjectID) throws -> [PushRefusal] {
+        do {
+            return try audit(repository, old: old, new: new, rebuild: false)
+        } catch is StatusLoader.Unreadable {
+            return try audit(repository, old: old, new: new, rebuild: true)
+        }
+    }
+
+    private func audit(_ repository: Repository, old: ObjectID?, new: ObjectID, rebuild: Bool) throws -> [PushRefusal] {
         var state = WorkflowState()
+        var loader: StatusLoader?
         if let old {
             // The state at the old tip: handoffd's last status, plus what came after it.
-            let (resumed, covered) = try resume(repository, tip: old)
-            state = resumed
-            _ = try fold(repository, from: covered, to: old, state: &state)
+            let (resumed, covered, resumedLoader) = rebuild ? (WorkflowState(), nil, nil) : try resume(repository, tip: old)
+            (state, loader) = (resumed, resumedLoader)
+            _ = try fold(repository, from: covered, to: old, state: &state, loader: loader)
         }
         let reader = CommitReader(repository: repository, cache: settings.cache, operators: settings.operators,
                                   identityMode: settings.identityMode)
@@ -301,7 +336,9 @@ extension RepositoryProcessor {
         for id in try repository.commits(from: [new], hiding: old.map { [$0] } ?? []) {
             let commit = try repository.commit(id)
             if genuineProcessedTrailer(commit, repository) != nil { continue }
+            try loader?.prepare(trailersOf: commit, state: &state)
             let input = try reader.input(for: commit, state: state)
+            try loader?.prepare(input, state: &state)
             let before = state
             fold.apply(input, to: &state)
             for (packet, status) in state.packets.sorted(by: { $0.key < $1.key }) {

@@ -25,8 +25,10 @@ extension RepositoryProcessor {
                     return ProcessingResult(processedTip: tip, statusCommit: nil, foldedCommits: 0, changes: [])
                 }
                 if repository.contains(processed), try repository.isAncestor(processed, of: tip),
-                   let loaded = try? loadState(repository, tree: commit.tree) {
-                    (state, covered) = (loaded, processed)
+                   let (loaded, loader) = try? loadState(repository, tree: commit.tree) {
+                    state = loaded
+                    try loader.loadAll(into: &state)
+                    covered = processed
                 } else {
                     let tipCommit = try repository.commit(tip)
                     state.record(BoardEvent(at: CommitReader.utc(tipCommit.committer.time), commit: tip.hex, by: settings.email,
@@ -34,7 +36,7 @@ extension RepositoryProcessor {
                                             note: "\(processed.hex.prefix(12)) is no longer in the history of \(settings.reference) (force-push); status rebuilt from the first commit"))
                 }
             }
-            let fresh = try fold(repository, from: covered, to: tip, state: &state)
+            let fresh = try fold(repository, from: covered, to: tip, state: &state, loader: nil)
             let edits = try statusEdits(repository, state: state, tip: tip)
             let summary = fresh.changed.sorted().compactMap { id in state.packets[id].map { Self.describe($0) } }
             let commit = try statusCommit(repository, edits: edits, tip: tip, summary: summary, previousStatus: previous)

@@ -2,7 +2,7 @@ import Foundation
 import Git
 import GitTestSupport
 import HandoffCore
-import HandoffEngine
+@testable import HandoffEngine
 import Testing
 
 /// Status is a pure function of history: random histories, processed in random increments with a status
@@ -100,5 +100,24 @@ struct DeterminismTests {
         default:  // nothing: actions only
             break
         }
+    }
+
+    @Test("a resumed status commit whose status file does not parse is not trusted: the run rebuilds from the first commit")
+    func unreadableStatusRebuilds() throws {
+        let world = try WorkflowScenarioTests.World()
+        try world.step("ops", "Policy") { try world.write(WorkflowScenarioTests.policy, ".handoff/policy.yaml", in: $0) }
+        try world.step("ana", "Add PAY-142") { clone in
+            for (path, text) in PacketTemplate.example() { try world.write(text, path, in: clone) }
+        }
+        // A genuine, signed status commit whose PAY-142 status file is garbage (as older versions could leave).
+        let repository = try Repository.open(at: world.bare)
+        let tip = try #require(try repository.referenceTarget("refs/heads/main"))
+        let forged = try world.processor.statusCommit(repository, edits: [.upsert(path: "specs/PAY-142/status.yaml", content: Data("id: [\n".utf8))],
+                                                      tip: tip, summary: [])
+        try repository.updateReference("refs/heads/main", to: forged, expecting: tip, logMessage: "test")
+        try world.step("dev", "Claim\n\nHandoff: claim PAY-142")
+        #expect(try world.state() == "in_progress")
+        let replayed = try world.processor.replay(try Repository.open(at: world.bare))
+        #expect(try world.show("specs/PAY-142/status.yaml") == replayed["specs/PAY-142/status.yaml"]?.trimmingCharacters(in: .whitespacesAndNewlines))
     }
 }

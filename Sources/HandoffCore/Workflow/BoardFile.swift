@@ -7,21 +7,63 @@ public enum BoardFile {
     public static let path = ".handoff/board.md"
     static let stateOpen = "<!-- handoff-state (written by handoffd; read back as its memory)"
     static let stateClose = "-->"
+    /// The head of each state's table (a packet may be called `Packet`, but its row never reads like this).
+    static let tableHeader = "| Packet | Title | Assignee | Since | Readiness | Open findings |"
 
     /// The board for `state`, as of the last processed commit.
     public static func render(_ state: WorkflowState, processed commit: String, at time: String) -> String {
+        let rows = state.packets.values.map { (id: $0.id, state: $0.state, line: row($0)) }
+        return render(rows: rows, state: state, processed: commit, at: time)
+    }
+
+    /// The board for `state` when it holds only the packets that changed since `previous` was written:
+    /// the rows of every other packet are taken from `previous`, so the cost follows the change. The
+    /// result is byte for byte what ``render(_:processed:at:)`` gives for the complete state.
+    public static func render(_ state: WorkflowState, processed commit: String, at time: String,
+                              updating previous: String, changed: Set<PacketID>) -> String {
+        var rows = previousRows(previous).filter { !changed.contains($0.id) }
+        for id in changed {
+            if let status = state.packets[id] { rows.append((status.id, status.state, row(status))) }
+        }
+        return render(rows: rows, state: state, processed: commit, at: time)
+    }
+
+    /// A packet's line in its state's table.
+    static func row(_ status: PacketStatus) -> String {
+        let name = status.blocked ? "\(cell(status.title)) (blocked)" : cell(status.title)
+        return "| \(status.id) | \(name) | \(cell(status.assignee ?? "—")) | \(status.since.prefix(10)) | \(status.score) | \(status.findings.count) |"
+    }
+
+    /// The packet rows of a board written by ``render(_:processed:at:)``, with the state of their section.
+    static func previousRows(_ board: String) -> [(id: PacketID, state: PacketState, line: String)] {
+        let sections = Dictionary(uniqueKeysWithValues: PacketState.allCases.map { (title($0), $0) })
+        var rows: [(id: PacketID, state: PacketState, line: String)] = []
+        var current: PacketState?
+        for line in board.split(separator: "\n", omittingEmptySubsequences: true) {
+            if line.hasPrefix("## ") {
+                let heading = line.dropFirst(3)
+                current = heading.lastIndex(of: "(").flatMap { sections[String(heading[..<$0].dropLast())] }
+                continue
+            }
+            if line.hasPrefix("<!-- handoff-state") { break }
+            guard let state = current, line.hasPrefix("| "), line != tableHeader, let end = line.dropFirst(2).firstIndex(of: " "),
+                  let id = PacketID(String(line[line.index(line.startIndex, offsetBy: 2)..<end])) else { continue }
+            rows.append((id, state, String(line)))
+        }
+        return rows
+    }
+
+    private static func render(rows unsorted: [(id: PacketID, state: PacketState, line: String)], state: WorkflowState,
+                               processed commit: String, at time: String) -> String {
         var out = "<!-- Written by handoffd from this repository's history. Do not edit: edits are recorded as tampering and undone. -->\n"
         out += "# Handoff board\n\nStatus as of commit `\(commit.prefix(12))` (\(time)).\n"
-        let packets = state.packets.values.sorted { $0.id < $1.id }
+        let sorted = unsorted.sorted { $0.id < $1.id }
         for packetState in PacketState.allCases {
-            let rows = packets.filter { $0.state == packetState }
+            let rows = sorted.filter { $0.state == packetState }
             out += "\n## \(title(packetState)) (\(rows.count))\n"
             guard !rows.isEmpty else { continue }
-            out += "\n| Packet | Title | Assignee | Since | Readiness | Open findings |\n| --- | --- | --- | --- | --- | --- |\n"
-            for status in rows {
-                let name = status.blocked ? "\(cell(status.title)) (blocked)" : cell(status.title)
-                out += "| \(status.id) | \(name) | \(cell(status.assignee ?? "—")) | \(status.since.prefix(10)) | \(status.score) | \(status.findings.count) |\n"
-            }
+            out += "\n\(tableHeader)\n| --- | --- | --- | --- | --- | --- |\n"
+            for row in rows { out += row.line + "\n" }
         }
         if !state.events.isEmpty {
             out += "\n## Events\n\n| At | Commit | By | Event | Note |\n| --- | --- | --- | --- | --- |\n"
