@@ -9,7 +9,9 @@ enum HookScenario {
         var withoutHookMilliseconds: Double
     }
 
-    static func run(handoff: String, rounds: Int) throws -> Figures {
+    /// `handoffd` processes the hooked repository between rounds, as the service would, so that each round's
+    /// hook audits its own 10 commits rather than every earlier round's too.
+    static func run(handoff: String, handoffd: String, rounds: Int) throws -> Figures {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("handoff-bench-hook-\(ProcessInfo.processInfo.processIdentifier)")
         try? FileManager.default.removeItem(at: folder)
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -27,8 +29,12 @@ enum HookScenario {
         try BoardScenario.shell(["git", "-C", clone, "config", "user.email", "ana@acme.example"])
         try BoardScenario.shell(["git", "-C", clone, "config", "user.name", "Ana"])
         let clock = ContinuousClock()
-        var hookedTime = Duration.zero, plainTime = Duration.zero
+        var hookedTimes: [Double] = [], plainTimes: [Double] = []
         for round in 0..<rounds {
+            // Both remotes start the round equal: the status commit handoffd added is fetched and copied to
+            // plain, unmeasured, so that both measured pushes carry the same 10 commits.
+            try BoardScenario.shell(["git", "-C", clone, "pull", "-q", "--ff-only", "origin", "main"])
+            try BoardScenario.shell(["git", "-C", clone, "push", "-q", "plain", "HEAD:main"])
             for index in 0..<10 {
                 let notes = URL(fileURLWithPath: clone).appendingPathComponent("specs/PAY-142/notes-\(round).md")
                 let handle = FileManager.default.fileExists(atPath: notes.path) ? try FileHandle(forWritingTo: notes) : nil
@@ -37,16 +43,15 @@ enum HookScenario {
                 try BoardScenario.shell(["git", "-C", clone, "add", "-A"])
                 try BoardScenario.shell(["git", "-C", clone, "commit", "-q", "-m", "note \(round).\(index)"])
             }
-            var start = clock.now
-            try BoardScenario.shell(["git", "-C", clone, "push", "-q", "origin", "HEAD:main"])
-            hookedTime += clock.now - start
-            start = clock.now
-            try BoardScenario.shell(["git", "-C", clone, "push", "-q", "plain", "HEAD:main"])
-            plainTime += clock.now - start
+            // Alternate which goes first, so that neither always runs in the other's wake.
+            for hooked in round % 2 == 0 ? [true, false] : [false, true] {
+                usleep(200_000)  // let what the previous push left running (a detached poke, gc) finish first
+                let start = clock.now
+                try BoardScenario.shell(["git", "-C", clone, "push", "-q", hooked ? "origin" : "plain", "HEAD:main"])
+                if hooked { hookedTimes.append(ms(clock.now - start)) } else { plainTimes.append(ms(clock.now - start)) }
+            }
+            try BoardScenario.shell([handoffd, "--config", config, "--once"])
         }
-        func milliseconds(_ duration: Duration) -> Double {
-            (Double(duration.components.seconds) * 1e3 + Double(duration.components.attoseconds) / 1e15) / Double(rounds)
-        }
-        return Figures(withHookMilliseconds: milliseconds(hookedTime), withoutHookMilliseconds: milliseconds(plainTime))
+        return Figures(withHookMilliseconds: median(hookedTimes), withoutHookMilliseconds: median(plainTimes))
     }
 }

@@ -13,8 +13,17 @@ public final class CheckCache: Sendable {
         var isContract: Bool
     }
 
+    /// What is kept for one acceptance file: its criteria and their findings (for the file at that path).
+    struct AcceptanceEntry: Sendable {
+        var criteria: [AcceptanceCheck.Criterion]
+        var findings: [Finding]
+    }
+
     private struct State {
         var entries: [String: Entry] = [:]
+        /// Acceptance results live only in memory: a hook's push and a catch-up re-check the same
+        /// acceptance file at every commit that touches its packet.
+        var acceptance: [String: AcceptanceEntry] = [:]
         var hits = 0
         var misses = 0
     }
@@ -64,6 +73,17 @@ public final class CheckCache: Sendable {
             for (key, entry) in entries.prefix(capacity) { state.entries[key] = entry }
         }
         return cache
+    }
+
+    func acceptance(for key: String) -> AcceptanceEntry? {
+        state.withLock { $0.acceptance[key] }
+    }
+
+    func store(_ entry: AcceptanceEntry, for key: String) {
+        state.withLock { state in
+            if state.acceptance.count >= capacity { state.acceptance.removeAll(keepingCapacity: true) }
+            state.acceptance[key] = entry
+        }
     }
 
     func store(_ entry: Entry, for key: String) {

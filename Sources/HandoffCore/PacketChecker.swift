@@ -147,7 +147,15 @@ public struct PacketChecker: Sendable {
             }
         }
         if let (path, text, isGherkin) = acceptance {
-            let result = isGherkin ? AcceptanceCheck.checkGherkin(text, file: path) : AcceptanceCheck.checkMarkdown(text, file: path)
+            // The result depends only on the bytes and the path: memoised by blob id.
+            let key = try cache.flatMap { _ in try view.contentID(at: path) }.map { "\($0):\(path)" }
+            let result: (criteria: [AcceptanceCheck.Criterion], findings: [Finding])
+            if let key, let cached = cache?.acceptance(for: key) {
+                result = (cached.criteria, cached.findings)
+            } else {
+                result = isGherkin ? AcceptanceCheck.checkGherkin(text, file: path) : AcceptanceCheck.checkMarkdown(text, file: path)
+                if let key { cache?.store(CheckCache.AcceptanceEntry(criteria: result.criteria, findings: result.findings), for: key) }
+            }
             criteria = AcceptanceCheck.ids(result.criteria)
             findings += result.findings
             findings += AcceptanceCheck.unknownOperations(result.criteria, operations: contracts.operations, file: path)

@@ -1,5 +1,6 @@
 import Foundation
 public import Git
+import Synchronization
 public import HandoffCore
 
 /// What one run over a repository did.
@@ -30,6 +31,8 @@ public struct RepositoryProcessor {
     public var settings: EngineSettings
     /// Most attempts at publishing while others keep pushing.
     public var maxAttempts = 20
+    /// Signature checks already made (each costs an ssh-keygen run), by commit id.
+    private let verified = VerifiedCommits()
 
     /// Creates a processor.
     public init(settings: EngineSettings) {
@@ -184,9 +187,11 @@ public struct RepositoryProcessor {
     /// The `Handoff-Processed:` value of a commit made and signed by this handoffd, else nil.
     func genuineProcessedTrailer(_ commit: Commit, _ repository: Repository) -> String? {
         guard let value = commit.trailers.last(where: { $0.key == "Handoff-Processed" })?.value else { return nil }
-        guard let signature = try? repository.signature(ofCommit: commit.id), signature.isSSH,
-              settings.signingKey.verify(signature: signature.signature, payload: signature.signedPayload) else { return nil }
-        return value
+        let genuine = verified.result(for: commit.id) {
+            guard let signature = try? repository.signature(ofCommit: commit.id), signature.isSSH else { return false }
+            return settings.signingKey.verify(signature: signature.signature, payload: signature.signedPayload)
+        }
+        return genuine ? value : nil
     }
 
     /// The policy and events of a status commit's tree, and a loader for its packet statuses.
@@ -362,5 +367,21 @@ extension RepositoryProcessor {
             }
         }
         return refusals
+    }
+}
+
+/// Whether commits carry handoffd's own signature, remembered: resuming and folding meet the same
+/// status commit, and a commit's signature never changes.
+final class VerifiedCommits: Sendable {
+    private let results = Mutex<[ObjectID: Bool]>([:])
+
+    func result(for commit: ObjectID, verify: () -> Bool) -> Bool {
+        if let known = results.withLock({ $0[commit] }) { return known }
+        let genuine = verify()
+        results.withLock { results in
+            if results.count > 10_000 { results.removeAll() }
+            results[commit] = genuine
+        }
+        return genuine
     }
 }

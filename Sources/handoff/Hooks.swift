@@ -70,7 +70,9 @@ struct HookInstall: ParsableCommand {
         let nameOption = name.map { " --name \(quote($0))" } ?? ""
         let scripts = [
             "pre-receive": "exec \(quote(binary)) hook pre-receive --config \(quote(configPath))\(nameOption)",
-            "post-receive": "exec \(quote(binary)) hook post-receive --name \(quote(repositoryName))\(socket.map { " --socket \(quote($0))" } ?? "")",
+            // git waits for the hook's output to close: the poke runs detached, so the push returns at once.
+            "post-receive": "cat >/dev/null\n\(quote(binary)) hook post-receive --name \(quote(repositoryName))"
+                + "\(socket.map { " --socket \(quote($0))" } ?? "") </dev/null >/dev/null 2>&1 &",
         ]
         try FileManager.default.createDirectory(at: hooks, withIntermediateDirectories: true)
         for (hook, command) in scripts.sorted(by: { $0.key < $1.key }) {

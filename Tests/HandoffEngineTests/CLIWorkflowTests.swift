@@ -198,7 +198,13 @@ struct HookTests {
         #expect(try team.handoff("dev", ["claim", "PAY-142"]).status == 0)
         let valid = try push("dev")
         #expect(valid.status == 0, "\(valid.stderr)")
-        let poked = recv(listener, &buffer, buffer.count, 0)
+        // The poke is sent by a detached process, so the push does not wait for it: it comes moments later.
+        var poked = recv(listener, &buffer, buffer.count, 0)
+        let deadline = Date().addingTimeInterval(5)
+        while poked <= 0, Date() < deadline {
+            usleep(10_000)
+            poked = recv(listener, &buffer, buffer.count, 0)
+        }
         #expect(poked > 0 && String(decoding: buffer.prefix(max(poked, 0)), as: UTF8.self) == "demo")
         // handoffd's own status commit passes its own hook.
         let once = try runProcess(CLITests.handoffd, ["--config", team.config, "--once"])
