@@ -88,7 +88,16 @@ let package = Package(
         // Test helpers: a sandbox driving the real git CLI, child processes, a loopback git daemon.
         .target(name: "GitTestSupport", dependencies: ["Git"], path: "Tests/GitTestSupport", swiftSettings: strict),
         .testTarget(name: "GitTests", dependencies: ["Git", "GitTestSupport"], swiftSettings: strict),
-        .testTarget(name: "HandoffCoreTests", dependencies: ["HandoffCore"], swiftSettings: strict),
+        .testTarget(
+            name: "HandoffCoreTests",
+            dependencies: [
+                "HandoffCore",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "OpenAPIKit", package: "OpenAPIKit"),
+                .product(name: "OpenAPIKit30", package: "OpenAPIKit"),
+            ],
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "HandoffEngineTests",
             dependencies: [

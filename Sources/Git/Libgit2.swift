@@ -12,9 +12,8 @@ enum Libgit2 {
         _ = handoff_git_enable_strict_hash_verification(1)
         // Bound libgit2's object cache: repositories are untrusted and may be huge.
         _ = handoff_git_set_cache_max_size(64 * 1024 * 1024)
-        // libgit2 caches only trees under 4 KiB by default: a packet root of 2,000 folders (~80 KiB) was
-        // re-read and re-parsed for every path looked up through it (0.26 ms each, measured).
-        _ = handoff_git_set_cache_object_limit(GIT_OBJECT_TREE, 4 * 1024 * 1024)
+        // libgit2 caches only trees under 4 KiB, and that default stays: big trees are kept per handle
+        // instead (TreeHandles), because evicting them from libgit2's cache is quadratic.
         return true
     }()
 

@@ -15,6 +15,8 @@ public final class Repository {
 
     /// True when the repository has no working tree.
     public var isBare: Bool { workingDirectory == nil }
+    /// Recently used trees, parsed (see ``TreeHandles``); released before the repository handle.
+    let trees = TreeHandles()
 
     private init(pointer: OpaquePointer) {
         self.pointer = pointer

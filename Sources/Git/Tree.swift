@@ -41,14 +41,18 @@ extension Repository {
     public func entry(at path: String, inTree tree: ObjectID) throws(GitError) -> TreeEntry? {
         let normalized = path.split(separator: "/", omittingEmptySubsequences: true).joined(separator: "/")
         guard !normalized.isEmpty else { return nil }
-        return try withTree(tree) { (handle) throws(GitError) -> TreeEntry? in
-            var entry: OpaquePointer?
-            let result = git_tree_entry_bypath(&entry, handle, normalized)
-            if result == GIT_ENOTFOUND.rawValue { return nil }
-            try check(result, "find \(normalized) in tree \(tree)")
-            defer { git_tree_entry_free(entry) }
-            return try makeEntry(entry!, path: normalized)
+        // Walked one folder at a time through the kept trees, rather than git_tree_entry_bypath, whose
+        // intermediate trees would be parsed again for every path.
+        let components = normalized.split(separator: "/")
+        var folder = tree
+        for (index, component) in components.enumerated() {
+            let handle = try trees.handle(folder, in: pointer)
+            guard let raw = git_tree_entry_byname(handle, String(component)) else { return nil }
+            if index == components.count - 1 { return try makeEntry(raw, path: normalized) }
+            guard git_tree_entry_type(raw) == GIT_OBJECT_TREE else { return nil }
+            folder = ObjectID(git_tree_entry_id(raw))
         }
+        return nil
     }
 
     /// The entries directly inside the folder `path` of `tree` (the root when empty), in git's order.
@@ -86,11 +90,7 @@ extension Repository {
     }
 
     func withTree<T>(_ id: ObjectID, _ body: (OpaquePointer) throws(GitError) -> T) throws(GitError) -> T {
-        var oid = id.oid
-        var handle: OpaquePointer?
-        try check(git_tree_lookup(&handle, pointer, &oid), "look up tree \(id)")
-        defer { git_tree_free(handle) }
-        return try body(handle!)
+        try body(try trees.handle(id, in: pointer))
     }
 
     private func makeEntry(_ raw: OpaquePointer, path: String) throws(GitError) -> TreeEntry {

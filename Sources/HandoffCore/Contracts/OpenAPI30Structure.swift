@@ -6,7 +6,8 @@ enum OpenAPI30Structure {
     static func issues(in node: Node) -> [OpenAPIStructuralIssue] {
         let document: OpenAPI.Document
         do {
-            document = try YAMLDecoder().decode(OpenAPI.Document.self, from: KeyNormalizer.normalize(node))
+            document = try NodeDecoder.decode(OpenAPI.Document.self, from: node)
+                ?? YAMLDecoder().decode(OpenAPI.Document.self, from: KeyNormalizer.normalize(node))
         } catch {
             let wrapped = OpenAPI.Error(from: error)
             return [OpenAPIStructuralIssue(message: wrapped.localizedDescription, path: wrapped.codingPath.pathComponents)]

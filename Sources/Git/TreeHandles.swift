@@ -1,0 +1,36 @@
+internal import CGit2
+
+/// The trees a repository handle looked up most recently, kept parsed.
+///
+/// libgit2's own cache is kept to small trees: once a big tree (a packet root of thousands of folders)
+/// fills it, libgit2 evicts a few entries per insertion by scanning its hash table from the start, which
+/// made a 20,000-commit catch-up quadratic and let memory run past the cache's limit (measured). A short
+/// list of parsed trees serves the pattern that matters, many paths looked up through the same folders.
+final class TreeHandles {
+    private var handles: [(id: ObjectID, handle: OpaquePointer)] = []
+    /// Most trees kept; each may be large (a parsed 20,000-entry tree is about 2 MB).
+    let capacity: Int
+
+    init(capacity: Int = 8) {
+        self.capacity = capacity
+    }
+
+    deinit {
+        for entry in handles { git_tree_free(entry.handle) }
+    }
+
+    /// The parsed tree `id`, looked up through `repository` when not kept; the most recent comes first.
+    func handle(_ id: ObjectID, in repository: OpaquePointer) throws(GitError) -> OpaquePointer {
+        if let index = handles.firstIndex(where: { $0.id == id }) {
+            let entry = handles.remove(at: index)
+            handles.insert(entry, at: 0)
+            return entry.handle
+        }
+        var oid = id.oid
+        var handle: OpaquePointer?
+        try check(git_tree_lookup(&handle, repository, &oid), "look up tree \(id)")
+        handles.insert((id, handle!), at: 0)
+        if handles.count > capacity { git_tree_free(handles.removeLast().handle) }
+        return handle!
+    }
+}
