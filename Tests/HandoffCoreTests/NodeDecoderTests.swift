@@ -26,6 +26,9 @@ struct NodeDecoderTests {
         "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {/a: {get: {responses: {'200': {description: ok, content: {application/json: {schema: {type: integer, nullable: true}}}}}}}}\n",
         "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {/a: {get: {responses: {'200': {description: ok, content: {application/json: {schema: {type: [integer]}}}}}}}}\n",
         "openapi: 3.0.3\ninfo: {title: t}\npaths: {}\n",
+        "openapi: 3.1.0\ninfo: {title: t, version: '1', x-a: [{b: [1, '2', yes, 'no', ~, '', 3.5, -.inf, 0x1F]}, [[]], {}], x-c: {d: {e: {f: null}}}}\npaths: {}\n",
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {/a: {get: {x-deep: {l: [a, {m: 18446744073709551615}]}, responses: {'200': {description: ok, x-r: on}}}}}\n",
+        "openapi: 3.1.0\ninfo: {title: t, version: '1', notanextension: 1}\npaths: {}\n",
         "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {/a: {get: {responses: {'200': [x]}}}}\n",
     ]
 

@@ -1,4 +1,6 @@
 import Foundation
+internal import OpenAPIKit
+import Synchronization
 internal import Yams
 
 /// Decodes a `Decodable` (an OpenAPIKit document) from a composed Yams node, as Yams' `YAMLDecoder` does,
@@ -100,8 +102,18 @@ private struct IndexKey: CodingKey {
     }
 }
 
+/// Type names by type: OpenAPIKit tries alternatives, so mismatches are frequent, and naming a type at run
+/// time (demangling) cost a tenth of a contract check (measured).
+private let typeNames = Mutex<[ObjectIdentifier: String]>([:])
+
 private func typeMismatch(_ codingPath: [any CodingKey], expected: Any.Type, found: String) -> DecodingError {
-    .typeMismatch(expected, .init(codingPath: codingPath, debugDescription: "Expected to decode \(expected) but found \(found) instead."))
+    let name = typeNames.withLock { names in
+        if let known = names[ObjectIdentifier(expected)] { return known }
+        let name = "\(expected)"
+        names[ObjectIdentifier(expected)] = name
+        return name
+    }
+    return .typeMismatch(expected, .init(codingPath: codingPath, debugDescription: "Expected to decode \(name) but found \(found) instead."))
 }
 
 private struct IndexedDecoder: Decoder, SingleValueDecodingContainer {
@@ -125,6 +137,18 @@ private struct IndexedDecoder: Decoder, SingleValueDecodingContainer {
 
     func singleValueContainer() throws -> any SingleValueDecodingContainer { self }
 
+    /// What `AnyCodable(from:)` makes of `node`: scalars converted here in AnyCodable's order, containers
+    /// left to AnyCodable itself (which comes back here for their contents).
+    func anyCodable(_ node: IndexedNode, key: any CodingKey) throws -> AnyCodable {
+        guard case .scalar(let scalar) = node else { return try AnyCodable(from: child(node, key: key)) }
+        if NSNull.construct(from: scalar) != nil { return AnyCodable(NSNull()) }
+        if let bool = Bool.construct(from: scalar) { return AnyCodable(bool) }
+        if let int = Int.construct(from: scalar) { return AnyCodable(int) }
+        if let uint = UInt.construct(from: scalar) { return AnyCodable(uint) }
+        if let double = Double.construct(from: scalar) { return AnyCodable(double) }
+        return AnyCodable(scalar.string)
+    }
+
     func child(_ node: IndexedNode, key: any CodingKey) -> IndexedDecoder {
         IndexedDecoder(tree: node, codingPath: codingPath + [key])
     }
@@ -137,6 +161,19 @@ private struct IndexedDecoder: Decoder, SingleValueDecodingContainer {
     func decode<T: Decodable>(_ type: T.Type) throws -> T { try decodeValue(type) }
 
     func decodeValue<T: Decodable>(_ type: T.Type) throws -> T {
+        // OpenAPIKit reads every object a second time as [String: AnyCodable] to find its vendor extensions.
+        // AnyCodable tries Bool, Int, UInt, Double and String in turn; for a scalar the same conversions are
+        // made here directly, without a failed decode (an error) per try.
+        if type == [String: AnyCodable].self, case .mapping(let mapping) = tree {
+            var dictionary: [String: AnyCodable] = [:]
+            for key in mapping.keys where dictionary[key] == nil {
+                dictionary[key] = try anyCodable(mapping.values[key]!, key: IndexKey(stringValue: key)!)
+            }
+            return dictionary as! T  // swiftlint:disable:this force_cast (T is exactly this type)
+        }
+        if type == [AnyCodable].self, case .sequence(let items) = tree {
+            return try items.enumerated().map { try anyCodable($1, key: IndexKey(index: $0)) } as! T  // swiftlint:disable:this force_cast
+        }
         guard let constructible = type as? any ScalarConstructible.Type else { return try T(from: self) }
         guard case .scalar(let scalar) = tree else {
             throw typeMismatch(codingPath, expected: Node.Scalar.self, found: tree.kindName)
