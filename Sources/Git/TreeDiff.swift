@@ -1,4 +1,5 @@
 internal import CGit2
+import Foundation
 
 /// One path that differs between two trees, as `git diff-tree -r --no-renames` reports it.
 public struct TreeChange: Hashable, Sendable {
@@ -31,49 +32,103 @@ public struct TreeChange: Hashable, Sendable {
 extension Repository {
     /// Every file-level path that differs from `old` to `new` (nil = the empty tree), sorted by path.
     ///
-    /// Recursive, no rename detection: each change is one path, as the workflow needs it.
+    /// Recursive, no rename detection: each change is one path, as the workflow needs it and as
+    /// `git diff-tree -r --no-renames` reports it (a file replaced by a folder is a deletion plus additions).
+    /// Both trees are walked side by side and only differing folders are entered, so an unchanged folder
+    /// of thousands of entries costs one id comparison each (libgit2's diff walked every entry with
+    /// far more work: it made long catch-ups quadratic in the size of the packet root, measured).
     public func diff(from old: ObjectID?, to new: ObjectID) throws(GitError) -> [TreeChange] {
-        var options = git_diff_options()
-        try check(git_diff_options_init(&options, UInt32(GIT_DIFF_OPTIONS_VERSION)), "prepare diff")
-        options.flags = GIT_DIFF_INCLUDE_TYPECHANGE.rawValue | GIT_DIFF_INCLUDE_TYPECHANGE_TREES.rawValue
-        let operation = "diff \(old?.abbreviated() ?? "empty tree")..\(new.abbreviated())"
-        return try withTree(new) { (newTree) throws(GitError) -> [TreeChange] in
-            var diff: OpaquePointer?
-            if let old {
-                try withTree(old) { (oldTree) throws(GitError) in
-                    try check(git_diff_tree_to_tree(&diff, pointer, oldTree, newTree, &options), operation)
-                }
-            } else {
-                try check(git_diff_tree_to_tree(&diff, pointer, nil, newTree, &options), operation)
-            }
-            defer { git_diff_free(diff) }
-            var changes: [TreeChange] = []
-            let count = git_diff_num_deltas(diff)
-            changes.reserveCapacity(count)
-            for index in 0..<count {
-                let delta = git_diff_get_delta(diff, index)!.pointee
-                let kind: TreeChange.Kind
-                switch delta.status {
-                case GIT_DELTA_ADDED: kind = .added
-                case GIT_DELTA_DELETED: kind = .deleted
-                case GIT_DELTA_MODIFIED: kind = .modified
-                case GIT_DELTA_TYPECHANGE: kind = .typeChanged
-                default:
-                    throw GitError(operation: operation, code: .generic, message: "unexpected delta status \(delta.status.rawValue)")
-                }
-                let oldSide = kind == .added ? nil : delta.old_file
-                let newSide = kind == .deleted ? nil : delta.new_file
-                let path = String(cString: (newSide ?? oldSide)!.path)
-                changes.append(TreeChange(
-                    path: path,
-                    kind: kind,
-                    oldID: oldSide.map { ObjectID($0.id) },
-                    newID: newSide.map { ObjectID($0.id) },
-                    oldMode: oldSide.flatMap { FileMode(rawValue: UInt32($0.mode)) },
-                    newMode: newSide.flatMap { FileMode(rawValue: UInt32($0.mode)) }
-                ))
-            }
-            return changes.sorted { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
+        var changes: [TreeChange] = []
+        try diffFolders(old, new, prefix: "", into: &changes)
+        return changes.sorted { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
+    }
+
+    /// Walks two folders in git's entry order, entering only subfolders whose ids differ.
+    private func diffFolders(_ old: ObjectID?, _ new: ObjectID?, prefix: String, into changes: inout [TreeChange]) throws(GitError) {
+        if let old, let new, old == new { return }
+        // Owned references: the kept handles may be released while subfolders are looked up below.
+        let oldTree = try old.map { (id) throws(GitError) in try ownedTree(id) }
+        let newTree = try new.map { (id) throws(GitError) in try ownedTree(id) }
+        defer {
+            git_tree_free(oldTree)
+            git_tree_free(newTree)
         }
+        let oldCount = oldTree.map(git_tree_entrycount) ?? 0, newCount = newTree.map(git_tree_entrycount) ?? 0
+        var i = 0, j = 0
+        while i < oldCount || j < newCount {
+            let before = i < oldCount ? git_tree_entry_byindex(oldTree, i) : nil
+            let after = j < newCount ? git_tree_entry_byindex(newTree, j) : nil
+            let order: Int32 = if let before, let after { Self.gitOrder(before, after) } else { before == nil ? 1 : -1 }
+            if order < 0 {
+                try deleted(before!, prefix: prefix, into: &changes)
+                i += 1
+            } else if order > 0 {
+                try added(after!, prefix: prefix, into: &changes)
+                j += 1
+            } else {
+                i += 1
+                j += 1
+                let oldMode = try Self.mode(before!), newMode = try Self.mode(after!)
+                if git_oid_equal(git_tree_entry_id(before), git_tree_entry_id(after)) != 0 && oldMode == newMode { continue }
+                let path = prefix + String(cString: git_tree_entry_name(after))
+                if oldMode == .tree {  // equal order with one a tree means both are (a tree sorts as "name/")
+                    try diffFolders(ObjectID(git_tree_entry_id(before)), ObjectID(git_tree_entry_id(after)), prefix: path + "/", into: &changes)
+                } else {
+                    let kind: TreeChange.Kind = Self.kindClass(oldMode) == Self.kindClass(newMode) ? .modified : .typeChanged
+                    changes.append(TreeChange(path: path, kind: kind, oldID: ObjectID(git_tree_entry_id(before)),
+                                              newID: ObjectID(git_tree_entry_id(after)), oldMode: oldMode, newMode: newMode))
+                }
+            }
+        }
+    }
+
+    private func ownedTree(_ id: ObjectID) throws(GitError) -> OpaquePointer {
+        var copy: OpaquePointer?
+        try check(git_object_dup(&copy, try trees.handle(id, in: pointer)), "look up tree \(id)")
+        return copy!
+    }
+
+    /// git's tree order: names compared bytewise, a folder's name as if followed by `/`.
+    private static func gitOrder(_ a: OpaquePointer, _ b: OpaquePointer) -> Int32 {
+        let aName = git_tree_entry_name(a)!, bName = git_tree_entry_name(b)!
+        let aLength = strlen(aName), bLength = strlen(bName)
+        let common = min(aLength, bLength)
+        let compared = memcmp(aName, bName, common)
+        if compared != 0 { return compared }
+        let aNext: Int32 = aLength > common ? Int32(UInt8(bitPattern: aName[common])) : (git_tree_entry_type(a) == GIT_OBJECT_TREE ? 47 : 0)
+        let bNext: Int32 = bLength > common ? Int32(UInt8(bitPattern: bName[common])) : (git_tree_entry_type(b) == GIT_OBJECT_TREE ? 47 : 0)
+        return aNext - bNext
+    }
+
+    private static func mode(_ entry: OpaquePointer) throws(GitError) -> FileMode {
+        let rawMode = git_tree_entry_filemode(entry).rawValue
+        guard let mode = FileMode(rawValue: rawMode) else {
+            throw GitError(operation: "diff trees", code: .wrongType,
+                           message: "unknown file mode \(String(rawMode, radix: 8)) at \(String(cString: git_tree_entry_name(entry)))")
+        }
+        return mode
+    }
+
+    /// Regular and executable files are one kind (a mode change is a modification); symlinks and
+    /// submodules are kinds of their own (a change between kinds is a type change, `T`).
+    private static func kindClass(_ mode: FileMode) -> Int {
+        switch mode {
+        case .blob, .executable: 0
+        case .symlink: 1
+        case .submodule: 2
+        case .tree: 3
+        }
+    }
+
+    private func added(_ entry: OpaquePointer, prefix: String, into changes: inout [TreeChange]) throws(GitError) {
+        let path = prefix + String(cString: git_tree_entry_name(entry)), mode = try Self.mode(entry)
+        if mode == .tree { return try diffFolders(nil, ObjectID(git_tree_entry_id(entry)), prefix: path + "/", into: &changes) }
+        changes.append(TreeChange(path: path, kind: .added, oldID: nil, newID: ObjectID(git_tree_entry_id(entry)), oldMode: nil, newMode: mode))
+    }
+
+    private func deleted(_ entry: OpaquePointer, prefix: String, into changes: inout [TreeChange]) throws(GitError) {
+        let path = prefix + String(cString: git_tree_entry_name(entry)), mode = try Self.mode(entry)
+        if mode == .tree { return try diffFolders(ObjectID(git_tree_entry_id(entry)), nil, prefix: path + "/", into: &changes) }
+        changes.append(TreeChange(path: path, kind: .deleted, oldID: ObjectID(git_tree_entry_id(entry)), newID: nil, oldMode: mode, newMode: nil))
     }
 }

@@ -1,0 +1,76 @@
+import Foundation
+import Testing
+@testable import Git
+import GitTestSupport
+
+/// The side-by-side tree walk against `git diff-tree -r --no-renames`, on the changes that are easy to get
+/// wrong: a file becoming a folder and back, mode and type changes, gitlinks, and names that sort
+/// differently as a folder ("a" sorts as "a/", after "a-b" and "a.txt").
+@Suite("Tree diffs")
+struct TreeDiffTests {
+    @Test("every step of a tricky history diffs as git diff-tree does")
+    func trickyHistory() throws {
+        let sandbox = try Sandbox()
+        let work = try sandbox.workRepository()
+        var commits: [String] = []
+        // `git add -A` would stage a gitlink's removal (there is no checkout of it): from the gitlink on,
+        // steps stage their own changes.
+        func step(_ message: String, addAll: Bool = true, _ change: () throws -> Void) throws {
+            try change()
+            commits.append(addAll ? try sandbox.commitAll(message, in: work) : try sandbox.commit(message, in: work))
+        }
+        try step("start") {
+            for path in ["a", "a-b", "a.txt", "b/c/d.txt", "b/e.txt", "exe.sh", "link-target.txt", "z/y/x.txt"] {
+                try sandbox.write("\(path)\n", to: path, in: work)
+            }
+        }
+        try step("file a becomes a folder") {
+            try FileManager.default.removeItem(atPath: "\(work)/a")
+            try sandbox.write("inside\n", to: "a/inner.txt", in: work)
+            try sandbox.write("deeper\n", to: "a/deep/f.txt", in: work)
+        }
+        try step("modes and types") {
+            try sandbox.git(["update-index", "--chmod=+x", "exe.sh"], in: work)
+            try FileManager.default.removeItem(atPath: "\(work)/link-target.txt")
+            try FileManager.default.createSymbolicLink(atPath: "\(work)/link-target.txt", withDestinationPath: "a.txt")
+            try sandbox.write("changed\n", to: "b/c/d.txt", in: work)
+        }
+        try step("a gitlink and a removed folder", addAll: false) {
+            try FileManager.default.removeItem(atPath: "\(work)/z")
+            try sandbox.git(["rm", "-q", "-r", "--cached", "z"], in: work)
+            try sandbox.git(["update-index", "--add", "--cacheinfo", "160000,\(commits[0]),sub"], in: work)
+        }
+        try step("folder a becomes a file again, the gitlink moves", addAll: false) {
+            try FileManager.default.removeItem(atPath: "\(work)/a")
+            try sandbox.write("file again\n", to: "a", in: work)
+            try sandbox.git(["rm", "-q", "-r", "--cached", "a"], in: work)
+            try sandbox.git(["add", "a"], in: work)
+            try sandbox.git(["update-index", "--cacheinfo", "160000,\(commits[1]),sub"], in: work)
+        }
+        try step("the symlink becomes a file and the gitlink goes", addAll: false) {
+            try FileManager.default.removeItem(atPath: "\(work)/link-target.txt")
+            try sandbox.write("plain\n", to: "link-target.txt", in: work)
+            try sandbox.git(["add", "link-target.txt"], in: work)
+            try sandbox.git(["update-index", "--force-remove", "sub"], in: work)
+        }
+        let repository = try Repository.open(at: work)
+        var previous: ObjectID?
+        for (index, hex) in commits.enumerated() {
+            let tree = try repository.tree(ofCommit: ObjectID(hex))
+            let ours = try repository.diff(from: previous, to: tree).map { "\($0.kind.rawValue)\t\($0.path)" }
+            let arguments = index == 0
+                ? ["diff-tree", "-r", "--root", "--no-renames", "--name-status", "--no-commit-id", hex]
+                : ["diff-tree", "-r", "--no-renames", "--name-status", "--no-commit-id", commits[index - 1], hex]
+            let theirs = try sandbox.git(arguments, in: work).split(separator: "\n").map(String.init)
+            #expect(ours == theirs, "step \(index)")
+            // Reversed, every addition is a deletion and the walk must still agree.
+            if let previous {
+                let back = try repository.diff(from: tree, to: previous).map { "\($0.kind.rawValue)\t\($0.path)" }
+                let gitBack = try sandbox.git(["diff-tree", "-r", "--no-renames", "--name-status", hex, commits[index - 1]], in: work)
+                    .split(separator: "\n").map(String.init)
+                #expect(back == gitBack, "step \(index) reversed")
+            }
+            previous = tree
+        }
+    }
+}
