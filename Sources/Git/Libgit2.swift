@@ -10,10 +10,10 @@ enum Libgit2 {
         // Object creation is validated (ids exist, paths are sane) and object hashes are checked on read.
         _ = handoff_git_enable_strict_object_creation(1)
         _ = handoff_git_enable_strict_hash_verification(1)
-        // Bound libgit2's object cache: repositories are untrusted and may be huge.
-        _ = handoff_git_set_cache_max_size(64 * 1024 * 1024)
-        // libgit2 caches only trees under 4 KiB, and that default stays: big trees are kept per handle
-        // instead (TreeHandles), because evicting them from libgit2's cache is quadratic.
+        // No libgit2 object cache: once full, it evicts a few entries per insertion by scanning its hash
+        // table from the start (quadratic over a long catch-up), and it held 64 MiB besides. Each object is
+        // read about once per run; the trees read again and again are kept per handle (TreeHandles).
+        _ = handoff_git_enable_caching(0)
         return true
     }()
 
