@@ -31,6 +31,7 @@ var failures: [String] = []
 @MainActor func add(_ row: Row) {
     rows.append(row)
     print("  \(row.id): \(row.handoff) vs \(row.baseline) → \(row.ratio); \(row.goal)")
+    fflush(nil)  // progress as it happens, also when the output goes to a file (a full run takes minutes)
 }
 let packets = quick ? 200 : 2_000
 print("handoff-bench\(quick ? " --quick" : ""): seed \(seed); \(ProcessInfo.processInfo.activeProcessorCount) cores; "

@@ -61,15 +61,13 @@ public struct PacketChecker: Sendable {
         return (ids.sorted(), findings)
     }
 
-    /// Checks every packet under the packet root; `knownPackets` defaults to those found.
+    /// Checks every packet under the packet root.
     public func checkAll(in view: any TreeView) throws -> [PacketReport] {
-        let (ids, _) = try packetIDs(in: view)
-        let known = Set(ids)
-        return try ids.map { try check($0, in: view, knownPackets: known) }
+        try packetIDs(in: view).ids.map { try check($0, in: view) }
     }
 
-    /// Checks packet `id`; `knownPackets` are the ids a `depends_on` entry may name.
-    public func check(_ id: PacketID, in view: any TreeView, knownPackets: Set<PacketID>) throws -> PacketReport {
+    /// Checks packet `id`. A `depends_on` entry must name a packet folder of the same view.
+    public func check(_ id: PacketID, in view: any TreeView) throws -> PacketReport {
         let folder = configuration.packetRoot.isEmpty ? id.rawValue : "\(configuration.packetRoot)/\(id.rawValue)"
         let limits = configuration.limits
         var findings: [Finding] = []
@@ -102,7 +100,9 @@ public struct PacketChecker: Sendable {
                 if dependencyID == id {
                     findings.append(Finding(.manifestUnknownDependency, file: manifestPath,
                                             message: "\(id) depends on itself"))
-                } else if !knownPackets.contains(dependencyID) {
+                } else if try view.entry(at: configuration.packetRoot.isEmpty ? dependencyID.rawValue
+                                         : "\(configuration.packetRoot)/\(dependencyID.rawValue)")?.kind != .folder {
+                    // Looked up one by one: listing the packet root for every check cost as much as its size.
                     findings.append(Finding(.manifestUnknownDependency, file: manifestPath,
                                             message: "depends_on names '\(dependency)', which is not a packet here"))
                 }

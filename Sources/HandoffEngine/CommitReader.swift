@@ -55,19 +55,11 @@ struct CommitReader {
             }
         }
         let checker = PacketChecker(configuration: policy.checkConfiguration, cache: cache)
-        // Listing the packet root costs as much as its size: done at most once, and only for a commit that checks a packet.
-        var knownPackets: Set<PacketID>?
-        func known() throws -> Set<PacketID> {
-            if let knownPackets { return knownPackets }
-            let ids = Set(try checker.packetIDs(in: view).ids)
-            knownPackets = ids
-            return ids
-        }
         for (id, var kind) in kinds {
             if try view.entries(inFolder: "\(policy.packetRoot)/\(id)") == nil {
                 kind.removed = true
             } else if kind.spec {
-                kind.report = try checker.check(id, in: view, knownPackets: try known())
+                kind.report = try checker.check(id, in: view)
             }
             input.touched[id] = kind
         }
@@ -77,7 +69,7 @@ struct CommitReader {
             else { continue }
             guard request.action == .submit || request.action == .reopen else { continue }
             guard try view.entries(inFolder: "\(policy.packetRoot)/\(request.packet)") != nil else { continue }
-            let report = try input.touched[request.packet]?.report ?? checker.check(request.packet, in: view, knownPackets: try known())
+            let report = try input.touched[request.packet]?.report ?? checker.check(request.packet, in: view)
             input.reports[request.packet] = report
             if request.action == .submit {
                 input.deliveryFindings[request.packet] = try DeliveryCheck.check(

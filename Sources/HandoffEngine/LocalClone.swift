@@ -124,7 +124,7 @@ public struct LocalClone {
         var input = CommitInput(id: String(repeating: "0", count: 40), identity: email, time: "", actionTrailers: [trailer])
         if action == .submit || action == .reopen {
             let checker = PacketChecker(configuration: policy.checkConfiguration)
-            let report = try checker.check(packet, in: view, knownPackets: Set(try checker.packetIDs(in: view).ids))
+            let report = try checker.check(packet, in: view)
             input.reports[packet] = report
             if action == .submit {
                 input.deliveryFindings[packet] = try DeliveryCheck.check(packetFolder: "\(policy.packetRoot)/\(packet)",

@@ -144,17 +144,14 @@ struct Validate: ParsableCommand {
         let (policy, policyFindings) = try Policy.load(from: target.view)
         var checker = PacketChecker(configuration: policy.checkConfiguration)
         let ids: [PacketID]
-        let known: Set<PacketID>
         var rootFindings: [Finding] = []
         switch target.kind {
         case .packet(let id):
             checker.configuration.packetRoot = (target.inside as NSString).deletingLastPathComponent
             ids = [id]
-            known = Set(try checker.packetIDs(in: target.view).ids).union([id])
         case .packetRoot:
             checker.configuration.packetRoot = target.inside
             (ids, rootFindings) = try checker.packetIDs(in: target.view)
-            known = Set(ids)
         case .repository:
             let relative = packetRoot ?? policy.packetRoot
             checker.configuration.packetRoot = target.inside.isEmpty ? relative : "\(target.inside)/\(relative)"
@@ -162,10 +159,9 @@ struct Validate: ParsableCommand {
             guard !ids.isEmpty || !rootFindings.isEmpty else {
                 throw CannotCheck("\(target.shown): no packets under \(relative)/ (and no handoff.yaml here)")
             }
-            known = Set(ids)
         }
         let reports = try ids.map { id in
-            var report = try checker.check(id, in: target.view, knownPackets: known)
+            var report = try checker.check(id, in: target.view)
             report.findings = report.findings.map { target.displayed($0) }
             report.folder = target.display(report.folder)
             return report

@@ -25,7 +25,7 @@ struct ContractTests {
         var files = PacketTemplate.example()
         files[Self.contract] = nil
         files["specs/PAY-142/contracts/\(name)"] = text
-        return try PacketChecker().check(id, in: MemoryTreeView(files), knownPackets: [id]).findings
+        return try PacketChecker().check(id, in: MemoryTreeView(files)).findings
             .filter { $0.rule.hasPrefix("contracts.") }
     }
 
@@ -180,7 +180,7 @@ struct ContractTests {
             - [ ] AC-3: When GET /payments?limit=5 is called, then the response lists payments.
 
             """
-        let findings = try PacketChecker().check(Self.id, in: MemoryTreeView(files), knownPackets: [Self.id]).findings
+        let findings = try PacketChecker().check(Self.id, in: MemoryTreeView(files)).findings
             .filter { $0.rule == "acceptance.unknown-operation" }
         #expect(findings.map(\.line) == [2, 3])
         #expect(findings[0].message.contains("DELETE /payments/{id}"))
@@ -192,7 +192,7 @@ struct ContractTests {
             - [ ] AC-3: Then the body holds `nextCursor` and `refundable`.
 
             """
-        let byID = try PacketChecker().check(Self.id, in: MemoryTreeView(files), knownPackets: [Self.id]).findings
+        let byID = try PacketChecker().check(Self.id, in: MemoryTreeView(files)).findings
             .filter { $0.rule == "acceptance.unknown-operation" }
         #expect(byID.map { "\($0.line) \($0.message)" } == ["2 AC-2 names operation 'cancelRefund', which no contract of this packet defines"])
     }

@@ -9,7 +9,7 @@ struct PacketCheckerTests {
 
     static func check(_ files: [String: String], specials: [String: EntryKind] = [:]) throws -> PacketReport {
         let view = MemoryTreeView(files, specials: specials)
-        return try checker.check(id, in: view, knownPackets: Set(try checker.packetIDs(in: view).ids))
+        return try checker.check(id, in: view)
     }
 
     static func rules(_ report: PacketReport) -> [String] { report.findings.map(\.rule) }
@@ -130,7 +130,7 @@ struct PacketCheckerTests {
                                                     "specs/PAY-142/vendor": .submodule])
         view.files["specs/PAY-142/acceptance.md"] = [0x2D, 0x20, 0xFF, 0xFE, 0x0A]
         view.files["specs/PAY-142/handoff.yaml"] = Array(repeating: 0x61, count: CheckLimits.default.maxFileBytes + 1)
-        let report = try Self.checker.check(Self.id, in: view, knownPackets: [Self.id])
+        let report = try Self.checker.check(Self.id, in: view)
         let byRule = Dictionary(grouping: report.findings, by: \.rule)
         #expect(byRule["file.binary"]?.map { "\($0.file):\($0.line)" } == ["specs/PAY-142/context.md:2"])
         #expect(byRule["file.not-utf8"]?.map { "\($0.file):\($0.line)" } == ["specs/PAY-142/acceptance.md:1"])
@@ -243,7 +243,7 @@ struct LinkAndDeliveryTests {
 
             """
         let view = MemoryTreeView(files)
-        let findings = try PacketChecker().check(Self.id, in: view, knownPackets: [Self.id]).findings
+        let findings = try PacketChecker().check(Self.id, in: view).findings
         #expect(findings.map(\.rule) == ["context.broken-link", "context.broken-link"])
         #expect(findings.map(\.line) == [25, 25])
         #expect(findings[0].message.contains("docs/missing.md"))
@@ -304,11 +304,11 @@ struct PolicyTests {
         let strict = PacketChecker(configuration: CheckConfiguration(
             requiredSections: ["Background", "System context", "Dependencies", "Non-goals"],
             severityOverrides: ["contracts.operation-id-missing": .error]))
-        let report = try strict.check(id, in: view, knownPackets: [id])
+        let report = try strict.check(id, in: view)
         #expect(report.findings.map { "\($0.rule) \($0.severity)" } == ["contracts.operation-id-missing error"])
         #expect(!report.isReady)
         let lenient = PacketChecker(configuration: CheckConfiguration(severityOverrides: ["context.section-missing": .warning]))
-        let relaxed = try lenient.check(id, in: view, knownPackets: [id])
+        let relaxed = try lenient.check(id, in: view)
         #expect(relaxed.isReady)
         #expect(relaxed.findings.map(\.severity) == [.warning, .warning])
     }

@@ -47,6 +47,48 @@ struct RemoteModeTests {
         try sandbox.git(["fsck", "--strict", "--no-dangling"], in: server)
     }
 
+    @Test("a push race: another writer moves the branch while handoffd pushes; the refused push is fetched, refolded and retried")
+    func pushRace() throws {
+        let sandbox = try Sandbox()
+        let served = try sandbox.folder("served")
+        let server = "\(served)/specs.git"
+        try DemoRepository.create(at: server)
+        // On handoffd's first push, another writer's commit lands on main first (made outside the push's
+        // quarantine), so the server refuses handoffd's update as stale.
+        let hook = "\(server)/hooks/pre-receive"
+        try Data("""
+            #!/bin/sh
+            [ -e raced ] && exit 0
+            touch raced
+            unset GIT_QUARANTINE_PATH GIT_OBJECT_DIRECTORY GIT_ALTERNATE_OBJECT_DIRECTORIES
+            other=$(GIT_AUTHOR_EMAIL=ana@acme.example GIT_COMMITTER_EMAIL=ana@acme.example \\
+                git commit-tree main^{tree} -p main -m 'other writer' -m 'Handoff: block PAY-142 raced') || exit 1
+            git update-ref refs/heads/main "$other" || exit 1
+            exit 0
+
+            """.utf8).write(to: URL(fileURLWithPath: hook))
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: hook)
+        let daemon = try GitDaemon(serving: served, environment: sandbox.environment)
+        defer { daemon.stop() }
+        let configuration = try DaemonConfiguration.parse("""
+            identity: { email: handoffd@acme.example }
+            state_directory: \(sandbox.root)/state
+            repositories:
+              - { name: remote, url: \(daemon.url("specs.git")), operators: [ops@acme.example] }
+
+            """, file: "test.yaml")
+        let lines = LogCapture()
+        let logger = Logger(label: "test") { _ in CapturingHandler(capture: lines) }
+        #expect(OnceRun(configuration: configuration, logger: logger).run() == 0, "\(lines.all)")
+        #expect(lines.all.contains { $0.contains("push of the status commit refused (attempt 1)") }, "\(lines.all)")
+        // The other writer's commit is on main, under handoffd's status commit, and its action is folded.
+        #expect(try sandbox.git(["log", "-2", "--format=%s", "main"], in: server).split(separator: "\n").last == "other writer")
+        #expect(try sandbox.git(["log", "-1", "--format=%(trailers:key=Handoff-Processed,valueonly)", "main"], in: server)
+            == (try sandbox.git(["rev-parse", "main~1"], in: server)))
+        #expect(try sandbox.git(["show", "main:specs/PAY-142/status.yaml"], in: server).contains("blocked: true"))
+        try sandbox.git(["fsck", "--strict", "--no-dangling"], in: server)
+    }
+
     @Test("a local remote is opened directly, and a URL of another kind is refused with its key")
     func localAndBadURLs() throws {
         let local = try DaemonConfiguration.parse("""
