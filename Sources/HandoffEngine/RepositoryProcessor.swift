@@ -31,6 +31,8 @@ public struct RepositoryProcessor {
     public var settings: EngineSettings
     /// Most attempts at publishing while others keep pushing.
     public var maxAttempts = 20
+    /// Most packets listed in a status commit's message.
+    static let maxSummaryLines = 200
     /// Signature checks already made (each costs an ssh-keygen run), by commit id.
     private let verified = VerifiedCommits()
 
@@ -289,7 +291,11 @@ public struct RepositoryProcessor {
         // The tip's own time: the commit is then a function of the history too.
         let me = Signature(name: settings.name, email: settings.email, time: GitTime(seconds: tipCommit.committer.time.seconds, offsetMinutes: 0))
         var message = "handoff: \(summary.count) packet\(summary.count == 1 ? "" : "s") updated\n\n"
-        if !summary.isEmpty { message += summary.map { "- \($0)" }.joined(separator: "\n") + "\n\n" }
+        // At most `maxSummaryLines` lines: a first pass over thousands of packets once wrote a commit over the
+        // size limit handoffd applies to commits it reads, so it could not resume from its own status.
+        let listed = summary.prefix(Self.maxSummaryLines).map { "- \($0)" }
+        let more = summary.count > Self.maxSummaryLines ? ["- … and \(summary.count - Self.maxSummaryLines) more (see the board)"] : []
+        if !summary.isEmpty { message += (listed + more).joined(separator: "\n") + "\n\n" }
         message += "Handoff-Processed: \(tip.hex)\n"
         // On a separate status branch the previous status commit is the second parent, so that branch only
         // ever fast-forwards; there the commit may hold no change of its own (the tip already had the files).

@@ -120,4 +120,24 @@ struct DeterminismTests {
         let replayed = try world.processor.replay(try Repository.open(at: world.bare))
         #expect(try world.show("specs/PAY-142/status.yaml") == replayed["specs/PAY-142/status.yaml"]?.trimmingCharacters(in: .whitespacesAndNewlines))
     }
+
+    @Test("a first pass over more packets than a status message lists stays resumable: the message is bounded")
+    func boundedStatusMessage() throws {
+        let world = try WorkflowScenarioTests.World()
+        try world.step("ops", "Policy") { try world.write(WorkflowScenarioTests.policy, ".handoff/policy.yaml", in: $0) }
+        let count = RepositoryProcessor.maxSummaryLines + 30
+        try world.step("ana", "Add \(count) packets") { clone in
+            for index in 0..<count {
+                for (path, text) in PacketTemplate.scaffold(id: PacketID("BIG-\(index)")!, title: "Packet \(index)") {
+                    try world.write(text, path, in: clone)
+                }
+            }
+        }
+        let message = try world.sandbox.git(["log", "-1", "--format=%B", "main"], in: world.bare)
+        #expect(message.contains("- … and 30 more (see the board)"))
+        #expect(message.split(separator: "\n").count < RepositoryProcessor.maxSummaryLines + 10)
+        // The next run resumes from that commit: it folds one commit, not the whole history again.
+        let next = try world.step("dev", "Claim\n\nHandoff: claim BIG-1")
+        #expect(next.foldedCommits == 1)
+    }
 }
