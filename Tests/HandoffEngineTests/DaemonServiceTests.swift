@@ -165,93 +165,89 @@ struct DaemonServiceTests {
         #expect(daemon.wait() == 0)
     }
 
+    /// The demo served by handoffd's configuration, and a clone pushing `pushes` block/unblock actions on
+    /// PAY-142 in the background, pulling and retrying when a push is refused.
+    struct Burst {
+        let sandbox: Sandbox
+        let config: String
+        let bare: String
+        let pusher: ChildProcess
+        let pushes: Int
+
+        init(pushes: Int, name: String = #function) throws {
+            sandbox = try Sandbox(name)
+            _ = try runProcess(CLITests.handoff, ["demo", sandbox.root])
+            config = "\(sandbox.root)/handoffd.yaml"
+            bare = "\(sandbox.root)/specs.git"
+            self.pushes = pushes
+            try sandbox.git(["clone", "-q", bare, "clone"], in: sandbox.root)
+            // A stale ref lock (a kill inside libgit2's microseconds of holding it) blocks pushes until a running
+            // handoffd clears it after StaleLocks.maximumAge: the pusher keeps trying for up to two minutes.
+            let script = """
+                set -u
+                n=0
+                while [ $n -lt \(pushes) ]; do
+                  if [ $((n % 2)) -eq 0 ]; then a=block; else a=unblock; fi
+                  git commit -q --allow-empty -m "burst $n" -m "Handoff: $a PAY-142 burst $n" || exit 1
+                  tries=0
+                  until git push -q origin HEAD:main 2>/dev/null; do
+                    tries=$((tries+1)); [ $tries -lt 1200 ] || exit 1
+                    git pull -q --rebase origin main 2>/dev/null || sleep 0.1
+                  done
+                  n=$((n+1))
+                done
+                """
+            var environment = sandbox.environment
+            environment["GIT_AUTHOR_EMAIL"] = "ana@acme.example"
+            environment["GIT_COMMITTER_EMAIL"] = "ana@acme.example"
+            pusher = try ChildProcess("/bin/bash", ["-c", script], in: "\(sandbox.root)/clone", environment: environment)
+        }
+
+        /// handoffd serving the burst, its stderr in `log` under the sandbox.
+        func daemon(log: String) throws -> ChildProcess {
+            try ChildProcess(CLITests.handoffd, ["--config", config], environment: sandbox.environment, stderr: "\(sandbox.root)/\(log)")
+        }
+
+        /// After one more pass, every pushed action is in PAY-142's history exactly once and the repository is sound.
+        func expectEachActionOnce() throws {
+            let once = try runProcess(CLITests.handoffd, ["--config", config, "--once"], environment: sandbox.environment)
+            #expect(once.status == 0, "\(once.stderr)")
+            let status = try sandbox.git(["show", "main:specs/PAY-142/status.yaml"], in: bare)
+            for n in 0..<pushes {
+                let count = status.components(separatedBy: "burst \(n)\"").count - 1
+                #expect(count == 1, "burst \(n) appears \(count) times in the history")
+            }
+            try sandbox.git(["fsck", "--strict", "--no-dangling"], in: bare)
+        }
+    }
+
     @Test("SIGTERM during a burst of pushes exits 0; after a restart every pushed action is covered exactly once")
     func sigtermDuringBurst() throws {
-        let sandbox = try Sandbox()
-        _ = try runProcess(CLITests.handoff, ["demo", sandbox.root])
-        let config = "\(sandbox.root)/handoffd.yaml"
-        let bare = "\(sandbox.root)/specs.git"
-        try sandbox.git(["clone", "-q", bare, "clone"], in: sandbox.root)
-        let pushes = 30
-        let script = """
-            set -u
-            n=0
-            while [ $n -lt \(pushes) ]; do
-              if [ $((n % 2)) -eq 0 ]; then a=block; else a=unblock; fi
-              git commit -q --allow-empty -m "burst $n" -m "Handoff: $a PAY-142 burst $n" || exit 1
-              until git push -q origin HEAD:main 2>/dev/null; do git pull -q --rebase origin main || exit 1; done
-              n=$((n+1))
-            done
-            """
-        var environment = sandbox.environment
-        environment["GIT_AUTHOR_EMAIL"] = "ana@acme.example"
-        environment["GIT_COMMITTER_EMAIL"] = "ana@acme.example"
-        let pusher = try ChildProcess("/bin/bash", ["-c", script], in: "\(sandbox.root)/clone", environment: environment)
-        let first = try ChildProcess(CLITests.handoffd, ["--config", config], environment: sandbox.environment, stderr: "\(sandbox.root)/first.log")
+        let burst = try Burst(pushes: 30)
+        let first = try burst.daemon(log: "first.log")
         usleep(400_000)
         kill(first.pid, SIGTERM)
         #expect(first.wait() == 0, "SIGTERM during the burst must exit 0")
-        #expect(pusher.wait() == 0)
-        let second = try runProcess(CLITests.handoffd, ["--config", config, "--once"], environment: sandbox.environment)
-        #expect(second.status == 0, "\(second.stderr)")
-        let status = try sandbox.git(["show", "main:specs/PAY-142/status.yaml"], in: bare)
-        for n in 0..<pushes {
-            let count = status.components(separatedBy: "burst \(n)\"").count - 1
-            #expect(count == 1, "burst \(n) appears \(count) times in the history")
-        }
-        try sandbox.git(["fsck", "--strict", "--no-dangling"], in: bare)
+        #expect(burst.pusher.wait() == 0)
+        try burst.expectEachActionOnce()
     }
 
     @Test("kill -9 at 20 seeded random moments during a burst: every pushed action is covered exactly once, fsck clean")
     func killNineDuringBurst() throws {
-        let sandbox = try Sandbox()
-        _ = try runProcess(CLITests.handoff, ["demo", sandbox.root])
-        let config = "\(sandbox.root)/handoffd.yaml"
-        let bare = "\(sandbox.root)/specs.git"
-        try sandbox.git(["clone", "-q", bare, "clone"], in: sandbox.root)
-        let pushes = 40
-        // A stale ref lock (a kill inside libgit2's microseconds of holding it) blocks pushes until a running
-        // handoffd clears it after StaleLocks.maximumAge; the pusher waits up to two minutes for that.
-        let script = """
-            set -u
-            n=0
-            while [ $n -lt \(pushes) ]; do
-              if [ $((n % 2)) -eq 0 ]; then a=block; else a=unblock; fi
-              git commit -q --allow-empty -m "burst $n" -m "Handoff: $a PAY-142 burst $n" || exit 1
-              tries=0
-              until git push -q origin HEAD:main 2>/dev/null; do
-                tries=$((tries+1)); [ $tries -lt 1200 ] || exit 1
-                git pull -q --rebase origin main 2>/dev/null || sleep 0.1
-              done
-              n=$((n+1))
-            done
-            """
-        var environment = sandbox.environment
-        environment["GIT_AUTHOR_EMAIL"] = "ana@acme.example"
-        environment["GIT_COMMITTER_EMAIL"] = "ana@acme.example"
-        let pusher = try ChildProcess("/bin/bash", ["-c", script], in: "\(sandbox.root)/clone", environment: environment)
+        let burst = try Burst(pushes: 40)
         var random = UInt64(0x5EED_4A11)
         for round in 0..<20 {
-            let daemon = try ChildProcess(CLITests.handoffd, ["--config", config], environment: sandbox.environment,
-                                          stderr: "\(sandbox.root)/kill-\(round).log")
+            let daemon = try burst.daemon(log: "kill-\(round).log")
             random = random &* 6364136223846793005 &+ 1442695040888963407
             usleep(useconds_t(20_000 + (random >> 33) % 300_000))
             kill(daemon.pid, SIGKILL)
             _ = daemon.wait()
         }
         // One last daemon serves until the burst is over (and clears a lock a kill may have left).
-        let last = try ChildProcess(CLITests.handoffd, ["--config", config], environment: sandbox.environment,
-                                    stderr: "\(sandbox.root)/last.log")
-        #expect(pusher.wait() == 0, "the pusher gave up: a lock was never cleared")
+        let last = try burst.daemon(log: "last.log")
+        #expect(burst.pusher.wait() == 0, "the pusher gave up: a lock was never cleared")
         kill(last.pid, SIGTERM)
         #expect(last.wait() == 0)
-        let once = try runProcess(CLITests.handoffd, ["--config", config, "--once"], environment: sandbox.environment)
-        #expect(once.status == 0, "\(once.stderr)")
-        let status = try sandbox.git(["show", "main:specs/PAY-142/status.yaml"], in: bare)
-        for n in 0..<pushes {
-            let count = status.components(separatedBy: "burst \(n)\"").count - 1
-            #expect(count == 1, "burst \(n) appears \(count) times in the history")
-        }
-        try sandbox.git(["fsck", "--strict", "--no-dangling"], in: bare)
+        try burst.expectEachActionOnce()
     }
 }
