@@ -79,6 +79,7 @@ let package = Package(
             name: "handoffd",
             dependencies: [
                 "HandoffDaemon",
+                "HandoffEngine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -1,11 +1,13 @@
 import ArgumentParser
 import Foundation
+import HandoffEngine
 
 /// `handoff`: the participants' command line.
 @main
 struct Handoff: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Hand scoped backend work to contractors through written specs kept in git.",
+        version: HandoffVersion.current,
         subcommands: [
             Init.self, Validate.self, Status.self, Board.self,
             Claim.self, Unclaim.self, Submit.self, Accept.self, RequestChanges.self, Cancel.self, Reopen.self, Block.self, Unblock.self,

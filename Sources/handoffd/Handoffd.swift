@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HandoffDaemon
+import HandoffEngine
 import Logging
 import ServiceLifecycle
 
@@ -17,7 +18,8 @@ struct Handoffd: AsyncParsableCommand {
             variables override the file's values (HANDOFFD_LOG_LEVEL, HANDOFFD_REPOSITORIES_<NAME>_BRANCH, …). \
             Logs go to stderr, with journald priority prefixes when not on a terminal. 64 means a bad command \
             line or configuration.
-            """
+            """,
+        version: HandoffVersion.current
     )
 
     @Option(help: "The configuration file (see Config/handoffd.yaml).")

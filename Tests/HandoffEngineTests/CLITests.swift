@@ -12,6 +12,14 @@ struct CLITests {
     static let handoffd = "\(productsFolder)/handoffd"
     static let built = FileManager.default.isExecutableFile(atPath: handoff) && FileManager.default.isExecutableFile(atPath: handoffd)
 
+    @Test("both executables report the same version", .enabled(if: built, "run `swift build` first"))
+    func version() throws {
+        for executable in [Self.handoff, Self.handoffd] {
+            let result = try runProcess(executable, ["--version"])
+            #expect(result.status == 0 && result.stdout == HandoffVersion.current + "\n", "\(executable): \(result.stdout)")
+        }
+    }
+
     @Test("demo, handoffd --once and validate: exit codes and the documented JSON shape",
           .enabled(if: built, "run `swift build` first: the executables are not next to the tests"))
     func endToEnd() throws {
