@@ -50,10 +50,7 @@ enum BoardScenario {
             try shell(["git", "-C", folder.path, "ls-tree", "-r", "HEAD", "specs"], quiet: true)
             baseline += clock.now - gitStart
         }
-        func milliseconds(_ duration: Duration) -> Double {
-            (Double(duration.components.seconds) * 1e3 + Double(duration.components.attoseconds) / 1e15) / Double(rounds)
-        }
-        return Figures(handoffMilliseconds: milliseconds(handoff), baselineMilliseconds: milliseconds(baseline), packets: packets)
+        return Figures(handoffMilliseconds: ms(handoff) / Double(rounds), baselineMilliseconds: ms(baseline) / Double(rounds), packets: packets)
     }
 
     static func shell(_ arguments: [String], quiet: Bool = false) throws {

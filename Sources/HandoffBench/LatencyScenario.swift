@@ -34,29 +34,21 @@ enum LatencyScenario {
             try BoardScenario.shell(["git", "-C", clone, "pull", "-q", "--ff-only", "origin", "main"])
             let action = index % 2 == 0 ? "block" : "unblock"
             try BoardScenario.shell(["git", "-C", clone, "commit", "-q", "--allow-empty", "-m", "push \(index)", "-m", "Handoff: \(action) \(packet) push \(index)"])
-            let pushed = try output(["git", "-C", clone, "rev-parse", "HEAD"])
+            let pushed = try MeasuredRun.output(["git", "-C", clone, "rev-parse", "HEAD"]).trimmed
             let pushStart = clock.now
             try BoardScenario.shell(["git", "-C", clone, "push", "-q", "origin", "HEAD:main"])
-            durations.append(milliseconds(clock.now - pushStart))
+            durations.append(ms(clock.now - pushStart))
             // Latency counts from the moment the push has returned to the pusher.
             let start = clock.now
             while true {
-                let processed = try output(["git", "--git-dir", bare, "log", "-1", "--format=%(trailers:key=Handoff-Processed,valueonly)", "main"])
+                let processed = try MeasuredRun.output(["git", "--git-dir", bare, "log", "-1", "--format=%(trailers:key=Handoff-Processed,valueonly)", "main"]).trimmed
                 if processed == pushed { break }
                 guard clock.now - start < .seconds(30) else { throw BenchError("no status commit for push \(index) within 30 s") }
                 usleep(2_000)
             }
-            latencies.append(milliseconds(clock.now - start))
+            latencies.append(ms(clock.now - start))
         }
         let peak = MeasuredRun.procStatus(pid: daemon.processIdentifier, field: "VmHWM") ?? 0
         return Figures(latencies: latencies, pushes: durations, peakMiB: peak)
-    }
-
-    static func milliseconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) * 1e3 + Double(duration.components.attoseconds) / 1e15
-    }
-
-    static func output(_ arguments: [String]) throws -> String {
-        try MeasuredRun.output(arguments).trimmed
     }
 }

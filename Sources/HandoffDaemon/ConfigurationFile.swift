@@ -38,8 +38,6 @@ struct ConfigurationFile {
             root = parsed
         } catch let problem as DaemonConfiguration.Problem {
             throw problem
-        } catch let error as YamlError {
-            throw fail("", nil, "not valid YAML: \(error)")
         } catch {
             throw fail("", nil, "not valid YAML: \(error)")
         }

@@ -42,26 +42,17 @@ public final class Daemon: Service, Sendable {
         let hangups = await UnixSignalsSequence(trapping: .sighup)
         try await onDispatch { try self.start() }
         let reloads = Task {
-            for await _ in hangups { await self.onDispatch { self.reload() } }
+            for await _ in hangups { try? await self.onDispatch { self.reload() } }
         }
         try? await gracefulShutdown()
         reloads.cancel()
-        await onDispatch { self.finish() }
+        try? await onDispatch { self.finish() }  // finish() does not throw
     }
 
     /// Runs blocking work (libgit2, ssh-keygen, waiting for workers) off the cooperative thread pool.
     private func onDispatch<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
             DispatchQueue.global().async { continuation.resume(with: Result { try work() }) }
-        }
-    }
-
-    private func onDispatch(_ work: @escaping @Sendable () -> Void) async {
-        await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
-                work()
-                continuation.resume()
-            }
         }
     }
 

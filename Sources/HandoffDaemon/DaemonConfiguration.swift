@@ -92,7 +92,7 @@ public struct DaemonConfiguration: Sendable, Equatable {
     }
 
     /// The environment variable that overrides the key with these components.
-    public static func environmentVariable(for components: [String]) -> String {
+    static func environmentVariable(for components: [String]) -> String {
         (["HANDOFFD"] + components).joined(separator: "_").uppercased().map { $0.isLetter || $0.isNumber ? String($0) : "_" }.joined()
     }
 

@@ -78,10 +78,7 @@ public struct RepositoryProcessor {
         var (state, covered, loader): (WorkflowState, ObjectID?, StatusLoader?) =
             rewritten || rebuild ? (WorkflowState(), nil, nil) : try resume(repository, tip: tip)
         if rewritten, let last = lastCovered() {
-            let tipCommit = try repository.commit(tip)
-            state.record(BoardEvent(at: CommitReader.utc(tipCommit.committer.time), commit: tip.hex, by: settings.email,
-                                    event: "history.rewritten",
-                                    note: "\(last.prefix(12)) is no longer in the history of \(settings.reference) (force-push); status rebuilt from the first commit"))
+            state.record(try rewrittenEvent(repository, tip: tip, lost: last))
         }
         var folded = 0
         var changed = Set<PacketID>()
@@ -170,6 +167,13 @@ public struct RepositoryProcessor {
         guard let last = lastCovered().flatMap({ ObjectID(hex: $0) }) else { return false }
         guard repository.contains(last) else { return true }
         return try !repository.isAncestor(last, of: tip)
+    }
+
+    /// The board event for a covered commit that left the branch's history: the status is rebuilt.
+    func rewrittenEvent(_ repository: Repository, tip: ObjectID, lost: String) throws -> BoardEvent {
+        BoardEvent(at: CommitReader.utc(try repository.commit(tip).committer.time), commit: tip.hex, by: settings.email,
+                   event: "history.rewritten",
+                   note: "\(lost.prefix(12)) is no longer in the history of \(settings.reference) (force-push); status rebuilt from the first commit")
     }
 
     // MARK: Resuming

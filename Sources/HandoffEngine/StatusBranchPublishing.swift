@@ -30,10 +30,7 @@ extension RepositoryProcessor {
                     try loader.loadAll(into: &state)
                     covered = processed
                 } else {
-                    let tipCommit = try repository.commit(tip)
-                    state.record(BoardEvent(at: CommitReader.utc(tipCommit.committer.time), commit: tip.hex, by: settings.email,
-                                            event: "history.rewritten",
-                                            note: "\(processed.hex.prefix(12)) is no longer in the history of \(settings.reference) (force-push); status rebuilt from the first commit"))
+                    state.record(try rewrittenEvent(repository, tip: tip, lost: processed.hex))
                 }
             }
             let fresh = try fold(repository, from: covered, to: tip, state: &state, loader: nil)

@@ -10,12 +10,17 @@ internal import Yams
 /// mapping comparing nodes, and each comparison resolves both tags with a regular expression. The
 /// results here are the same, error messages and coding paths included: scalars are converted by Yams'
 /// own `ScalarConstructible` conformances. A document with a merge key (`<<`), which only Yams flattens,
-/// is left to `YAMLDecoder` (`decode` returns nil).
+/// is left to `YAMLDecoder`.
 enum NodeDecoder {
     /// `type` decoded from `node`, or nil when `node` holds a merge key.
     static func decode<T: Decodable>(_ type: T.Type, from node: Node) throws -> T? {
         guard let tree = IndexedNode(node) else { return nil }
         return try IndexedDecoder(tree: tree, codingPath: []).decodeValue(type)
+    }
+
+    /// `type` decoded from `node`: indexed, or by `YAMLDecoder` (after KeyNormalizer) when `node` holds a merge key.
+    static func decodeDocument<T: Decodable>(_ type: T.Type, from node: Node) throws -> T {
+        try decode(type, from: node) ?? YAMLDecoder().decode(type, from: KeyNormalizer.normalize(node))
     }
 }
 
@@ -70,8 +75,8 @@ private indirect enum IndexedNode {
 }
 
 /// A mapping's keys in document order, and its values by key text.
-private final class IndexedMapping: @unchecked Sendable {
-    // Immutable after creation; a class so that decoders copy a reference, not the mapping.
+private final class IndexedMapping {
+    // A class so that decoders copy a reference, not the mapping.
     let keys: [String]
     let values: [String: IndexedNode]
 
