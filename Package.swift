@@ -29,6 +29,8 @@ let package = Package(
         // Without its default JSON trait: handoffd's YAML is parsed by Yams and fed in with environment overrides.
         .package(url: "https://github.com/apple/swift-configuration", from: "1.4.0", traits: []),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        // Reads the labelled requirement sets in the bench and the tests (not in the product).
+        .package(url: "https://github.com/swiftcsv/SwiftCSV", from: "0.10.0"),
     ],
     targets: [
         .systemLibrary(
@@ -74,7 +76,11 @@ let package = Package(
             swiftSettings: strict
         ),
         // Benchmarks: Handoff's figures beside a baseline measured in the same run (`make bench`).
-        .executableTarget(name: "HandoffBench", dependencies: ["HandoffCore", "HandoffEngine", "Git"], swiftSettings: strict),
+        .executableTarget(
+            name: "HandoffBench",
+            dependencies: ["HandoffCore", "HandoffEngine", "Git", .product(name: "SwiftCSV", package: "SwiftCSV")],
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "handoffd",
             dependencies: [
@@ -96,6 +102,7 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "OpenAPIKit", package: "OpenAPIKit"),
                 .product(name: "OpenAPIKit30", package: "OpenAPIKit"),
+                .product(name: "SwiftCSV", package: "SwiftCSV"),
             ],
             swiftSettings: strict
         ),

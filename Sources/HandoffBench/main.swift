@@ -2,7 +2,8 @@ import Foundation
 import HandoffCore
 
 // handoff-bench: Handoff's figures beside a baseline measured in the same run, as ratios, in one table.
-// Usage: handoff-bench [--quick] [--only B1,B5,…] [OPENAPI-FIXTURES-FOLDER]
+// Usage: handoff-bench [--quick] [--only B1,B5,…] [--smells REQUIREMENT-SMELLS-FOLDER] [OPENAPI-FIXTURES-FOLDER]
+//        handoff-bench --only smells REQUIREMENT-SMELLS-FOLDER   (the smell detector's evaluation alone)
 // Every scenario builds its own repositories, deterministic from the seed, under a temporary folder.
 
 let arguments = Array(CommandLine.arguments.dropFirst())
@@ -10,16 +11,19 @@ let quick = arguments.contains("--quick")
 let only: Set<String>? = arguments.firstIndex(of: "--only").flatMap { index in
     index + 1 < arguments.count ? Set(arguments[index + 1].split(separator: ",").map { $0.uppercased() }) : nil
 }
-let fixtures = arguments.enumerated().first { index, argument in
-    !argument.hasPrefix("--") && (index == 0 || arguments[index - 1] != "--only")
+let positional = arguments.enumerated().first { index, argument in
+    !argument.hasPrefix("--") && (index == 0 || !["--only", "--smells"].contains(arguments[index - 1]))
 }?.element
+let smellsOnly = only == ["SMELLS"]
+let fixtures = smellsOnly ? nil : positional
+let smellSets = smellsOnly ? positional : arguments.firstIndex(of: "--smells").flatMap { $0 + 1 < arguments.count ? arguments[$0 + 1] : nil }
 let seed: UInt64 = 20_261_129
 func wanted(_ id: String) -> Bool { only?.contains(id) ?? true }
 
 let binaries = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
 let handoff = binaries.appendingPathComponent("handoff").path
 let handoffd = binaries.appendingPathComponent("handoffd").path
-guard FileManager.default.isExecutableFile(atPath: handoff), FileManager.default.isExecutableFile(atPath: handoffd) else {
+guard smellsOnly || FileManager.default.isExecutableFile(atPath: handoff) && FileManager.default.isExecutableFile(atPath: handoffd) else {
     FileHandle.standardError.write(Data("handoff-bench: build handoff and handoffd in the same configuration (swift build -c release)\n".utf8))
     exit(2)
 }
@@ -119,6 +123,27 @@ if wanted("B7") {
     let figures = try IdleMemoryScenario.run(handoffd: handoffd, folder: folder, repositories: 20)
     add(Row(id: "B7", scenario: "idle memory, one handoffd serving \(figures.repositories) repositories", handoff: mebibytes(figures.idleMiB) + " RSS, of which \(mebibytes(figures.anonymousMiB)) anonymous",
             baseline: "—", ratio: "—", memory: mebibytes(figures.peakMiB), goal: verdict("≤ 40 MiB", figures.idleMiB <= 40)))
+}
+
+// S1: the requirement-smell detector, its held-out figures and its throughput on one core.
+if wanted("S1") || wanted("SMELLS") {
+    let labelled = smellSets.flatMap { FileManager.default.fileExists(atPath: "\($0)/ds2.csv") ? $0 : nil }
+    if smellsOnly && labelled == nil {
+        FileHandle.standardError.write(Data("handoff-bench: \(smellSets ?? "(no folder)") holds no ds2.csv and ds4.csv\n".utf8))
+        exit(2)
+    }
+    let figures = try SmellScenario.run(labelled: labelled, scratch: folder, count: quick ? 20_000 : 200_000, seed: seed)
+    if !figures.heldOut.isEmpty {
+        SmellScenario.report(figures.heldOut)
+        print("")
+    } else {
+        print("  S1: no labelled sets given (--smells FOLDER); throughput on generated criteria only")
+    }
+    add(Row(id: "S1", scenario: "requirement smells over \(figures.criteria) criteria, one core",
+            handoff: String(format: "%.0f criteria/s", figures.criteriaPerSecond),
+            baseline: String(format: "%.0f lines/s (`grep -c -i -w -F -f` with the same word list)", figures.grepLinesPerSecond),
+            ratio: ratio(figures.criteriaPerSecond / figures.grepLinesPerSecond), memory: mebibytes(MeasuredRun.selfPeakMiB) + " (bench process)",
+            goal: verdict("≥ 50,000 criteria/s", figures.criteriaPerSecond >= 50_000)))
 }
 
 // The board, for the CLI's own figure.

@@ -10,6 +10,31 @@ enum AcceptanceCheck {
         var id: String?
         var line: Int
         var text: String
+        /// Where each source line's part of `text` starts: UTF-8 offset in `text`, line, and 1-based column.
+        var segments: [(offset: Int, line: Int, column: Int)] = []
+
+        init(id: String?, line: Int, text: String, column: Int = 1) {
+            self.id = id
+            self.line = line
+            self.text = text
+            self.segments = [(0, line, column)]
+        }
+
+        /// Appends a continuation line, remembering where it came from.
+        mutating func append(_ part: Substring, line: Int, column: Int) {
+            text += " "
+            segments.append((text.utf8.count, line, column))
+            text += part
+        }
+
+        /// The line and column of a UTF-8 offset in `text`.
+        func position(ofUTF8Offset offset: Int) -> (line: Int, column: Int) {
+            let segment = segments.last { $0.offset <= offset } ?? (0, line, 1)
+            let utf8 = text.utf8
+            let start = utf8.index(utf8.startIndex, offsetBy: segment.offset)
+            let end = utf8.index(utf8.startIndex, offsetBy: min(offset, utf8.count))
+            return (segment.line, segment.column + text[start..<end].count)
+        }
     }
 
     static func checkMarkdown(_ text: String, file: String) -> (criteria: [Criterion], findings: [Finding]) {
@@ -82,9 +107,12 @@ enum AcceptanceCheck {
         for line in MarkdownOutline(text).lines where line.isProse {
             let indent = line.text.prefix { $0 == " " || $0 == "\t" }.count
             if indent == 0, let item = listItemText(line.text) {
-                criteria.append(Criterion(id: criterionID(item), line: line.number, text: String(item)))
+                let column = line.text.distance(from: line.text.startIndex, to: item.startIndex) + 1
+                criteria.append(Criterion(id: criterionID(item), line: line.number, text: String(item), column: column))
             } else if !criteria.isEmpty, indent > 0 {
-                criteria[criteria.count - 1].text += " " + line.text.trimmingCharacters(in: .whitespaces)
+                let trimmed = line.text.drop { $0 == " " || $0 == "\t" }
+                let content = trimmed.prefix(upTo: trimmed.lastIndex { $0 != " " && $0 != "\t" }.map(trimmed.index(after:)) ?? trimmed.startIndex)
+                criteria[criteria.count - 1].append(content, line: line.number, column: indent + 1)
             }
         }
         return criteria
@@ -96,15 +124,18 @@ enum AcceptanceCheck {
         var tags: [String] = []
         for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let line = raw.trimmingCharacters(in: .whitespaces)
+            let indent = raw.prefix { $0 == " " || $0 == "\t" }.count
             if line.hasPrefix("@") {
                 tags += line.split(separator: " ").map { String($0.dropFirst()) }
             } else if line.hasPrefix("Scenario:") || line.hasPrefix("Scenario Outline:") || line.hasPrefix("Example:") {
                 let id = tags.first { isCriterionID($0) }
                 let title = line.drop { $0 != ":" }.dropFirst().trimmingCharacters(in: .whitespaces)
-                criteria.append(Criterion(id: id, line: index + 1, text: title))
+                let afterColon = raw.drop { $0 != ":" }.dropFirst()
+                let column = raw.distance(from: raw.startIndex, to: afterColon.drop { $0 == " " || $0 == "\t" }.startIndex) + 1
+                criteria.append(Criterion(id: id, line: index + 1, text: title, column: column))
                 tags = []
             } else if !line.isEmpty, !line.hasPrefix("#") {
-                if !criteria.isEmpty { criteria[criteria.count - 1].text += " " + line }
+                if !criteria.isEmpty { criteria[criteria.count - 1].append(Substring(line), line: index + 1, column: indent + 1) }
                 tags = []
             }
         }
@@ -143,17 +174,20 @@ enum AcceptanceCheck {
     static func smells(in criterion: Criterion, id: String, file: String) -> [Finding] {
         var text = Substring(criterion.text)
         if let colon = text.firstIndex(of: ":"), text[..<colon].contains(id) { text = text[text.index(after: colon)...] }
+        let skipped = criterion.text.utf8.distance(from: criterion.text.utf8.startIndex, to: text.startIndex)
+        let analysis = RequirementSmells.analyze(String(text))
         var findings: [Finding] = []
-        for vague in RequirementSmells.vagueTerms(in: String(text)) {
-            findings.append(Finding(.acceptanceVagueTerm, file: file, line: criterion.line,
+        for vague in analysis.terms {
+            let position = criterion.position(ofUTF8Offset: skipped + vague.utf8Offset)
+            findings.append(Finding(.acceptanceVagueTerm, file: file, line: position.line, column: position.column,
                                     message: "\(id) uses the \(vague.termClass.rawValue.replacingOccurrences(of: "-", with: " ")) term '\(vague.term)'",
-                                    term: vague.term, termClass: vague.termClass.rawValue))
+                                    hint: vague.termClass.hint, term: vague.term, termClass: vague.termClass.rawValue))
         }
-        if RequirementSmells.lacksObservableOutcome(String(text)) {
+        if analysis.lacksObservableOutcome {
             findings.append(Finding(.acceptanceNoObservableOutcome, file: file, line: criterion.line,
                                     message: "\(id) states no observable outcome"))
         }
-        if RequirementSmells.isNotSingular(String(text)) {
+        if analysis.isNotSingular {
             findings.append(Finding(.acceptanceNotSingular, file: file, line: criterion.line,
                                     message: "\(id) describes several behaviours (several when/then clauses)"))
         }

@@ -1,0 +1,339 @@
+/// Finds requirement smells in one acceptance criterion: vague terms by class, a missing observable
+/// outcome, and several behaviours in one criterion.
+///
+/// Word lists alone are noisy, so context decides: a term beside a number or unit is measured, not vague
+/// ("within 200 ms"); a negation followed by a concrete outcome is a prohibition a test can check ("must not
+/// return 500"); `this` before a noun is a determiner and `it` in "it is required that" is an expletive;
+/// code spans, quoted text, identifiers, paths and URLs are never smells. The criterion is tokenized once
+/// over its UTF-8 bytes and every word is looked up in tables built once (`SmellLexicon`).
+public enum RequirementSmells {
+    /// The classes of vague terms (after the requirements-smell literature).
+    public enum TermClass: String, Sendable, CaseIterable, Hashable {
+        case superlative, subjective, comparative, negative, loophole
+        case vaguePronoun = "vague-pronoun"
+        case ambiguousAdverbAdjective = "ambiguous-adverb-adjective"
+        case nonVerifiable = "non-verifiable"
+        case incompleteReference = "incomplete-reference"
+
+        /// How to make a criterion with a term of this class testable.
+        public var hint: String {
+            switch self {
+            case .superlative: "Name the measure and its bound instead of a superlative: 'p95 under 300 ms', not 'fastest'."
+            case .subjective: "Replace the impression with something a test observes: a count, a time, a status, a named field."
+            case .comparative: "Say compared with what, and by how much: 'under 200 ms at p95 (today 450 ms)'."
+            case .negative: "State what happens instead, or the concrete outcome that must not occur: 'must not return 500'."
+            case .loophole: "Remove the escape clause, or state exactly when the exception applies."
+            case .vaguePronoun: "Name what the pronoun or quantifier stands for: the object, or the exact set it covers."
+            case .ambiguousAdverbAdjective: "Replace the word with a number and a unit, or an observable state."
+            case .nonVerifiable: "State the observable result a test checks (a status, a field, a count) instead of a quality."
+            case .incompleteReference: "Link the exact document or section, or copy the rule into the criterion."
+            }
+        }
+    }
+
+    /// A vague term found in a criterion.
+    public struct VagueTerm: Sendable, Hashable {
+        /// The term as written (a word or phrase).
+        public var term: String
+        /// Its class.
+        public var termClass: TermClass
+        /// Where the term starts in the criterion's UTF-8, for line and column.
+        public var utf8Offset: Int
+    }
+
+    /// The detector's settings that evidence may move; everything else is fixed by the lexicon and rules.
+    /// `shipped` is what `handoff` uses; `handoff-bench --only smells` tunes them per its protocol.
+    public struct Options: Sendable, Hashable, CustomStringConvertible {
+        /// Words on each side of a term within which a number makes the term measured.
+        public var measuringWindow: Int
+        /// Flag `no` as a negative statement ("no payout is created").
+        public var flagsNo: Bool
+        /// Flag `without` as a negative statement.
+        public var flagsWithout: Bool
+        /// Flag `it` when the criterion names nothing it could refer to.
+        public var flagsIt: Bool
+        /// Flag personal pronouns (`they`, `its`, …) without an antecedent.
+        public var flagsPersonal: Bool
+        /// Flag `who`, `what`, `whatever`, … as open references.
+        public var flagsInterrogative: Bool
+        /// Flag the relative pronoun `which`.
+        public var flagsWhich: Bool
+
+        /// Creates settings.
+        public init(measuringWindow: Int, flagsNo: Bool, flagsWithout: Bool, flagsIt: Bool, flagsPersonal: Bool,
+                    flagsInterrogative: Bool, flagsWhich: Bool) {
+            self.measuringWindow = measuringWindow
+            self.flagsNo = flagsNo
+            self.flagsWithout = flagsWithout
+            self.flagsIt = flagsIt
+            self.flagsPersonal = flagsPersonal
+            self.flagsInterrogative = flagsInterrogative
+            self.flagsWhich = flagsWhich
+        }
+
+        /// Tuned on both shared development sets together (`handoff-bench --only smells`); the figures the
+        /// README reports come from settings tuned on one set and measured on the other.
+        public static let shipped = Options(measuringWindow: 1, flagsNo: true, flagsWithout: true, flagsIt: false,
+                                            flagsPersonal: false, flagsInterrogative: true, flagsWhich: false)
+
+        /// Where tuning starts: every optional flag off, the middle window.
+        public static let neutral = Options(measuringWindow: 2, flagsNo: false, flagsWithout: false, flagsIt: false,
+                                            flagsPersonal: false, flagsInterrogative: false, flagsWhich: false)
+
+        /// The settings one step away from `options`: another window, or one flag flipped.
+        public static func neighbours(of options: Options) -> [Options] {
+            var result: [Options] = []
+            for window in 1...4 where window != options.measuringWindow {
+                var changed = options
+                changed.measuringWindow = window
+                result.append(changed)
+            }
+            let flags: [WritableKeyPath<Options, Bool>] = [\.flagsNo, \.flagsWithout, \.flagsIt, \.flagsPersonal,
+                                                           \.flagsInterrogative, \.flagsWhich]
+            for flag in flags {
+                var changed = options
+                changed[keyPath: flag].toggle()
+                result.append(changed)
+            }
+            return result
+        }
+
+        /// `window=3 no without interrogative`: the settings in one line.
+        public var description: String {
+            let flags = [(flagsNo, "no"), (flagsWithout, "without"), (flagsIt, "it"), (flagsPersonal, "personal"),
+                         (flagsInterrogative, "interrogative"), (flagsWhich, "which")].filter(\.0).map(\.1)
+            return (["window=\(measuringWindow)"] + flags).joined(separator: " ")
+        }
+    }
+
+    /// The vague terms of one criterion, in order of appearance, each term once.
+    public static func vagueTerms(in text: String, options: Options = .shipped) -> [VagueTerm] {
+        let bytes = Array(text.utf8)
+        return vagueTerms(bytes, SmellTokenizer.tokens(bytes), options: options)
+    }
+
+    /// Everything the criterion check needs, from one tokenization.
+    public struct Analysis: Sendable {
+        /// The vague terms, in order of appearance.
+        public var terms: [VagueTerm]
+        /// See `lacksObservableOutcome(_:)`.
+        public var lacksObservableOutcome: Bool
+        /// See `isNotSingular(_:)`.
+        public var isNotSingular: Bool
+    }
+
+    /// Vague terms, observable outcome and singularity of one criterion, tokenized once.
+    public static func analyze(_ text: String, options: Options = .shipped) -> Analysis {
+        let bytes = Array(text.utf8)
+        let tokens = SmellTokenizer.tokens(bytes)
+        let prose = tokens.filter { !$0.isCode }
+        return Analysis(terms: vagueTerms(bytes, tokens, options: options), lacksObservableOutcome: lacksObservableOutcome(prose),
+                        isNotSingular: isNotSingular(prose))
+    }
+
+    private static func vagueTerms(_ bytes: [UInt8], _ tokens: [SmellTokenizer.Token], options: Options) -> [VagueTerm] {
+        Detector(tokens: tokens, options: options).run { token in String(decoding: bytes[token.start..<token.end], as: UTF8.self) }
+    }
+
+    /// Verbs that open a task rather than a testable statement: "Implement refunds", "Support webhooks".
+    static let taskVerbs: Set<String> = ["implement", "support", "add", "build", "develop", "provide", "enable", "allow",
+                                         "improve", "refactor", "make", "integrate", "migrate", "setup", "design", "introduce",
+                                         "extend", "retry", "optimize", "optimise", "clean", "rework", "investigate", "consider"]
+    /// Verbs of impression: what a user feels is not what a test observes.
+    static let impressionVerbs: Set<String> = ["feel", "feels", "seem", "seems", "look", "looks", "appear", "appears"]
+    /// Words that may open a criterion before its verb.
+    static let openers: Set<String> = ["given", "when", "and", "the", "a", "an", "we", "you"]
+
+    /// True when the criterion describes a task or an impression instead of an outcome a test can observe.
+    public static func lacksObservableOutcome(_ text: String) -> Bool {
+        lacksObservableOutcome(SmellTokenizer.tokens(Array(text.utf8)).filter { !$0.isCode })
+    }
+
+    private static func lacksObservableOutcome(_ words: [SmellTokenizer.Token]) -> Bool {
+        if words.contains(where: { $0.lowered == "then" || $0.isNumber }) { return false }
+        if let first = words.first(where: { !openers.contains($0.lowered) }), taskVerbs.contains(first.lowered) { return true }
+        return words.contains { impressionVerbs.contains($0.lowered) }
+    }
+
+    /// True when the criterion bundles several behaviours (several whens, several thens, `and then`).
+    public static func isNotSingular(_ text: String) -> Bool {
+        isNotSingular(SmellTokenizer.tokens(Array(text.utf8)).filter { !$0.isCode })
+    }
+
+    private static func isNotSingular(_ prose: [SmellTokenizer.Token]) -> Bool {
+        let words = prose.map(\.lowered)
+        let whens = words.filter { $0 == "when" }.count
+        let thens = words.filter { $0 == "then" }.count
+        let chained = zip(words, words.dropFirst()).contains { $0 == "and" && ($1 == "then" || $1 == "also") }
+        return whens > 1 || thens > 1 || chained
+    }
+}
+
+/// The rules applied to one criterion's tokens.
+private struct Detector {
+    let tokens: [SmellTokenizer.Token]
+    let options: RequirementSmells.Options
+    let lexicon = SmellLexicon.shared
+
+    /// Modals and auxiliaries: after `this`/`that` they make it a pronoun ("this must be idempotent").
+    static let verbs: Set<String> = ["is", "are", "was", "were", "will", "would", "should", "must", "shall", "can", "could",
+                                     "may", "might", "has", "have", "had", "does", "do", "did", "returns", "return", "becomes",
+                                     "shows", "fails", "succeeds", "contains", "means", "happens", "works", "gets", "stays",
+                                     "includes", "requires", "provides", "allows", "needs", "applies"]
+    /// Words that cannot be an antecedent.
+    static let stopWords: Set<String> = ["given", "when", "then", "and", "but", "if", "the", "a", "an", "is", "are", "be",
+                                         "to", "of", "in", "on", "for", "with", "by", "at", "as", "or", "so", "after", "before",
+                                         "once", "while", "where", "which", "who", "whom", "whose", "also", "all", "any", "each",
+                                         "every", "should", "must", "shall", "will", "can", "may", "has", "have", "was", "were",
+                                         "there", "here", "only", "just", "ac", "not", "no"]
+    /// Words before `one` that make it a count.
+    static let counting: Set<String> = ["exactly", "only", "just", "least", "most", "than", "per", "every", "no"]
+    /// Number words: a measure like a digit.
+    static let numberWords: Set<String> = ["zero", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+                                           "eleven", "twelve", "twenty", "hundred", "thousand", "million", "twice", "half"]
+    /// After `it` + auxiliary, these make `it` an expletive ("it is required that", "it shall be possible to").
+    static let expletiveMarkers: Set<String> = ["that", "to", "required", "necessary", "possible", "recommended", "expected",
+                                                "assumed", "important", "essential", "envisaged", "desirable", "likely", "mandatory"]
+
+    func run(_ written: (SmellTokenizer.Token) -> String) -> [RequirementSmells.VagueTerm] {
+        var found: [RequirementSmells.VagueTerm] = []
+        var seen = Set<String>()
+        var index = 0
+        while index < tokens.count {
+            let token = tokens[index]
+            if token.isCode {
+                index += 1
+                continue
+            }
+            if let phrase = matchingPhrase(at: index) {
+                let last = index + phrase.rest.count
+                if let termClass = phrase.entry.termClass, isSmell(phrase.entry.rule, from: index, to: last),
+                   seen.insert(phrase.text).inserted {
+                    found.append(.init(term: phrase.text, termClass: termClass, utf8Offset: token.start))
+                }
+                index = last + 1
+                continue
+            }
+            if let entry = lexicon.words[token.lowered], let termClass = entry.termClass, isSmell(entry.rule, from: index, to: index),
+               seen.insert(token.lowered).inserted {
+                found.append(.init(term: written(token), termClass: termClass, utf8Offset: token.start))
+            }
+            index += 1
+        }
+        return found
+    }
+
+    /// The longest listed phrase that starts at `index` and stays in prose and in one sentence.
+    private func matchingPhrase(at index: Int) -> SmellLexicon.Phrase? {
+        guard let candidates = lexicon.phrases[tokens[index].lowered] else { return nil }
+        let sentence = tokens[index].sentence
+        return candidates.first { phrase in
+            guard index + phrase.rest.count < tokens.count else { return false }
+            for (offset, word) in phrase.rest.enumerated() {
+                let token = tokens[index + 1 + offset]
+                if token.isCode || token.sentence != sentence || token.lowered != word { return false }
+            }
+            return true
+        }
+    }
+
+    private func isSmell(_ rule: SmellLexicon.Rule, from first: Int, to last: Int) -> Bool {
+        switch rule {
+        case .always:
+            return true
+        case .measurable:
+            // "shorter than 3 characters": the comparison's "than" belongs to the term's span.
+            let end = last + 1 < tokens.count && tokens[last + 1].lowered == "than" ? last + 1 : last
+            return !measured(from: first, to: end)
+        case .negation(let kind):
+            switch kind {
+            case .core: break
+            case .determiner: if !options.flagsNo { return false }
+            case .preposition: if !options.flagsWithout { return false }
+            }
+            return !concreteOutcome(after: last) && !inCondition(first)
+        case .pronoun(let kind):
+            return isVaguePronoun(kind, at: first)
+        }
+    }
+
+    private func isMeasure(_ token: SmellTokenizer.Token) -> Bool {
+        token.isNumber || Self.numberWords.contains(token.lowered)
+    }
+
+    /// A number within the measuring window, in the same sentence: the term is being measured.
+    private func measured(from first: Int, to last: Int) -> Bool {
+        let sentence = tokens[first].sentence
+        let window = max(0, first - options.measuringWindow)...min(tokens.count - 1, last + options.measuringWindow)
+        return window.contains { ($0 < first || $0 > last) && tokens[$0].sentence == sentence && isMeasure(tokens[$0]) }
+    }
+
+    /// A number, code span, quoted value or identifier in the next four words of the sentence: the negation
+    /// names what must not happen ("must not return 500", "is not above 200 ms", "never sets `paid`").
+    private func concreteOutcome(after index: Int) -> Bool {
+        let sentence = tokens[index].sentence
+        var next = index + 1
+        while next < tokens.count, next <= index + 4, tokens[next].sentence == sentence {
+            if tokens[next].isCode || isMeasure(tokens[next]) { return true }
+            next += 1
+        }
+        return false
+    }
+
+    /// Inside the Given/When part of a Given/When/Then criterion: a negated precondition or trigger
+    /// ("given a user without the admin role") describes the test's setup, not what the system must not do.
+    private func inCondition(_ index: Int) -> Bool {
+        guard tokens[index...].contains(where: { $0.lowered == "then" && !$0.isCode }) else { return false }
+        return tokens[..<index].contains { ($0.lowered == "given" || $0.lowered == "when") && !$0.isCode }
+    }
+
+    private func nextWord(after index: Int) -> SmellTokenizer.Token? {
+        index + 1 < tokens.count && tokens[index + 1].sentence == tokens[index].sentence ? tokens[index + 1] : nil
+    }
+
+    private func previousWord(before index: Int) -> SmellTokenizer.Token? {
+        index > 0 && tokens[index - 1].sentence == tokens[index].sentence ? tokens[index - 1] : nil
+    }
+
+    /// Something earlier in the sentence the pronoun could refer to.
+    private func hasAntecedent(_ index: Int) -> Bool {
+        let sentence = tokens[index].sentence
+        return tokens[..<index].contains { token in
+            token.sentence == sentence && !Self.stopWords.contains(token.lowered) && !isMeasure(token)
+                && token.lowered.utf8.count > 2 && lexicon.words[token.lowered]?.termClass != .vaguePronoun
+        }
+    }
+
+    private func isVaguePronoun(_ kind: SmellLexicon.Pronoun, at index: Int) -> Bool {
+        let next = nextWord(after: index), previous = previousWord(before: index)
+        switch kind {
+        case .it:
+            guard options.flagsIt else { return false }
+            if let next, Self.verbs.contains(next.lowered) {
+                let ahead = tokens[(index + 2)..<min(tokens.count, index + 5)]
+                if ahead.contains(where: { Self.expletiveMarkers.contains($0.lowered) }) { return false }
+            }
+            return !hasAntecedent(index)
+        case .demonstrative:
+            // "this payment": a determiner. "the payment that was refunded", "ensure that": relative or conjunction.
+            if let next, !next.isCode, !Self.verbs.contains(next.lowered), !next.isNumber { return false }
+            if tokens[index].lowered == "that", let previous, !["and", "but", "or", "of", "to", "with", "for"].contains(previous.lowered) {
+                return false
+            }
+            return true
+        case .personal:
+            return options.flagsPersonal && !hasAntecedent(index)
+        case .interrogative:
+            return options.flagsInterrogative
+        case .relative:
+            return options.flagsWhich
+        case .quantifier:
+            // "all 3 rows", "each of the 5 retries" count; the scope is stated.
+            return !(next.map(isMeasure) ?? false)
+        case .one:
+            if let previous, Self.counting.contains(previous.lowered) { return false }
+            guard let next else { return true }
+            return next.lowered == "of" || Self.verbs.contains(next.lowered)
+        }
+    }
+}
