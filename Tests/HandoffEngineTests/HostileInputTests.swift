@@ -60,6 +60,10 @@ struct HostileInputTests {
         #expect(baseline.output.contains("\"ready\" : true"))
         let cases: [(name: String, files: [String: [UInt8]], rule: String, commit: Bool)] = [
             ("alias bomb", ["handoff.yaml": Self.aliasBomb], "manifest.invalid", false),
+            // A quote after a space in a plain scalar once hid every alias after it from the lexical pre-scan.
+            ("alias bomb behind it 'works", ["handoff.yaml": Array("title: it 'works\n".utf8) + Self.aliasBomb], "manifest.invalid", false),
+            ("alias bomb in a contract", ["contracts/openapi.yaml": Array("openapi: 3.1.0\ninfo: {title: it 'works}\n".utf8) + Self.aliasBomb],
+             "contracts.parse-error", false),
             ("50 MB file on disk", [:], "file.too-large", false),
             ("50 MB blob in git", [:], "file.too-large", true),
             ("10,000-level JSON", ["contracts/deep.json": Array(("{\"a\": " + String(repeating: "[", count: 10_000)).utf8)],
