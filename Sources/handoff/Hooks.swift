@@ -118,7 +118,7 @@ struct PreReceive: ParsableCommand {
         }
         guard !refusals.isEmpty else { return }
         for refusal in refusals {
-            FileHandle.standardError.write(Data("handoff: refused \(refusal)\n".utf8))
+            FileHandle.standardError.write(Data("handoff: refused \(safe("\(refusal)"))\n".utf8))
         }
         FileHandle.standardError.write(Data("handoff: push refused; fix the commits above (git rebase -i) and push again\n".utf8))
         throw ExitCode(1)

@@ -23,11 +23,11 @@ enum ValidationOutput {
 
     private static func line(_ finding: Finding, colour: Bool) -> String {
         let tint: Terminal.Colour = finding.severity == .error ? .red : finding.severity == .warning ? .yellow : .blue
-        var location = finding.file
+        var location = safe(finding.file)
         if finding.line > 0 { location += ":\(finding.line)" }
         if finding.line > 0, let column = finding.column { location += ":\(column)" }
-        return "\(location): \(Terminal.paint(finding.severity.rawValue, tint, colour)): \(finding.message) [\(finding.rule)]\n"
-            + "    hint: \(finding.hint)\n"
+        return "\(location): \(Terminal.paint(finding.severity.rawValue, tint, colour)): \(safe(finding.message)) [\(finding.rule)]\n"
+            + "    hint: \(safe(finding.hint))\n"
     }
 
     /// The documented JSON shape (README, "JSON output"); keys are stable.
