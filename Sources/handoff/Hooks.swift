@@ -97,7 +97,8 @@ struct PreReceive: ParsableCommand {
 
     func run() throws {
         let (configuration, entry) = try options.entry()
-        let key = try CommitSigningKey.prepare(at: configuration.signingKey, principal: configuration.email)
+        let key = try CommitSigningKey.prepare(at: configuration.signingKey, principal: configuration.email,
+                                               stateDirectory: configuration.stateDirectory)
         // Contract checks survive between pushes on disk: a hook is a short-lived process.
         let cachePath = "\(configuration.stateDirectory)/\(entry.name).check-cache.json"
         let cache = CheckCache.load(from: cachePath)

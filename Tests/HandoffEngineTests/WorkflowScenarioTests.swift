@@ -21,7 +21,8 @@ struct WorkflowScenarioTests {
             sandbox = try Sandbox(name)
             bare = "\(sandbox.root)/specs.git"
             try sandbox.git(["init", "-q", "--bare", "-b", "main", bare], in: sandbox.root)
-            let key = try CommitSigningKey.prepare(at: "\(sandbox.root)/state/handoffd_ed25519", principal: "handoffd@acme.example")
+            let key = try CommitSigningKey.prepare(at: "\(sandbox.root)/state/handoffd_ed25519", principal: "handoffd@acme.example",
+                                                   stateDirectory: "\(sandbox.root)/state")
             var settings = EngineSettings(operators: [WorkflowScenarioTests.operatorEmail], email: "handoffd@acme.example", signingKey: key)
             settings.memoryFile = "\(sandbox.root)/state/covered"
             processor = RepositoryProcessor(settings: settings)
