@@ -84,4 +84,17 @@ struct HostileInputTests {
             #expect(growth < 8 * 1024, "\(hostile.name) grew peak memory by \(growth) KiB over the baseline \(baseline.maxKiB) KiB")
         }
     }
+
+    @Test("a packet of tens of thousands of warnings: validate lists the first per rule, and its summary counts them all")
+    func noisyPacketSummary() throws {
+        let sandbox = try Sandbox()
+        let work = try Self.packet(sandbox, ["acceptance.md": Array(BoundedInputOverGitTests.noisyCriteria.utf8)])
+        let run = try Self.validate(["\(work)/specs/PAY-142"], in: sandbox.root)
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(run.output.utf8)) as? [String: Any])
+        let packet = try #require((document["packets"] as? [[String: Any]])?.first)
+        let listed = (packet["findings"] as? [[String: Any]] ?? []).count { $0["severity"] as? String == "warning" }
+        let counted = try #require((document["summary"] as? [String: Any])?["warnings"] as? Int)
+        #expect(counted > 10_000 && listed < 1_000, "\(counted) counted, \(listed) listed")
+        #expect(run.output.utf8.count < 1 << 20)
+    }
 }
