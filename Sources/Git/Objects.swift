@@ -84,3 +84,25 @@ extension Repository {
         return ObjectID(oid)
     }
 }
+
+extension Repository {
+    /// The full id of the one object whose id starts with `prefix` (4 to 40 hex digits), or nil when none does.
+    ///
+    /// Throws with code `.ambiguous` when several objects share the prefix, `.invalidArgument` for a prefix
+    /// that is not hex or not 4 to 40 digits long. Reads no object.
+    public func objectID(withPrefix prefix: String) throws(GitError) -> ObjectID? {
+        guard (4...40).contains(prefix.utf8.count), prefix.allSatisfy(\.isHexDigit) else {
+            throw GitError(operation: "look up object \(prefix)", code: .invalidArgument, message: "not 4 to 40 hexadecimal digits")
+        }
+        var odb: OpaquePointer?
+        try check(git_repository_odb(&odb, pointer), "open object database")
+        defer { git_odb_free(odb) }
+        var short = git_oid()
+        try check(git_oid_fromstrn(&short, prefix, prefix.utf8.count), "parse object id \(prefix)")
+        var full = git_oid()
+        let result = git_odb_exists_prefix(&full, odb, &short, prefix.utf8.count)
+        if result == GIT_ENOTFOUND.rawValue { return nil }
+        try check(result, "look up object \(prefix)")
+        return ObjectID(full)
+    }
+}

@@ -16,9 +16,61 @@ public enum DeliveryCheck {
         case url(String)
     }
 
+    /// Why a piece of evidence does not count; each names what the evidence resolved to.
+    public enum EvidenceProblem: Hashable, Sendable {
+        /// The path resolves to nothing in the submitting commit.
+        case missing(resolved: String)
+        /// `..` climbs above the repository's root.
+        case outsideRepository
+        /// The path names the repository, the packet root or the packet's own folder as a whole: it shows nothing.
+        case wholeFolder(resolved: String)
+        /// The path lies in another packet's folder: that is another engagement's material.
+        case otherPacket(resolved: String, packet: String)
+        /// No commit in the submitting commit's history has this id.
+        case unknownCommit(String)
+        /// Several objects share this abbreviated id.
+        case ambiguousCommit(String)
+
+        /// One sentence for the finding, naming the evidence as written and what it resolved to.
+        func message(evidence: String, criterion: String) -> String {
+            let subject = "evidence '\(evidence)' for \(criterion)"
+            switch self {
+            case .missing(let resolved):
+                return "\(subject) resolves to \(resolved), which does not exist in this commit"
+            case .outsideRepository:
+                return "\(subject) climbs out of the repository"
+            case .wholeFolder(let resolved):
+                return "\(subject) resolves to \(resolved.isEmpty ? "the repository root" : resolved), a whole folder rather than the evidence in it"
+            case .otherPacket(let resolved, let packet):
+                return "\(subject) resolves to \(resolved), inside packet \(packet)'s folder, not this packet's"
+            case .unknownCommit(let id):
+                return "\(subject) names commit \(id), which is not in the history of the submitting commit"
+            case .ambiguousCommit(let id):
+                return "\(subject) names commit \(id), an abbreviation several objects share"
+            }
+        }
+
+        /// What to do about it.
+        var hint: String {
+            switch self {
+            case .missing, .outsideRepository:
+                return Rule.deliveryEvidenceNotFound.fix
+            case .wholeFolder, .otherPacket:
+                return "Name the file that shows the criterion holds: in this packet's folder, or elsewhere in the repository outside other packets."
+            case .unknownCommit:
+                return "Push the commit on this branch before submitting, or give its full id."
+            case .ambiguousCommit:
+                return "Give more digits of the commit id (or the full 40)."
+            }
+        }
+    }
+
     /// Findings for the delivery note of the packet in `folder`, whose criteria are `criteria`.
+    ///
+    /// `commits` checks evidence given as commit ids against the submitting commit's history; without one
+    /// (a folder on disk, not a repository) commit ids are taken as written.
     public static func check(packetFolder folder: String, criteria: [String], in view: any TreeView,
-                             limits: CheckLimits = .default) throws -> [Finding] {
+                             limits: CheckLimits = .default, commits: (any CommitLookup)? = nil) throws -> [Finding] {
         let file = "\(folder)/\(fileName)"
         let text: String
         switch try TextFile.read(file, from: view, limits: limits) {
@@ -41,16 +93,26 @@ public enum DeliveryCheck {
             let evidence = parseEvidence(entry.text)
             if evidence.isEmpty { continue }
             covered.insert(id)
-            for case .path(let path) in evidence {
-                let resolved: String
-                switch LinkCheck.resolve(path, from: "\(folder)/x") {
-                case .path(let inside): resolved = path.hasPrefix("/") ? String(path.dropFirst()) : inside
-                case .outside, .external: resolved = ""
+            for item in evidence {
+                let written: String
+                let problem: EvidenceProblem?
+                switch item {
+                case .url:
+                    continue
+                case .path(let path):
+                    written = path
+                    problem = try pathProblem(path, packetFolder: folder, in: view)
+                case .commit(let prefix):
+                    written = prefix
+                    switch try commits?.lookUp(commitPrefix: prefix) ?? .inHistory {
+                    case .inHistory: problem = nil
+                    case .notInHistory: problem = .unknownCommit(prefix)
+                    case .ambiguous: problem = .ambiguousCommit(prefix)
+                    }
                 }
-                let exists = try !resolved.isEmpty && view.entry(at: resolved) != nil
-                if !exists {
+                if let problem {
                     findings.append(Finding(.deliveryEvidenceNotFound, file: file, line: entry.line,
-                                            message: "evidence '\(path)' for \(id) does not exist in this commit"))
+                                            message: problem.message(evidence: written, criterion: id), hint: problem.hint))
                 }
             }
         }
@@ -59,7 +121,32 @@ public enum DeliveryCheck {
                                     message: "\(id) has no evidence in the delivery note",
                                     hint: "Add '- \(id): <path, commit or URL>' to \(fileName)."))
         }
-        return findings.sortedForDisplay()
+        return findings.cappedPerRule(limits.maxFindingsPerRule).kept
+    }
+
+    /// Why the evidence path `path` does not count for the packet in `folder`, or nil when it does.
+    ///
+    /// A path counts when it exists and shows something specific: not a folder that holds every packet or
+    /// this whole packet, and nothing in another packet's folder.
+    static func pathProblem(_ path: String, packetFolder folder: String, in view: any TreeView) throws -> EvidenceProblem? {
+        let resolved: String
+        // Relative to the packet folder (not to the note, which sits in delivery/): resolved from a file in it.
+        switch LinkCheck.resolve(path, from: "\(folder)/x") {
+        case .path(let inside): resolved = inside
+        case .outside: return .outsideRepository
+        case .external: return .missing(resolved: path)  // a scheme other than http(s), or only an anchor
+        }
+        let parts = folder.split(separator: "/")
+        let packetRoot = parts.dropLast().joined(separator: "/")
+        let own = parts.last.map(String.init) ?? folder
+        if resolved.isEmpty || resolved == packetRoot || resolved == folder { return .wholeFolder(resolved: resolved) }
+        let belowRoot = packetRoot.isEmpty ? Substring(resolved) : resolved.hasPrefix(packetRoot + "/") ? resolved.dropFirst(packetRoot.count + 1) : nil
+        if let belowRoot, let packet = belowRoot.split(separator: "/").first, packet != own {
+            // Folders under the packet root are packets; a file lying directly in it (a README) is shared material.
+            let isPacketFolder = try belowRoot.contains("/") || view.entry(at: resolved)?.kind == .folder
+            if isPacketFolder { return .otherPacket(resolved: resolved, packet: String(packet)) }
+        }
+        return try view.entry(at: resolved) == nil ? .missing(resolved: resolved) : nil
     }
 
     /// The evidence listed after `AC-n:` in an entry, split on commas.
@@ -75,4 +162,22 @@ public enum DeliveryCheck {
             return .path(item)
         }
     }
+}
+
+/// Where a commit id given as evidence stands in the history of the commit being judged.
+public enum CommitEvidenceStatus: Hashable, Sendable {
+    /// A commit of that history (the submitting commit or one of its ancestors).
+    case inHistory
+    /// No such commit in that history: unknown to the repository, not a commit, or on another branch.
+    case notInHistory
+    /// Several objects share the abbreviated id.
+    case ambiguous
+}
+
+/// Looks commit ids up in the repository a delivery is judged in; HandoffCore itself reads no repository.
+public protocol CommitLookup {
+    /// Where the commit whose id starts with `commitPrefix` (7 to 40 hex digits) stands.
+    ///
+    /// Judged against history, never against every object stored, so replaying gives the same answer.
+    func lookUp(commitPrefix: String) throws -> CommitEvidenceStatus
 }

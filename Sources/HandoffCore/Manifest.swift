@@ -35,7 +35,7 @@ extension Manifest {
     /// Parses a manifest; problems become findings (the manifest is nil only when nothing usable was read).
     static func parse(_ text: String, file: String, folderID: String, limits: CheckLimits) -> (Manifest?, [Finding]) {
         let node: Node
-        switch YAMLInput.parse(text, maxDepth: limits.maxYAMLDepth) {
+        switch YAMLInput.parse(text, maxDepth: limits.maxYAMLDepth, maxNodes: limits.maxYAMLNodes) {
         case .failure(let refusal):
             return (nil, [Finding(.manifestInvalid, file: file, line: refusal.line, column: refusal.column,
                                   message: refusal.message, hint: refusal.hint)])

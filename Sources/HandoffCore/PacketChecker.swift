@@ -160,7 +160,8 @@ public struct PacketChecker: Sendable {
             findings += result.findings
             findings += AcceptanceCheck.unknownOperations(result.criteria, operations: contracts.operations, file: path)
         }
-        let final = findings.map(configuration.applyingPolicy)
-        return PacketReport(id: id, folder: folder, manifest: manifest, criteria: criteria, findings: final.sortedForDisplay())
+        // Capped after the policy's severities apply, so the omitted counts are the severities in force.
+        let (kept, omitted) = findings.map(configuration.applyingPolicy).cappedPerRule(limits.maxFindingsPerRule)
+        return PacketReport(id: id, folder: folder, manifest: manifest, criteria: criteria, findings: kept, omitted: omitted)
     }
 }

@@ -1,129 +1,143 @@
+// libyaml as bundled by Yams: its event parser is the only way to look at a document without building nodes.
+internal import CYaml
 internal import Yams
 
-/// Untrusted YAML, checked lexically before Yams sees it.
+/// Untrusted YAML, checked event by event before Yams builds a single node.
 ///
 /// Yams resolves aliases by copying nodes and hashes mapping keys to find duplicates, so a few hundred
 /// bytes of nested aliases take minutes and gigabytes; its composer also recurses once per nesting level.
-/// Packets never need aliases, so they are refused, and nesting is bounded, before parsing starts.
+/// Packets never need aliases, so libyaml's event stream is read first: the first alias, a collection
+/// nested deeper than the limit, or more nodes than the limit refuse the document before Yams composes it.
+/// Events are the parser's own reading, so quotes, comments and block scalars cannot fool the check.
 enum YAMLInput {
+    /// Why a document is refused.
+    enum Problem: Hashable, Sendable {
+        /// An alias (`*name`): never needed in a packet, and the way to a billion laughs.
+        case alias(name: String)
+        /// Collections nested deeper than the limit.
+        case tooDeep(limit: Int)
+        /// More nodes (scalars and collections) than the limit.
+        case tooManyNodes(limit: Int)
+        /// libyaml could not read the document.
+        case syntax(problem: String)
+        /// A mapping repeats keys (reported by Yams' composer).
+        case duplicateKeys([String])
+    }
+
     /// A reason to refuse a document, with its position.
-    struct Refusal: Error {
+    struct Refusal: Error, Hashable {
+        /// 1-based line, 0 when unknown.
         var line: Int
+        /// 1-based column, 0 when unknown.
         var column: Int
-        var message: String
-        var hint: String
+        /// What is wrong.
+        var problem: Problem
+
+        /// One sentence for a finding.
+        var message: String {
+            switch problem {
+            case .alias(let name): "YAML alias (*\(name)) found; aliases are not accepted in packets"
+            case .tooDeep(let limit): "YAML nests collections more than \(limit) levels deep, beyond the nesting limit"
+            case .tooManyNodes(let limit): "YAML holds more than \(limit) values, beyond the limit for one document"
+            case .syntax(let problem): "YAML does not parse: \(problem)"
+            case .duplicateKeys(let keys): "YAML mapping repeats the key(s) \(keys.joined(separator: ", "))"
+            }
+        }
+
+        /// What the author should do.
+        var hint: String {
+            switch problem {
+            case .alias: "Write the value out in full, or quote it if the '*' is meant literally."
+            case .tooDeep: "Flatten the document; packet YAML needs only a few levels."
+            case .tooManyNodes: "Split the document, or move bulk data out of the packet; specs need far fewer values."
+            case .syntax: "Fix the YAML at this position."
+            case .duplicateKeys: "Keep one entry per key."
+            }
+        }
     }
 
     /// Parses `text` into a node with line marks, or says precisely why not.
-    static func parse(_ text: String, maxDepth: Int) -> Result<Node?, Refusal> {
-        if let refusal = scan(text, maxDepth: maxDepth) { return .failure(refusal) }
+    static func parse(_ text: String, maxDepth: Int, maxNodes: Int = CheckLimits.default.maxYAMLNodes) -> Result<Node?, Refusal> {
+        if let refusal = screen(text, maxDepth: maxDepth, maxNodes: maxNodes) { return .failure(refusal) }
         do {
             return .success(try Yams.compose(yaml: text))
         } catch let error as YamlError {
             return .failure(refusal(from: error))
         } catch {
-            return .failure(Refusal(line: 0, column: 0, message: "YAML does not parse: \(error)", hint: "Fix the YAML syntax."))
+            return .failure(Refusal(line: 0, column: 0, problem: .syntax(problem: "\(error)")))
         }
     }
 
-    /// Finds aliases and excessive nesting without parsing: quoted text, comments and block scalars are skipped.
-    static func scan(_ text: String, maxDepth: Int) -> Refusal? {
-        var flowDepth = 0
-        var blockScalarIndent: Int?  // inside `|` or `>` content, the indentation that ends it
-        var quote: Character?
-        for (lineIndex, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let lineNumber = lineIndex + 1
-            let indent = line.prefix { $0 == " " }.count
-            let content = line.dropFirst(indent)
-            if let threshold = blockScalarIndent {
-                if content.isEmpty || content.allSatisfy({ $0 == " " || $0 == "\r" }) || indent > threshold { continue }
-                blockScalarIndent = nil
+    /// Reads libyaml's events for `text` and returns the first reason to refuse it, building nothing.
+    ///
+    /// Stops at the first problem, so its cost is bounded by the input's size whatever the input holds.
+    static func screen(_ text: String, maxDepth: Int, maxNodes: Int) -> Refusal? {
+        var input = text
+        return input.withUTF8 { bytes -> Refusal? in
+            var parser = yaml_parser_t()
+            guard yaml_parser_initialize(&parser) == 1 else {
+                return Refusal(line: 0, column: 0, problem: .syntax(problem: "the YAML parser could not start (out of memory)"))
             }
-            // Block nesting shows as indentation plus `- ` / `? ` indicators that open nodes on one line.
-            var opened = 0
-            var rest = content
-            while rest.hasPrefix("- ") || rest.hasPrefix("? ") || rest == "-" {
-                opened += 1
-                rest = rest.dropFirst(2).drop { $0 == " " }
-            }
-            if quote == nil, flowDepth == 0, indent + 2 * opened > maxDepth * 4 {
-                return Refusal(line: lineNumber, column: indent + 1,
-                               message: "YAML nests \(indent + 2 * opened) columns deep, beyond the nesting limit",
-                               hint: "Flatten the document; packet YAML needs only a few levels.")
-            }
-            var previous: Character = " "
-            var column = indent
-            var index = content.startIndex
-            while index < content.endIndex {
-                let character = content[index]
-                column += 1
-                defer {
-                    previous = character
-                    index = content.index(after: index)
-                }
-                if let open = quote {
-                    if open == "\"", character == "\\" {
-                        // Skip the escaped character.
-                        let next = content.index(after: index)
-                        if next < content.endIndex {
-                            index = next
-                            column += 1
-                        }
-                    } else if character == open {
-                        quote = nil
-                    }
-                    continue
-                }
-                let atTokenStart = previous == " " || previous == "\t" || previous == "[" || previous == "{" || previous == ","
-                    || column == indent + 1
-                switch character {
-                case "#" where atTokenStart:
-                    index = content.index(before: content.endIndex)  // the rest of the line is a comment
-                case "\"", "'":
-                    if atTokenStart { quote = character }
-                case "[", "{":
-                    flowDepth += 1
-                    if flowDepth > maxDepth {
-                        return Refusal(line: lineNumber, column: column,
-                                       message: "YAML nests more than \(maxDepth) levels of brackets",
-                                       hint: "Flatten the document; packet YAML needs only a few levels.")
-                    }
-                case "]", "}":
-                    flowDepth = max(0, flowDepth - 1)
-                case "*" where atTokenStart:
-                    let next = content.index(after: index)
-                    if next < content.endIndex, !" \t,]}".contains(content[next]) {
-                        return Refusal(line: lineNumber, column: column,
-                                       message: "YAML alias (*name) found; aliases are not accepted in packets",
-                                       hint: "Write the value out in full, or quote it if the '*' is meant literally.")
-                    }
-                case "|", ">":
-                    if atTokenStart, flowDepth == 0, previous == " " || column == indent + 1 {
-                        let rest = content[content.index(after: index)...].trimmingCharacters(in: .whitespaces)
-                        if rest.isEmpty || rest.first == "#" || rest.allSatisfy({ "+-0123456789".contains($0) }) {
-                            blockScalarIndent = indent
-                            index = content.index(before: content.endIndex)
-                        }
-                    }
+            defer { yaml_parser_delete(&parser) }
+            yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING)
+            yaml_parser_set_input_string(&parser, bytes.baseAddress, bytes.count)
+            var depth = 0
+            var nodes = 0
+            var event = yaml_event_t()
+            while true {
+                guard yaml_parser_parse(&parser, &event) == 1 else { return syntaxRefusal(parser, maxDepth: maxDepth) }
+                defer { yaml_event_delete(&event) }
+                let line = Int(event.start_mark.line) + 1
+                let column = Int(event.start_mark.column) + 1
+                switch event.type {
+                case YAML_STREAM_END_EVENT:
+                    return nil
+                case YAML_ALIAS_EVENT:
+                    let name = event.data.alias.anchor.map { String(cString: $0) } ?? ""
+                    return Refusal(line: line, column: column, problem: .alias(name: name))
+                case YAML_SEQUENCE_START_EVENT, YAML_MAPPING_START_EVENT:
+                    depth += 1
+                    nodes += 1
+                    if depth > maxDepth { return Refusal(line: line, column: column, problem: .tooDeep(limit: maxDepth)) }
+                case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
+                    depth -= 1
+                case YAML_SCALAR_EVENT:
+                    nodes += 1
                 default:
                     break
                 }
+                if nodes > maxNodes { return Refusal(line: line, column: column, problem: .tooManyNodes(limit: maxNodes)) }
             }
         }
-        return nil
+    }
+
+    private static func syntaxRefusal(_ parser: yaml_parser_t, maxDepth: Int) -> Refusal {
+        // The scanner reads ahead of the events (a flow collection may turn out to be a key), so a run of
+        // brackets can hit libyaml's own nesting cap before the events reach ours: its levels say which.
+        let indents = parser.indents.start.flatMap { start in parser.indents.top.map { start.distance(to: $0) } } ?? 0
+        if Int(parser.flow_level) + indents > maxDepth {
+            return Refusal(line: Int(parser.problem_mark.line) + 1, column: Int(parser.problem_mark.column) + 1,
+                           problem: .tooDeep(limit: maxDepth))
+        }
+        let problem = parser.problem.map { String(cString: $0) } ?? "unknown error"
+        let context = parser.context.map { String(cString: $0) }
+        let text = context.map { "\(problem) (\($0))" } ?? problem
+        if parser.error == YAML_READER_ERROR {
+            // The reader reports a byte offset, not a mark.
+            return Refusal(line: 0, column: 0, problem: .syntax(problem: "\(text) at byte \(parser.problem_offset)"))
+        }
+        return Refusal(line: Int(parser.problem_mark.line) + 1, column: Int(parser.problem_mark.column) + 1,
+                       problem: .syntax(problem: text))
     }
 
     private static func refusal(from error: YamlError) -> Refusal {
-        let hint = "Fix the YAML at this position."
         switch error {
         case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
-            return Refusal(line: mark.line, column: mark.column, message: "YAML does not parse: \(problem)", hint: hint)
+            return Refusal(line: mark.line, column: mark.column, problem: .syntax(problem: problem))
         case .duplicatedKeysInMapping(let duplicates, let context):
-            return Refusal(line: context.mark.line, column: context.mark.column,
-                           message: "YAML mapping repeats the key(s) \(duplicates.joined(separator: ", "))",
-                           hint: "Keep one entry per key.")
+            return Refusal(line: context.mark.line, column: context.mark.column, problem: .duplicateKeys(duplicates))
         default:
-            return Refusal(line: 0, column: 0, message: "YAML does not parse: \(error)", hint: hint)
+            return Refusal(line: 0, column: 0, problem: .syntax(problem: "\(error)"))
         }
     }
 }

@@ -100,5 +100,9 @@ struct ConfigurationFile {
                 try scalar(value, key, components: [key], list: false)
             }
         }
+        // Without repositories handoffd would start, report ready and serve nothing: a silent misconfiguration.
+        guard !repositoryNames.isEmpty else {
+            throw fail("repositories", line(root), "missing: list the repositories to serve ('repositories:' with a '- name: …' entry each)")
+        }
     }
 }

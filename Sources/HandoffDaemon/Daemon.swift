@@ -59,13 +59,15 @@ public final class Daemon: Service, Sendable {
     /// Loads the configuration, starts every worker and the watchdog.
     func start() throws {
         let configuration = try DaemonConfiguration.load(configurationPath)
+        configuration.sweepScratch(logger: logger)
         try apply(configuration)
         startWatchdog()
     }
 
     /// Starts, stops or replaces workers so that they match `configuration`.
     private func apply(_ configuration: DaemonConfiguration) throws {
-        let key = try CommitSigningKey.prepare(at: configuration.signingKey, principal: configuration.email)
+        let key = try CommitSigningKey.prepare(at: configuration.signingKey, principal: configuration.email,
+                                               stateDirectory: configuration.stateDirectory)
         let previous = state.withLock { $0.configuration }
         var socket: NotifySocket?
         let socketChanged = previous?.notifySocket != configuration.notifySocket

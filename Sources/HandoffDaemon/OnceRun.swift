@@ -21,9 +21,11 @@ public struct OnceRun {
 
     /// Processes every repository; returns the number that failed.
     public func run() -> Int {
+        configuration.sweepScratch(logger: logger)
         let key: CommitSigningKey
         do {
-            key = try CommitSigningKey.prepare(at: configuration.signingKey, principal: configuration.email)
+            key = try CommitSigningKey.prepare(at: configuration.signingKey, principal: configuration.email,
+                                               stateDirectory: configuration.stateDirectory)
         } catch {
             logger.error("cannot use the signing key: \(error)")
             return configuration.repositories.count

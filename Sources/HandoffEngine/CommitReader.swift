@@ -73,7 +73,8 @@ struct CommitReader {
             input.reports[request.packet] = report
             if request.action == .submit {
                 input.deliveryFindings[request.packet] = try DeliveryCheck.check(
-                    packetFolder: "\(policy.packetRoot)/\(request.packet)", criteria: report.criteria, in: view, limits: policy.limits)
+                    packetFolder: "\(policy.packetRoot)/\(request.packet)", criteria: report.criteria, in: view, limits: policy.limits,
+                    commits: HistoryCommitLookup(repository: repository, tip: commit.id))
             }
         }
         return input

@@ -9,6 +9,9 @@ public struct CommitSigningKey: Sendable {
     public let allowedSignersPath: String
     /// The principal the allowed_signers file names.
     public let principal: String
+    /// Where ssh-keygen's files live while it runs (``ScratchFolder/base(inStateDirectory:)``), never `/tmp`:
+    /// they hold payloads and signatures, and a killed process must leave them where the next start sweeps.
+    public let scratchDirectory: String
 
     static let keygen = "/usr/bin/ssh-keygen"
 
@@ -19,8 +22,9 @@ public struct CommitSigningKey: Sendable {
     }
 
     /// Uses the key at `path`, generating an ed25519 key there first when none exists, and writes
-    /// `allowed_signers` beside it for `principal`.
-    public static func prepare(at path: String, principal: String) throws(Problem) -> CommitSigningKey {
+    /// `allowed_signers` beside it for `principal`. ssh-keygen's files go under `stateDirectory`.
+    public static func prepare(at path: String, principal: String, stateDirectory: String) throws(Problem) -> CommitSigningKey {
+        let scratch = ScratchFolder.base(inStateDirectory: stateDirectory)
         guard FileManager.default.isExecutableFile(atPath: keygen) else {
             throw Problem(description: "\(keygen) is missing: install openssh-client (handoffd signs its commits with ssh-keygen)")
         }
@@ -35,17 +39,17 @@ public struct CommitSigningKey: Sendable {
             if let keyDate = modified(path), let signersDate = modified(signers), signersDate >= keyDate,
                let existing = FileManager.default.contents(atPath: signers),
                String(decoding: existing, as: UTF8.self).hasPrefix("\(principal) namespaces=\"git\" ") {
-                return CommitSigningKey(privateKeyPath: path, allowedSignersPath: signers, principal: principal)
+                return CommitSigningKey(privateKeyPath: path, allowedSignersPath: signers, principal: principal, scratchDirectory: scratch)
             }
             if !FileManager.default.fileExists(atPath: path) {
-                let made = try ProgramRunner.run(keygen, ["-q", "-t", "ed25519", "-N", "", "-C", principal, "-f", path])
+                let made = try ProgramRunner.run(keygen, ["-q", "-t", "ed25519", "-N", "", "-C", principal, "-f", path], scratch: scratch)
                 guard made.status == 0 else { throw Problem(description: "ssh-keygen could not create \(path): \(made.stderr)") }
             }
-            let derived = try ProgramRunner.run(keygen, ["-y", "-f", path])
+            let derived = try ProgramRunner.run(keygen, ["-y", "-f", path], scratch: scratch)
             guard derived.status == 0 else { throw Problem(description: "cannot read the signing key \(path): \(derived.stderr)") }
             let publicKey = String(decoding: derived.stdout, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
             try Data("\(principal) namespaces=\"git\" \(publicKey)\n".utf8).write(to: URL(fileURLWithPath: signers))
-            return CommitSigningKey(privateKeyPath: path, allowedSignersPath: signers, principal: principal)
+            return CommitSigningKey(privateKeyPath: path, allowedSignersPath: signers, principal: principal, scratchDirectory: scratch)
         } catch let problem as Problem {
             throw problem
         } catch {
@@ -55,23 +59,16 @@ public struct CommitSigningKey: Sendable {
 
     /// An armored SSH signature of `payload` in the `git` namespace, as `git commit -S` with gpg.format=ssh makes.
     public func sign(_ payload: String) throws -> String {
-        let signed = try ProgramRunner.run(Self.keygen, ["-Y", "sign", "-q", "-f", privateKeyPath, "-n", "git"], input: Data(payload.utf8))
+        let signed = try ProgramRunner.run(Self.keygen, ["-Y", "sign", "-q", "-f", privateKeyPath, "-n", "git"], input: Data(payload.utf8),
+                                           scratch: scratchDirectory)
         guard signed.status == 0 else { throw Problem(description: "ssh-keygen could not sign: \(signed.stderr)") }
         return String(decoding: signed.stdout, as: UTF8.self)
     }
 
     /// True when `signature` over `payload` was made by this key.
     public func verify(signature: String, payload: String) -> Bool {
-        guard let file = try? temporaryFile(signature) else { return false }
-        defer { try? FileManager.default.removeItem(atPath: file) }
-        let checked = try? ProgramRunner.run(Self.keygen, ["-Y", "verify", "-f", allowedSignersPath, "-I", principal, "-n", "git", "-s", file],
-                                             input: Data(payload.utf8))
+        let checked = try? ProgramRunner.run(Self.keygen, ["-Y", "verify", "-f", allowedSignersPath, "-I", principal, "-n", "git", "-s", "{signature}"],
+                                             input: Data(payload.utf8), files: ["signature": Data(signature.utf8)], scratch: scratchDirectory)
         return checked?.status == 0
-    }
-
-    private func temporaryFile(_ text: String) throws -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("handoff-sig-\(UUID().uuidString)").path
-        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
-        return path
     }
 }

@@ -128,7 +128,8 @@ public struct LocalClone {
             input.reports[packet] = report
             if action == .submit {
                 input.deliveryFindings[packet] = try DeliveryCheck.check(packetFolder: "\(policy.packetRoot)/\(packet)",
-                                                                         criteria: report.criteria, in: view, limits: policy.limits)
+                                                                         criteria: report.criteria, in: view, limits: policy.limits,
+                                                                         commits: HistoryCommitLookup(repository: repository, tip: head))
             }
         }
         // Operators are named only in handoffd's configuration: locally nobody is one.

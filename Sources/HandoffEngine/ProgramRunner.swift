@@ -15,13 +15,20 @@ enum ProgramRunner {
         var description: String
     }
 
-    static func run(_ program: String, _ arguments: [String], input: Data = Data()) throws -> Output {
-        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("handoff-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        defer { try? FileManager.default.removeItem(at: scratch) }
-        let inPath = scratch.appendingPathComponent("in").path
-        let outPath = scratch.appendingPathComponent("out").path
-        let errPath = scratch.appendingPathComponent("err").path
+    /// Runs `program`; its stdin, stdout and stderr files live in a ``ScratchFolder`` inside `scratch`.
+    ///
+    /// `files` are written into that folder first; an argument `{name}` is replaced by the path of file `name`.
+    static func run(_ program: String, _ arguments: [String], input: Data = Data(), files: [String: Data] = [:],
+                    scratch base: String) throws -> Output {
+        let scratch = try ScratchFolder.create(in: base)
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        let inPath = "\(scratch)/in"
+        let outPath = "\(scratch)/out"
+        let errPath = "\(scratch)/err"
+        for (name, data) in files { try data.write(to: URL(fileURLWithPath: "\(scratch)/file-\(name)")) }
+        let arguments = arguments.map { argument in
+            files.keys.contains { "{\($0)}" == argument } ? "\(scratch)/file-\(argument.dropFirst().dropLast())" : argument
+        }
         try input.write(to: URL(fileURLWithPath: inPath))
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)

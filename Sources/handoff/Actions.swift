@@ -41,7 +41,7 @@ extension ActionCommand {
         let outcome = try clone.simulate(Self.action, packet: packet, note: note, email: email)
         if outcome.note.hasPrefix("rejected: ") {
             let reason = outcome.note.dropFirst("rejected: ".count)
-            FileHandle.standardError.write(Data("handoff: cannot \(Self.action.rawValue) \(packet): \(reason)\(Self.advice(outcome))\n".utf8))
+            FileHandle.standardError.write(Data("handoff: cannot \(Self.action.rawValue) \(packet): \(safe(reason))\(Self.advice(outcome))\n".utf8))
             throw ExitCode(1)
         }
         let change = outcome.from == outcome.to ? "\(outcome.to?.rawValue ?? "-")" : "\(outcome.from?.rawValue ?? "-") → \(outcome.to?.rawValue ?? "-")"

@@ -97,7 +97,8 @@ struct PreReceive: ParsableCommand {
 
     func run() throws {
         let (configuration, entry) = try options.entry()
-        let key = try CommitSigningKey.prepare(at: configuration.signingKey, principal: configuration.email)
+        let key = try CommitSigningKey.prepare(at: configuration.signingKey, principal: configuration.email,
+                                               stateDirectory: configuration.stateDirectory)
         // Contract checks survive between pushes on disk: a hook is a short-lived process.
         let cachePath = "\(configuration.stateDirectory)/\(entry.name).check-cache.json"
         let cache = CheckCache.load(from: cachePath)
@@ -118,7 +119,7 @@ struct PreReceive: ParsableCommand {
         }
         guard !refusals.isEmpty else { return }
         for refusal in refusals {
-            FileHandle.standardError.write(Data("handoff: refused \(refusal)\n".utf8))
+            FileHandle.standardError.write(Data("handoff: refused \(safe("\(refusal)"))\n".utf8))
         }
         FileHandle.standardError.write(Data("handoff: push refused; fix the commits above (git rebase -i) and push again\n".utf8))
         throw ExitCode(1)

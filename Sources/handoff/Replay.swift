@@ -40,7 +40,8 @@ struct Replay: ParsableCommand {
             throw CannotCheck(repository == nil ? "the configuration serves several repositories: name one with --repo"
                                                 : "no repository '\(repository!)' in \(config)")
         }
-        let key = try CommitSigningKey.prepare(at: configuration.signingKey, principal: configuration.email)
+        let key = try CommitSigningKey.prepare(at: configuration.signingKey, principal: configuration.email,
+                                               stateDirectory: configuration.stateDirectory)
         var settings = configuration.engineSettings(for: entry, key: key, cache: CheckCache())
         if let branch { settings.branch = branch }
         let opened: Repository

@@ -57,8 +57,11 @@ func openClone() throws -> LocalClone {
 
 func staleness(_ clone: LocalClone) throws -> String? {
     let behind = try clone.unprocessedCommits()
-    return behind == 0 ? nil : "note: \(behind) commit(s) on \(clone.branch.replacingOccurrences(of: "refs/heads/", with: "")) are not processed by handoffd yet; this status is older than the tip"
+    return behind == 0 ? nil : "note: \(behind) commit(s) on \(safe(clone.branch.replacingOccurrences(of: "refs/heads/", with: ""))) are not processed by handoffd yet; this status is older than the tip"
 }
+
+/// Participant-supplied text for a terminal: the one way text output prints titles, notes, identities and messages.
+func safe(_ text: some StringProtocol) -> String { TerminalText.escaped(text) }
 
 func encodeJSON(_ value: some Encodable) throws -> String {
     let encoder = JSONEncoder()
@@ -94,21 +97,21 @@ struct Status: ParsableCommand {
         case .text:
             if let stale { FileHandle.standardError.write(Data((stale + "\n").utf8)) }
             if id == nil {
-                for status in selected { print("\(status.id)  \(status.state.rawValue)\(status.blocked ? " (blocked)" : "")  \(status.title)") }
+                for status in selected { print("\(status.id)  \(status.state.rawValue)\(status.blocked ? " (blocked)" : "")  \(safe(status.title))") }
                 return
             }
             let status = selected[0]
-            print("\(status.id): \(status.title)")
-            print("  state:     \(status.state.rawValue)\(status.blocked ? " (blocked)" : "") since \(status.since)")
-            print("  assignee:  \(status.assignee ?? "—")")
-            print("  reviewers: \(status.reviewers.joined(separator: ", "))")
+            print("\(status.id): \(safe(status.title))")
+            print("  state:     \(status.state.rawValue)\(status.blocked ? " (blocked)" : "") since \(safe(status.since))")
+            print("  assignee:  \(safe(status.assignee ?? "—"))")
+            print("  reviewers: \(safe(status.reviewers.joined(separator: ", ")))")
             print("  round:     \(status.round)")
             print("  readiness: \(status.score) (\(status.errors) error(s), \(status.warnings) warning(s))")
-            for finding in status.findings { print("    \(finding.formatted)") }
+            for finding in status.findings { print("    \(safe(finding.formatted))") }
             print("  history:")
             for entry in status.history {
                 let change = entry.from == entry.to ? (entry.to?.rawValue ?? "-") : "\(entry.from?.rawValue ?? "new") → \(entry.to?.rawValue ?? "-")"
-                print("    \(entry.at)  \(entry.action) by \(entry.by): \(change)\(entry.note.isEmpty ? "" : " — \(entry.note)")")
+                print("    \(safe(entry.at))  \(safe(entry.action)) by \(safe(entry.by)): \(change)\(entry.note.isEmpty ? "" : " — \(safe(entry.note))")")
             }
         }
     }
@@ -148,7 +151,7 @@ struct Board: ParsableCommand {
                 guard !rows.isEmpty else { continue }
                 out += "\(state.rawValue) (\(rows.count))\n"
                 for row in rows {
-                    out += "  \(row.id)  \(row.title)\(row.blocked ? " (blocked)" : "")  assignee: \(row.assignee ?? "—")  since \(row.since.prefix(10))  readiness \(row.score), \(row.findings) finding(s)\n"
+                    out += "  \(row.id)  \(safe(row.title))\(row.blocked ? " (blocked)" : "")  assignee: \(safe(row.assignee ?? "—"))  since \(safe(row.since.prefix(10)))  readiness \(row.score), \(row.findings) finding(s)\n"
                 }
             }
             print(out, terminator: "")

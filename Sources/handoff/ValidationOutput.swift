@@ -23,11 +23,11 @@ enum ValidationOutput {
 
     private static func line(_ finding: Finding, colour: Bool) -> String {
         let tint: Terminal.Colour = finding.severity == .error ? .red : finding.severity == .warning ? .yellow : .blue
-        var location = finding.file
+        var location = safe(finding.file)
         if finding.line > 0 { location += ":\(finding.line)" }
         if finding.line > 0, let column = finding.column { location += ":\(column)" }
-        return "\(location): \(Terminal.paint(finding.severity.rawValue, tint, colour)): \(finding.message) [\(finding.rule)]\n"
-            + "    hint: \(finding.hint)\n"
+        return "\(location): \(Terminal.paint(finding.severity.rawValue, tint, colour)): \(safe(finding.message)) [\(finding.rule)]\n"
+            + "    hint: \(safe(finding.hint))\n"
     }
 
     /// The documented JSON shape (README, "JSON output"); keys are stable.
@@ -54,7 +54,6 @@ enum ValidationOutput {
     }
 
     static func json(_ reports: [PacketReport], other: [Finding]) throws -> String {
-        let all = reports.flatMap(\.findings) + other
         let document = Document(
             packets: reports.map {
                 PacketJSON(path: $0.folder, id: $0.id.rawValue, ready: $0.isReady, score: $0.score,
@@ -62,7 +61,9 @@ enum ValidationOutput {
             },
             findings: other,
             summary: Summary(packets: reports.count, ready: reports.count { $0.isReady },
-                             errors: all.count { $0.severity == .error }, warnings: all.count { $0.severity == .warning }))
+                             // The reports' counts include findings left out by the per-rule cap.
+                             errors: reports.reduce(0) { $0 + $1.errorCount } + other.count { $0.severity == .error },
+                             warnings: reports.reduce(0) { $0 + $1.warningCount } + other.count { $0.severity == .warning }))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return String(decoding: try encoder.encode(document), as: UTF8.self)

@@ -99,7 +99,8 @@ struct CLIWorkflowTests {
         let refused = try team.handoff("dev", ["submit", "PAY-1"])
         #expect(refused.status == 1)
         #expect(refused.stderr.contains("delivery note incomplete") && refused.stderr.contains("AC-2"))
-        try team.sandbox.write("- AC-1: contracts/openapi.yaml\n- AC-2: https://ci.example/1\n- AC-3: 0123abcd\n",
+        let commit = try team.sandbox.git(["rev-parse", "--short", "HEAD"], in: team.clone("dev"))
+        try team.sandbox.write("- AC-1: contracts/openapi.yaml\n- AC-2: https://ci.example/1\n- AC-3: \(commit)\n",
                                to: "specs/PAY-1/delivery/DELIVERY.md", in: team.clone("dev"))
         try team.git("dev", ["commit", "-q", "-am", "Full delivery"])
         #expect(try team.handoff("dev", ["submit", "PAY-1"]).status == 0)

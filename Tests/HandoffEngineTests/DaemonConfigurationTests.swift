@@ -28,6 +28,8 @@ struct DaemonConfigurationTests {
         ("identity: {email: x@y}\nstate_directory: /s\nrepositories: [{name: a, pth: /p, operators: [o@x]}]\n",
          "handoffd.yaml:3: repositories[0].pth: unknown key"),
         ("identity: {email: x@y}\nstate_directory: /s\nrepositories: []\n", "handoffd.yaml:3: repositories: must list at least one"),
+        ("identity: {email: x@y}\nstate_directory: /s\nrepositories:\n", "handoffd.yaml:3: repositories: must list at least one"),
+        ("identity: {email: x@y}\nstate_directory: /s\npoll_interval: 5\n", "handoffd.yaml:1: repositories: missing: list the repositories to serve"),
         ("identity: {email: x@y}\nstate_directory: /s\npoll_interval: soon\nrepositories: [{name: a, path: /p, operators: [o@x]}]\n",
          "handoffd.yaml:3: poll_interval: 'soon' must be a number of seconds"),
         ("identity: {email: x@y}\nstate_directory: /s\nlog_level: loud\nrepositories: [{name: a, path: /p, operators: [o@x]}]\n",

@@ -91,7 +91,7 @@ struct DeterminismTests {
             if kind == 1 { try world.write("# \(packet)\n\n## Background\n\nTBD step \(step)\n", "\(folder)/context.md", in: clone) }
         case 2:  // a delivery note, complete or not
             let complete = Bool.random(using: &random)
-            try world.write(complete ? "- AC-1: contracts/openapi.yaml\n- AC-2: 0123abcd\n- AC-3: https://ci.example/\(step)\n" : "- AC-1: nowhere.md\n",
+            try world.write(complete ? "- AC-1: contracts/openapi.yaml\n- AC-2: /specs/\(packet)/acceptance.md\n- AC-3: https://ci.example/\(step)\n" : "- AC-1: nowhere.md\n",
                             "\(folder)/delivery/DELIVERY.md", in: clone)
         case 3:  // tampering with status
             try world.write("state: delivered\n", "\(folder)/status.yaml", in: clone)

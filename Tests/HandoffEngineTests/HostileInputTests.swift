@@ -60,6 +60,10 @@ struct HostileInputTests {
         #expect(baseline.output.contains("\"ready\" : true"))
         let cases: [(name: String, files: [String: [UInt8]], rule: String, commit: Bool)] = [
             ("alias bomb", ["handoff.yaml": Self.aliasBomb], "manifest.invalid", false),
+            // A quote after a space in a plain scalar once hid every alias after it from the lexical pre-scan.
+            ("alias bomb behind it 'works", ["handoff.yaml": Array("title: it 'works\n".utf8) + Self.aliasBomb], "manifest.invalid", false),
+            ("alias bomb in a contract", ["contracts/openapi.yaml": Array("openapi: 3.1.0\ninfo: {title: it 'works}\n".utf8) + Self.aliasBomb],
+             "contracts.parse-error", false),
             ("50 MB file on disk", [:], "file.too-large", false),
             ("50 MB blob in git", [:], "file.too-large", true),
             ("10,000-level JSON", ["contracts/deep.json": Array(("{\"a\": " + String(repeating: "[", count: 10_000)).utf8)],
@@ -79,5 +83,18 @@ struct HostileInputTests {
             let growth = run.maxKiB - baseline.maxKiB
             #expect(growth < 8 * 1024, "\(hostile.name) grew peak memory by \(growth) KiB over the baseline \(baseline.maxKiB) KiB")
         }
+    }
+
+    @Test("a packet of tens of thousands of warnings: validate lists the first per rule, and its summary counts them all")
+    func noisyPacketSummary() throws {
+        let sandbox = try Sandbox()
+        let work = try Self.packet(sandbox, ["acceptance.md": Array(BoundedInputOverGitTests.noisyCriteria.utf8)])
+        let run = try Self.validate(["\(work)/specs/PAY-142"], in: sandbox.root)
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(run.output.utf8)) as? [String: Any])
+        let packet = try #require((document["packets"] as? [[String: Any]])?.first)
+        let listed = (packet["findings"] as? [[String: Any]] ?? []).count { $0["severity"] as? String == "warning" }
+        let counted = try #require((document["summary"] as? [String: Any])?["warnings"] as? Int)
+        #expect(counted > 10_000 && listed < 1_000, "\(counted) counted, \(listed) listed")
+        #expect(run.output.utf8.count < 1 << 20)
     }
 }

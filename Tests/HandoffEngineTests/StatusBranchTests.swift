@@ -70,7 +70,8 @@ struct StatusBranchTests {
 
         // The status branch holds what a replay from the first commit computes.
         let entry = configuration.repositories[0]
-        let key = try CommitSigningKey.prepare(at: configuration.signingKey, principal: configuration.email)
+        let key = try CommitSigningKey.prepare(at: configuration.signingKey, principal: configuration.email,
+                                               stateDirectory: configuration.stateDirectory)
         let processor = RepositoryProcessor(settings: configuration.engineSettings(for: entry, key: key, cache: nil))
         let replayed = try processor.replay(try Repository.open(at: server))
         for (path, text) in replayed where path != BoardFile.path {

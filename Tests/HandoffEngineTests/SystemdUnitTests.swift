@@ -27,6 +27,17 @@ struct SystemdUnitTests {
         #expect(score.map { $0 <= 2.0 } == true, "\(line)")
     }
 
+    @Test("the services cap their memory with MemoryMax=, explained by a comment above it", arguments: ["handoffd.service", "handoffd-once.service"])
+    func memoryLimit(_ unit: String) throws {
+        let lines = try String(contentsOfFile: "\(Self.root)/systemd/\(unit)", encoding: .utf8).split(separator: "\n")
+        let index = try #require(lines.firstIndex { $0.hasPrefix("MemoryMax=") })
+        let value = lines[index].dropFirst("MemoryMax=".count)
+        #expect(value.hasSuffix("M") && Int(value.dropLast()).map { $0 >= 256 } == true, "\(lines[index])")
+        #expect(lines[index - 1].hasPrefix("#"), "MemoryMax= needs the comment that says where its figure comes from")
+        let shown = try runProcess("/usr/bin/systemd-analyze", ["verify", "--man=no", "\(Self.root)/systemd/\(unit)"])
+        #expect(!(shown.stdout + shown.stderr).contains("MemoryMax"), "\(shown.stderr)")
+    }
+
     @Test("the sysusers.d entry creates the handoff user the unit runs as",
           .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/systemd-sysusers"), "needs systemd-sysusers"))
     func systemUser() throws {

@@ -21,7 +21,8 @@ struct WorkflowScenarioTests {
             sandbox = try Sandbox(name)
             bare = "\(sandbox.root)/specs.git"
             try sandbox.git(["init", "-q", "--bare", "-b", "main", bare], in: sandbox.root)
-            let key = try CommitSigningKey.prepare(at: "\(sandbox.root)/state/handoffd_ed25519", principal: "handoffd@acme.example")
+            let key = try CommitSigningKey.prepare(at: "\(sandbox.root)/state/handoffd_ed25519", principal: "handoffd@acme.example",
+                                                   stateDirectory: "\(sandbox.root)/state")
             var settings = EngineSettings(operators: [WorkflowScenarioTests.operatorEmail], email: "handoffd@acme.example", signingKey: key)
             settings.memoryFile = "\(sandbox.root)/state/covered"
             processor = RepositoryProcessor(settings: settings)
@@ -94,7 +95,9 @@ struct WorkflowScenarioTests {
         #expect(try world.state() == "in_progress")
         #expect(try world.show("specs/PAY-142/status.yaml").contains("rejected: delivery note incomplete"))
         try world.step("dev", "Deliver all\n\nHandoff: submit PAY-142") {
-            try world.write("- AC-1: contracts/openapi.yaml\n- AC-2: https://ci.example/1\n- AC-3: 0123abcd\n", "specs/PAY-142/delivery/DELIVERY.md", in: $0)
+            // A commit id counts when it is in the submitting commit's history.
+            let commit = try world.sandbox.git(["rev-parse", "--short", "HEAD"], in: $0)
+            try world.write("- AC-1: contracts/openapi.yaml\n- AC-2: https://ci.example/1\n- AC-3: \(commit)\n", "specs/PAY-142/delivery/DELIVERY.md", in: $0)
         }
         #expect(try world.state() == "in_review")
         try world.step("rita", "Review\n\nHandoff: request-changes PAY-142 AC-3 needs a test run")

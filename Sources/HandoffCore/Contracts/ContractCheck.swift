@@ -18,7 +18,7 @@ enum ContractCheck {
         guard let walked = try view.walk("\(folder)/contracts", limit: limits.maxEntriesPerPacket) else { return result }
         for entry in walked.entries where entry.kind == .file || entry.kind == .executable {
             let key = try cache.flatMap { _ in try view.contentID(at: entry.path) }
-                .map { "\($0):\(entry.name.split(separator: ".").last ?? ""):\(limits.maxFileBytes):\(limits.maxYAMLDepth)" }
+                .map { "\($0):\(entry.name.split(separator: ".").last ?? ""):\(limits.maxFileBytes):\(limits.maxYAMLDepth):\(limits.maxYAMLNodes)" }
             if let key, let cached = cache?.entry(for: key) {
                 result.findings += cached.findings.map { finding in
                     var copy = finding
@@ -69,7 +69,7 @@ enum ContractCheck {
 
     private static func checkDocument(_ text: String, file: String, limits: CheckLimits, into result: inout Result) {
         let node: Node
-        switch YAMLInput.parse(text, maxDepth: limits.maxYAMLDepth) {
+        switch YAMLInput.parse(text, maxDepth: limits.maxYAMLDepth, maxNodes: limits.maxYAMLNodes) {
         case .failure(let refusal):
             // A file named as a schema (refund.schema.json) that does not parse is a broken schema.
             let rule: Rule = baseName(file).lowercased().contains(".schema.") ? .contractsSchemaInvalid : .contractsParseError

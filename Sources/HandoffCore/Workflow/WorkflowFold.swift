@@ -141,8 +141,8 @@ public struct WorkflowFold: Sendable {
         let isOperator = roles.contains(.operator)
         let isClient = roles.contains(.client)
 
-        func reject(_ reason: String) {
-            status.history.append(entry(commit, request.action.rawValue, before, before, "rejected: \(reason)"))
+        func reject(_ rejection: ActionRejection) {
+            status.history.append(entry(commit, request.action.rawValue, before, before, "rejected: \(rejection.reason)"))
         }
         func move(to after: PacketState) {
             if after != before { status.since = commit.time }
@@ -156,62 +156,62 @@ public struct WorkflowFold: Sendable {
 
         switch request.action {
         case .claim:
-            if !roles.contains(.contractor) { reject("only contractors may claim") }
-            else if before != .ready { reject("only a ready packet can be claimed (it is \(before.rawValue))") }
-            else if status.blocked { reject("the packet is blocked") }
+            if !roles.contains(.contractor) { reject(.notPermitted(.claim)) }
+            else if before != .ready { reject(.wrongState(.claim, before)) }
+            else if status.blocked { reject(.blocked) }
             else if case let missing = undelivered(status.dependsOn, in: state), !missing.isEmpty {
-                reject("dependencies not delivered yet: \(missing.joined(separator: ", "))")
+                reject(.dependenciesNotDelivered(missing))
             } else {
                 status.assignee = who
                 move(to: .inProgress)
             }
         case .unclaim:
-            if before != .inProgress { reject("only a packet in progress can be unclaimed") }
-            else if !(isAssignee || isOperator) { reject("only the assignee or an operator may unclaim") }
+            if before != .inProgress { reject(.wrongState(.unclaim, before)) }
+            else if !(isAssignee || isOperator) { reject(.notPermitted(.unclaim)) }
             else {
                 status.assignee = nil
                 move(to: readiness())
             }
         case .submit:
-            if before != .inProgress { reject("only a packet in progress can be submitted (it is \(before.rawValue))") }
-            else if !isAssignee { reject("only the assignee may submit") }
+            if before != .inProgress { reject(.wrongState(.submit, before)) }
+            else if !isAssignee { reject(.notPermitted(.submit)) }
             else if let findings = commit.deliveryFindings[request.packet], !findings.isEmpty {
-                reject("delivery note incomplete: " + findings.map(\.message).joined(separator: "; "))
+                reject(.deliveryIncomplete(findings))
             } else if commit.deliveryFindings[request.packet] == nil {
-                reject("the delivery note was not checked")
+                reject(.deliveryNotChecked)
             } else {
                 move(to: .inReview)
             }
-        case .accept:
-            if before != .inReview { reject("only a packet in review can be accepted (it is \(before.rawValue))") }
-            else if !isReviewer { reject("only a reviewer of the packet may accept") }
-            else { move(to: .delivered) }
-        case .requestChanges:
-            if before != .inReview { reject("changes can be requested only in review (it is \(before.rawValue))") }
-            else if !isReviewer { reject("only a reviewer of the packet may request changes") }
+        case .accept, .requestChanges:
+            // Only the assignee submits, and a packet leaves review only through here: in review, the
+            // assignee is who submitted the delivery under review.
+            if before != .inReview { reject(.wrongState(request.action, before)) }
+            else if !isReviewer { reject(.notPermitted(request.action)) }
+            else if isAssignee { reject(.ownDelivery(request.action, reviewer: who)) }
+            else if request.action == .accept { move(to: .delivered) }
             else {
                 status.round += 1
                 move(to: .inProgress)
             }
         case .cancel:
-            if before == .delivered || before == .cancelled { reject("a \(before.rawValue) packet cannot be cancelled") }
-            else if !(isClient || isOperator) { reject("only clients and operators may cancel") }
+            if before == .delivered || before == .cancelled { reject(.wrongState(.cancel, before)) }
+            else if !(isClient || isOperator) { reject(.notPermitted(.cancel)) }
             else {
                 status.blocked = false
                 move(to: .cancelled)
             }
         case .reopen:
-            if before != .cancelled { reject("only a cancelled packet can be reopened") }
-            else if !(isClient || isOperator) { reject("only clients and operators may reopen") }
+            if before != .cancelled { reject(.wrongState(.reopen, before)) }
+            else if !(isClient || isOperator) { reject(.notPermitted(.reopen)) }
             else {
                 status.assignee = nil
                 move(to: readiness())
             }
         case .block, .unblock:
             let blocking = request.action == .block
-            if !before.isOpen { reject("a \(before.rawValue) packet cannot be \(blocking ? "blocked" : "unblocked")") }
-            else if !(isClient || isAssignee || isOperator) { reject("only clients, the assignee and operators may \(request.action.rawValue)") }
-            else if status.blocked == blocking { reject("the packet is already \(blocking ? "blocked" : "unblocked")") }
+            if !before.isOpen { reject(.wrongState(request.action, before)) }
+            else if !(isClient || isAssignee || isOperator) { reject(.notPermitted(request.action)) }
+            else if status.blocked == blocking { reject(.alreadyInBlockState(blocked: blocking)) }
             else {
                 status.blocked = blocking
                 status.history.append(entry(commit, request.action.rawValue, before, before, request.note))
