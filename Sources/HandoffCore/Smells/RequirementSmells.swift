@@ -248,7 +248,9 @@ private struct Detector {
         case .negation(let kind):
             switch kind {
             case .core: break
-            case .determiner: if !options.flagsNo { return false }
+            case .determiner:
+                // "no refund is sent": a count of zero a test observes, not an open negative.
+                if !options.flagsNo || zeroCount(first) { return false }
             case .preposition: if !options.flagsWithout { return false }
             }
             return !concreteOutcome(after: last) && !inCondition(first)
@@ -278,6 +280,12 @@ private struct Detector {
             next += 1
         }
         return false
+    }
+
+    /// `no` + noun + verb ("no refund is sent", "no payout gets created"): the outcome is that none exists.
+    private func zeroCount(_ index: Int) -> Bool {
+        guard index + 2 < tokens.count, tokens[index + 2].sentence == tokens[index].sentence else { return false }
+        return Self.verbs.contains(tokens[index + 2].lowered) && !Self.verbs.contains(tokens[index + 1].lowered)
     }
 
     /// Inside the Given/When part of a Given/When/Then criterion: a negated precondition or trigger
