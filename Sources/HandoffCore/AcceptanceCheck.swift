@@ -50,20 +50,34 @@ enum AcceptanceCheck {
     static let httpMethods: Set<String> = ["GET", "PUT", "POST", "DELETE", "PATCH", "HEAD", "OPTIONS", "TRACE"]
 
     /// `METHOD /path` pairs a criterion names, e.g. `POST /payments/{id}/refunds`.
+    ///
+    /// Runs for every criterion of every packet a catch-up checks, so words stay substrings and only a
+    /// word that starts with an uppercase ASCII letter is trimmed and compared.
     static func namedOperations(in text: String) -> [(method: String, path: String)] {
         let words = text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" })
-            .map { word -> String in
-                let punctuation: Set<Character> = ["`", "'", "\"", "(", ")", "[", "]", ",", ";", ":", "."]
-                return String(word.drop { punctuation.contains($0) }.reversed().drop { punctuation.contains($0) }.reversed())
-            }
         var named: [(String, String)] = []
-        for (index, word) in words.enumerated() where httpMethods.contains(word) && index + 1 < words.count {
-            var path = words[index + 1]
+        for index in words.indices.dropLast() {
+            guard let first = words[index].utf8.first(where: { !punctuationBytes.contains($0) }),
+                  first >= UInt8(ascii: "A"), first <= UInt8(ascii: "Z") else { continue }
+            let method = String(trimmingPunctuation(words[index]))
+            guard httpMethods.contains(method) else { continue }
+            var path = trimmingPunctuation(words[index + 1])
             guard path.hasPrefix("/") else { continue }
-            if let query = path.firstIndex(of: "?") { path = String(path[..<query]) }
-            named.append((word, path))
+            if let query = path.firstIndex(of: "?") { path = path[..<query] }
+            named.append((method, String(path)))
         }
         return named
+    }
+
+    /// What may wrap a `METHOD /path` pair in prose: code ticks, quotes, brackets and sentence punctuation.
+    private static let punctuationBytes: Set<UInt8> = Set("`'\"()[],;:.".utf8)
+
+    private static func trimmingPunctuation(_ word: Substring) -> Substring {
+        let utf8 = word.utf8
+        guard let start = utf8.firstIndex(where: { !punctuationBytes.contains($0) }),
+              let last = utf8.lastIndex(where: { !punctuationBytes.contains($0) }) else { return word[word.endIndex...] }
+        // Both ends sit next to ASCII punctuation or the word's ends, so they are character boundaries.
+        return word[start..<utf8.index(after: last)]
     }
 
     /// operationIds a criterion names: a code span such as `createRefund` introduced as an operation
@@ -110,9 +124,8 @@ enum AcceptanceCheck {
                 let column = line.text.distance(from: line.text.startIndex, to: item.startIndex) + 1
                 criteria.append(Criterion(id: criterionID(item), line: line.number, text: String(item), column: column))
             } else if !criteria.isEmpty, indent > 0 {
-                let trimmed = line.text.drop { $0 == " " || $0 == "\t" }
-                let content = trimmed.prefix(upTo: trimmed.lastIndex { $0 != " " && $0 != "\t" }.map(trimmed.index(after:)) ?? trimmed.startIndex)
-                criteria[criteria.count - 1].append(content, line: line.number, column: indent + 1)
+                let content = line.text.trimmingCharacters(in: .whitespaces)
+                criteria[criteria.count - 1].append(Substring(content), line: line.number, column: indent + 1)
             }
         }
         return criteria

@@ -121,7 +121,9 @@ public enum DeliveryCheck {
                                     message: "\(id) has no evidence in the delivery note",
                                     hint: "Add '- \(id): <path, commit or URL>' to \(fileName)."))
         }
-        return findings.cappedPerRule(limits.maxFindingsPerRule).kept
+        // Not capped here: a refused submit lists the first few and counts the rest exactly
+        // (`ActionRejection.deliveryIncomplete`); packet reports are capped where they are gathered.
+        return findings.sortedForDisplay()
     }
 
     /// Why the evidence path `path` does not count for the packet in `folder`, or nil when it does.
@@ -141,12 +143,12 @@ public enum DeliveryCheck {
         let own = parts.last.map(String.init) ?? folder
         if resolved.isEmpty || resolved == packetRoot || resolved == folder { return .wholeFolder(resolved: resolved) }
         let belowRoot = packetRoot.isEmpty ? Substring(resolved) : resolved.hasPrefix(packetRoot + "/") ? resolved.dropFirst(packetRoot.count + 1) : nil
+        let entry = try view.entry(at: resolved)
         if let belowRoot, let packet = belowRoot.split(separator: "/").first, packet != own {
             // Folders under the packet root are packets; a file lying directly in it (a README) is shared material.
-            let isPacketFolder = try belowRoot.contains("/") || view.entry(at: resolved)?.kind == .folder
-            if isPacketFolder { return .otherPacket(resolved: resolved, packet: String(packet)) }
+            if belowRoot.contains("/") || entry?.kind == .folder { return .otherPacket(resolved: resolved, packet: String(packet)) }
         }
-        return try view.entry(at: resolved) == nil ? .missing(resolved: resolved) : nil
+        return entry == nil ? .missing(resolved: resolved) : nil
     }
 
     /// The evidence listed after `AC-n:` in an entry, split on commas.

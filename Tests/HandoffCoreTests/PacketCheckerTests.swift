@@ -418,4 +418,13 @@ struct PolicyFileTests {
         #expect(Policy.parse("roles: [x\n").1.map(\.rule) == ["policy.invalid"])
         #expect(Policy.parse("").1 == [])
     }
+
+    @Test("`METHOD /path` pairs are found through code ticks, quotes, brackets and punctuation, queries dropped")
+    func namedOperations() {
+        let text = "Calls `POST /payments/{id}/refunds`, then (GET /refunds?limit=5). \"DELETE\" /r/é; get /x; POST refunds"
+        #expect(AcceptanceCheck.namedOperations(in: text).map { "\($0.method) \($0.path)" }
+                == ["POST /payments/{id}/refunds", "GET /refunds", "DELETE /r/é"])
+        #expect(AcceptanceCheck.namedOperations(in: "POST").isEmpty)
+        #expect(AcceptanceCheck.namedOperations(in: "`` POST ``").isEmpty)
+    }
 }

@@ -47,7 +47,7 @@ struct SmellTokenizer {
                 index += 1
                 continue
             }
-            guard isWordByte(byte, text, index) else {
+            guard isWordByte(byte) else {
                 index += byte == 0xE2 ? 3 : 1  // a three-byte punctuation mark or symbol is skipped whole
                 continue
             }
@@ -57,7 +57,7 @@ struct SmellTokenizer {
             var camel = false, previousLower = false
             while index < count {
                 let current = text[index]
-                if isWordByte(current, text, index) {
+                if isWordByte(current) {
                     if current >= UInt8(ascii: "0") && current <= UInt8(ascii: "9") { hasDigit = true }
                     if current == UInt8(ascii: "_") { hasUnderscore = true }
                     let upper = current >= UInt8(ascii: "A") && current <= UInt8(ascii: "Z")
@@ -67,7 +67,7 @@ struct SmellTokenizer {
                     continue
                 }
                 let joinerLength = joiner(text, index)
-                if joinerLength > 0, index + joinerLength < count, isWordByte(text[index + joinerLength], text, index + joinerLength) {
+                if joinerLength > 0, index + joinerLength < count, isWordByte(text[index + joinerLength]) {
                     switch current {
                     case UInt8(ascii: "/"): hasSlash = true
                     case UInt8(ascii: "."): hasDot = true
@@ -97,7 +97,7 @@ struct SmellTokenizer {
 
     /// Letters, digits, `_`, `%`, and non-ASCII bytes outside U+2000–U+2FFF (letters, ligatures like "ﬁ").
     @inline(__always)
-    private static func isWordByte(_ byte: UInt8, _ text: [UInt8], _ index: Int) -> Bool {
+    private static func isWordByte(_ byte: UInt8) -> Bool {
         switch byte {
         case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
              UInt8(ascii: "_"), UInt8(ascii: "%"):

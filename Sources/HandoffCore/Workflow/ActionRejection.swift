@@ -54,7 +54,8 @@ public enum ActionRejection: Hashable, Sendable {
         case .dependenciesNotDelivered(let missing):
             "dependencies not delivered yet: \(missing.joined(separator: ", "))"
         case .deliveryIncomplete(let findings):
-            "delivery note incomplete: " + findings.prefix(Self.maxListedFindings).map(\.message).joined(separator: "; ")
+            "delivery note incomplete: "
+                + findings.prefix(Self.maxListedFindings).map { $0.truncated(to: [Finding].maxMessageCharacters).message }.joined(separator: "; ")
                 + (findings.count > Self.maxListedFindings ? "; and \(findings.count - Self.maxListedFindings) more" : "")
         case .deliveryNotChecked:
             "the delivery note was not checked"
