@@ -131,7 +131,7 @@ public enum RequirementSmells {
                         isNotSingular: isNotSingular(prose))
     }
 
-    private static func vagueTerms(_ bytes: [UInt8], _ tokens: [SmellTokenizer.Token], options: Options) -> [VagueTerm] {
+    static func vagueTerms(_ bytes: [UInt8], _ tokens: [SmellTokenizer.Token], options: Options) -> [VagueTerm] {
         Detector(tokens: tokens, options: options).run { token in String(decoding: bytes[token.start..<token.end], as: UTF8.self) }
     }
 

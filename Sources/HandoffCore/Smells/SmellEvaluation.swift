@@ -80,21 +80,34 @@ public enum SmellEvaluation {
         }
     }
 
-    /// The classes the detector flags in `text`, restricted to the labelled ones.
-    public static func flaggedClasses(_ text: String, options: RequirementSmells.Options) -> Set<RequirementSmells.TermClass> {
-        Set(RequirementSmells.vagueTerms(in: text, options: options).map(\.termClass)).intersection(labelledClasses)
-    }
-
     /// Scores `options` on `requirements`.
     public static func score(_ requirements: [Requirement], options: RequirementSmells.Options) -> Scores {
+        score(requirements.map(Tokenized.init), options: options)
+    }
+
+    /// A requirement tokenized once, so that tuning scores many settings without tokenizing again.
+    struct Tokenized {
+        var requirement: Requirement
+        var bytes: [UInt8]
+        var tokens: [SmellTokenizer.Token]
+
+        init(_ requirement: Requirement) {
+            self.requirement = requirement
+            bytes = Array(requirement.text.utf8)
+            tokens = SmellTokenizer.tokens(bytes)
+        }
+    }
+
+    static func score(_ requirements: [Tokenized], options: RequirementSmells.Options) -> Scores {
         var scores = Scores()
-        for requirement in requirements {
-            let flagged = flaggedClasses(requirement.text, options: options)
+        for item in requirements {
+            let found = RequirementSmells.vagueTerms(item.bytes, item.tokens, options: options).map(\.termClass)
+            let flagged = Set(found).intersection(labelledClasses)
             for termClass in labelledClasses {
                 scores.perClass[termClass, default: Counts()].add(flagged: flagged.contains(termClass),
-                                                                  labelled: requirement.classes.contains(termClass))
+                                                                  labelled: item.requirement.classes.contains(termClass))
             }
-            scores.any.add(flagged: !flagged.isEmpty, labelled: !requirement.classes.isEmpty)
+            scores.any.add(flagged: !flagged.isEmpty, labelled: !item.requirement.classes.isEmpty)
         }
         return scores
     }
@@ -103,8 +116,9 @@ public enum SmellEvaluation {
     /// from `Options.neutral` (each setting in turn takes its best value until none improves), so the result
     /// is deterministic and owes nothing to data outside `requirements`.
     public static func tune(on requirements: [Requirement]) -> RequirementSmells.Options {
+        let tokenized = requirements.map(Tokenized.init)
         func value(_ options: RequirementSmells.Options) -> Double {
-            let scores = score(requirements, options: options)
+            let scores = score(tokenized, options: options)
             return scores.micro.f1 + scores.any.f1
         }
         var best = RequirementSmells.Options.neutral
