@@ -174,30 +174,26 @@ private struct Detector {
     let tokens: [SmellTokenizer.Token]
     let options: RequirementSmells.Options
     let lexicon = SmellLexicon.shared
+    /// Each token's number in the lexicon's vocabulary (-1 when unknown), looked up once.
+    let numbers: [Int32]
 
-    /// Modals and auxiliaries: after `this`/`that` they make it a pronoun ("this must be idempotent").
-    static let verbs: Set<String> = ["is", "are", "was", "were", "will", "would", "should", "must", "shall", "can", "could",
-                                     "may", "might", "has", "have", "had", "does", "do", "did", "returns", "return", "becomes",
-                                     "shows", "fails", "succeeds", "contains", "means", "happens", "works", "gets", "stays",
-                                     "includes", "requires", "provides", "allows", "needs", "applies"]
-    /// Words that cannot be an antecedent.
-    static let stopWords: Set<String> = ["given", "when", "then", "and", "but", "if", "the", "a", "an", "is", "are", "be",
-                                         "to", "of", "in", "on", "for", "with", "by", "at", "as", "or", "so", "after", "before",
-                                         "once", "while", "where", "which", "who", "whom", "whose", "also", "all", "any", "each",
-                                         "every", "should", "must", "shall", "will", "can", "may", "has", "have", "was", "were",
-                                         "there", "here", "only", "just", "ac", "not", "no"]
-    /// Words before `one` that make it a count.
-    static let counting: Set<String> = ["exactly", "only", "just", "least", "most", "than", "per", "every", "no"]
-    /// Number words: a measure like a digit.
-    static let numberWords: Set<String> = ["zero", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
-                                           "eleven", "twelve", "twenty", "hundred", "thousand", "million", "twice", "half"]
-    /// After `it` + auxiliary, these make `it` an expletive ("it is required that", "it shall be possible to").
-    static let expletiveMarkers: Set<String> = ["that", "to", "required", "necessary", "possible", "recommended", "expected",
-                                                "assumed", "important", "essential", "envisaged", "desirable", "likely", "mandatory"]
+    init(tokens: [SmellTokenizer.Token], options: RequirementSmells.Options) {
+        self.tokens = tokens
+        self.options = options
+        numbers = tokens.map { [lexicon] in lexicon.number(of: $0.lowered) }
+    }
+
+    private func flags(_ index: Int) -> SmellLexicon.WordFlags {
+        numbers[index] < 0 ? [] : lexicon.flags[Int(numbers[index])]
+    }
+
+    private func entry(_ index: Int) -> SmellLexicon.Entry? {
+        numbers[index] < 0 ? nil : lexicon.entries[Int(numbers[index])]
+    }
 
     func run(_ written: (SmellTokenizer.Token) -> String) -> [RequirementSmells.VagueTerm] {
         var found: [RequirementSmells.VagueTerm] = []
-        var seen = Set<String>()
+        var seen = Set<Int>()
         var index = 0
         while index < tokens.count {
             let token = tokens[index]
@@ -208,14 +204,14 @@ private struct Detector {
             if let phrase = matchingPhrase(at: index) {
                 let last = index + phrase.rest.count
                 if let termClass = phrase.entry.termClass, isSmell(phrase.entry.rule, from: index, to: last),
-                   seen.insert(phrase.text).inserted {
+                   seen.insert(phrase.key).inserted {
                     found.append(.init(term: phrase.text, termClass: termClass, utf8Offset: token.start))
                 }
                 index = last + 1
                 continue
             }
-            if let entry = lexicon.words[token.lowered], let termClass = entry.termClass, isSmell(entry.rule, from: index, to: index),
-               seen.insert(token.lowered).inserted {
+            if let entry = entry(index), let termClass = entry.termClass, isSmell(entry.rule, from: index, to: index),
+               seen.insert(Int(numbers[index])).inserted {
                 found.append(.init(term: written(token), termClass: termClass, utf8Offset: token.start))
             }
             index += 1
@@ -225,13 +221,13 @@ private struct Detector {
 
     /// The longest listed phrase that starts at `index` and stays in prose and in one sentence.
     private func matchingPhrase(at index: Int) -> SmellLexicon.Phrase? {
-        guard let candidates = lexicon.phrases[tokens[index].lowered] else { return nil }
+        guard numbers[index] >= 0 else { return nil }
         let sentence = tokens[index].sentence
-        return candidates.first { phrase in
+        return lexicon.phrasesByFirstWord[Int(numbers[index])].first { phrase in
             guard index + phrase.rest.count < tokens.count else { return false }
             for (offset, word) in phrase.rest.enumerated() {
-                let token = tokens[index + 1 + offset]
-                if token.isCode || token.sentence != sentence || token.lowered != word { return false }
+                let next = index + 1 + offset
+                if tokens[next].isCode || tokens[next].sentence != sentence || numbers[next] != word { return false }
             }
             return true
         }
@@ -243,7 +239,7 @@ private struct Detector {
             return true
         case .measurable:
             // "shorter than 3 characters": the comparison's "than" belongs to the term's span.
-            let end = last + 1 < tokens.count && tokens[last + 1].lowered == "than" ? last + 1 : last
+            let end = last + 1 < tokens.count && flags(last + 1).contains(.than) ? last + 1 : last
             return !measured(from: first, to: end)
         case .negation(let kind):
             switch kind {
@@ -259,15 +255,15 @@ private struct Detector {
         }
     }
 
-    private func isMeasure(_ token: SmellTokenizer.Token) -> Bool {
-        token.isNumber || Self.numberWords.contains(token.lowered)
+    private func isMeasure(_ index: Int) -> Bool {
+        tokens[index].isNumber || flags(index).contains(.numberWord)
     }
 
     /// A number within the measuring window, in the same sentence: the term is being measured.
     private func measured(from first: Int, to last: Int) -> Bool {
         let sentence = tokens[first].sentence
         let window = max(0, first - options.measuringWindow)...min(tokens.count - 1, last + options.measuringWindow)
-        return window.contains { ($0 < first || $0 > last) && tokens[$0].sentence == sentence && isMeasure(tokens[$0]) }
+        return window.contains { ($0 < first || $0 > last) && tokens[$0].sentence == sentence && isMeasure($0) }
     }
 
     /// A number, code span, quoted value or identifier in the next four words of the sentence: the negation
@@ -276,7 +272,7 @@ private struct Detector {
         let sentence = tokens[index].sentence
         var next = index + 1
         while next < tokens.count, next <= index + 4, tokens[next].sentence == sentence {
-            if tokens[next].isCode || isMeasure(tokens[next]) { return true }
+            if tokens[next].isCode || isMeasure(next) { return true }
             next += 1
         }
         return false
@@ -285,49 +281,48 @@ private struct Detector {
     /// `no` + noun + verb ("no refund is sent", "no payout gets created"): the outcome is that none exists.
     private func zeroCount(_ index: Int) -> Bool {
         guard index + 2 < tokens.count, tokens[index + 2].sentence == tokens[index].sentence else { return false }
-        return Self.verbs.contains(tokens[index + 2].lowered) && !Self.verbs.contains(tokens[index + 1].lowered)
+        return flags(index + 2).contains(.verb) && !flags(index + 1).contains(.verb)
     }
 
     /// Inside the Given/When part of a Given/When/Then criterion: a negated precondition or trigger
     /// ("given a user without the admin role") describes the test's setup, not what the system must not do.
     private func inCondition(_ index: Int) -> Bool {
-        guard tokens[index...].contains(where: { $0.lowered == "then" && !$0.isCode }) else { return false }
-        return tokens[..<index].contains { ($0.lowered == "given" || $0.lowered == "when") && !$0.isCode }
+        guard (index..<tokens.count).contains(where: { flags($0).contains(.then) && !tokens[$0].isCode }) else { return false }
+        return (0..<index).contains { flags($0).contains(.condition) && !tokens[$0].isCode }
     }
 
-    private func nextWord(after index: Int) -> SmellTokenizer.Token? {
-        index + 1 < tokens.count && tokens[index + 1].sentence == tokens[index].sentence ? tokens[index + 1] : nil
+    /// The next token's index when it is in the same sentence.
+    private func next(after index: Int) -> Int? {
+        index + 1 < tokens.count && tokens[index + 1].sentence == tokens[index].sentence ? index + 1 : nil
     }
 
-    private func previousWord(before index: Int) -> SmellTokenizer.Token? {
-        index > 0 && tokens[index - 1].sentence == tokens[index].sentence ? tokens[index - 1] : nil
+    /// The previous token's index when it is in the same sentence.
+    private func previous(before index: Int) -> Int? {
+        index > 0 && tokens[index - 1].sentence == tokens[index].sentence ? index - 1 : nil
     }
 
     /// Something earlier in the sentence the pronoun could refer to.
     private func hasAntecedent(_ index: Int) -> Bool {
         let sentence = tokens[index].sentence
-        return tokens[..<index].contains { token in
-            token.sentence == sentence && !Self.stopWords.contains(token.lowered) && !isMeasure(token)
-                && token.lowered.utf8.count > 2 && lexicon.words[token.lowered]?.termClass != .vaguePronoun
+        return (0..<index).contains { earlier in
+            tokens[earlier].sentence == sentence && !flags(earlier).contains(.stopWord) && !isMeasure(earlier)
+                && tokens[earlier].lowered.utf8.count > 2 && entry(earlier)?.termClass != .vaguePronoun
         }
     }
 
     private func isVaguePronoun(_ kind: SmellLexicon.Pronoun, at index: Int) -> Bool {
-        let next = nextWord(after: index), previous = previousWord(before: index)
+        let next = next(after: index), previous = previous(before: index)
         switch kind {
         case .it:
             guard options.flagsIt else { return false }
-            if let next, Self.verbs.contains(next.lowered) {
-                let ahead = tokens[(index + 2)..<min(tokens.count, index + 5)]
-                if ahead.contains(where: { Self.expletiveMarkers.contains($0.lowered) }) { return false }
+            if let next, flags(next).contains(.verb) {
+                if (index + 2..<min(tokens.count, index + 5)).contains(where: { flags($0).contains(.expletiveMarker) }) { return false }
             }
             return !hasAntecedent(index)
         case .demonstrative:
             // "this payment": a determiner. "the payment that was refunded", "ensure that": relative or conjunction.
-            if let next, !next.isCode, !Self.verbs.contains(next.lowered), !next.isNumber { return false }
-            if tokens[index].lowered == "that", let previous, !["and", "but", "or", "of", "to", "with", "for"].contains(previous.lowered) {
-                return false
-            }
+            if let next, !tokens[next].isCode, !flags(next).contains(.verb), !tokens[next].isNumber { return false }
+            if tokens[index].lowered == "that", let previous, !flags(previous).contains(.beforePronounThat) { return false }
             return true
         case .personal:
             return options.flagsPersonal && !hasAntecedent(index)
@@ -339,9 +334,9 @@ private struct Detector {
             // "all 3 rows", "each of the 5 retries" count; the scope is stated.
             return !(next.map(isMeasure) ?? false)
         case .one:
-            if let previous, Self.counting.contains(previous.lowered) { return false }
+            if let previous, flags(previous).contains(.counting) { return false }
             guard let next else { return true }
-            return next.lowered == "of" || Self.verbs.contains(next.lowered)
+            return flags(next).contains(.of) || flags(next).contains(.verb)
         }
     }
 }

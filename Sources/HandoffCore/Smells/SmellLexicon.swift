@@ -58,18 +58,56 @@ struct SmellLexicon: Sendable {
 
     /// A phrase of several words, matched word by word after its first word.
     struct Phrase: Sendable {
-        /// The words after the first, lowercased.
-        var rest: [String]
+        /// The numbers (in `vocabulary`) of the words after the first.
+        var rest: [Int32]
         /// The whole phrase as listed.
         var text: String
         /// What the phrase is.
         var entry: Entry
+        /// Distinct from every word number and every other phrase's key: a found term is reported once.
+        var key: Int
     }
 
-    /// Single words, lowercased.
+    /// What the context rules ask of a word, answered once per token by its number.
+    struct WordFlags: OptionSet, Sendable {
+        let rawValue: UInt16
+        /// Modals, auxiliaries and common verbs: after `this`/`that` they make it a pronoun.
+        static let verb = WordFlags(rawValue: 1 << 0)
+        /// Words that cannot be an antecedent.
+        static let stopWord = WordFlags(rawValue: 1 << 1)
+        /// Words before `one` that make it a count.
+        static let counting = WordFlags(rawValue: 1 << 2)
+        /// Number words: a measure like a digit.
+        static let numberWord = WordFlags(rawValue: 1 << 3)
+        /// After `it` + verb, these make `it` an expletive ("it is required that", "it shall be possible to").
+        static let expletiveMarker = WordFlags(rawValue: 1 << 4)
+        /// Before `that`, these leave it a pronoun ("and that", "of that"); after other words it is relative.
+        static let beforePronounThat = WordFlags(rawValue: 1 << 5)
+        /// `than`, which belongs to a comparative's span.
+        static let than = WordFlags(rawValue: 1 << 6)
+        /// `then`, which opens the outcome of a criterion.
+        static let then = WordFlags(rawValue: 1 << 7)
+        /// `given` and `when`, which open its conditions.
+        static let condition = WordFlags(rawValue: 1 << 8)
+        /// `of`, after which `one` is a pronoun ("one of the agents").
+        static let of = WordFlags(rawValue: 1 << 9)
+    }
+
+    /// Single words, lowercased, as listed.
     let words: [String: Entry]
-    /// Phrases by their first word, longest first.
-    let phrases: [String: [Phrase]]
+    /// Every phrase, as listed.
+    let allPhrases: [Phrase]
+    /// Every word the rules know (listed words, phrases' words, flagged words), numbered from 0.
+    let vocabulary: [String: Int32]
+    /// By word number: the word's entry, if it is listed on its own.
+    let entries: [Entry?]
+    /// By word number: the phrases that start with the word, longest first.
+    let phrasesByFirstWord: [[Phrase]]
+    /// By word number: what the context rules ask of it.
+    let flags: [WordFlags]
+
+    /// The number of `word` in `vocabulary`, or -1: the one hash lookup a token costs.
+    func number(of word: String) -> Int32 { vocabulary[word] ?? -1 }
 
     /// The lexicon, built once.
     static let shared = SmellLexicon()
@@ -135,11 +173,18 @@ struct SmellLexicon: Sendable {
         pronouns("one", .one)
         self.words = words
 
-        var phrases: [String: [Phrase]] = [:]
+        var vocabulary: [String: Int32] = [:]
+        func number(_ word: String) -> Int32 {
+            if let known = vocabulary[word] { return known }
+            vocabulary[word] = Int32(vocabulary.count)
+            return Int32(vocabulary.count - 1)
+        }
+        for word in words.keys.sorted() { _ = number(word) }
+        var listed: [(first: Int32, phrase: Phrase)] = []
         func phrase(_ text: String, _ termClass: RequirementSmells.TermClass?, _ rule: Rule = .always) {
-            let parts = text.split(separator: " ").map(String.init)
-            phrases[parts[0], default: []].append(Phrase(rest: Array(parts.dropFirst()), text: text,
-                                                         entry: Entry(termClass: termClass, rule: rule)))
+            let parts = text.split(separator: " ").map { number(String($0)) }
+            listed.append((parts[0], Phrase(rest: Array(parts.dropFirst()), text: text, entry: Entry(termClass: termClass, rule: rule),
+                                            key: -1 - listed.count)))
         }
         for text in ["as fast as possible", "as soon as possible", "as much as possible", "as quickly as possible", "as appropriate",
                      "if possible", "where possible", "when possible", "as needed", "as required", "if necessary",
@@ -176,7 +221,46 @@ struct SmellLexicon: Sendable {
                      "at all times", "at any time", "all of the following", "the following"] {
             phrase(text, nil)
         }
-        self.phrases = phrases.mapValues { $0.sorted { $0.rest.count > $1.rest.count } }
+        var flagged: [Int32: WordFlags] = [:]
+        func flag(_ list: String, _ flag: WordFlags) {
+            for word in list.split(separator: " ") { flagged[number(String(word)), default: []].insert(flag) }
+        }
+        flag("""
+            is are was were will would should must shall can could may might has have had does do did returns return \
+            becomes shows fails succeeds contains means happens works gets stays includes requires provides allows \
+            needs applies
+            """, .verb)
+        flag("""
+            given when then and but if the a an is are be to of in on for with by at as or so after before once while \
+            where which who whom whose also all any each every should must shall will can may has have was were there \
+            here only just ac not no
+            """, .stopWord)
+        flag("exactly only just least most than per every no", .counting)
+        flag("zero two three four five six seven eight nine ten eleven twelve twenty hundred thousand million twice half",
+             .numberWord)
+        flag("that to required necessary possible recommended expected assumed important essential envisaged desirable likely mandatory",
+             .expletiveMarker)
+        flag("and but or of to with for", .beforePronounThat)
+        flag("than", .than)
+        flag("then", .then)
+        flag("given when", .condition)
+        flag("of", .of)
+
+        self.allPhrases = listed.map(\.phrase)
+        self.vocabulary = vocabulary
+        let count = vocabulary.count
+        var entries = [Entry?](repeating: nil, count: count)
+        for (word, entry) in words { entries[Int(vocabulary[word]!)] = entry }
+        self.entries = entries
+        var byFirst = [[Phrase]](repeating: [], count: count)
+        for (first, phrase) in listed { byFirst[Int(first)].append(phrase) }
+        // Longest first; among equals, as listed (a stable sort), so matching is deterministic.
+        self.phrasesByFirstWord = byFirst.map { phrases in
+            phrases.enumerated().sorted { ($0.element.rest.count, $1.offset) > ($1.element.rest.count, $0.offset) }.map(\.element)
+        }
+        var flags = [WordFlags](repeating: [], count: count)
+        for (word, value) in flagged { flags[Int(word)] = value }
+        self.flags = flags
     }
 }
 
@@ -199,7 +283,7 @@ extension RequirementSmells {
             + "- Shipped settings: \(Options.shipped).\n"
         for termClass in TermClass.allCases {
             let words = lexicon.words.filter { $0.value.termClass == termClass }.keys.sorted()
-            let phrases = lexicon.phrases.values.joined().filter { $0.entry.termClass == termClass }.map(\.text).sorted()
+            let phrases = lexicon.allPhrases.filter { $0.entry.termClass == termClass }.map(\.text).sorted()
             text += "\n### \(termClass.rawValue)\n\n- Hint: \(termClass.hint)\n"
             if !words.isEmpty { text += "- Words: " + words.joined(separator: ", ") + "\n" }
             if !phrases.isEmpty { text += "- Phrases: " + phrases.joined(separator: ", ") + "\n" }
