@@ -21,8 +21,7 @@ struct RepositorySync {
         guard let url = entry.url else {
             let repository = try Repository.open(at: entry.path)
             guard repository.isBare else {
-                throw DaemonError(description: "\(entry.path) is a work tree; handoffd moves branches and needs a bare repository "
-                                  + "(serve a bare clone, or give the work tree's upstream as url)")
+                throw ProcessingError.stalled(.notBare(path: entry.path))
             }
             return try processor.run(repository)
         }

@@ -15,12 +15,6 @@ public struct ProcessingResult: Sendable {
     public var changes: [String]
 }
 
-/// Why a repository could not be processed.
-public struct ProcessingError: Error, Sendable, CustomStringConvertible {
-    /// One line: what failed and what to do.
-    public var description: String
-}
-
 /// The engine: folds a branch's history into status and publishes it as one signed commit (DESIGN.md §5–§6).
 ///
 /// Continues from its last genuine commit (signed by its own key, carrying `Handoff-Processed:`);
@@ -48,7 +42,10 @@ public struct RepositoryProcessor {
         do {
             repository = try Repository.open(at: path)
         } catch {
-            throw ProcessingError(description: error.description)
+            switch error {
+            case .failed(_, let cause): throw ProcessingError.retryable(.git(cause))
+            default: throw ProcessingError.stalled(.cannotOpen(error))
+            }
         }
         return try run(repository)
     }
@@ -56,11 +53,17 @@ public struct RepositoryProcessor {
     /// Processes an open repository once.
     @discardableResult
     public func run(_ repository: Repository) throws -> ProcessingResult {
-        if settings.statusReference != settings.reference { return try runOnStatusBranch(repository) }
         do {
-            return try run(repository, rebuild: false)
-        } catch is StatusLoader.Unreadable {
-            return try run(repository, rebuild: true)
+            if settings.statusReference != settings.reference { return try runOnStatusBranch(repository) }
+            do {
+                return try run(repository, rebuild: false)
+            } catch is StatusLoader.Unreadable {
+                return try run(repository, rebuild: true)
+            }
+        } catch let error as ProcessingError {
+            throw error
+        } catch let error as GitError {
+            throw ProcessingError.retryable(.git(error))
         }
     }
 
@@ -118,10 +121,10 @@ public struct RepositoryProcessor {
             } catch .locked {
                 usleep(useconds_t(UInt32.random(in: 5_000...20_000) * UInt32(min(attempt, 10))))
             } catch {
-                throw ProcessingError(description: "cannot publish status on \(reference): \(error)")
+                throw ProcessingError.retryable(.publish(error))
             }
         }
-        throw ProcessingError(description: "the branch kept moving: gave up publishing after \(maxAttempts) attempts; the next run continues")
+        throw ProcessingError.contention(reference: reference, attempts: maxAttempts)
     }
 
     /// All status files and the board recomputed from the first commit, without publishing: `handoff replay`.
@@ -203,7 +206,7 @@ public struct RepositoryProcessor {
     /// The policy and events of a status commit's tree, and a loader for its packet statuses.
     func loadState(_ repository: Repository, tree: ObjectID) throws -> (WorkflowState, StatusLoader) {
         guard case .data(let boardData)? = try repository.file(at: BoardFile.path, inTree: tree, sizeLimit: 64 << 20)?.content else {
-            throw ProcessingError(description: "no board")
+            throw StatusLoader.Unreadable(path: BoardFile.path)
         }
         let board = String(decoding: boardData, as: UTF8.self)
         let (policy, events) = try BoardFile.parseState(board)

@@ -46,9 +46,9 @@ extension RepositoryProcessor {
             } catch .locked {
                 usleep(useconds_t(UInt32.random(in: 5_000...20_000) * UInt32(min(attempt, 10))))
             } catch {
-                throw ProcessingError(description: "cannot publish status on \(output): \(error)")
+                throw ProcessingError.retryable(.publish(error))
             }
         }
-        throw ProcessingError(description: "\(output) kept moving: gave up publishing after \(maxAttempts) attempts; the next run continues")
+        throw ProcessingError.contention(reference: output, attempts: maxAttempts)
     }
 }
