@@ -148,7 +148,7 @@ public struct RepositoryProcessor {
         guard let last = status.history.last else { return "\(status.id): \(status.state.rawValue)" }
         let from = last.from?.rawValue ?? "new"
         let to = last.to?.rawValue ?? status.state.rawValue
-        let rejected = last.note.hasPrefix("rejected:") ? ", rejected" : ""
+        let rejected = last.rejection == nil ? "" : ", rejected"
         return "\(status.id): \(from == to ? to : "\(from) → \(to)") (\(last.action) by \(last.by)\(rejected))"
     }
 
@@ -175,8 +175,7 @@ public struct RepositoryProcessor {
     /// The board event for a covered commit that left the branch's history: the status is rebuilt.
     func rewrittenEvent(_ repository: Repository, tip: ObjectID, lost: String) throws -> BoardEvent {
         BoardEvent(at: CommitReader.utc(try repository.commit(tip).committer.time), commit: tip.hex, by: settings.email,
-                   event: "history.rewritten",
-                   note: "\(lost.prefix(12)) is no longer in the history of \(settings.reference) (force-push); status rebuilt from the first commit")
+                   kind: .historyRewritten(lost: lost, reference: settings.reference))
     }
 
     // MARK: Resuming
@@ -231,7 +230,7 @@ public struct RepositoryProcessor {
             do {
                 commit = try repository.commit(id)
             } catch {
-                state.record(BoardEvent(at: "", commit: id.hex, by: "", event: "rejected", note: "commit ignored: \(error.message)"))
+                state.record(BoardEvent(at: "", commit: id.hex, by: "", kind: .commitUnreadable(error.message)))
                 continue
             }
             if genuineProcessedTrailer(commit, repository) != nil { continue }  // our own output is never input
@@ -361,12 +360,11 @@ extension RepositoryProcessor {
             fold.apply(input, to: &state)
             for (packet, status) in state.packets.sorted(by: { $0.key < $1.key }) {
                 let earlier = before.packets[packet]?.history.count ?? 0
-                for entry in status.history.dropFirst(earlier) where entry.note.hasPrefix("rejected: ") || entry.action == "tampering" {
+                for entry in status.history.dropFirst(earlier) where entry.outcome.refusesPush {
                     refusals.append(PushRefusal(commit: id, packet: packet, reason: "\(entry.action): \(entry.note)"))
                 }
             }
-            for event in state.events.dropFirst(before.events.count)
-            where ["rejected", "tampering", "policy.unauthorized-change", "policy.invalid"].contains(event.event) {
+            for event in state.events.dropFirst(before.events.count) where event.kind.refusesPush {
                 refusals.append(PushRefusal(commit: id, packet: nil, reason: "\(event.event): \(event.note)"))
             }
             if state.policy.requireReady {

@@ -39,9 +39,8 @@ extension ActionCommand {
             throw CannotCheck("\(error)")
         }
         let outcome = try clone.simulate(Self.action, packet: packet, note: note, email: email)
-        if outcome.note.hasPrefix("rejected: ") {
-            let reason = outcome.note.dropFirst("rejected: ".count)
-            FileHandle.standardError.write(Data("handoff: cannot \(Self.action.rawValue) \(packet): \(safe(reason))\(Self.advice(outcome))\n".utf8))
+        if let rejection = outcome.rejection {
+            FileHandle.standardError.write(Data("handoff: cannot \(Self.action.rawValue) \(packet): \(safe(rejection.reason))\(Self.advice(rejection))\n".utf8))
             throw ExitCode(1)
         }
         let change = outcome.from == outcome.to ? "\(outcome.to?.rawValue ?? "-")" : "\(outcome.from?.rawValue ?? "-") → \(outcome.to?.rawValue ?? "-")"
@@ -55,11 +54,17 @@ extension ActionCommand {
     }
 
     /// What to do next, for the refusals a user can act on.
-    static func advice(_ outcome: HistoryEntry) -> String {
-        if outcome.note.contains("delivery note") { return "; complete delivery/DELIVERY.md, commit it, and submit again" }
-        if outcome.note.contains(" may ") { return "; ask someone who holds that role" }
-        if outcome.note.contains("dependencies") { return "; wait until they are delivered" }
-        return "; see handoff status"
+    static func advice(_ rejection: Rejection) -> String {
+        switch rejection {
+        case .action(.deliveryIncomplete), .action(.deliveryNotChecked):
+            "; complete delivery/DELIVERY.md, commit it, and submit again"
+        case .action(.dependenciesNotDelivered):
+            "; wait until they are delivered"
+        case _ where rejection.isMissingRole:
+            "; ask someone who holds that role"
+        default:
+            "; see handoff status"
+        }
     }
 }
 

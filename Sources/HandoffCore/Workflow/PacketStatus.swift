@@ -1,4 +1,4 @@
-/// One line of a packet's history: who did what, when (from the commit), and what it changed.
+/// One line of a packet's history: who did what, when (from the commit), and how it ended.
 public struct HistoryEntry: Sendable, Hashable {
     /// The commit's time, ISO 8601 in UTC.
     public var at: String
@@ -6,24 +6,65 @@ public struct HistoryEntry: Sendable, Hashable {
     public var commit: String
     /// The identity (email) that made the commit.
     public var by: String
-    /// What happened: an action (`claim`), or an event (`spec-change`, `delivery-change`, `tampering`, …).
-    public var action: String
+    /// What the entry is about: an action, or a change to the packet's files.
+    public var kind: HistoryAction
     /// State before.
     public var from: PacketState?
     /// State after (equal to `from` when nothing changed, e.g. a rejected action).
     public var to: PacketState?
-    /// Free text: the action's note, or why it was rejected (`rejected: …`).
-    public var note: String
+    /// Applied, rejected (and why), or tampering.
+    public var outcome: HistoryOutcome
 
     /// Creates a history entry.
-    public init(at: String, commit: String, by: String, action: String, from: PacketState?, to: PacketState?, note: String) {
+    public init(at: String, commit: String, by: String, kind: HistoryAction, from: PacketState?, to: PacketState?,
+                outcome: HistoryOutcome) {
         self.at = at
         self.commit = commit
         self.by = by
-        self.action = action
+        self.kind = kind
         self.from = from
         self.to = to
-        self.note = note
+        self.outcome = outcome
+    }
+
+    /// The entry that `status.yaml` writes as these fields: the inverse of ``action`` and ``note``.
+    public init(at: String, commit: String, by: String, action: String, from: PacketState?, to: PacketState?, note: String) {
+        let kind = HistoryAction(name: action)
+        let outcome: HistoryOutcome
+        if kind == .statusEdit {
+            outcome = .tampering
+        } else if note.hasPrefix(HistoryOutcome.rejectedPrefix) {
+            let reason = String(note.dropFirst(HistoryOutcome.rejectedPrefix.count))
+            outcome = .rejected(Rejection.reading(reason, action: kind, identity: by, from: from))
+        } else {
+            outcome = .applied(note: note)
+        }
+        self.init(at: at, commit: commit, by: by, kind: kind, from: from, to: to, outcome: outcome)
+    }
+
+    /// The `action` field as written in `status.yaml` (`claim`, `spec-change`, `tampering`, …).
+    public var action: String { kind.name }
+
+    /// The `note` field as written in `status.yaml`: the action's text, `rejected: <reason>`, or the tampering note.
+    public var note: String { outcome.note }
+
+    /// The rejection, when the entry is one.
+    public var rejection: Rejection? {
+        if case .rejected(let rejection) = outcome { rejection } else { nil }
+    }
+
+    /// Equal when written the same: an entry read back from `status.yaml` equals the one the fold made,
+    /// even where the file cannot hold the payload (a rejected submit's findings).
+    public static func == (lhs: HistoryEntry, rhs: HistoryEntry) -> Bool {
+        lhs.at == rhs.at && lhs.commit == rhs.commit && lhs.by == rhs.by && lhs.action == rhs.action && lhs.from == rhs.from
+            && lhs.to == rhs.to && lhs.note == rhs.note
+    }
+
+    /// Hashes the written form, consistently with `==`.
+    public func hash(into hasher: inout Hasher) {
+        for field in [at, commit, by, action, note] { hasher.combine(field) }
+        hasher.combine(from)
+        hasher.combine(to)
     }
 }
 

@@ -17,19 +17,17 @@ public struct WorkflowFold: Sendable {
         if let (policy, findings) = commit.policyChange {
             let isOperator = RoleBook(operators: operators).roles(of: who).contains(.operator)
             if !isOperator {
-                state.record(event(commit, "policy.unauthorized-change",
-                                   "\(who) is not an operator; the policy in force is unchanged"))
+                state.record(event(commit, .policyUnauthorized(identity: who)))
             } else if !findings.isEmpty {
-                state.record(event(commit, "policy.invalid",
-                                   "the new policy has \(findings.count) problem(s) (\(findings[0].message)); the last good policy stays in force"))
+                state.record(event(commit, .policyInvalid(problems: findings.count, first: findings[0].message)))
             } else if policy != state.policy {
                 state.policy = policy
-                state.record(event(commit, "policy.changed", "policy changed by operator \(who)"))
+                state.record(event(commit, .policyChanged(by: who)))
             }
         }
         let roles = RoleBook(policy: state.policy, operators: operators).roles(of: who)
         if commit.touchedBoard {
-            state.record(event(commit, "tampering", ".handoff/board.md is written by handoffd only; written back"))
+            state.record(event(commit, .boardTampering))
         }
         for id in commit.touched.keys.sorted() {
             let change = commit.touched[id]!
@@ -38,10 +36,10 @@ public struct WorkflowFold: Sendable {
         for trailer in commit.actionTrailers {
             switch ActionRequest.parse(trailer) {
             case .failure(let problem):
-                state.record(event(commit, "rejected", "Handoff: \(problem.value): \(problem.reason)"))
+                state.record(event(commit, .malformedTrailer(problem)))
             case .success(let request):
                 guard state.packets[request.packet] != nil else {
-                    state.record(event(commit, "rejected", "\(request.action.rawValue) \(request.packet): no such packet"))
+                    state.record(event(commit, .unknownPacket(request.action, request.packet)))
                     continue
                 }
                 apply(request, commit: commit, roles: roles, state: &state)
@@ -61,69 +59,68 @@ public struct WorkflowFold: Sendable {
             guard state.packets[id] != nil else { return false }
             if maySpec {
                 state.packets[id] = nil
-                state.record(event(commit, "packet.removed", "\(id) was removed by \(who)"))
+                state.record(event(commit, .packetRemoved(id, by: who)))
             } else {
-                record(on: id, commit, "remove", note: "rejected: only clients and operators may remove a packet", state: &state)
+                record(on: id, commit, .removal, .rejected(.removalNotPermitted), state: &state)
             }
             return true
         }
         var touched = false
         if change.status, state.packets[id] != nil {
-            record(on: id, commit, "tampering", note: "status.yaml is written by handoffd only; written back", state: &state)
+            record(on: id, commit, .statusEdit, .tampering, state: &state)
             touched = true
         }
         if change.spec, let report = change.report {
             touched = true
             if roles.isEmpty {
-                rejectOrRecord(id, commit, "spec-change", "rejected: \(who) holds no role in this repository", state: &state)
+                rejectOrRecord(id, commit, .specChange, .noRole(identity: who), state: &state)
             } else if !maySpec {
-                rejectOrRecord(id, commit, "spec-change",
-                               "rejected: only clients and operators may change a packet outside delivery/", state: &state)
+                rejectOrRecord(id, commit, .specChange, .specChangeNotPermitted, state: &state)
             } else if var status = state.packets[id] {
                 let before = status.state
                 switch before {
                 case .delivered:
-                    status.history.append(entry(commit, "spec-change", before, before,
-                                                "changed after delivery; the packet stays delivered"))
+                    status.history.append(entry(commit, .specChange, before, before,
+                                                .applied(note: "changed after delivery; the packet stays delivered")))
                 case .draft, .ready:
                     status.absorb(report)
                     status.specRevision = commit.id
                     let after: PacketState = report.isReady ? .ready : .draft
                     if after != before { status.since = commit.time }
                     status.state = after
-                    status.history.append(entry(commit, "spec-change", before, after, ""))
+                    status.history.append(entry(commit, .specChange, before, after, .applied(note: "")))
                 case .inProgress, .inReview, .cancelled:
                     status.absorb(report)
                     status.specRevision = commit.id
                     let note = report.isReady ? "spec revised" : "spec revised; it now has \(report.errorCount) error(s)"
-                    status.history.append(entry(commit, "spec-change", before, before, note))
+                    status.history.append(entry(commit, .specChange, before, before, .applied(note: note)))
                 }
                 state.packets[id] = status
             } else {
                 var status = PacketStatus(id: id, since: commit.time, specRevision: commit.id)
                 status.absorb(report)
                 status.state = report.isReady ? .ready : .draft
-                status.history.append(entry(commit, "created", nil, status.state, ""))
+                status.history.append(entry(commit, .created, nil, status.state, .applied(note: "")))
                 state.packets[id] = status
             }
         }
         if change.delivery {
             touched = true
             guard var status = state.packets[id] else {
-                state.record(event(commit, "rejected", "delivery for \(id), which is not a packet"))
+                state.record(event(commit, .deliveryOutsidePacket(id)))
                 return touched
             }
             let mayDeliver = roles.contains(.operator) || (status.assignee.map { $0.lowercased() == who.lowercased() } ?? false)
             if !mayDeliver {
-                status.history.append(entry(commit, "delivery-change", status.state, status.state,
-                                            "rejected: only the assignee and operators may change delivery/"))
+                status.history.append(entry(commit, .deliveryChange, status.state, status.state,
+                                            .rejected(.deliveryChangeNotPermitted)))
             } else if status.state == .inReview {
                 status.state = .inProgress
                 status.since = commit.time
-                status.history.append(entry(commit, "delivery-change", .inReview, .inProgress,
-                                            "delivery changed during review: submit again"))
+                status.history.append(entry(commit, .deliveryChange, .inReview, .inProgress,
+                                            .applied(note: "delivery changed during review: submit again")))
             } else {
-                status.history.append(entry(commit, "delivery-change", status.state, status.state, ""))
+                status.history.append(entry(commit, .deliveryChange, status.state, status.state, .applied(note: "")))
             }
             state.packets[id] = status
         }
@@ -142,12 +139,12 @@ public struct WorkflowFold: Sendable {
         let isClient = roles.contains(.client)
 
         func reject(_ rejection: ActionRejection) {
-            status.history.append(entry(commit, request.action.rawValue, before, before, "rejected: \(rejection.reason)"))
+            status.history.append(entry(commit, .workflow(request.action), before, before, .rejected(.action(rejection))))
         }
         func move(to after: PacketState) {
             if after != before { status.since = commit.time }
             status.state = after
-            status.history.append(entry(commit, request.action.rawValue, before, after, request.note))
+            status.history.append(entry(commit, .workflow(request.action), before, after, .applied(note: request.note)))
         }
         func readiness() -> PacketState {
             let errors = commit.reports[request.packet]?.errorCount ?? status.errors
@@ -214,7 +211,7 @@ public struct WorkflowFold: Sendable {
             else if status.blocked == blocking { reject(.alreadyInBlockState(blocked: blocking)) }
             else {
                 status.blocked = blocking
-                status.history.append(entry(commit, request.action.rawValue, before, before, request.note))
+                status.history.append(entry(commit, .workflow(request.action), before, before, .applied(note: request.note)))
             }
         }
         state.packets[request.packet] = status
@@ -230,25 +227,28 @@ public struct WorkflowFold: Sendable {
 
     // MARK: Records
 
-    private func rejectOrRecord(_ id: PacketID, _ commit: CommitInput, _ action: String, _ note: String, state: inout WorkflowState) {
+    private func rejectOrRecord(_ id: PacketID, _ commit: CommitInput, _ action: HistoryAction, _ rejection: Rejection,
+                                state: inout WorkflowState) {
         if state.packets[id] != nil {
-            record(on: id, commit, action, note: note, state: &state)
+            record(on: id, commit, action, .rejected(rejection), state: &state)
         } else {
-            state.record(event(commit, "rejected", "\(action) of \(id): \(note)"))
+            state.record(event(commit, .changeRejected(action, id, rejection)))
         }
     }
 
-    private func record(on id: PacketID, _ commit: CommitInput, _ action: String, note: String, state: inout WorkflowState) {
+    private func record(on id: PacketID, _ commit: CommitInput, _ action: HistoryAction, _ outcome: HistoryOutcome,
+                        state: inout WorkflowState) {
         guard var status = state.packets[id] else { return }
-        status.history.append(entry(commit, action, status.state, status.state, note))
+        status.history.append(entry(commit, action, status.state, status.state, outcome))
         state.packets[id] = status
     }
 
-    private func entry(_ commit: CommitInput, _ action: String, _ from: PacketState?, _ to: PacketState?, _ note: String) -> HistoryEntry {
-        HistoryEntry(at: commit.time, commit: commit.id, by: commit.identity, action: action, from: from, to: to, note: note)
+    private func entry(_ commit: CommitInput, _ action: HistoryAction, _ from: PacketState?, _ to: PacketState?,
+                       _ outcome: HistoryOutcome) -> HistoryEntry {
+        HistoryEntry(at: commit.time, commit: commit.id, by: commit.identity, kind: action, from: from, to: to, outcome: outcome)
     }
 
-    private func event(_ commit: CommitInput, _ name: String, _ note: String) -> BoardEvent {
-        BoardEvent(at: commit.time, commit: commit.id, by: commit.identity, event: name, note: note)
+    private func event(_ commit: CommitInput, _ kind: BoardEventKind) -> BoardEvent {
+        BoardEvent(at: commit.time, commit: commit.id, by: commit.identity, kind: kind)
     }
 }

@@ -6,18 +6,116 @@ public struct BoardEvent: Sendable, Hashable {
     public var commit: String
     /// The identity that caused it.
     public var by: String
-    /// A stable event name: `policy.unauthorized-change`, `policy.invalid`, `history.rewritten`, `rejected`, `tampering`.
-    public var event: String
-    /// What happened, in one line.
-    public var note: String
+    /// What happened.
+    public var kind: BoardEventKind
 
     /// Creates an event.
-    public init(at: String, commit: String, by: String, event: String, note: String) {
+    public init(at: String, commit: String, by: String, kind: BoardEventKind) {
         self.at = at
         self.commit = commit
         self.by = by
-        self.event = event
-        self.note = note
+        self.kind = kind
+    }
+
+    /// An event as a board's state block writes it (read back verbatim).
+    public init(at: String, commit: String, by: String, event: String, note: String) {
+        self.init(at: at, commit: commit, by: by, kind: .recorded(name: event, note: note))
+    }
+
+    /// The stable event name written on the board (`rejected`, `tampering`, `policy.changed`, …).
+    public var event: String { kind.name }
+
+    /// What happened, in one line.
+    public var note: String { kind.note }
+
+    /// Equal when written the same: an event read back from a board equals the one that was recorded.
+    public static func == (lhs: BoardEvent, rhs: BoardEvent) -> Bool {
+        lhs.at == rhs.at && lhs.commit == rhs.commit && lhs.by == rhs.by && lhs.event == rhs.event && lhs.note == rhs.note
+    }
+
+    /// Hashes the written form, consistently with `==`.
+    public func hash(into hasher: inout Hasher) {
+        for field in [at, commit, by, event, note] { hasher.combine(field) }
+    }
+}
+
+/// What a board event records; its name and note are derived from the case.
+public enum BoardEventKind: Hashable, Sendable {
+    /// Someone other than handoffd wrote `.handoff/board.md`.
+    case boardTampering
+    /// A `Handoff:` trailer that does not parse.
+    case malformedTrailer(TrailerProblem)
+    /// An action naming a packet that does not exist.
+    case unknownPacket(WorkflowAction, PacketID)
+    /// A `delivery/` change in a folder that is not a packet.
+    case deliveryOutsidePacket(PacketID)
+    /// A refused change to a folder that is not (yet) a packet, so no packet history can hold it.
+    case changeRejected(HistoryAction, PacketID, Rejection)
+    /// A packet removed by a client or operator.
+    case packetRemoved(PacketID, by: String)
+    /// A policy change by someone who is not an operator.
+    case policyUnauthorized(identity: String)
+    /// An operator's policy change that has problems; the last good policy stays.
+    case policyInvalid(problems: Int, first: String)
+    /// An operator's valid policy change, now in force.
+    case policyChanged(by: String)
+    /// Covered history left the branch (force-push): status rebuilt from the first commit.
+    case historyRewritten(lost: String, reference: String)
+    /// A commit that could not be read is skipped.
+    case commitUnreadable(String)
+    /// An event read back from a board; its meaning was settled when it was first recorded.
+    case recorded(name: String, note: String)
+
+    /// The stable event name.
+    public var name: String {
+        switch self {
+        case .boardTampering: "tampering"
+        case .malformedTrailer, .unknownPacket, .deliveryOutsidePacket, .changeRejected, .commitUnreadable: "rejected"
+        case .packetRemoved: "packet.removed"
+        case .policyUnauthorized: "policy.unauthorized-change"
+        case .policyInvalid: "policy.invalid"
+        case .policyChanged: "policy.changed"
+        case .historyRewritten: "history.rewritten"
+        case .recorded(let name, _): name
+        }
+    }
+
+    /// Every name a new event can have, for the documentation.
+    public static let names = ["tampering", "rejected", "packet.removed", "policy.unauthorized-change", "policy.invalid",
+                               "policy.changed", "history.rewritten"]
+
+    /// What happened, in one line.
+    public var note: String {
+        switch self {
+        case .boardTampering: ".handoff/board.md is written by handoffd only; written back"
+        case .malformedTrailer(let problem): "Handoff: \(problem.value): \(problem.reason)"
+        case .unknownPacket(let action, let packet): "\(action.rawValue) \(packet): no such packet"
+        case .deliveryOutsidePacket(let id): "delivery for \(id), which is not a packet"
+        case .changeRejected(let action, let id, let rejection):
+            "\(action.name) of \(id): \(HistoryOutcome.rejected(rejection).note)"
+        case .packetRemoved(let id, let who): "\(id) was removed by \(who)"
+        case .policyUnauthorized(let who): "\(who) is not an operator; the policy in force is unchanged"
+        case .policyInvalid(let problems, let first):
+            "the new policy has \(problems) problem(s) (\(first)); the last good policy stays in force"
+        case .policyChanged(let who): "policy changed by operator \(who)"
+        case .historyRewritten(let lost, let reference):
+            "\(lost.prefix(12)) is no longer in the history of \(reference) (force-push); status rebuilt from the first commit"
+        case .commitUnreadable(let reason): "commit ignored: \(reason)"
+        case .recorded(_, let note): note
+        }
+    }
+
+    /// Whether a push that causes this event is refused by the pre-receive hook.
+    public var refusesPush: Bool {
+        switch self {
+        case .boardTampering, .malformedTrailer, .unknownPacket, .deliveryOutsidePacket, .changeRejected, .commitUnreadable,
+             .policyUnauthorized, .policyInvalid:
+            true
+        case .packetRemoved, .policyChanged, .historyRewritten:
+            false
+        case .recorded:
+            false  // read back from a published board: judged when it was first recorded
+        }
     }
 }
 
