@@ -49,8 +49,8 @@ struct CommitReader {
                 kinds[id] = kind
             }
             // The fold honours an operator's valid policy change; this commit's packets are checked under it.
-            if let (newPolicy, findings) = input.policyChange, findings.isEmpty,
-               RoleBook(operators: operators).roles(of: identity(of: commit)).contains(.operator) {
+            if case .honoured(let newPolicy) = PolicyChange.judge(input.policyChange, by: input.identity, inForce: policy,
+                                                                    operators: operators) {
                 policy = newPolicy
             }
         }
@@ -63,19 +63,15 @@ struct CommitReader {
             }
             input.touched[id] = kind
         }
-        // Actions that need the packet as of this commit: reopen (readiness) and submit (delivery note).
+        // Actions that need the packet as of this commit (ActionPrecheck says which, and what they read).
         for value in actions {
-            guard case .success(let request) = ActionRequest.parse(value), state.packets[request.packet] != nil || input.touched[request.packet] != nil
+            guard case .success(let request) = ActionRequest.parse(value), ActionPrecheck.readsPacket(request.action),
+                  state.packets[request.packet] != nil || input.touched[request.packet] != nil,
+                  try view.entries(inFolder: "\(policy.packetRoot)/\(request.packet)") != nil
             else { continue }
-            guard request.action == .submit || request.action == .reopen else { continue }
-            guard try view.entries(inFolder: "\(policy.packetRoot)/\(request.packet)") != nil else { continue }
             let report = try input.touched[request.packet]?.report ?? checker.check(request.packet, in: view)
-            input.reports[request.packet] = report
-            if request.action == .submit {
-                input.deliveryFindings[request.packet] = try DeliveryCheck.check(
-                    packetFolder: "\(policy.packetRoot)/\(request.packet)", criteria: report.criteria, in: view, limits: policy.limits,
-                    commits: HistoryCommitLookup(repository: repository, tip: commit.id))
-            }
+            try ActionPrecheck.gather(request, report: report, view: view, policy: policy,
+                                      commits: HistoryCommitLookup(repository: repository, tip: commit.id), into: &input)
         }
         return input
     }

@@ -1,5 +1,15 @@
 import Foundation
 
+/// The answer to "did this key sign that?": "could not check" is never the same as "no".
+public enum SignatureVerdict: Sendable, Hashable {
+    /// Made by the key.
+    case genuine
+    /// Not made by the key (or not a valid signature at all).
+    case forged
+    /// The check could not run (ssh-keygen missing or failing to start, scratch folder unwritable): try again later.
+    case unverifiable(String)
+}
+
 /// handoffd's own SSH key: signs its status commits (git's SSH signature format) and verifies that a
 /// commit claiming to be handoffd's really is, so a forged commit cannot move the watermark.
 public struct CommitSigningKey: Sendable {
@@ -67,8 +77,18 @@ public struct CommitSigningKey: Sendable {
 
     /// True when `signature` over `payload` was made by this key.
     public func verify(signature: String, payload: String) -> Bool {
-        let checked = try? ProgramRunner.run(Self.keygen, ["-Y", "verify", "-f", allowedSignersPath, "-I", principal, "-n", "git", "-s", "{signature}"],
-                                             input: Data(payload.utf8), files: ["signature": Data(signature.utf8)], scratch: scratchDirectory)
-        return checked?.status == 0
+        verdict(signature: signature, payload: payload) == .genuine
+    }
+
+    /// Whether `signature` over `payload` was made by this key, or could not be checked at all.
+    public func verdict(signature: String, payload: String) -> SignatureVerdict {
+        let checked: ProgramRunner.Output
+        do {
+            checked = try ProgramRunner.run(Self.keygen, ["-Y", "verify", "-f", allowedSignersPath, "-I", principal, "-n", "git", "-s", "{signature}"],
+                                            input: Data(payload.utf8), files: ["signature": Data(signature.utf8)], scratch: scratchDirectory)
+        } catch {
+            return .unverifiable("\(error)")
+        }
+        return checked.status == 0 ? .genuine : .forged
     }
 }

@@ -97,14 +97,13 @@ public struct LocalClone {
     public func unprocessedCommits() throws -> Int {
         if let statusCommit {
             // The status branch's tip names the input it covered; what the branch has beyond it is unprocessed.
-            let trailer = try repository.commit(statusCommit).trailers.last { $0.key == "Handoff-Processed" }
-            let covered = trailer.flatMap { ObjectID(hex: $0.value) }.flatMap { repository.contains($0) ? $0 : nil }
+            let covered = ProcessedTrailer.claimed(by: try repository.commit(statusCommit)).flatMap { repository.contains($0) ? $0 : nil }
             return try repository.commits(from: [head], hiding: covered.map { [$0] } ?? []).count
         }
         var count = 0
         for id in try repository.commits(from: [head], newestFirst: true) {
             let commit = try repository.commit(id)
-            if commit.trailers.contains(where: { $0.key == "Handoff-Processed" }) { return count }
+            if ProcessedTrailer.claimed(by: commit) != nil { return count }
             count += 1
         }
         return count
@@ -122,15 +121,10 @@ public struct LocalClone {
         state.packets = statuses
         let trailer = "\(action.rawValue) \(packet)\(note.isEmpty ? "" : " \(note)")"
         var input = CommitInput(id: String(repeating: "0", count: 40), identity: email, time: "", actionTrailers: [trailer])
-        if action == .submit || action == .reopen {
-            let checker = PacketChecker(configuration: policy.checkConfiguration)
-            let report = try checker.check(packet, in: view)
-            input.reports[packet] = report
-            if action == .submit {
-                input.deliveryFindings[packet] = try DeliveryCheck.check(packetFolder: "\(policy.packetRoot)/\(packet)",
-                                                                         criteria: report.criteria, in: view, limits: policy.limits,
-                                                                         commits: HistoryCommitLookup(repository: repository, tip: head))
-            }
+        if ActionPrecheck.readsPacket(action), case .success(let request) = ActionRequest.parse(trailer) {
+            let report = try PacketChecker(configuration: policy.checkConfiguration).check(packet, in: view)
+            try ActionPrecheck.gather(request, report: report, view: view, policy: policy,
+                                      commits: HistoryCommitLookup(repository: repository, tip: head), into: &input)
         }
         // Operators are named only in handoffd's configuration: locally nobody is one.
         WorkflowFold(operators: []).apply(input, to: &state)

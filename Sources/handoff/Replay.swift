@@ -71,7 +71,7 @@ struct Replay: ParsableCommand {
                 committed = ""
             }
             let expected = files[path]!
-            let same = path == BoardFile.path ? Self.packetTables(committed) == Self.packetTables(expected) : committed == expected
+            let same = path == BoardFile.path ? BoardFile.packetTables(committed) == BoardFile.packetTables(expected) : committed == expected
             if !same { differences.append(path) }
         }
         if differences.isEmpty {
@@ -80,11 +80,5 @@ struct Replay: ParsableCommand {
             for path in differences { print("differs: \(path)") }
             throw ExitCode(1)
         }
-    }
-
-    /// The board up to its events: the part a replay must reproduce exactly.
-    static func packetTables(_ board: String) -> String {
-        let end = board.range(of: "\n## Events")?.lowerBound ?? board.range(of: "\n<!-- handoff-state")?.lowerBound ?? board.endIndex
-        return String(board[..<end])
     }
 }

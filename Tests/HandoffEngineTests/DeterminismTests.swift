@@ -112,8 +112,8 @@ struct DeterminismTests {
         // A genuine, signed status commit whose PAY-142 status file is garbage (as older versions could leave).
         let repository = try Repository.open(at: world.bare)
         let tip = try #require(try repository.referenceTarget("refs/heads/main"))
-        let forged = try world.processor.statusCommit(repository, edits: [.upsert(path: "specs/PAY-142/status.yaml", content: Data("id: [\n".utf8))],
-                                                      tip: tip, summary: [])
+        let forged = try world.processor.writer.write(repository, edits: [.upsert(path: "specs/PAY-142/status.yaml", content: Data("id: [\n".utf8))],
+                                                      covering: tip, summary: [])
         try repository.updateReference("refs/heads/main", to: forged, expecting: tip, logMessage: "test")
         try world.step("dev", "Claim\n\nHandoff: claim PAY-142")
         #expect(try world.state() == "in_progress")
@@ -125,7 +125,7 @@ struct DeterminismTests {
     func boundedStatusMessage() throws {
         let world = try WorkflowScenarioTests.World()
         try world.step("ops", "Policy") { try world.write(WorkflowScenarioTests.policy, ".handoff/policy.yaml", in: $0) }
-        let count = RepositoryProcessor.maxSummaryLines + 30
+        let count = StatusCommitWriter.maxSummaryLines + 30
         try world.step("ana", "Add \(count) packets") { clone in
             for index in 0..<count {
                 for (path, text) in PacketTemplate.scaffold(id: PacketID("BIG-\(index)")!, title: "Packet \(index)") {
@@ -135,7 +135,7 @@ struct DeterminismTests {
         }
         let message = try world.sandbox.git(["log", "-1", "--format=%B", "main"], in: world.bare)
         #expect(message.contains("- … and 30 more (see the board)"))
-        #expect(message.split(separator: "\n").count < RepositoryProcessor.maxSummaryLines + 10)
+        #expect(message.split(separator: "\n").count < StatusCommitWriter.maxSummaryLines + 10)
         // The next run resumes from that commit: it folds one commit, not the whole history again.
         let next = try world.step("dev", "Claim\n\nHandoff: claim BIG-1")
         #expect(next.foldedCommits == 1)

@@ -107,6 +107,13 @@ public enum BoardFile {
         return (policy, events)
     }
 
+    /// The board up to its events: the part a replay must reproduce exactly (events depend on what a
+    /// running handoffd saw, such as a force-push, which a replay from history cannot know).
+    public static func packetTables(_ board: String) -> String {
+        let end = board.range(of: "\n## Events")?.lowerBound ?? board.range(of: "\n" + stateOpen)?.lowerBound ?? board.endIndex
+        return String(board[..<end])
+    }
+
     static func title(_ state: PacketState) -> String {
         switch state {
         case .draft: "Draft"

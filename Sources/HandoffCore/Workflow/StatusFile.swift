@@ -7,6 +7,9 @@ internal import Yams
 public enum StatusFile {
     /// The file's name inside a packet folder.
     public static let fileName = "status.yaml"
+
+    /// The status file's path for packet `id` under the packet root `root`.
+    public static func path(of id: PacketID, in root: String) -> String { "\(root)/\(id)/\(fileName)" }
     static let header = "# Written by handoffd from this repository's history. Do not edit: edits are recorded as tampering and undone.\n"
 
     /// The file's content for `status`.

@@ -14,16 +14,16 @@ public struct WorkflowFold: Sendable {
     public func apply(_ commit: CommitInput, to state: inout WorkflowState) -> Set<PacketID> {
         var changed = Set<PacketID>()
         let who = commit.identity
-        if let (policy, findings) = commit.policyChange {
-            let isOperator = RoleBook(operators: operators).roles(of: who).contains(.operator)
-            if !isOperator {
-                state.record(event(commit, .policyUnauthorized(identity: who)))
-            } else if !findings.isEmpty {
-                state.record(event(commit, .policyInvalid(problems: findings.count, first: findings[0].message)))
-            } else if policy != state.policy {
-                state.policy = policy
-                state.record(event(commit, .policyChanged(by: who)))
-            }
+        switch PolicyChange.judge(commit.policyChange, by: who, inForce: state.policy, operators: operators) {
+        case .unchanged:
+            break
+        case .unauthorized:
+            state.record(event(commit, .policyUnauthorized(identity: who)))
+        case .invalid(let findings):
+            state.record(event(commit, .policyInvalid(problems: findings.count, first: findings[0].message)))
+        case .honoured(let policy):
+            state.policy = policy
+            state.record(event(commit, .policyChanged(by: who)))
         }
         let roles = RoleBook(policy: state.policy, operators: operators).roles(of: who)
         if commit.touchedBoard {

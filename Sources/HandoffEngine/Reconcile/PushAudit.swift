@@ -1,0 +1,69 @@
+public import Git
+public import HandoffCore
+
+/// A reason to refuse a push: which commit, which packet, what rule or event.
+public struct PushRefusal: Sendable, Hashable, CustomStringConvertible {
+    /// The offending commit.
+    public var commit: ObjectID
+    /// The packet, when the problem concerns one.
+    public var packet: PacketID?
+    /// Why, in one line.
+    public var reason: String
+
+    public var description: String {
+        "\(commit.abbreviated(10))\(packet.map { " \($0)" } ?? ""): \(reason)"
+    }
+}
+
+extension RepositoryProcessor {
+    /// What the pre-receive hook refuses in `old..new`: forbidden or impossible actions, tampering with
+    /// status files or the board, unauthorised policy changes, and (when the policy requires it) packets
+    /// pushed while not ready. handoffd's own genuine commits are never refused.
+    public func audit(_ repository: Repository, old: ObjectID?, new: ObjectID) throws -> [PushRefusal] {
+        do {
+            return try audit(repository, old: old, new: new, rebuild: false)
+        } catch is StatusLoader.Unreadable {
+            return try audit(repository, old: old, new: new, rebuild: true)
+        }
+    }
+
+    private func audit(_ repository: Repository, old: ObjectID?, new: ObjectID, rebuild: Bool) throws -> [PushRefusal] {
+        var start = FoldStart(state: WorkflowState())
+        if let old {
+            // The state at the old tip: handoffd's last status, plus what came after it.
+            if !rebuild { start = try resumeStep.newestTrusted(repository, below: old) }
+            _ = try foldStep.fold(repository, from: start.covered, to: old, state: &start.state, loader: start.loader)
+        }
+        var refusals: [PushRefusal] = []
+        let pushed = try repository.commits(from: [new], hiding: old.map { [$0] } ?? [])
+        _ = try foldStep.fold(repository, commits: pushed, state: &start.state, loader: start.loader) { id, input, before, after in
+            refusals += Self.refusals(of: id, input: input, before: before, after: after)
+        }
+        return refusals
+    }
+
+    /// The refusals one folded commit earns: its new history entries and board events that refuse a push,
+    /// and, under `require_ready`, the packets it left not ready.
+    static func refusals(of id: ObjectID, input: CommitInput, before: WorkflowState, after: WorkflowState) -> [PushRefusal] {
+        var refusals: [PushRefusal] = []
+        for (packet, status) in after.packets.sorted(by: { $0.key < $1.key }) {
+            let earlier = before.packets[packet]?.history.count ?? 0
+            for entry in status.history.dropFirst(earlier) where entry.outcome.refusesPush {
+                refusals.append(PushRefusal(commit: id, packet: packet, reason: "\(entry.action): \(entry.note)"))
+            }
+        }
+        for event in after.events.dropFirst(before.events.count) where event.kind.refusesPush {
+            refusals.append(PushRefusal(commit: id, packet: nil, reason: "\(event.event): \(event.note)"))
+        }
+        if after.policy.requireReady {
+            for (packet, change) in input.touched.sorted(by: { $0.key < $1.key }) {
+                if let report = change.report, !report.isReady {
+                    let first = report.findings.first { $0.severity == .error }
+                    refusals.append(PushRefusal(commit: id, packet: packet,
+                                                reason: "not ready (require_ready): \(first.map { "\($0.formatted)" } ?? "\(report.errorCount) error(s)")"))
+                }
+            }
+        }
+        return refusals
+    }
+}

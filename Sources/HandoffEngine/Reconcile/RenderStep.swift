@@ -1,0 +1,83 @@
+import Foundation
+import Git
+import HandoffCore
+
+/// The render step: the board and status files a state stands for, and the tree edits that put them in
+/// place on top of an input commit. Pure but for reading the tip's tree.
+struct RenderStep {
+    /// The board and the status files of `packets` (all of them when nil), by path. With `previousBoard`,
+    /// the state holds only the changed packets and the board keeps the other rows.
+    static func files(_ state: WorkflowState, processed tip: ObjectID, time: GitTime, packets: Set<PacketID>? = nil,
+                      previousBoard: String? = nil) -> [String: String] {
+        let board = if let previousBoard, let packets {
+            BoardFile.render(state, processed: tip.hex, at: CommitReader.utc(time), updating: previousBoard, changed: packets)
+        } else {
+            BoardFile.render(state, processed: tip.hex, at: CommitReader.utc(time))
+        }
+        var files = [BoardFile.path: board]
+        for (id, status) in state.packets where packets?.contains(id) ?? true {
+            files[StatusFile.path(of: id, in: state.policy.packetRoot)] = StatusFile.render(status)
+        }
+        return files
+    }
+
+    /// The edits that make `tip`'s tree hold the computed board and status files (of `only` the given
+    /// packets when set, all of them otherwise), removing status files of folders that are no packet.
+    static func edits(_ repository: Repository, state: WorkflowState, tip: ObjectID, only: Set<PacketID>? = nil,
+                      previousBoard: String? = nil) throws -> [TreeEdit] {
+        let commit = try repository.commit(tip)
+        var edits: [TreeEdit] = []
+        let files = files(state, processed: tip, time: commit.committer.time, packets: only, previousBoard: previousBoard)
+        for (path, text) in files.sorted(by: { $0.key < $1.key }) {
+            let current = try repository.file(at: path, inTree: commit.tree, sizeLimit: 16 << 20)
+            if case .data(let data)? = current?.content, data == Data(text.utf8), current?.entry.mode == .blob { continue }
+            edits.append(.upsert(path: path, content: Data(text.utf8)))
+        }
+        let candidates: [TreeEntry]
+        if let only {
+            candidates = try only.sorted().compactMap { try repository.entry(at: "\(state.policy.packetRoot)/\($0)", inTree: commit.tree) }
+        } else {
+            candidates = try repository.entries(inFolder: state.policy.packetRoot, ofTree: commit.tree) ?? []
+        }
+        for entry in candidates where entry.mode == .tree {
+            if let id = PacketID(entry.name), state.packets[id] == nil,
+               try repository.entry(at: "\(entry.path)/\(StatusFile.fileName)", inTree: commit.tree) != nil {
+                edits.append(.remove(path: "\(entry.path)/\(StatusFile.fileName)"))
+            }
+        }
+        return edits
+    }
+}
+
+/// handoffd's status commit: authored by its identity at the input tip's own time (so the commit is a
+/// function of history too), listing what changed, ending with the processed trailer, signed.
+struct StatusCommitWriter {
+    let name: String
+    let email: String
+    let signer: CommitSigner
+    /// Whether a commit may leave the tree as it is (on a status branch the input tip may already hold it).
+    let allowEmpty: Bool
+
+    /// Most packets listed in a message: a first pass over thousands of packets once wrote a commit over
+    /// the size limit handoffd applies to commits it reads, so it could not resume from its own status.
+    static let maxSummaryLines = 200
+
+    /// The message for a status commit covering `tip` with these one-line changes.
+    static func message(covering tip: ObjectID, summary: [String]) -> String {
+        var message = "handoff: \(summary.count) packet\(summary.count == 1 ? "" : "s") updated\n\n"
+        let listed = summary.prefix(maxSummaryLines).map { "- \($0)" }
+        let more = summary.count > maxSummaryLines ? ["- … and \(summary.count - maxSummaryLines) more (see the board)"] : []
+        if !summary.isEmpty { message += (listed + more).joined(separator: "\n") + "\n\n" }
+        return message + ProcessedTrailer.line(covering: tip)
+    }
+
+    /// Writes the commit (no reference moves): first parent the tip, second the previous status commit if any.
+    func write(_ repository: Repository, edits: [TreeEdit], covering tip: ObjectID, summary: [String],
+               previousStatus: ObjectID? = nil) throws -> ObjectID {
+        let tipCommit = try repository.commit(tip)
+        let tree = try repository.buildTree(base: tipCommit.tree, edits: edits)
+        let me = Signature(name: name, email: email, time: GitTime(seconds: tipCommit.committer.time.seconds, offsetMinutes: 0))
+        return try repository.createCommit(tree: tree, parents: [tip] + (previousStatus.map { [$0] } ?? []), author: me, committer: me,
+                                           message: Self.message(covering: tip, summary: summary), signer: signer, allowEmpty: allowEmpty)
+    }
+}
