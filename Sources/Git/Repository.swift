@@ -102,17 +102,30 @@ public enum RepositoryOpenError: Error, Sendable, Equatable, CustomStringConvert
     case failed(String, GitError)
 
     init(path: String, error: GitError) {
-        // Debian's libgit2 1.5.1 reports a foreign owner as GIT_ENOTFOUND "config value 'safe.directory'
-        // was not found" (its lookup of the allow-list fails before GIT_EOWNER is raised).
-        if error.code == .owner || error.message.contains("safe.directory") {
+        // Decided from codes and the filesystem, never from libgit2's wording. Debian's libgit2 1.5.1
+        // reports a foreign owner as GIT_ENOTFOUND (its lookup of safe.directory fails before GIT_EOWNER
+        // is raised), so a not-found repository directory owned by someone else is an ownership refusal;
+        // an unsupported format or extension is a generic error of the repository class.
+        if error.code == .owner || (error.code == .notFound && Self.isRepositoryOfAnotherUser(path)) {
             self = .ownership(path, error)
         } else if error.code == .notFound {
             self = .notARepository(path)
-        } else if error.message.contains("unsupported extension") {
+        } else if error.code == .generic && error.errorClass == Int32(GIT_ERROR_REPOSITORY.rawValue) {
             self = .unsupportedExtension(path, error)
         } else {
             self = .failed(path, error)
         }
+    }
+
+    /// Whether `path` (or its `.git`) looks like a git directory and belongs to another user than this process's.
+    private static func isRepositoryOfAnotherUser(_ path: String) -> Bool {
+        for candidate in [path, path + "/.git"] {
+            var info = stat()
+            guard stat(candidate + "/HEAD", &info) == 0 else { continue }
+            var folder = stat()
+            return stat(candidate, &folder) == 0 && folder.st_uid != geteuid()
+        }
+        return false
     }
 
     /// The path that failed to open.
