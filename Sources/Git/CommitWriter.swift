@@ -30,7 +30,7 @@ extension Repository {
             throw GitError(operation: operation, code: .emptyCommit,
                            message: "tree \(tree.abbreviated()) is unchanged from the parent; nothing to commit")
         }
-        let text = message.hasSuffix("\n") ? message : message + "\n"
+        let text = message.hasSuffix("\n") ? message : message + "\n"  // format: a commit message ends with a newline
         guard !text.contains("\0") else {
             throw GitError(operation: operation, code: .invalidArgument, message: "a commit message cannot contain NUL")
         }
