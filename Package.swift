@@ -121,6 +121,7 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        .testTarget(name: "HandoffSystemTests", dependencies: ["HandoffSystem"], swiftSettings: strict),
         .testTarget(
             name: "HandoffConfigurationTests",
             dependencies: ["HandoffConfiguration", "GitTestSupport", .product(name: "Logging", package: "swift-log")],

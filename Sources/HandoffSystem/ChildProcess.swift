@@ -3,13 +3,14 @@ public import Foundation
 /// A child process started with `posix_spawn`: the one way the product, the tests and the bench start
 /// programs (ssh-keygen, git, sshd, handoffd…). Standard streams go to files, so no pipe can fill.
 ///
-/// Not swift-subprocess, though it costs little more: spawning `/bin/true` 200 times in a release build took
-/// 0.96–1.13 ms each through it against 0.64–0.77 ms here (+0.3 ms, under the 1 ms bound). Its API is
-/// async only, and every caller here is synchronous (Dispatch workers, the CLI, test helpers): bridging
-/// would block a thread on async work, which deadlocks when the caller is on the 2-thread cooperative pool
-/// (synchronous tests are). It also reaps its children itself, so `wait4`'s peak memory, which the bench
-/// reports, is lost. Not Foundation's `Process` either: `waitUntilExit()` polls a run loop (34–49 ms per
-/// spawn here) and its termination handler needs a free thread. `waitpid` on the calling thread needs nothing.
+/// Not swift-subprocess 1.0.2, though its cost alone would allow it: spawning `/bin/true` 200 times in a
+/// release build took 0.95–1.14 ms each through it against 0.61–0.85 ms here (about +0.3 ms, under the
+/// 1 ms bound). Its API is async only and every caller here is synchronous (Dispatch workers, the CLI, test
+/// helpers, which run on the cooperative pool): bridging with a semaphore deadlocked here as soon as two
+/// synchronous callers held the pool's two threads, even with the work pinned to a task executor of its own.
+/// It also reaps its children itself, so `wait4`'s peak memory, which the bench reports, would be lost.
+/// Not Foundation's `Process` either: `waitUntilExit()` polls a run loop (34–49 ms per spawn here) and its
+/// termination handler needs a free thread. `waitpid` on the calling thread needs nothing.
 public struct ChildProcess: Sendable {
     /// The child's process id (signal it with `kill`; reap it with ``wait()``).
     public let pid: pid_t
