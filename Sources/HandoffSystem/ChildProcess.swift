@@ -7,7 +7,8 @@ public import Foundation
 /// release build took 0.95–1.14 ms each through it against 0.61–0.85 ms here (about +0.3 ms, under the
 /// 1 ms bound). Its API is async only and every caller here is synchronous (Dispatch workers, the CLI, test
 /// helpers, which run on the cooperative pool): bridging with a semaphore deadlocked here as soon as two
-/// synchronous callers held the pool's two threads, even with the work pinned to a task executor of its own.
+/// synchronous callers held the pool's two threads, even with the work pinned to a task executor of its own
+/// (its teardown awaits an unstructured `Task`, which needs the global pool).
 /// It also reaps its children itself, so `wait4`'s peak memory, which the bench reports, would be lost.
 /// Not Foundation's `Process` either: `waitUntilExit()` polls a run loop (34–49 ms per spawn here) and its
 /// termination handler needs a free thread. `waitpid` on the calling thread needs nothing.
