@@ -1,6 +1,7 @@
 // swift-tools-version: 6.1
 // Handoff: a git-backed workflow daemon. Layers point one way:
-// CGit2 → Git → HandoffCore → HandoffEngine → HandoffDaemon → executables.
+// CGit2 → Git → HandoffCore → HandoffEngine → HandoffConfiguration → HandoffDaemon → executables;
+// HandoffSystem (child processes, Unix socket addresses) sits below them all.
 import PackageDescription
 
 let strict: [SwiftSetting] = [
@@ -39,6 +40,8 @@ let package = Package(
             providers: [.apt(["libgit2-dev"])]
         ),
         .target(name: "Git", dependencies: ["CGit2"], swiftSettings: strict),
+        // The one home of POSIX plumbing: child processes and Unix socket addresses, for product, tests and bench.
+        .target(name: "HandoffSystem", swiftSettings: strict),
         .target(
             name: "HandoffCore",
             dependencies: [
@@ -51,16 +54,26 @@ let package = Package(
         ),
         .target(
             name: "HandoffEngine",
-            dependencies: ["Git", "HandoffCore"],
+            dependencies: ["Git", "HandoffCore", "HandoffSystem"],
+            swiftSettings: strict
+        ),
+        // handoffd.yaml as plain values, read through swift-configuration, and the startup sequence (key, settings).
+        // Above the engine, which knows nothing of the file; below the daemon, so the CLI need not link it.
+        .target(
+            name: "HandoffConfiguration",
+            dependencies: [
+                "HandoffCore", "HandoffEngine",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Configuration", package: "swift-configuration"),
+            ],
             swiftSettings: strict
         ),
         .target(
             name: "HandoffDaemon",
             dependencies: [
-                "HandoffEngine",
+                "HandoffEngine", "HandoffConfiguration", "HandoffSystem",
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "Yams", package: "Yams"),
-                .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
@@ -70,7 +83,8 @@ let package = Package(
             name: "handoff",
             dependencies: [
                 "HandoffEngine",
-                "HandoffDaemon",
+                "HandoffConfiguration",
+                "HandoffSystem",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -78,13 +92,14 @@ let package = Package(
         // Benchmarks: Handoff's figures beside a baseline measured in the same run (`make bench`).
         .executableTarget(
             name: "HandoffBench",
-            dependencies: ["HandoffCore", "HandoffEngine", "Git", .product(name: "SwiftCSV", package: "SwiftCSV")],
+            dependencies: ["HandoffCore", "HandoffEngine", "HandoffSystem", "Git", .product(name: "SwiftCSV", package: "SwiftCSV")],
             swiftSettings: strict
         ),
         .executableTarget(
             name: "handoffd",
             dependencies: [
                 "HandoffDaemon",
+                "HandoffConfiguration",
                 "HandoffEngine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -93,7 +108,7 @@ let package = Package(
             swiftSettings: strict
         ),
         // Test helpers: a sandbox driving the real git CLI, child processes, a loopback git daemon.
-        .target(name: "GitTestSupport", dependencies: ["Git"], path: "Tests/GitTestSupport", swiftSettings: strict),
+        .target(name: "GitTestSupport", dependencies: ["Git", "HandoffSystem"], path: "Tests/GitTestSupport", swiftSettings: strict),
         .testTarget(name: "GitTests", dependencies: ["Git", "GitTestSupport"], swiftSettings: strict),
         .testTarget(
             name: "HandoffCoreTests",
@@ -105,6 +120,12 @@ let package = Package(
                 .product(name: "SwiftCSV", package: "SwiftCSV"),
             ],
             exclude: ["Fixtures"],
+            swiftSettings: strict
+        ),
+        .testTarget(name: "HandoffSystemTests", dependencies: ["HandoffSystem"], swiftSettings: strict),
+        .testTarget(
+            name: "HandoffConfigurationTests",
+            dependencies: ["HandoffConfiguration", "GitTestSupport", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
         .testTarget(

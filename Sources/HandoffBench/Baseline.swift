@@ -1,4 +1,5 @@
 import Foundation
+import HandoffSystem
 
 /// openapi-spec-validator (Python, PyPI) over the same documents, timed inside Python.
 enum Baseline {
@@ -32,22 +33,15 @@ enum Baseline {
 
     /// Runs the baseline on the `.yaml` files of `folder`, `rounds` times over.
     static func run(folder: String, rounds: Int) throws -> Outcome {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script, folder, String(rounds)]
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        let problem = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("handoff-bench-baseline-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let done = try ChildProcess.run("/usr/bin/env", ["python3", "-c", script, folder, String(rounds)], scratch: scratch.path)
+        guard done.status == 0 else {
             throw BenchError("openapi-spec-validator baseline failed (pip install openapi-spec-validator): "
-                             + String(decoding: problem, as: UTF8.self))
+                             + String(decoding: done.stderr, as: UTF8.self))
         }
-        return try JSONDecoder().decode(Outcome.self, from: data)
+        return try JSONDecoder().decode(Outcome.self, from: done.stdout)
     }
 }
 

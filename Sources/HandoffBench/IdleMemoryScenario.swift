@@ -1,5 +1,6 @@
 import Foundation
 import HandoffEngine
+import HandoffSystem
 
 /// B7, idle: one `handoffd` serving 20 repositories, measured (`VmRSS`, `VmHWM`) once every repository
 /// has its first status commit and the service has settled.
@@ -23,14 +24,10 @@ enum IdleMemoryScenario {
         let configuration = "\(folder)/idle.yaml"
         try Data("identity: { email: handoffd@acme.example }\nstate_directory: \(folder)/state-idle\npoll_interval: 2\nrepositories:\n\(entries)"
             .utf8).write(to: URL(fileURLWithPath: configuration))
-        let daemon = Process()
-        daemon.executableURL = URL(fileURLWithPath: handoffd)
-        daemon.arguments = ["--config", configuration]
-        daemon.standardError = FileHandle.nullDevice
-        try daemon.run()
+        let daemon = try ChildProcess(handoffd, ["--config", configuration])
         defer {
-            daemon.terminate()
-            daemon.waitUntilExit()
+            kill(daemon.pid, SIGTERM)
+            _ = daemon.wait()
         }
         let deadline = Date().addingTimeInterval(60)
         for index in 0..<repositories {
@@ -40,10 +37,10 @@ enum IdleMemoryScenario {
             }
         }
         sleep(3)  // idle: a poll or so of every repository after the first pass
-        guard let idle = MeasuredRun.procStatus(pid: daemon.processIdentifier, field: "VmRSS"),
-              let peak = MeasuredRun.procStatus(pid: daemon.processIdentifier, field: "VmHWM"),
-              let anonymous = MeasuredRun.procStatus(pid: daemon.processIdentifier, field: "RssAnon") else {
-            throw BenchError("B7: cannot read /proc/\(daemon.processIdentifier)/status")
+        guard let idle = MeasuredRun.procStatus(pid: daemon.pid, field: "VmRSS"),
+              let peak = MeasuredRun.procStatus(pid: daemon.pid, field: "VmHWM"),
+              let anonymous = MeasuredRun.procStatus(pid: daemon.pid, field: "RssAnon") else {
+            throw BenchError("B7: cannot read /proc/\(daemon.pid)/status")
         }
         return Figures(idleMiB: idle, anonymousMiB: anonymous, peakMiB: peak, repositories: repositories)
     }

@@ -1,4 +1,5 @@
 import Foundation
+import HandoffSystem
 
 /// B2, push-to-status latency: the service runs on a repository with its hooks installed; each push is
 /// timed, and so is the wait, from the push's return, until a status commit covering it is on the branch.
@@ -17,12 +18,11 @@ enum LatencyScenario {
     static func run(handoff: String, handoffd: String, bare: String, configuration: String, socket: String, packet: String,
                     folder: String, pushes: Int) throws -> Figures {
         try BoardScenario.shell([handoff, "hook", "install", "--repo", bare, "--config", configuration, "--socket", socket], quiet: true)
-        let daemon = Process()
-        daemon.executableURL = URL(fileURLWithPath: handoffd)
-        daemon.arguments = ["--config", configuration]
-        daemon.standardError = FileHandle.nullDevice
-        try daemon.run()
-        defer { daemon.terminate(); daemon.waitUntilExit() }
+        let daemon = try ChildProcess(handoffd, ["--config", configuration])
+        defer {
+            kill(daemon.pid, SIGTERM)
+            _ = daemon.wait()
+        }
         let clone = "\(folder)/b2-clone"
         try BoardScenario.shell(["git", "clone", "-q", bare, clone])
         try BoardScenario.shell(["git", "-C", clone, "config", "user.email", "cleo@acme.example"])
@@ -48,7 +48,7 @@ enum LatencyScenario {
             }
             latencies.append(ms(clock.now - start))
         }
-        let peak = MeasuredRun.procStatus(pid: daemon.processIdentifier, field: "VmHWM") ?? 0
+        let peak = MeasuredRun.procStatus(pid: daemon.pid, field: "VmHWM") ?? 0
         return Figures(latencies: latencies, pushes: durations, peakMiB: peak)
     }
 }

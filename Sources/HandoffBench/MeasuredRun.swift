@@ -1,4 +1,5 @@
 import Foundation
+import HandoffSystem
 
 /// A child process timed from spawn to exit, with its peak resident memory (from `wait4`'s rusage).
 struct MeasuredRun {
@@ -9,8 +10,8 @@ struct MeasuredRun {
     var stderr: String
 
     /// Runs `arguments` (the first is an absolute path or a name on PATH) with `input` (a file) on stdin.
-    /// posix_spawn, not Foundation's Process, whose start-up on Linux costs milliseconds that would
-    /// inflate every git baseline. Output goes through files, so no pipe can fill.
+    /// Through ``ChildProcess`` (posix_spawn), not Foundation's Process, whose start-up on Linux costs
+    /// milliseconds that would inflate every git baseline. Output goes through files, so no pipe can fill.
     static func run(_ arguments: [String], input: String? = nil, environment: [String: String]? = nil,
                     captureOutput: Bool = false) throws -> MeasuredRun {
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("handoff-bench-run-\(UUID().uuidString)")
@@ -19,28 +20,19 @@ struct MeasuredRun {
             try? FileManager.default.removeItem(at: errors)
             try? FileManager.default.removeItem(at: output)
         }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, input ?? "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, captureOutput ? output.path : "/dev/null", O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        posix_spawn_file_actions_addopen(&actions, 2, errors.path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        let environment = (environment ?? ProcessInfo.processInfo.environment).map { "\($0.key)=\($0.value)" }
-        var argv = arguments.map { strdup($0) } + [nil]
-        var envp = environment.map { strdup($0) } + [nil]
-        defer { (argv + envp).forEach { free($0) } }
         let clock = ContinuousClock()
         let start = clock.now
-        var pid: pid_t = 0
-        let spawned = posix_spawnp(&pid, arguments[0], &actions, nil, &argv, &envp)
-        guard spawned == 0 else { throw BenchError("cannot start \(arguments[0]): \(String(cString: strerror(spawned)))") }
-        var status: Int32 = 0
-        var usage = rusage()
-        while wait4(pid, &status, 0, &usage) < 0 && errno == EINTR {}
+        let child: ChildProcess
+        do {
+            child = try ChildProcess(arguments[0], Array(arguments.dropFirst()), environment: environment, stdin: input,
+                                     stdout: captureOutput ? output.path : nil, stderr: errors.path)
+        } catch {
+            throw BenchError(error.description)
+        }
+        let (exit, peakKiB) = child.waitWithUsage()
         let elapsed = clock.now - start
-        let exit = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
         return MeasuredRun(milliseconds: Double(elapsed.components.seconds) * 1e3 + Double(elapsed.components.attoseconds) / 1e15,
-                           peakMiB: Double(usage.ru_maxrss) / 1024, status: exit,
+                           peakMiB: Double(peakKiB) / 1024, status: exit,
                            stdout: captureOutput ? (try? String(contentsOf: output, encoding: .utf8)) ?? "" : "",
                            stderr: (try? String(contentsOf: errors, encoding: .utf8)) ?? "")
     }

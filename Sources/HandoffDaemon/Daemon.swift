@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import HandoffConfiguration
 import HandoffCore
 import HandoffEngine
 public import Logging
@@ -66,8 +67,7 @@ public final class Daemon: Service, Sendable {
 
     /// Starts, stops or replaces workers so that they match `configuration`.
     private func apply(_ configuration: DaemonConfiguration) throws {
-        let key = try CommitSigningKey.prepare(at: configuration.signingKey, principal: configuration.email,
-                                               stateDirectory: configuration.stateDirectory)
+        let prepared = try PreparedConfiguration(configuration)
         let previous = state.withLock { $0.configuration }
         var socket: NotifySocket?
         let socketChanged = previous?.notifySocket != configuration.notifySocket
@@ -88,7 +88,7 @@ public final class Daemon: Service, Sendable {
                 }
             }
             for entry in configuration.repositories where state.workers[entry.name] == nil {
-                let settings = configuration.engineSettings(for: entry, key: key, cache: cache)
+                let settings = prepared.settings(for: entry, cache: cache)
                 let worker = RepositoryWorker(entry: entry, settings: settings, pollInterval: configuration.pollInterval,
                                               logger: logger) { [weak self] in self?.firstPassDone() }
                 state.workers[entry.name] = worker

@@ -1,4 +1,6 @@
+import Dispatch
 import Foundation
+import HandoffSystem
 import Synchronization
 
 /// Keeps a repository packed: libgit2 writes loose objects only (a status commit adds a handful), so
@@ -30,17 +32,14 @@ final class Housekeeping: Sendable {
             state.withLock { $0.running = false }
             return false
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: git)
-        process.arguments = ["--git-dir", repository, "gc", "--auto", "--quiet"]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        process.terminationHandler = { [weak self] finished in
-            self?.state.withLock { $0.running = false }
-            if finished.terminationStatus != 0 { log("git gc --auto in \(repository) exited \(finished.terminationStatus)") }
-        }
         do {
-            try process.run()
+            let child = try ChildProcess(git, ["--git-dir", repository, "gc", "--auto", "--quiet"])
+            // A queue of its own (a thread of its own): a gc can take seconds, and Dispatch's shared pool has two.
+            DispatchQueue(label: "handoffd.housekeeping").async { [weak self] in
+                let status = child.wait()
+                self?.state.withLock { $0.running = false }
+                if status != 0 { log("git gc --auto in \(repository) exited \(status)") }
+            }
             return true
         } catch {
             state.withLock { $0.running = false }

@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import HandoffSystem
 import Synchronization
 
 /// The Unix datagram socket the post-receive hook pokes: each datagram names a repository (empty: all).
@@ -11,23 +12,13 @@ final class NotifySocket: Sendable {
 
     /// Binds `path` (replacing a stale socket file) and calls `poke` with each datagram's text.
     init(path: String, poke: @escaping @Sendable (String) -> Void) throws {
+        guard let address = UnixSocketAddress(path: path) else {
+            throw DaemonError(description: "notify socket path \(path) is too long")
+        }
         unlink(path)
         let fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw DaemonError(description: "cannot create the notify socket: \(String(cString: strerror(errno)))") }
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        let bytes = Array(path.utf8)
-        guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else {
-            Glibc.close(fd)
-            throw DaemonError(description: "notify socket path \(path) is too long")
-        }
-        withUnsafeMutableBytes(of: &address.sun_path) { buffer in
-            for (index, byte) in bytes.enumerated() { buffer[index] = byte }
-        }
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-        }
-        guard bound == 0 else {
+        guard address.bind(fd) == 0 else {
             let reason = String(cString: strerror(errno))
             Glibc.close(fd)
             throw DaemonError(description: "cannot bind the notify socket \(path): \(reason)")

@@ -1,3 +1,4 @@
+public import HandoffConfiguration
 public import HandoffCore
 import HandoffEngine
 public import Logging
@@ -22,10 +23,9 @@ public struct OnceRun {
     /// Processes every repository; returns the number that failed.
     public func run() -> Int {
         configuration.sweepScratch(logger: logger)
-        let key: CommitSigningKey
+        let prepared: PreparedConfiguration
         do {
-            key = try CommitSigningKey.prepare(at: configuration.signingKey, principal: configuration.email,
-                                               stateDirectory: configuration.stateDirectory)
+            prepared = try PreparedConfiguration(configuration)
         } catch {
             logger.error("cannot use the signing key: \(error)")
             return configuration.repositories.count
@@ -34,7 +34,7 @@ public struct OnceRun {
         for entry in configuration.repositories {
             var logger = self.logger
             logger[metadataKey: "repository"] = "\(entry.name)"
-            let settings = configuration.engineSettings(for: entry, key: key, cache: cache)
+            let settings = prepared.settings(for: entry, cache: cache)
             do {
                 let result = try RepositorySync(entry: entry, settings: settings, logger: logger).run()
                 if let commit = result.statusCommit {

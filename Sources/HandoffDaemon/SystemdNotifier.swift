@@ -1,4 +1,5 @@
 import Foundation
+import HandoffSystem
 
 /// sd_notify without libsystemd: one datagram to `$NOTIFY_SOCKET` per message (`@` = abstract namespace).
 ///
@@ -22,22 +23,10 @@ public struct SystemdNotifier: Sendable {
 
     /// Sends `state` (e.g. `READY=1\nSTATUS=serving 3 repositories`); failures are ignored, as sd_notify does.
     public func notify(_ state: String) {
-        guard let socketPath else { return }
+        guard let socketPath, let address = UnixSocketAddress(notifySocket: socketPath) else { return }
         let fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { return }
         defer { close(fd) }
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        var path = Array(socketPath.utf8)
-        if path.first == UInt8(ascii: "@") { path[0] = 0 }  // abstract namespace
-        guard path.count < MemoryLayout.size(ofValue: address.sun_path) else { return }
-        withUnsafeMutableBytes(of: &address.sun_path) { buffer in
-            for (index, byte) in path.enumerated() { buffer[index] = byte }
-        }
-        let length = socklen_t(MemoryLayout<sa_family_t>.size + path.count + (path.first == 0 ? 0 : 1))
-        let message = Array(state.utf8)
-        _ = withUnsafePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { sendto(fd, message, message.count, 0, $0, length) }
-        }
+        address.send(Array(state.utf8), from: fd)
     }
 }

@@ -2,8 +2,9 @@ import ArgumentParser
 import Foundation
 import Git
 import HandoffCore
-import HandoffDaemon
+import HandoffConfiguration
 import HandoffEngine
+import HandoffSystem
 
 /// `handoff hook install|pre-receive|post-receive`: guard pushes at the door and wake the daemon.
 struct Hook: ParsableCommand {
@@ -97,12 +98,11 @@ struct PreReceive: ParsableCommand {
 
     func run() throws {
         let (configuration, entry) = try options.entry()
-        let key = try CommitSigningKey.prepare(at: configuration.signingKey, principal: configuration.email,
-                                               stateDirectory: configuration.stateDirectory)
+        let prepared = try PreparedConfiguration(configuration)
         // Contract checks survive between pushes on disk: a hook is a short-lived process.
         let cachePath = "\(configuration.stateDirectory)/\(entry.name).check-cache.json"
         let cache = CheckCache.load(from: cachePath)
-        let settings = configuration.engineSettings(for: entry, key: key, cache: cache)
+        let settings = prepared.settings(for: entry, cache: cache)
         defer { try? cache.save(to: cachePath) }
         let repository: Repository
         do {
@@ -138,22 +138,10 @@ struct PostReceive: ParsableCommand {
 
     func run() {
         while readLine() != nil {}  // git waits for the hook to read its input
-        guard let socket else { return }
+        guard let socket, let address = UnixSocketAddress(path: socket) else { return }
         let fd = Foundation.socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
         guard fd >= 0 else { return }
         defer { close(fd) }
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        let path = Array(socket.utf8)
-        guard path.count < MemoryLayout.size(ofValue: address.sun_path) else { return }
-        withUnsafeMutableBytes(of: &address.sun_path) { buffer in
-            for (index, byte) in path.enumerated() { buffer[index] = byte }
-        }
-        let message = Array((name ?? "").utf8)
-        _ = withUnsafePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                sendto(fd, message, message.count, 0, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
-            }
-        }
+        address.send(Array((name ?? "").utf8), from: fd)
     }
 }

@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import Git
 import HandoffCore
-import HandoffDaemon
+import HandoffConfiguration
 import HandoffEngine
 
 /// `handoff replay`: recompute every status file from the first commit, print it or compare it.
@@ -40,9 +40,7 @@ struct Replay: ParsableCommand {
             throw CannotCheck(repository == nil ? "the configuration serves several repositories: name one with --repo"
                                                 : "no repository '\(repository!)' in \(config)")
         }
-        let key = try CommitSigningKey.prepare(at: configuration.signingKey, principal: configuration.email,
-                                               stateDirectory: configuration.stateDirectory)
-        var settings = configuration.engineSettings(for: entry, key: key, cache: CheckCache())
+        var settings = try PreparedConfiguration(configuration).settings(for: entry, cache: CheckCache())
         if let branch { settings.branch = branch }
         let opened: Repository
         do {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HandoffConfiguration
 import HandoffDaemon
 import HandoffEngine
 import Logging

@@ -157,14 +157,7 @@ struct HookTests {
         let socketPath = "\(team.sandbox.root)/notify.sock"
         let listener = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
         defer { close(listener); unlink(socketPath) }
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        withUnsafeMutableBytes(of: &address.sun_path) { buffer in
-            for (index, byte) in socketPath.utf8.enumerated() { buffer[index] = byte }
-        }
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-        }
+        let bound = UnixSocketAddress(path: socketPath)?.bind(listener)
         #expect(bound == 0)
         let install = try runProcess(CLITests.handoff, ["hook", "install", "--repo", team.bare, "--config", team.config, "--socket", socketPath])
         #expect(install.status == 0, "\(install.stderr)")

@@ -27,29 +27,29 @@ struct ConfigurationFile {
 
     /// Parses `text`; `file` names it in errors.
     init(_ text: String, file: String) throws(DaemonConfiguration.Problem) {
-        func fail(_ key: String, _ line: Int?, _ reason: String) -> DaemonConfiguration.Problem {
+        func fail(_ key: String, _ line: Int?, _ reason: DaemonConfiguration.Reason) -> DaemonConfiguration.Problem {
             DaemonConfiguration.Problem(file: file, line: line, key: key, reason: reason)
         }
         // The configuration comes from the operator, yet bound it anyway: nobody needs a megabyte of it.
-        guard text.utf8.count <= 1 << 20 else { throw fail("", nil, "larger than 1 MiB; is this the right file?") }
+        guard text.utf8.count <= 1 << 20 else { throw fail("", nil, .tooLarge) }
         let root: Node
         do {
-            guard let parsed = try Yams.compose(yaml: text) else { throw fail("", nil, "the file is empty") }
+            guard let parsed = try Yams.compose(yaml: text) else { throw fail("", nil, .empty) }
             root = parsed
         } catch let problem as DaemonConfiguration.Problem {
             throw problem
         } catch {
-            throw fail("", nil, "not valid YAML: \(error)")
+            throw fail("", nil, .notYAML("\(error)"))
         }
         func line(_ node: Node) -> Int { node.mark.map { $0.line } ?? 0 }
         func mapping(_ node: Node, _ key: String, allowed: Set<String>) throws(DaemonConfiguration.Problem) -> [(String, Node)] {
-            guard let map = node.mapping else { throw fail(key, line(node), "must be a mapping of keys to values") }
+            guard let map = node.mapping else { throw fail(key, line(node), .notAMapping) }
             var pairs: [(String, Node)] = []
             for (name, value) in map {
                 let keyName = name.string ?? ""
                 let path = key.isEmpty ? keyName : "\(key).\(keyName)"
                 guard allowed.contains(keyName) else {
-                    throw fail(path, line(name), "unknown key (known here: \(allowed.sorted().joined(separator: ", ")))")
+                    throw fail(path, line(name), .unknownKey(known: allowed.sorted()))
                 }
                 pairs.append((keyName, value))
             }
@@ -59,11 +59,11 @@ struct ConfigurationFile {
             lines[key] = line(node)
             if list {
                 guard let items = node.sequence, items.allSatisfy({ $0.scalar != nil }) else {
-                    throw fail(key, line(node), "must be a list of strings, e.g. [ops@acme.example]")
+                    throw fail(key, line(node), .notAList)
                 }
                 values[AbsoluteConfigKey(components)] = ConfigValue(.stringArray(items.compactMap { $0.scalar?.string }), isSecret: false)
             } else {
-                guard let value = node.scalar?.string else { throw fail(key, line(node), "must be a single value, not a list or mapping") }
+                guard let value = node.scalar?.string else { throw fail(key, line(node), .notAScalar) }
                 values[AbsoluteConfigKey(components)] = ConfigValue(.string(value), isSecret: false)
             }
         }
@@ -76,19 +76,18 @@ struct ConfigurationFile {
                 }
             case "repositories":
                 guard let list = value.sequence, !list.isEmpty else {
-                    throw fail("repositories", line(value), "must list at least one repository (a '- name: …' entry each)")
+                    throw fail("repositories", line(value), .emptyRepositories)
                 }
                 for (index, item) in list.enumerated() {
                     let position = "repositories[\(index)]"
                     let fields = try mapping(item, position, allowed: Self.repositoryKeys)
                     guard let nameNode = fields.first(where: { $0.0 == "name" })?.1, let name = nameNode.scalar?.string, !name.isEmpty else {
-                        throw fail("\(position).name", line(item), "every repository needs a name")
+                        throw fail("\(position).name", line(item), .unnamedRepository)
                     }
                     guard name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) }), !name.hasPrefix(".") else {
-                        throw fail("\(position).name", line(nameNode),
-                                   "'\(name)' may hold only ASCII letters, digits, '.', '_' and '-' (it names files in the state directory)")
+                        throw fail("\(position).name", line(nameNode), .badRepositoryName(name))
                     }
-                    guard !repositoryNames.contains(name) else { throw fail("\(position).name", line(nameNode), "'\(name)' is used twice") }
+                    guard !repositoryNames.contains(name) else { throw fail("\(position).name", line(nameNode), .duplicateRepositoryName(name)) }
                     repositoryNames.append(name)
                     lines["repositories.\(name)"] = line(item)
                     for (field, node) in fields where field != "name" {
@@ -102,7 +101,7 @@ struct ConfigurationFile {
         }
         // Without repositories handoffd would start, report ready and serve nothing: a silent misconfiguration.
         guard !repositoryNames.isEmpty else {
-            throw fail("repositories", line(root), "missing: list the repositories to serve ('repositories:' with a '- name: …' entry each)")
+            throw fail("repositories", line(root), .missingRepositories)
         }
     }
 }

@@ -1,0 +1,90 @@
+public import Logging
+
+/// `handoffd`'s configuration: who it is, where it keeps state, which repositories it serves.
+///
+/// Plain values; ``DaemonConfiguration/load(_:)`` (in `DaemonConfiguration+ConfigReader.swift`) reads them
+/// from the YAML file and `HANDOFFD_*` environment variables and lists every key.
+public struct DaemonConfiguration: Sendable, Equatable {
+    /// One served repository.
+    public struct RepositoryEntry: Sendable, Equatable {
+        /// A short name for logs and commands.
+        public var name: String
+        /// Path of the local bare repository (for a remote one: its mirror under the state directory).
+        public var path: String
+        /// The remote repository's URL (ssh, https or git://), or nil for a local one.
+        public var url: String?
+        /// The watched branch.
+        public var branch: String
+        /// The branch status commits go to, when not the watched one (for hosts that protect it).
+        public var statusBranch: String?
+        /// Operator emails or patterns: they alone may change the policy.
+        public var operators: [String]
+        /// How to authenticate to `url`.
+        public var credentials = RemoteCredentials()
+
+        /// Creates an entry.
+        public init(name: String, path: String, url: String? = nil, branch: String = "main", statusBranch: String? = nil,
+                    operators: [String], credentials: RemoteCredentials = RemoteCredentials()) {
+            self.name = name
+            self.path = path
+            self.url = url
+            self.branch = branch
+            self.statusBranch = statusBranch
+            self.operators = operators
+            self.credentials = credentials
+        }
+    }
+
+    /// How handoffd authenticates to one remote repository.
+    public struct RemoteCredentials: Sendable, Equatable {
+        /// Private SSH key for ssh URLs (its `.pub` beside it, or derived by libssh2).
+        public var sshKey: String?
+        /// SSH user when the URL names none (default `git`).
+        public var sshUser: String?
+        /// A known_hosts file holding the server's key; without it the user's `~/.ssh/known_hosts` applies.
+        public var knownHosts: String?
+        /// User name for https.
+        public var username: String?
+        /// A file holding the https password or token (read at each run, never logged).
+        public var passwordFile: String?
+
+        /// No credentials: the ssh agent, the user's known_hosts, anonymous https.
+        public init() {}
+    }
+
+    /// The name on handoffd's commits.
+    public var name: String
+    /// The email on handoffd's commits (and the principal of its signing key).
+    public var email: String
+    /// handoffd's private SSH key; generated on first use when absent.
+    public var signingKey: String
+    /// Where handoffd keeps its key and memory.
+    public var stateDirectory: String
+    /// The repositories served.
+    public var repositories: [RepositoryEntry]
+    /// Seconds between polls of each repository (pokes wake it sooner).
+    public var pollInterval: Double = 2
+    /// The Unix datagram socket the post-receive hook pokes, or nil for none.
+    public var notifySocket: String?
+    /// The lowest level logged.
+    public var logLevel: Logger.Level = .info
+
+    /// Creates a configuration; the optional settings keep their defaults.
+    public init(name: String = "handoffd", email: String, signingKey: String, stateDirectory: String,
+                repositories: [RepositoryEntry]) {
+        self.name = name
+        self.email = email
+        self.signingKey = signingKey
+        self.stateDirectory = stateDirectory
+        self.repositories = repositories
+    }
+
+    /// The repository with this name (or path); the only one when `name` is nil. Nil when none or several match.
+    public func repository(named name: String?) -> RepositoryEntry? {
+        let matches = repositories.filter { name == nil || $0.name == name || $0.path == name }
+        return matches.count == 1 ? matches[0] : nil
+    }
+
+    /// The file where the last covered commit of `entry` is remembered between runs.
+    public func memoryFile(for entry: RepositoryEntry) -> String { "\(stateDirectory)/\(entry.name).covered" }
+}
