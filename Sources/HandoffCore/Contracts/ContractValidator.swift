@@ -10,9 +10,12 @@ public enum ContractValidator {
 
     /// True when `findings` hold no structural error (the document parses and is valid OpenAPI/Schema/SDL).
     public static func isStructurallyValid(_ findings: [Finding]) -> Bool {
-        !findings.contains { ["contracts.parse-error", "contracts.openapi-invalid", "contracts.schema-invalid",
-                              "contracts.graphql-invalid", "file.too-large", "file.binary", "file.not-utf8"].contains($0.rule) }
+        !findings.contains { structural.contains($0.rule) }
     }
+
+    /// The rules whose findings mean a contract does not parse or is not valid in its format.
+    static let structural: Set<String> = Set([Rule.contractsParseError, .contractsOpenAPIInvalid, .contractsSchemaInvalid,
+                                              .contractsGraphQLInvalid, .fileTooLarge, .fileBinary, .fileNotUTF8].map(\.id))
 }
 
 /// A tree holding exactly one file, at `contracts/NAME` under an empty root.
