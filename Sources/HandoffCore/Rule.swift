@@ -275,6 +275,6 @@ extension Rule {
             }
             text += "\n### `\(rule.id)` (\(rule.severity.rawValue))\n\n- Why: \(rule.why)\n- Fix: \(rule.fix)\n"
         }
-        return text + RequirementSmells.markdownReference
+        return text + WorkflowRecords.markdownReference + RequirementSmells.markdownReference
     }
 }

@@ -80,10 +80,6 @@ public enum BoardEventKind: Hashable, Sendable {
         }
     }
 
-    /// Every name a new event can have, for the documentation.
-    public static let names = ["tampering", "rejected", "packet.removed", "policy.unauthorized-change", "policy.invalid",
-                               "policy.changed", "history.rewritten"]
-
     /// What happened, in one line.
     public var note: String {
         switch self {
