@@ -140,13 +140,13 @@ struct DaemonServiceTests {
         #expect(retries.isEmpty, "\(retries)")
     }
 
-    @Test("a repository configured as a work tree stalls: told once, not retried, named in STATUS=; reloading the fixed configuration resumes it (AC-3)")
+    @Test("a repository whose path holds no repository stalls: told once, not retried, named in STATUS=; reloading the fixed configuration resumes it (AC-3)")
     func stalledUntilReloaded() throws {
         let sandbox = try Sandbox()
         let good = "\(sandbox.root)/good.git"
         try DemoRepository.create(at: good)
-        let work = "\(sandbox.root)/specs"
-        try sandbox.git(["clone", "-q", good, work], in: sandbox.root)
+        // The path names the folder the repositories live in, not the repository (a work tree is refused at load).
+        let wrong = try sandbox.folder("repositories")
         let configPath = "\(sandbox.root)/handoffd.yaml"
         func configure(specs path: String) throws {
             try ("identity:\n  email: handoffd@acme.example\nstate_directory: \(sandbox.root)/state\npoll_interval: 0.1\nrepositories:\n"
@@ -154,7 +154,7 @@ struct DaemonServiceTests {
                 + "  - { name: specs, path: \(path), operators: [ops@acme.example] }\n")
                 .write(toFile: configPath, atomically: true, encoding: .utf8)
         }
-        try configure(specs: work)
+        try configure(specs: wrong)
         let listener = NotifyListener(path: "\(sandbox.root)/systemd.sock")
         var environment = sandbox.environment
         environment["NOTIFY_SOCKET"] = listener.path
@@ -163,21 +163,22 @@ struct DaemonServiceTests {
         defer { if daemon.isRunning() { kill(daemon.pid, SIGKILL); _ = daemon.wait() } }
         // The stalled repository does not hold READY=1 back: it answered, with a stall, and STATUS= says so.
         let ready = listener.wait(for: "READY=1", timeout: 60)?.last ?? ""
-        #expect(ready.contains("STATUS=serving 2 repositories; stalled: specs (\(work) is a work tree"), "\(ready)")
+        #expect(ready.contains("STATUS=serving 2 repositories; stalled: specs (cannot open repository at \(wrong): not a git repository"),
+                "\(ready)")
         func attempts() -> [Substring] {
-            ((try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "").split(separator: "\n").filter { $0.contains("cannot process \(work)") }
+            ((try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "").split(separator: "\n").filter { $0.contains("cannot process \(wrong)") }
         }
         // Asserting that something does not happen needs a window: back-off from 2 s would have retried at about
         // 2 s and 6 s, and the poll ticks ten times a second meanwhile. The count of attempts is what is checked.
         usleep(7_500_000)
         let told = attempts()
         #expect(told.count == 1, "\(told)")
-        #expect(told.first?.hasPrefix("<3>handoffd: stalled, a person must act: cannot process \(work): \(work) is a work tree") == true,
-                "\(told)")
+        #expect(told.first?.hasPrefix("<3>handoffd: stalled, a person must act: cannot process \(wrong): cannot open repository at \(wrong)")
+                == true, "\(told)")
         #expect(!told.contains { $0.contains("retrying in") })
 
         let fixed = "\(sandbox.root)/specs.git"
-        try sandbox.git(["clone", "-q", "--bare", work, fixed], in: sandbox.root)
+        try DemoRepository.create(at: fixed)
         try configure(specs: fixed)
         kill(daemon.pid, SIGHUP)
         #expect(listener.wait(for: "RELOADING=1") != nil)
@@ -189,7 +190,7 @@ struct DaemonServiceTests {
         #expect(published, "the fixed repository was not processed after the reload")
         kill(daemon.pid, SIGTERM)
         #expect(daemon.wait() == 0)
-        #expect(attempts().count == 1, "the work tree was not tried again after the reload replaced it")
+        #expect(attempts().count == 1, "the wrong path was not tried again after the reload replaced it")
     }
 
     @Test("without hooks, a push to a local repository is noticed through inotify long before the next poll")
