@@ -8,6 +8,7 @@ struct MonotonicInstant: Comparable, Sendable, CustomStringConvertible {
     /// Seconds since an arbitrary origin (boot, for the daemon's clock).
     var seconds: Double
 
+    /// The instant `seconds` after the clock's origin.
     init(seconds: Double) {
         self.seconds = seconds
     }
@@ -20,6 +21,7 @@ struct MonotonicInstant: Comparable, Sendable, CustomStringConvertible {
     /// The Dispatch time of this instant, for arming a timer at it.
     var dispatchTime: DispatchTime { DispatchTime(uptimeNanoseconds: UInt64(max(0, seconds) * 1e9)) }
 
+    /// The instant `interval` seconds later.
     func advanced(by interval: Double) -> MonotonicInstant { MonotonicInstant(seconds: seconds + interval) }
 
     static func < (lhs: MonotonicInstant, rhs: MonotonicInstant) -> Bool { lhs.seconds < rhs.seconds }

@@ -75,14 +75,11 @@ struct DaemonServiceTests {
         try sandbox.git(["commit", "-q", "--allow-empty", "-m", "block it\n\nHandoff: block PAY-142 waiting for legal"], in: clone,
                         env: ["GIT_AUTHOR_EMAIL": "bo@acme.example", "GIT_COMMITTER_EMAIL": "bo@acme.example"])
         try sandbox.git(["push", "-q", "origin", "HEAD:main"], in: clone)
-        // The poll interval is a minute: only the hook's poke can make the status appear this soon.
-        var status = ""
-        for _ in 0..<200 {
-            status = try sandbox.git(["show", "main:specs/PAY-142/status.yaml"], in: bare)
-            if status.contains("blocked: true") { break }
-            usleep(50_000)
+        // The poll interval is a minute, the wait at most half of it: only the hook's poke can make the status appear.
+        let blocked = try eventually {
+            try sandbox.git(["show", "main:specs/PAY-142/status.yaml"], in: bare).contains("blocked: true")
         }
-        #expect(status.contains("blocked: true"), "the push did not produce a status commit in 10 s")
+        #expect(blocked, "the push did not produce a status commit before the next poll")
         #expect(try sandbox.git(["rev-parse", "main"], in: bare) != first)
 
         try (try String(contentsOfFile: config, encoding: .utf8) + "bogus_key: 1\n").write(toFile: config, atomically: true, encoding: .utf8)
@@ -124,12 +121,10 @@ struct DaemonServiceTests {
         }
         // The vanished repository appears: the poll's probe sees the change and resumes it, without a restart.
         try DemoRepository.create(at: "\(sandbox.root)/gone.git")
-        var recovered = false
-        for _ in 0..<100 where !recovered {
-            recovered = (try? sandbox.git(["log", "-1", "--format=%s", "main"], in: "\(sandbox.root)/gone.git"))?.hasPrefix("handoff: ") ?? false
-            if !recovered { usleep(100_000) }
+        let recovered = eventually {
+            (try? sandbox.git(["log", "-1", "--format=%s", "main"], in: "\(sandbox.root)/gone.git"))?.hasPrefix("handoff: ") ?? false
         }
-        #expect(recovered, "the repository that reappeared was not retried within 10 s")
+        #expect(recovered, "the repository that reappeared was not resumed")
         kill(daemon.pid, SIGTERM)
         #expect(daemon.wait() == 0)
         let log = try String(contentsOfFile: "\(sandbox.root)/daemon.log", encoding: .utf8)
@@ -211,12 +206,10 @@ struct DaemonServiceTests {
         try sandbox.git(["commit", "-q", "--allow-empty", "-m", "block\n\nHandoff: block PAY-142 legal"], in: "\(sandbox.root)/clone",
                         env: ["GIT_AUTHOR_EMAIL": "ana@acme.example", "GIT_COMMITTER_EMAIL": "ana@acme.example"])
         try sandbox.git(["push", "-q", "origin", "HEAD:main"], in: "\(sandbox.root)/clone")
-        var blocked = false
-        for _ in 0..<200 where !blocked {
-            blocked = (try? sandbox.git(["show", "main:specs/PAY-142/status.yaml"], in: bare))?.contains("blocked: true") ?? false
-            if !blocked { usleep(50_000) }
+        let blocked = eventually {
+            (try? sandbox.git(["show", "main:specs/PAY-142/status.yaml"], in: bare))?.contains("blocked: true") ?? false
         }
-        #expect(blocked, "the push was not noticed within 10 s (the poll interval is 10 minutes)")
+        #expect(blocked, "the push was not noticed before the next poll (the poll interval is 10 minutes)")
         kill(daemon.pid, SIGTERM)
         #expect(daemon.wait() == 0)
     }
