@@ -136,6 +136,15 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // The daemon's tests: the pure worker schedule, the service through its real process, remote mode, systemd units.
+        .testTarget(
+            name: "HandoffDaemonTests",
+            dependencies: [
+                "HandoffDaemon", "HandoffEngine", "HandoffCore", "Git", "GitTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

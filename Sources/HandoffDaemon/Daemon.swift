@@ -9,7 +9,7 @@ import Synchronization
 import UnixSignals
 
 /// The long-running `handoffd`: a worker per repository (serial queue, polling, coalesced pokes,
-/// backoff), the notify socket, SIGHUP reloads and sd_notify. It is a swift-service-lifecycle `Service`:
+/// backoff, stalls), the notify socket, SIGHUP reloads and sd_notify. It is a swift-service-lifecycle `Service`:
 /// the `ServiceGroup` turns SIGTERM/SIGINT into a graceful shutdown that finishes the runs in progress.
 public final class Daemon: Service, Sendable {
     private let configurationPath: String
@@ -76,6 +76,7 @@ public final class Daemon: Service, Sendable {
         }
         var started: [RepositoryWorker] = []
         var stopped: [RepositoryWorker] = []
+        var unchanged: [RepositoryWorker] = []
         state.withLock { state in
             let oldEntries = Dictionary(uniqueKeysWithValues: (previous?.repositories ?? []).map { ($0.name, $0) })
             let sameGlobals = previous.map { $0.email == configuration.email && $0.name == configuration.name
@@ -85,12 +86,14 @@ public final class Daemon: Service, Sendable {
                 if kept == nil || kept != oldEntries[name] || !sameGlobals {
                     stopped.append(worker)
                     state.workers[name] = nil
+                } else {
+                    unchanged.append(worker)
                 }
             }
             for entry in configuration.repositories where state.workers[entry.name] == nil {
                 let settings = prepared.settings(for: entry, cache: cache)
                 let worker = RepositoryWorker(entry: entry, settings: settings, pollInterval: configuration.pollInterval,
-                                              logger: logger) { [weak self] in self?.firstPassDone() }
+                                              logger: logger) { [weak self] report in self?.reported(report) }
                 state.workers[entry.name] = worker
                 started.append(worker)
             }
@@ -102,6 +105,8 @@ public final class Daemon: Service, Sendable {
         }
         for worker in stopped { worker.stop() }
         for worker in started { worker.start() }
+        // A reload is the operator's word that something was fixed: stalled workers it keeps try again.
+        for worker in unchanged { worker.configurationReloaded() }
         logger.info("serving \(configuration.repositories.count) repositor\(configuration.repositories.count == 1 ? "y" : "ies")",
                     metadata: ["started": "\(started.count)", "stopped": "\(stopped.count)"])
     }
@@ -113,13 +118,24 @@ public final class Daemon: Service, Sendable {
         for worker in workers { worker.poke() }
     }
 
-    private func firstPassDone() {
-        let summary = state.withLock { state -> String? in
-            guard !state.readySent, state.workers.values.allSatisfy(\.firstPassDone) else { return nil }
-            state.readySent = true
-            return "serving \(state.workers.count) repositories"
+    /// READY=1 once every worker's first run has ended (a stalled one counts: it answered, with a stall);
+    /// after that, STATUS= follows the stalls.
+    private func reported(_ report: RepositoryWorker.Report) {
+        let message = state.withLock { state -> String? in
+            switch report {
+            case .firstPassDone:
+                guard !state.readySent, state.workers.values.allSatisfy(\.firstPassDone) else { return nil }
+                state.readySent = true
+                return "READY=1\nSTATUS=\(Self.status(of: state.workers))"
+            case .stallChanged:
+                return state.readySent ? "STATUS=\(Self.status(of: state.workers))" : nil
+            }
         }
-        if let summary { notifier.notify("READY=1\nSTATUS=\(summary)") }
+        if let message { notifier.notify(message) }
+    }
+
+    private static func status(of workers: [String: RepositoryWorker]) -> String {
+        ServiceStatus.line(serving: workers.count, stalled: workers.compactMap { name, worker in worker.stall.map { (name, $0) } })
     }
 
     /// SIGHUP: a bad new configuration is logged and the old one kept; the process never exits on it.
@@ -132,8 +148,8 @@ public final class Daemon: Service, Sendable {
         } catch {
             logger.error("configuration not reloaded, keeping the previous one: \(error)")
         }
-        let count = state.withLock { $0.workers.count }
-        notifier.notify("READY=1\nSTATUS=serving \(count) repositories")
+        let status = state.withLock { Self.status(of: $0.workers) }
+        notifier.notify("READY=1\nSTATUS=\(status)")
     }
 
     /// SIGTERM/SIGINT: finish the runs in progress; the process then exits 0.
@@ -163,8 +179,7 @@ public final class Daemon: Service, Sendable {
 
     private func watchdogTick(interval: Double) {
         let workers = state.withLock { Array($0.workers.values) }
-        let limit = DispatchTime.now().uptimeNanoseconds - UInt64(interval * 4 * 1e9)
-        let healthy = workers.allSatisfy { $0.lastAlive.uptimeNanoseconds >= limit }
+        let healthy = WatchdogRule.healthy(lastAlive: workers.map(\.lastAlive), at: MonotonicInstant(.now()), interval: interval)
         for worker in workers { worker.checkIn() }
         if healthy { notifier.notify("WATCHDOG=1") }
     }

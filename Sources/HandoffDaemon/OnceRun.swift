@@ -3,10 +3,33 @@ public import HandoffCore
 import HandoffEngine
 public import Logging
 
-/// `handoffd --once`: process every configured repository once, log the outcome, count the failures.
+/// `handoffd --once`: process every configured repository once, log the outcome, sort the failures.
 ///
 /// One broken repository never stops the others; each failure is logged in one line with its reason.
 public struct OnceRun {
+    /// Which repositories of a pass failed, sorted by who must act.
+    public struct Summary: Equatable, Sendable {
+        /// Repositories a person must fix (configuration, credentials, signing key): retrying cannot help.
+        public var stalled: [String] = []
+        /// Repositories that failed for a reason expected to pass (network, locks, contention).
+        public var retryable: [String] = []
+
+        /// Creates a summary.
+        public init(stalled: [String] = [], retryable: [String] = []) {
+            self.stalled = stalled
+            self.retryable = retryable
+        }
+
+        /// How many repositories failed.
+        public var failures: Int { stalled.count + retryable.count }
+
+        /// The exit code of `handoffd --once`: 0 all processed, 1 any stalled, 75 (EX_TEMPFAIL) only retryable failures.
+        public var exitCode: Int32 {
+            if !stalled.isEmpty { return 1 }
+            return retryable.isEmpty ? 0 : 75
+        }
+    }
+
     /// The configuration in force.
     public var configuration: DaemonConfiguration
     /// Where the outcome is logged.
@@ -22,15 +45,20 @@ public struct OnceRun {
 
     /// Processes every repository; returns the number that failed.
     public func run() -> Int {
+        pass().failures
+    }
+
+    /// Processes every repository; returns which failed, sorted by who must act.
+    public func pass() -> Summary {
         configuration.sweepScratch(logger: logger)
         let prepared: PreparedConfiguration
         do {
             prepared = try PreparedConfiguration(configuration)
         } catch {
             logger.error("cannot use the signing key: \(error)")
-            return configuration.repositories.count
+            return Summary(stalled: configuration.repositories.map(\.name))
         }
-        var failures = 0
+        var summary = Summary()
         for entry in configuration.repositories {
             var logger = self.logger
             logger[metadataKey: "repository"] = "\(entry.name)"
@@ -44,11 +72,17 @@ public struct OnceRun {
                     logger.info("up to date at \(result.processedTip?.abbreviated() ?? "an empty branch")", metadata: ["folded": "\(result.foldedCommits)"])
                 }
             } catch {
-                failures += 1
-                logger.error("cannot process \(entry.path): \(error)")
+                // An error the engine lets through unsorted counts as retryable, as it does for the service.
+                if case .stalled? = error as? ProcessingError {
+                    summary.stalled.append(entry.name)
+                    logger.error("cannot process \(entry.path): \(error)", metadata: ["stalled": "a person must act"])
+                } else {
+                    summary.retryable.append(entry.name)
+                    logger.error("cannot process \(entry.path): \(error)")
+                }
             }
         }
-        return failures
+        return summary
     }
 }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Git
+import HandoffEngine
 
 /// Where an ssh URL points: host and port, as `known_hosts` names them.
 struct SSHEndpoint: Equatable {
@@ -56,13 +57,13 @@ extension DaemonConfiguration.RemoteCredentials {
     /// libgit2 options for talking to `url`: the configured key (or the ssh agent), pinned host keys from
     /// `known_hosts`, or a user and password for https. Files are read at each run, so rotating a key or
     /// token needs no reload.
-    func options(for url: String) throws(DaemonError) -> RemoteOptions {
+    func options(for url: String) throws(ProcessingError) -> RemoteOptions {
         var options = RemoteOptions()
         if let endpoint = SSHEndpoint(url: url) {
             let user = sshUser ?? "git"
             if let key = sshKey {
                 guard FileManager.default.isReadableFile(atPath: key) else {
-                    throw DaemonError(description: "ssh_key \(key) is missing or not readable by this user")
+                    throw .stalled(.credentials("ssh_key \(key) is missing or not readable by this user"))
                 }
                 let publicKey = FileManager.default.fileExists(atPath: key + ".pub") ? key + ".pub" : nil
                 options.credentials = .sshKey(username: user, privateKeyPath: key, publicKeyPath: publicKey)
@@ -71,19 +72,19 @@ extension DaemonConfiguration.RemoteCredentials {
             }
             if let file = knownHosts {
                 guard let data = FileManager.default.contents(atPath: file) else {
-                    throw DaemonError(description: "known_hosts \(file) is missing or not readable by this user")
+                    throw .stalled(.credentials("known_hosts \(file) is missing or not readable by this user"))
                 }
                 let keys = KnownHosts.keys(for: endpoint, in: String(decoding: data.prefix(1 << 20), as: UTF8.self))
                 guard !keys.isEmpty else {
-                    throw DaemonError(description: "known_hosts \(file) has no key for \(endpoint.knownHostsName); add one with "
+                    throw .stalled(.credentials("known_hosts \(file) has no key for \(endpoint.knownHostsName); add one with "
                                       + "`ssh-keyscan\(endpoint.port.map { " -p \($0)" } ?? "") \(endpoint.host) >> \(file)` "
-                                      + "(hashed entries, written by -H, are not read)")
+                                      + "(hashed entries, written by -H, are not read)"))
                 }
                 options.hostKeys = .trustedKeys(keys)
             }
         } else if let username, let file = passwordFile {
             guard let data = FileManager.default.contents(atPath: file) else {
-                throw DaemonError(description: "password_file \(file) is missing or not readable by this user")
+                throw .stalled(.credentials("password_file \(file) is missing or not readable by this user"))
             }
             let password = String(decoding: data.prefix(64 << 10), as: UTF8.self).trimmingCharacters(in: .newlines)
             options.credentials = .userPassword(username: username, password: password)

@@ -1,48 +1,64 @@
 import Dispatch
 import Foundation
+import Git
 import HandoffEngine
 import Logging
 import Synchronization
 
 /// One served repository: a serial queue that owns its libgit2 handles (opened afresh each run), a
-/// jittered polling timer, coalesced pokes, and bounded backoff when the repository keeps failing.
+/// jittered polling timer, a ref watcher for local repositories, and timers for retries.
+///
+/// Every decision (whether a poke starts a run, how long to back off, when a stalled repository
+/// resumes) is `WorkerSchedule`'s; this type feeds it events stamped with `clock` and carries out the
+/// actions it returns.
 final class RepositoryWorker: Sendable {
+    /// What the worker tells the daemon.
+    enum Report: Sendable {
+        /// The first run has ended, whatever its outcome.
+        case firstPassDone
+        /// The repository stalled or stopped stalling: STATUS= changes.
+        case stallChanged
+    }
+
     let entry: DaemonConfiguration.RepositoryEntry
     private let settings: EngineSettings
     private let queue: DispatchQueue
-    private let coalescer = RunCoalescer()
     private let housekeeping = Housekeeping()
     private let logger: Logger
     private let pollInterval: Double
-    private let onFirstPass: @Sendable () -> Void
+    private let clock: @Sendable () -> MonotonicInstant
+    private let report: @Sendable (Report) -> Void
+
+    private typealias Schedule = WorkerSchedule<SystemRandomNumberGenerator>
 
     private struct State {
+        var schedule: Schedule
         var timer: (any DispatchSourceTimer)?
+        var retryTimer: (any DispatchSourceTimer)?
         var watcher: RefWatcher?
-        var backoff = Backoff()
-        var retryAt: DispatchTime?
-        var firstPassDone = false
-        var stopped = false
-        var alive = DispatchTime.now()
     }
 
-    private let state = Mutex(State())
+    private let state: Mutex<State>
 
     init(entry: DaemonConfiguration.RepositoryEntry, settings: EngineSettings, pollInterval: Double, logger: Logger,
-         onFirstPass: @escaping @Sendable () -> Void) {
+         clock: @escaping @Sendable () -> MonotonicInstant = { MonotonicInstant(.now()) },
+         report: @escaping @Sendable (Report) -> Void) {
         self.entry = entry
         self.settings = settings
         self.pollInterval = pollInterval
-        self.onFirstPass = onFirstPass
+        self.clock = clock
+        self.report = report
         var logger = logger
         logger[metadataKey: "repository"] = "\(entry.name)"
         self.logger = logger
         queue = DispatchQueue(label: "handoffd.repository.\(entry.name)")
+        state = Mutex(State(schedule: Schedule(now: clock(), generator: SystemRandomNumberGenerator())))
     }
 
     /// Starts polling (first poll at once) with a jittered period.
     func start() {
         let interval = pollInterval
+        let tick: @Sendable () -> Void = { [weak self] in self?.handle(.pollTimerFired) }
         let poke: @Sendable () -> Void = { [weak self] in self?.poke() }
         // A local repository wakes its worker as soon as a ref moves; remote ones rely on polling and pokes.
         let watcher = entry.url == nil ? RefWatcher(repository: entry.path, changed: poke) : nil
@@ -51,50 +67,88 @@ final class RepositoryWorker: Sendable {
             // Made inside the lock: the timer belongs to the state from birth (Dispatch sources are not Sendable).
             let timer = DispatchSource.makeTimerSource(queue: DispatchQueue.global())
             timer.schedule(deadline: .now(), repeating: .milliseconds(Int(interval * 1000)), leeway: .milliseconds(Int(interval * 100) + 1))
-            timer.setEventHandler(handler: poke)
+            timer.setEventHandler(handler: tick)
             timer.resume()
             state.timer = timer
         }
     }
 
-    /// Asks for a run; pokes during a run coalesce into exactly one more.
+    /// The repository may have changed (notify socket, ref watcher): runs now, coalesced, and resumes a stall.
     func poke() {
-        let waiting = state.withLock { state -> Bool in
-            if state.stopped { return true }
-            if let retryAt = state.retryAt, retryAt > .now() { return true }
-            return false
-        }
-        guard !waiting, coalescer.poke() else { return }
-        queue.async { self.runUntilSettled() }
+        handle(.poke)
+    }
+
+    /// The configuration was reloaded and kept this worker's entry: a stalled repository gets another chance.
+    func configurationReloaded() {
+        handle(.configurationReloaded)
     }
 
     /// Stops polling and waits for the run in progress to finish.
     func stop() {
-        let (timer, watcher) = state.withLock { state -> ((any DispatchSourceTimer)?, RefWatcher?) in
-            state.stopped = true
-            return (state.timer, state.watcher)
-        }
-        timer?.cancel()
-        watcher?.stop()
+        handle(.stop)
         queue.sync {}
     }
 
-    /// When this worker's queue last ran anything (the watchdog asks it to check in).
+    /// Asks the queue to check in: a queue stuck in a run does not, and the watchdog notices.
     func checkIn() {
-        queue.async { self.state.withLock { $0.alive = .now() } }
+        queue.async { self.handle(.checkedIn) }
     }
 
-    var lastAlive: DispatchTime { state.withLock { $0.alive } }
-    var firstPassDone: Bool { state.withLock { $0.firstPassDone } }
+    /// When this worker's queue last answered (a run ended or it checked in).
+    var lastAlive: MonotonicInstant { state.withLock { $0.schedule.lastAlive } }
+    /// Whether the first run has ended.
+    var firstPassDone: Bool { state.withLock { $0.schedule.firstPassDone } }
+    /// The stall reported in STATUS=, if the repository stalls.
+    var stall: ProcessingError.Stall? { state.withLock { $0.schedule.reportedStall } }
 
-    private func runUntilSettled() {
-        repeat {
-            runOnce()
-        } while coalescer.finished()
+    private func handle(_ event: Schedule.Event, failure: (any Error)? = nil) {
+        let now = clock()
+        let actions = state.withLock { $0.schedule.handle(event, at: now) }
+        for action in actions { perform(action, failure: failure) }
     }
 
-    private func runOnce() {
-        if state.withLock({ $0.stopped }) { return }
+    private func perform(_ action: Schedule.Action, failure: (any Error)?) {
+        switch action {
+        case .startRun:
+            queue.async { self.run() }
+        case .scheduleRetry(let at, let delay):
+            let reason = failure.map { "\($0)" } ?? "a failure"
+            // Contention is others pushing, not a fault: a warning, retried within about a second.
+            let contention = if case .contention? = failure as? ProcessingError { true } else { false }
+            logger.log(level: contention ? .warning : .error,
+                       "cannot process \(entry.path): \(reason); retrying in \(max(1, Int(delay.rounded()))) s")
+            let fired: @Sendable () -> Void = { [weak self] in self?.handle(.retryTimerFired) }
+            state.withLock { state in
+                state.retryTimer?.cancel()
+                let timer = DispatchSource.makeTimerSource(queue: DispatchQueue.global())
+                timer.schedule(deadline: at.dispatchTime)
+                timer.setEventHandler(handler: fired)
+                timer.resume()
+                state.retryTimer = timer
+            }
+        case .probe:
+            queue.async { self.handle(.probed(self.probe())) }
+        case .reportFirstPass:
+            report(.firstPassDone)
+        case .reportStalled(let stall, let repeated):
+            let message = "stalled, a person must act: cannot process \(entry.path): \(ProcessingError.stalled(stall)); "
+                + "not retrying until the configuration is reloaded (SIGHUP) or the repository changes"
+            logger.log(level: repeated ? .info : .error, "\(message)")
+            report(.stallChanged)
+        case .reportRecovered:
+            logger.notice("no longer stalled")
+            report(.stallChanged)
+        case .cancelTimers:
+            let (timer, retryTimer, watcher) = state.withLock { state in (state.timer, state.retryTimer, state.watcher) }
+            timer?.cancel()
+            retryTimer?.cancel()
+            watcher?.stop()
+        }
+    }
+
+    /// One run, on the queue.
+    private func run() {
+        if state.withLock({ $0.schedule.isStopped }) { return }
         do {
             let result = try RepositorySync(entry: entry, settings: settings, logger: logger).run()
             if let commit = result.statusCommit {
@@ -103,25 +157,17 @@ final class RepositoryWorker: Sendable {
                 let logger = self.logger
                 housekeeping.published(in: entry.path) { logger.warning("\($0)") }
             }
-            state.withLock { state in
-                state.backoff.succeeded()
-                state.retryAt = nil
-                state.alive = .now()
-            }
+            handle(.runFinished(.succeeded))
         } catch {
-            var generator = SystemRandomNumberGenerator()
-            let delay = state.withLock { state -> Double in
-                let delay = state.backoff.failed(using: &generator)
-                state.retryAt = .now() + delay
-                state.alive = .now()
-                return delay
-            }
-            logger.error("cannot process \(entry.path): \(error); retrying in \(Int(delay.rounded())) s")
+            handle(.runFinished(RunOutcome(error)), failure: error)
         }
-        let first = state.withLock { state -> Bool in
-            defer { state.firstPassDone = true }
-            return !state.firstPassDone
-        }
-        if first { onFirstPass() }
+    }
+
+    /// What can be seen of the repository without the engine or the network (on the queue: it opens it).
+    private func probe() -> RepositoryProbe {
+        guard entry.url == nil else { return .remote }
+        guard FileManager.default.fileExists(atPath: entry.path) else { return .absent }
+        guard let repository = try? Repository.open(at: entry.path) else { return .unopenable }
+        return .opened(bare: repository.isBare, tip: (try? repository.referenceTarget(settings.reference)) ?? nil)
     }
 }

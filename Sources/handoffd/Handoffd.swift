@@ -15,7 +15,9 @@ struct Handoffd: AsyncParsableCommand {
             Runs as a service: polls each repository, wakes at once when the post-receive hook pokes the \
             notify socket, reloads its configuration on SIGHUP, and finishes the runs in progress and exits 0 \
             on SIGTERM or SIGINT. With --once it runs one pass over every repository and exits (for cron, CI and \
-            tests): 0 when every repository was processed, 1 when any could not be. HANDOFFD_* environment \
+            tests): 0 when every repository was processed, 1 when any is stalled (a person must act: a wrong path, \
+            a missing credential file, an unusable signing key), 75 when only retryable failures happened (network, \
+            locks, contention: the next pass may succeed). HANDOFFD_* environment \
             variables override the file's values (HANDOFFD_LOG_LEVEL, HANDOFFD_REPOSITORIES_<NAME>_BRANCH, …). \
             Logs go to stderr, with journald priority prefixes when not on a terminal. 64 means a bad command \
             line or configuration.
@@ -26,7 +28,7 @@ struct Handoffd: AsyncParsableCommand {
     @Option(help: "The configuration file (see Config/handoffd.yaml).")
     var config: String
 
-    @Flag(help: "Process every repository once and exit, instead of running as a service.")
+    @Flag(help: "Process every repository once and exit, instead of running as a service (exit 0: all processed; 1: a repository is stalled and a person must act; 75: only retryable failures).")
     var once = false
 
     @Option(help: "Log level, overriding the configuration's log_level: trace, debug, info, notice, warning, error or critical.")
@@ -46,7 +48,8 @@ struct Handoffd: AsyncParsableCommand {
         let level = logLevel.flatMap(Logger.Level.init(rawValue:)) ?? configuration.logLevel
         let logger = Logger(label: "handoffd") { JournalLogHandler(label: $0, level: level) }
         if once {
-            if OnceRun(configuration: configuration, logger: logger).run() > 0 { throw ExitCode(1) }
+            let summary = OnceRun(configuration: configuration, logger: logger).pass()
+            if summary.exitCode != 0 { throw ExitCode(summary.exitCode) }
             return
         }
         // Dispatch's signal sources on Linux need the default action out of the way first (FIELD-NOTES).

@@ -9,13 +9,14 @@ import Testing
 struct SchedulingTests {
     @Test("pokes during a run coalesce into exactly one more run")
     func coalescing() {
-        let coalescer = RunCoalescer()
-        #expect(coalescer.poke())
-        for _ in 0..<10 { #expect(!coalescer.poke()) }
-        #expect(coalescer.finished())   // one more run for all ten pokes
-        #expect(!coalescer.finished())  // then idle
-        #expect(coalescer.poke())
-        #expect(!coalescer.finished())
+        var schedule = WorkerSchedule(now: MonotonicInstant(seconds: 0), generator: SystemRandomNumberGenerator())
+        let now = MonotonicInstant(seconds: 0)
+        #expect(schedule.handle(.poke, at: now) == [.startRun])
+        for _ in 0..<10 { #expect(schedule.handle(.poke, at: now) == []) }
+        #expect(schedule.handle(.runFinished(.succeeded), at: now).contains(.startRun))   // one more run for all ten pokes
+        #expect(schedule.handle(.runFinished(.succeeded), at: now) == [])                 // then idle
+        #expect(schedule.handle(.poke, at: now) == [.startRun])
+        #expect(!schedule.handle(.runFinished(.succeeded), at: now).contains(.startRun))
     }
 
     @Test("backoff doubles from its base, stays within its bound and jitter, and resets on success")
@@ -66,8 +67,7 @@ struct HousekeepingTests {
         #expect(!housekeeping.published(in: bare) { _ in })
         #expect(!housekeeping.published(in: bare) { _ in })
         #expect(housekeeping.published(in: bare) { _ in })
-        for _ in 0..<200 where housekeeping.isRunning { usleep(20_000) }
-        #expect(!housekeeping.isRunning)
+        #expect(eventually { !housekeeping.isRunning })
         let packs = try FileManager.default.contentsOfDirectory(atPath: "\(bare)/objects/pack").filter { $0.hasSuffix(".pack") }
         #expect(!packs.isEmpty, "git gc --auto packed the loose objects")
     }

@@ -5,7 +5,7 @@ import Testing
 
 /// `handoffd` as a service: the real binary, a bare repository with hooks, pushes with the real git CLI,
 /// sd_notify messages caught on a datagram socket set as NOTIFY_SOCKET, and signals by pid.
-@Suite("handoffd service", .enabled(if: CLITests.built, "run `swift build` first: the executables are not next to the tests"))
+@Suite("handoffd service", .enabled(if: Executables.built, "run `swift build` first: the executables are not next to the tests"))
 struct DaemonServiceTests {
     /// A datagram socket standing in for systemd's notify socket.
     final class NotifyListener {
@@ -52,19 +52,19 @@ struct DaemonServiceTests {
     @Test("ready after the first pass, a push wakes it, SIGHUP reloads, watchdog ticks, SIGTERM exits 0")
     func service() throws {
         let sandbox = try Sandbox()
-        _ = try runProcess(CLITests.handoff, ["demo", sandbox.root])
+        _ = try runProcess(Executables.handoff, ["demo", sandbox.root])
         let config = "\(sandbox.root)/handoffd.yaml"
         let socket = "\(sandbox.root)/notify.sock"
         // handoff demo already set notify_socket (DIR/notify.sock) and installed the hooks.
         try (try String(contentsOfFile: config, encoding: .utf8) + "poll_interval: 60\n")
             .write(toFile: config, atomically: true, encoding: .utf8)
         let bare = "\(sandbox.root)/specs.git"
-        #expect(try runProcess(CLITests.handoff, ["hook", "install", "--repo", bare, "--config", config, "--socket", socket]).status == 0)
+        #expect(try runProcess(Executables.handoff, ["hook", "install", "--repo", bare, "--config", config, "--socket", socket]).status == 0)
         let listener = NotifyListener(path: "\(sandbox.root)/systemd.sock")
         var environment = sandbox.environment
         environment["NOTIFY_SOCKET"] = listener.path
         environment["WATCHDOG_USEC"] = "400000"
-        let daemon = try ChildProcess(CLITests.handoffd, ["--config", config], environment: environment, stderr: "\(sandbox.root)/daemon.log")
+        let daemon = try ChildProcess(Executables.handoffd, ["--config", config], environment: environment, stderr: "\(sandbox.root)/daemon.log")
         defer { if daemon.isRunning() { kill(daemon.pid, SIGKILL); _ = daemon.wait() } }
         #expect(listener.wait(for: "READY=1") != nil, "no READY=1")
         #expect(listener.wait(for: "WATCHDOG=1") != nil, "no WATCHDOG=1")
@@ -75,14 +75,11 @@ struct DaemonServiceTests {
         try sandbox.git(["commit", "-q", "--allow-empty", "-m", "block it\n\nHandoff: block PAY-142 waiting for legal"], in: clone,
                         env: ["GIT_AUTHOR_EMAIL": "bo@acme.example", "GIT_COMMITTER_EMAIL": "bo@acme.example"])
         try sandbox.git(["push", "-q", "origin", "HEAD:main"], in: clone)
-        // The poll interval is a minute: only the hook's poke can make the status appear this soon.
-        var status = ""
-        for _ in 0..<200 {
-            status = try sandbox.git(["show", "main:specs/PAY-142/status.yaml"], in: bare)
-            if status.contains("blocked: true") { break }
-            usleep(50_000)
+        // The poll interval is a minute, the wait at most half of it: only the hook's poke can make the status appear.
+        let blocked = try eventually {
+            try sandbox.git(["show", "main:specs/PAY-142/status.yaml"], in: bare).contains("blocked: true")
         }
-        #expect(status.contains("blocked: true"), "the push did not produce a status commit in 10 s")
+        #expect(blocked, "the push did not produce a status commit before the next poll")
         #expect(try sandbox.git(["rev-parse", "main"], in: bare) != first)
 
         try (try String(contentsOfFile: config, encoding: .utf8) + "bogus_key: 1\n").write(toFile: config, atomically: true, encoding: .utf8)
@@ -100,7 +97,7 @@ struct DaemonServiceTests {
         try sandbox.git(["fsck", "--strict", "--no-dangling"], in: bare)
     }
 
-    @Test("one process serves 20 repositories; a vanished one is reported and retried without disturbing the others")
+    @Test("one process serves 20 repositories; a vanished one is reported as stalled and resumed when it appears, without disturbing the others")
     func twentyRepositories() throws {
         let sandbox = try Sandbox()
         var config = "identity:\n  email: handoffd@acme.example\nstate_directory: \(sandbox.root)/state\npoll_interval: 0.5\nrepositories:\n"
@@ -115,26 +112,80 @@ struct DaemonServiceTests {
         let listener = NotifyListener(path: "\(sandbox.root)/systemd.sock")
         var environment = sandbox.environment
         environment["NOTIFY_SOCKET"] = listener.path
-        let daemon = try ChildProcess(CLITests.handoffd, ["--config", configPath], environment: environment, stderr: "\(sandbox.root)/daemon.log")
+        let daemon = try ChildProcess(Executables.handoffd, ["--config", configPath], environment: environment, stderr: "\(sandbox.root)/daemon.log")
         defer { if daemon.isRunning() { kill(daemon.pid, SIGKILL); _ = daemon.wait() } }
         #expect(listener.wait(for: "READY=1", timeout: 60) != nil, "no READY=1 after the first passes")
         for index in 0..<20 {
             let subject = try sandbox.git(["log", "-1", "--format=%s", "main"], in: "\(sandbox.root)/repo\(index).git")
             #expect(subject.hasPrefix("handoff: "), "repo\(index) has no status commit")
         }
-        // The vanished repository appears: it is picked up on a retry, without a restart.
+        // The vanished repository appears: the poll's probe sees the change and resumes it, without a restart.
         try DemoRepository.create(at: "\(sandbox.root)/gone.git")
-        var recovered = false
-        for _ in 0..<100 where !recovered {
-            recovered = (try? sandbox.git(["log", "-1", "--format=%s", "main"], in: "\(sandbox.root)/gone.git"))?.hasPrefix("handoff: ") ?? false
-            if !recovered { usleep(100_000) }
+        let recovered = eventually {
+            (try? sandbox.git(["log", "-1", "--format=%s", "main"], in: "\(sandbox.root)/gone.git"))?.hasPrefix("handoff: ") ?? false
         }
-        #expect(recovered, "the repository that reappeared was not retried within 10 s")
+        #expect(recovered, "the repository that reappeared was not resumed")
         kill(daemon.pid, SIGTERM)
         #expect(daemon.wait() == 0)
         let log = try String(contentsOfFile: "\(sandbox.root)/daemon.log", encoding: .utf8)
         #expect(log.contains("cannot process \(sandbox.root)/gone.git"))
-        #expect(log.contains("retrying in"))
+        // A missing path needs a person: it is not retried with back-off but stalls until the path changes.
+        #expect(log.contains("stalled, a person must act: cannot process \(sandbox.root)/gone.git"))
+        let retries = log.split(separator: "\n").filter { $0.contains("\(sandbox.root)/gone.git") && $0.contains("retrying in") }
+        #expect(retries.isEmpty, "\(retries)")
+    }
+
+    @Test("a repository whose path holds no repository stalls: told once, not retried, named in STATUS=; reloading the fixed configuration resumes it (AC-3)")
+    func stalledUntilReloaded() throws {
+        let sandbox = try Sandbox()
+        let good = "\(sandbox.root)/good.git"
+        try DemoRepository.create(at: good)
+        // The path names the folder the repositories live in, not the repository (a work tree is refused at load).
+        let wrong = try sandbox.folder("repositories")
+        let configPath = "\(sandbox.root)/handoffd.yaml"
+        func configure(specs path: String) throws {
+            try ("identity:\n  email: handoffd@acme.example\nstate_directory: \(sandbox.root)/state\npoll_interval: 0.1\nrepositories:\n"
+                + "  - { name: good, path: \(good), operators: [ops@acme.example] }\n"
+                + "  - { name: specs, path: \(path), operators: [ops@acme.example] }\n")
+                .write(toFile: configPath, atomically: true, encoding: .utf8)
+        }
+        try configure(specs: wrong)
+        let listener = NotifyListener(path: "\(sandbox.root)/systemd.sock")
+        var environment = sandbox.environment
+        environment["NOTIFY_SOCKET"] = listener.path
+        let logPath = "\(sandbox.root)/daemon.log"
+        let daemon = try ChildProcess(Executables.handoffd, ["--config", configPath], environment: environment, stderr: logPath)
+        defer { if daemon.isRunning() { kill(daemon.pid, SIGKILL); _ = daemon.wait() } }
+        // The stalled repository does not hold READY=1 back: it answered, with a stall, and STATUS= says so.
+        let ready = listener.wait(for: "READY=1", timeout: 60)?.last ?? ""
+        #expect(ready.contains("STATUS=serving 2 repositories; stalled: specs (cannot open repository at \(wrong): not a git repository"),
+                "\(ready)")
+        func attempts() -> [Substring] {
+            ((try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "").split(separator: "\n").filter { $0.contains("cannot process \(wrong)") }
+        }
+        // Asserting that something does not happen needs a window: back-off from 2 s would have retried at about
+        // 2 s and 6 s, and the poll ticks ten times a second meanwhile. The count of attempts is what is checked.
+        usleep(7_500_000)
+        let told = attempts()
+        #expect(told.count == 1, "\(told)")
+        #expect(told.first?.hasPrefix("<3>handoffd: stalled, a person must act: cannot process \(wrong): cannot open repository at \(wrong)")
+                == true, "\(told)")
+        #expect(!told.contains { $0.contains("retrying in") })
+
+        let fixed = "\(sandbox.root)/specs.git"
+        try DemoRepository.create(at: fixed)
+        try configure(specs: fixed)
+        kill(daemon.pid, SIGHUP)
+        #expect(listener.wait(for: "RELOADING=1") != nil)
+        let reloaded = listener.wait(for: "READY=1")?.last ?? ""
+        #expect(reloaded.hasSuffix("STATUS=serving 2 repositories"), "\(reloaded)")
+        let published = eventually {
+            (try? sandbox.git(["log", "-1", "--format=%s", "main"], in: fixed))?.hasPrefix("handoff: ") ?? false
+        }
+        #expect(published, "the fixed repository was not processed after the reload")
+        kill(daemon.pid, SIGTERM)
+        #expect(daemon.wait() == 0)
+        #expect(attempts().count == 1, "the wrong path was not tried again after the reload replaced it")
     }
 
     @Test("without hooks, a push to a local repository is noticed through inotify long before the next poll")
@@ -148,19 +199,17 @@ struct DaemonServiceTests {
         let listener = NotifyListener(path: "\(sandbox.root)/systemd.sock")
         var environment = sandbox.environment
         environment["NOTIFY_SOCKET"] = listener.path
-        let daemon = try ChildProcess(CLITests.handoffd, ["--config", config], environment: environment, stderr: "\(sandbox.root)/daemon.log")
+        let daemon = try ChildProcess(Executables.handoffd, ["--config", config], environment: environment, stderr: "\(sandbox.root)/daemon.log")
         defer { if daemon.isRunning() { kill(daemon.pid, SIGKILL); _ = daemon.wait() } }
         #expect(listener.wait(for: "READY=1") != nil)
         try sandbox.git(["clone", "-q", bare, "clone"], in: sandbox.root)
         try sandbox.git(["commit", "-q", "--allow-empty", "-m", "block\n\nHandoff: block PAY-142 legal"], in: "\(sandbox.root)/clone",
                         env: ["GIT_AUTHOR_EMAIL": "ana@acme.example", "GIT_COMMITTER_EMAIL": "ana@acme.example"])
         try sandbox.git(["push", "-q", "origin", "HEAD:main"], in: "\(sandbox.root)/clone")
-        var blocked = false
-        for _ in 0..<200 where !blocked {
-            blocked = (try? sandbox.git(["show", "main:specs/PAY-142/status.yaml"], in: bare))?.contains("blocked: true") ?? false
-            if !blocked { usleep(50_000) }
+        let blocked = eventually {
+            (try? sandbox.git(["show", "main:specs/PAY-142/status.yaml"], in: bare))?.contains("blocked: true") ?? false
         }
-        #expect(blocked, "the push was not noticed within 10 s (the poll interval is 10 minutes)")
+        #expect(blocked, "the push was not noticed before the next poll (the poll interval is 10 minutes)")
         kill(daemon.pid, SIGTERM)
         #expect(daemon.wait() == 0)
     }
@@ -176,7 +225,7 @@ struct DaemonServiceTests {
 
         init(pushes: Int, name: String = #function) throws {
             sandbox = try Sandbox(name)
-            _ = try runProcess(CLITests.handoff, ["demo", sandbox.root])
+            _ = try runProcess(Executables.handoff, ["demo", sandbox.root])
             config = "\(sandbox.root)/handoffd.yaml"
             bare = "\(sandbox.root)/specs.git"
             self.pushes = pushes
@@ -205,12 +254,12 @@ struct DaemonServiceTests {
 
         /// handoffd serving the burst, its stderr in `log` under the sandbox.
         func daemon(log: String) throws -> ChildProcess {
-            try ChildProcess(CLITests.handoffd, ["--config", config], environment: sandbox.environment, stderr: "\(sandbox.root)/\(log)")
+            try ChildProcess(Executables.handoffd, ["--config", config], environment: sandbox.environment, stderr: "\(sandbox.root)/\(log)")
         }
 
         /// After one more pass, every pushed action is in PAY-142's history exactly once and the repository is sound.
         func expectEachActionOnce() throws {
-            let once = try runProcess(CLITests.handoffd, ["--config", config, "--once"], environment: sandbox.environment)
+            let once = try runProcess(Executables.handoffd, ["--config", config, "--once"], environment: sandbox.environment)
             #expect(once.status == 0, "\(once.stderr)")
             let status = try sandbox.git(["show", "main:specs/PAY-142/status.yaml"], in: bare)
             for n in 0..<pushes {
@@ -225,7 +274,11 @@ struct DaemonServiceTests {
     func sigtermDuringBurst() throws {
         let burst = try Burst(pushes: 30)
         let first = try burst.daemon(log: "first.log")
-        usleep(400_000)
+        // Mid-burst: the daemon has published at least once and the pusher is still going.
+        let busy = eventually(timeout: 60) {
+            ((try? String(contentsOfFile: "\(burst.sandbox.root)/first.log", encoding: .utf8)) ?? "").contains("published status")
+        }
+        #expect(busy, "the daemon published nothing during the burst")
         kill(first.pid, SIGTERM)
         #expect(first.wait() == 0, "SIGTERM during the burst must exit 0")
         #expect(burst.pusher.wait() == 0)

@@ -53,17 +53,17 @@ struct StatusBranchTests {
         #expect(try sandbox.git(["log", "-1", "--format=%s", "main"], in: server) == "block")
 
         // A participant's `handoff status` reads the status branch named by handoff.statusBranch.
-        if CLITests.built {
+        if Executables.built {
             try sandbox.git(["config", "handoff.statusBranch", "handoff/nothing"], in: clone)
-            let missing = try runProcess(CLITests.handoff, ["status", "PAY-142"], in: clone, environment: sandbox.environment)
+            let missing = try runProcess(Executables.handoff, ["status", "PAY-142"], in: clone, environment: sandbox.environment)
             #expect(missing.status != 0 && missing.stderr.contains("run git fetch"), "\(missing.stderr)")
             try sandbox.git(["config", "handoff.statusBranch", "handoff/status"], in: clone)
             try sandbox.git(["fetch", "-q", "origin"], in: clone)
-            let shown = try runProcess(CLITests.handoff, ["status", "PAY-142"], in: clone, environment: sandbox.environment)
+            let shown = try runProcess(Executables.handoff, ["status", "PAY-142"], in: clone, environment: sandbox.environment)
             #expect(shown.status == 0 && shown.stdout.contains("(blocked)"), "\(shown.stdout)\(shown.stderr)")
             #expect(!shown.stderr.contains("not processed"), "\(shown.stderr)")
             try sandbox.git(["commit", "-q", "--allow-empty", "-m", "later"], in: clone)
-            let stale = try runProcess(CLITests.handoff, ["status", "PAY-142"], in: clone, environment: sandbox.environment)
+            let stale = try runProcess(Executables.handoff, ["status", "PAY-142"], in: clone, environment: sandbox.environment)
             #expect(stale.stderr.contains("1 commit(s) on main are not processed"), "\(stale.stderr)")
             try sandbox.git(["reset", "-q", "--hard", "HEAD~1"], in: clone)
         }
