@@ -33,7 +33,9 @@ final class Housekeeping: Sendable {
             return false
         }
         do {
-            let child = try ChildProcess(git, ["--git-dir", repository, "gc", "--auto", "--quiet"])
+            // gc.autoDetach=false: git would otherwise fork the collection off and exit at once, so "one at a
+            // time" would not hold and the end of the collection would go unseen.
+            let child = try ChildProcess(git, ["-c", "gc.autoDetach=false", "--git-dir", repository, "gc", "--auto", "--quiet"])
             // A queue of its own (a thread of its own): a gc can take seconds, and Dispatch's shared pool has two.
             DispatchQueue(label: "handoffd.housekeeping").async { [weak self] in
                 let status = child.wait()
