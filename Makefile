@@ -16,7 +16,7 @@ RELEASE = -c release --static-swift-stdlib
 FIXTURES ?= ../shared/fixtures/openapi
 SMELLS ?= ../shared/fixtures/requirement-smells
 
-.PHONY: all deps test-deps bench-deps build run test bench smells install clean
+.PHONY: all deps test-deps bench-deps build run test lint format bench smells install clean
 
 all: build
 
@@ -38,10 +38,19 @@ run: build
 	exec "$$($(SWIFT) build -c $(CONFIGURATION) --show-bin-path)/handoffd" --config $(DEMO_DIR)/handoffd.yaml
 
 # The whole suite, then the quick benchmark so that its harness cannot rot (its figures are not judged).
-test: test-deps bench-deps
+test: test-deps bench-deps lint
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --disable-xctest
 	$(MAKE) --no-print-directory bench QUICK=1
+
+# House rules the tools keep: swift-format's lint (.swift-format), and no decision made by matching text.
+lint:
+	$(SWIFT) format lint --strict --recursive --parallel Sources Tests Package.swift
+	@scripts/lint-meaning.sh
+
+# Rewrites the sources in the house format (what `make lint` checks).
+format:
+	$(SWIFT) format format --in-place --recursive --parallel Sources Tests Package.swift
 
 # Release binaries, the systemd units, the handoff system user (sysusers.d), man pages, completions, and
 # the example configuration (kept if already there).

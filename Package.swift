@@ -7,6 +7,7 @@ import PackageDescription
 let strict: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
     .enableUpcomingFeature("InternalImportsByDefault"),
+    .enableUpcomingFeature("MemberImportVisibility"),
 ]
 
 let package = Package(
@@ -72,7 +73,7 @@ let package = Package(
         .target(
             name: "HandoffDaemon",
             dependencies: [
-                "HandoffEngine", "HandoffConfiguration", "HandoffSystem",
+                "Git", "HandoffCore", "HandoffEngine", "HandoffConfiguration", "HandoffSystem",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -82,7 +83,7 @@ let package = Package(
         .executableTarget(
             name: "handoff",
             dependencies: [
-                "HandoffEngine",
+                "Git", "HandoffCore", "HandoffEngine",
                 "HandoffConfiguration",
                 "HandoffSystem",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -104,12 +105,13 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict
         ),
         // Test helpers: a sandbox driving the real git CLI, child processes, a loopback git daemon.
         .target(name: "GitTestSupport", dependencies: ["Git", "HandoffSystem"], path: "Tests/GitTestSupport", swiftSettings: strict),
-        .testTarget(name: "GitTests", dependencies: ["Git", "GitTestSupport"], swiftSettings: strict),
+        .testTarget(name: "GitTests", dependencies: ["Git", "GitTestSupport", "HandoffSystem"], swiftSettings: strict),
         .testTarget(
             name: "HandoffCoreTests",
             dependencies: [
@@ -125,13 +127,13 @@ let package = Package(
         .testTarget(name: "HandoffSystemTests", dependencies: ["HandoffSystem"], swiftSettings: strict),
         .testTarget(
             name: "HandoffConfigurationTests",
-            dependencies: ["HandoffConfiguration", "GitTestSupport", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["HandoffConfiguration", "HandoffEngine", "GitTestSupport", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
         .testTarget(
             name: "HandoffEngineTests",
             dependencies: [
-                "HandoffEngine", "HandoffDaemon", "GitTestSupport",
+                "Git", "HandoffCore", "HandoffEngine", "HandoffConfiguration", "HandoffDaemon", "HandoffSystem", "GitTestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
@@ -140,7 +142,7 @@ let package = Package(
         .testTarget(
             name: "HandoffDaemonTests",
             dependencies: [
-                "HandoffDaemon", "HandoffEngine", "HandoffCore", "Git", "GitTestSupport",
+                "HandoffDaemon", "HandoffEngine", "HandoffConfiguration", "HandoffCore", "HandoffSystem", "Git", "GitTestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict

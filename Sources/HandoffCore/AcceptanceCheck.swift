@@ -1,3 +1,4 @@
+import Foundation
 /// Parses and checks acceptance criteria (`acceptance.md` list items or `acceptance.feature` scenarios).
 enum AcceptanceCheck {
     /// The Markdown criteria file name.

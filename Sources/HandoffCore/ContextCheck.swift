@@ -1,3 +1,4 @@
+import Foundation
 /// Checks `context.md`: required sections present, each with real prose, no placeholders.
 enum ContextCheck {
     /// The context document's file name inside a packet folder.

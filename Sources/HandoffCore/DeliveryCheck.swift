@@ -1,3 +1,4 @@
+import Foundation
 /// Checks a delivery note (`delivery/DELIVERY.md`) against a packet's acceptance criteria; used by `submit`.
 ///
 /// Each entry is `- AC-n: evidence[, evidence…]`, where evidence is a path (relative to the packet folder,

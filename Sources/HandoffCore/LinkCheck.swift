@@ -1,3 +1,4 @@
+import Foundation
 /// Finds relative Markdown links and images whose target does not exist in the same tree.
 enum LinkCheck {
     /// A link target with its position.

@@ -1,3 +1,4 @@
+import Foundation
 internal import Yams
 
 /// A packet's `handoff.yaml`: what the work is, for whom, and who accepts it.

@@ -1,3 +1,4 @@
+import Foundation
 internal import Yams
 
 /// A repository's `.handoff/policy.yaml`: where packets live, what ready means here, and who holds which role.

@@ -1,3 +1,4 @@
+import Foundation
 /// Reads a packet file as text through a ``TreeView``, turning every way it can be unusable into a finding.
 enum TextFile {
     /// The outcome: the text, or nil with the finding that says why there is none.

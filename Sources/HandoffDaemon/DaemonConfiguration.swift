@@ -1,5 +1,4 @@
-// The daemon's API speaks in configuration values (OnceRun takes one, workers take entries): its clients see them.
-@_exported public import HandoffConfiguration
+import HandoffConfiguration
 import HandoffEngine
 import Logging
 

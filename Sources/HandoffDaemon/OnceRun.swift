@@ -1,3 +1,4 @@
+import Git
 public import HandoffConfiguration
 public import HandoffCore
 import HandoffEngine

@@ -1,3 +1,4 @@
+import HandoffConfiguration
 import Foundation
 import Git
 import HandoffEngine

@@ -1,3 +1,4 @@
+import HandoffConfiguration
 import Dispatch
 import Foundation
 import Git

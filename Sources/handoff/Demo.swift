@@ -1,3 +1,4 @@
+import Git
 import ArgumentParser
 import Foundation
 import HandoffEngine

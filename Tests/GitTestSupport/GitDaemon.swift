@@ -1,3 +1,4 @@
+import HandoffSystem
 public import Foundation
 
 /// A real `git daemon` serving a folder on 127.0.0.1 only, with pushes enabled; stopped by its own pid.

@@ -1,3 +1,4 @@
+import HandoffSystem
 import Foundation
 
 /// A real `sshd` on 127.0.0.1 for one test: its own host key, config and authorized key; stopped by its pid.

@@ -1,6 +1,5 @@
 public import Foundation
-// Tests start children through the product's one home for them; `ChildProcess` is theirs as before.
-@_exported public import HandoffSystem
+import HandoffSystem
 
 /// Output of a finished process.
 public struct ProcessResult: Sendable {

@@ -1,3 +1,4 @@
+import HandoffEngine
 import Foundation
 import HandoffConfiguration
 import Testing

@@ -1,3 +1,4 @@
+import HandoffConfiguration
 import Foundation
 @testable import HandoffDaemon
 import Git

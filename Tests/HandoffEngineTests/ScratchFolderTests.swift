@@ -1,3 +1,4 @@
+import HandoffSystem
 import Foundation
 import GitTestSupport
 import HandoffCore

@@ -1,3 +1,4 @@
+import HandoffSystem
 import Foundation
 import Git
 import GitTestSupport

@@ -1,3 +1,4 @@
+import Foundation
 internal import Yams
 
 /// Handoff's own OpenAPI rules, read from the document's nodes so every finding has a line.

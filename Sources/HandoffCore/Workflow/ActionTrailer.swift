@@ -1,3 +1,4 @@
+import Foundation
 /// One `Handoff: <action> <ID> [free text]` trailer, parsed.
 public struct ActionRequest: Sendable, Hashable {
     /// The action.

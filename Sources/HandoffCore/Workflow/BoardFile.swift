@@ -1,3 +1,4 @@
+import Foundation
 internal import Yams
 
 /// `.handoff/board.md`: every packet by state for people, and below it, in a comment, the part of the

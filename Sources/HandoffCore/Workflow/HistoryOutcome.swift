@@ -1,3 +1,4 @@
+import Foundation
 /// What a packet's history entry is about: a workflow action, or a change to the packet's files.
 public enum HistoryAction: Hashable, Sendable {
     /// A `Handoff:` trailer action.

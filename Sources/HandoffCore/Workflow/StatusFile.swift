@@ -1,3 +1,4 @@
+import Foundation
 internal import Yams
 
 /// `status.yaml`: a packet's status in a fixed key order, written only by handoffd (DESIGN.md §5).
