@@ -25,9 +25,10 @@ public struct GitTime: Hashable, Sendable, Codable, CustomStringConvertible {
         let (year, month, day) = Self.civilDate(daysSinceEpoch: days)
         let sign = offsetMinutes < 0 ? "-" : "+"
         let offset = abs(Int(offsetMinutes))
-        return String(format: "%04lld-%02lld-%02lldT%02lld:%02lld:%02lld%@%02d:%02d",
-                      year, month, day, secondOfDay / 3600, secondOfDay / 60 % 60, secondOfDay % 60,
-                      sign, offset / 60, offset % 60)
+        return String(
+            format: "%04lld-%02lld-%02lldT%02lld:%02lld:%02lld%@%02d:%02d",
+            year, month, day, secondOfDay / 3600, secondOfDay / 60 % 60, secondOfDay % 60,
+            sign, offset / 60, offset % 60)
     }
 
     public var description: String { iso8601 }
@@ -131,8 +132,9 @@ extension Repository {
             throw GitError(operation: "read commit \(id)", code: .wrongType, message: "\(id) is a \(header.type), not a commit")
         }
         guard header.size <= sizeLimit else {
-            throw GitError(operation: "read commit \(id)", code: .tooLarge,
-                           message: "commit object is \(header.size) bytes, over the limit of \(sizeLimit)")
+            throw GitError(
+                operation: "read commit \(id)", code: .tooLarge,
+                message: "commit object is \(header.size) bytes, over the limit of \(sizeLimit)")
         }
         return try withCommit(id) { handle in
             let parentCount = git_commit_parentcount(handle)

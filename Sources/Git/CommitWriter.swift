@@ -27,8 +27,9 @@ extension Repository {
     ) throws -> ObjectID {
         let operation = "create commit on \(parents.first?.abbreviated() ?? "no parent")"
         if !allowEmpty, let first = parents.first, try self.tree(ofCommit: first) == tree {
-            throw GitError(operation: operation, code: .emptyCommit,
-                           message: "tree \(tree.abbreviated()) is unchanged from the parent; nothing to commit")
+            throw GitError(
+                operation: operation, code: .emptyCommit,
+                message: "tree \(tree.abbreviated()) is unchanged from the parent; nothing to commit")
         }
         let text = message.hasSuffix("\n") ? message : message + "\n"  // format: a commit message ends with a newline
         guard !text.contains("\0") else {
@@ -48,13 +49,17 @@ extension Repository {
                 var parentPointers: [OpaquePointer?] = parentHandles
                 if signer == nil {
                     var oid = git_oid()
-                    try check(git_commit_create(&oid, pointer, nil, authorHandle, committerHandle, nil, text,
-                                                treeHandle, parentPointers.count, &parentPointers), operation)
+                    try check(
+                        git_commit_create(
+                            &oid, pointer, nil, authorHandle, committerHandle, nil, text,
+                            treeHandle, parentPointers.count, &parentPointers), operation)
                     return .created(ObjectID(oid))
                 }
                 var buffer = git_buf()
-                try check(git_commit_create_buffer(&buffer, pointer, authorHandle, committerHandle, nil, text,
-                                                   treeHandle, parentPointers.count, &parentPointers), operation)
+                try check(
+                    git_commit_create_buffer(
+                        &buffer, pointer, authorHandle, committerHandle, nil, text,
+                        treeHandle, parentPointers.count, &parentPointers), operation)
                 defer { git_buf_dispose(&buffer) }
                 return .unsigned(payload: String(cString: buffer.ptr))
             }
@@ -94,9 +99,11 @@ extension Repository {
 
     private func makeSignature(_ signature: Signature, operation: String) throws(GitError) -> UnsafeMutablePointer<git_signature> {
         var handle: UnsafeMutablePointer<git_signature>?
-        try check(git_signature_new(&handle, signature.name, signature.email, signature.time.seconds,
-                                    signature.time.offsetMinutes),
-                  "\(operation): signature \(signature.name) <\(signature.email)>")
+        try check(
+            git_signature_new(
+                &handle, signature.name, signature.email, signature.time.seconds,
+                signature.time.offsetMinutes),
+            "\(operation): signature \(signature.name) <\(signature.email)>")
         return handle!
     }
 

@@ -121,8 +121,9 @@ extension Repository {
             try check(git_remote_ls(&heads, &count, remote), "list references of \(url)")
             return (0..<count).compactMap { index -> Reference? in
                 guard let head = heads?[index]?.pointee else { return nil }
-                return Reference(name: String(cString: head.name), target: ObjectID(head.oid),
-                                 symbolicTarget: head.symref_target.map { String(cString: $0) })
+                return Reference(
+                    name: String(cString: head.name), target: ObjectID(head.oid),
+                    symbolicTarget: head.symref_target.map { String(cString: $0) })
             }
         }
     }
@@ -239,7 +240,8 @@ private final class RemoteCallbackState {
         credentialAttempts += 1
         // libgit2 asks again after each refusal; one offer per connection avoids an endless loop.
         guard credentialAttempts == 1, let credentials = options.credentials else {
-            callbackFailure = options.credentials == nil
+            callbackFailure =
+                options.credentials == nil
                 ? "the server asked for credentials and none are configured"
                 : "the server refused the configured credentials"
             return GIT_EAUTH.rawValue
@@ -284,10 +286,11 @@ private final class RemoteCallbackState {
             guard case .remoteValue(let expected) = expectations[update.destination] else { continue }
             let actual: ObjectID? = update.remoteValue.isZero ? nil : update.remoteValue
             if actual != expected {
-                rejections.append(PushRejection(
-                    reference: update.destination,
-                    reason: "remote moved: expected \(expected?.abbreviated() ?? "no reference"), "
-                        + "found \(actual?.abbreviated() ?? "no reference"); fetch and retry"))
+                rejections.append(
+                    PushRejection(
+                        reference: update.destination,
+                        reason: "remote moved: expected \(expected?.abbreviated() ?? "no reference"), "
+                            + "found \(actual?.abbreviated() ?? "no reference"); fetch and retry"))
             }
         }
         return rejections.isEmpty ? 0 : GIT_EUSER.rawValue

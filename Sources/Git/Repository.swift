@@ -65,13 +65,16 @@ public final class Repository {
     public static func initBare(at path: String, initialBranch: String = "main") throws(GitError) -> Repository {
         Libgit2.ensureInitialized()
         guard Reference.isValidName("refs/heads/\(initialBranch)") else {
-            throw GitError(operation: "init bare repository at \(path)", code: .invalidArgument,
-                           message: "'\(initialBranch)' is not a valid branch name")
+            throw GitError(
+                operation: "init bare repository at \(path)", code: .invalidArgument,
+                message: "'\(initialBranch)' is not a valid branch name")
         }
         var options = git_repository_init_options()
-        try check(git_repository_init_options_init(&options, UInt32(GIT_REPOSITORY_INIT_OPTIONS_VERSION)),
-                  "init bare repository at \(path)")
-        options.flags = GIT_REPOSITORY_INIT_BARE.rawValue | GIT_REPOSITORY_INIT_MKPATH.rawValue
+        try check(
+            git_repository_init_options_init(&options, UInt32(GIT_REPOSITORY_INIT_OPTIONS_VERSION)),
+            "init bare repository at \(path)")
+        options.flags =
+            GIT_REPOSITORY_INIT_BARE.rawValue | GIT_REPOSITORY_INIT_MKPATH.rawValue
             | GIT_REPOSITORY_INIT_NO_REINIT.rawValue
         var handle: OpaquePointer?
         let result = initialBranch.withCString { branch in
@@ -132,7 +135,7 @@ public enum RepositoryOpenError: Error, Sendable, Equatable, CustomStringConvert
     public var path: String {
         switch self {
         case .missingPath(let path), .notARepository(let path), .unsupportedExtension(let path, _),
-             .ownership(let path, _), .failed(let path, _):
+            .ownership(let path, _), .failed(let path, _):
             path
         }
     }

@@ -96,8 +96,9 @@ extension Repository {
     private func makeEntry(_ raw: OpaquePointer, path: String) throws(GitError) -> TreeEntry {
         let rawMode = git_tree_entry_filemode(raw).rawValue
         guard let mode = FileMode(rawValue: rawMode) else {
-            throw GitError(operation: "read tree entry \(path)", code: .wrongType,
-                           message: "unknown file mode \(String(rawMode, radix: 8))")
+            throw GitError(
+                operation: "read tree entry \(path)", code: .wrongType,
+                message: "unknown file mode \(String(rawMode, radix: 8))")
         }
         return TreeEntry(path: path, id: ObjectID(git_tree_entry_id(raw)), mode: mode)
     }

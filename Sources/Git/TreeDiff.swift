@@ -75,8 +75,10 @@ extension Repository {
                     try diffFolders(ObjectID(git_tree_entry_id(before)), ObjectID(git_tree_entry_id(after)), prefix: path + "/", into: &changes)
                 } else {
                     let kind: TreeChange.Kind = Self.kindClass(oldMode) == Self.kindClass(newMode) ? .modified : .typeChanged
-                    changes.append(TreeChange(path: path, kind: kind, oldID: ObjectID(git_tree_entry_id(before)),
-                                              newID: ObjectID(git_tree_entry_id(after)), oldMode: oldMode, newMode: newMode))
+                    changes.append(
+                        TreeChange(
+                            path: path, kind: kind, oldID: ObjectID(git_tree_entry_id(before)),
+                            newID: ObjectID(git_tree_entry_id(after)), oldMode: oldMode, newMode: newMode))
                 }
             }
         }
@@ -103,8 +105,9 @@ extension Repository {
     private static func mode(_ entry: OpaquePointer) throws(GitError) -> FileMode {
         let rawMode = git_tree_entry_filemode(entry).rawValue
         guard let mode = FileMode(rawValue: rawMode) else {
-            throw GitError(operation: "diff trees", code: .wrongType,
-                           message: "unknown file mode \(String(rawMode, radix: 8)) at \(String(cString: git_tree_entry_name(entry)))")
+            throw GitError(
+                operation: "diff trees", code: .wrongType,
+                message: "unknown file mode \(String(rawMode, radix: 8)) at \(String(cString: git_tree_entry_name(entry)))")
         }
         return mode
     }

@@ -35,8 +35,9 @@ extension Repository {
             switch latest[path]! {
             case .upsert(_, let content, let mode):
                 guard mode != .tree, mode != .submodule else {
-                    throw GitError(operation: "build tree", code: .invalidArgument,
-                                   message: "\(path): content can only be written as a file or symlink")
+                    throw GitError(
+                        operation: "build tree", code: .invalidArgument,
+                        message: "\(path): content can only be written as a file or symlink")
                 }
                 resolved.append((path, GIT_TREE_UPDATE_UPSERT, try writeBlob(content).oid, git_filemode_t(mode.rawValue)))
             case .upsertObject(_, let id, let mode):
@@ -52,12 +53,14 @@ extension Repository {
         return try withTree(baseTree) { (baseHandle) throws(GitError) -> ObjectID in
             try Self.withCStrings(resolved.map(\.path)) { (paths) throws(GitError) -> ObjectID in
                 var updates = resolved.indices.map { index in
-                    git_tree_update(action: resolved[index].action, id: resolved[index].id,
-                                    filemode: resolved[index].mode, path: paths[index])
+                    git_tree_update(
+                        action: resolved[index].action, id: resolved[index].id,
+                        filemode: resolved[index].mode, path: paths[index])
                 }
                 var out = git_oid()
-                try check(git_tree_create_updated(&out, pointer, baseHandle, updates.count, &updates),
-                          "build tree from \(baseTree.abbreviated()) with \(updates.count) edits")
+                try check(
+                    git_tree_create_updated(&out, pointer, baseHandle, updates.count, &updates),
+                    "build tree from \(baseTree.abbreviated()) with \(updates.count) edits")
                 return ObjectID(out)
             }
         }
@@ -76,12 +79,15 @@ extension Repository {
     /// A path is `a/b/c`: no empty, `.` or `..` component, no `.git` (any case), no NUL.
     static func validatedPath(_ path: String) throws(GitError) -> String {
         let components = path.split(separator: "/", omittingEmptySubsequences: false)
-        let bad = components.isEmpty || path.contains("\0") || components.contains { component in
-            component.isEmpty || component == "." || component == ".." || component.lowercased() == ".git"
-        }
+        let bad =
+            components.isEmpty || path.contains("\0")
+            || components.contains { component in
+                component.isEmpty || component == "." || component == ".." || component.lowercased() == ".git"
+            }
         if bad {
-            throw GitError(operation: "build tree", code: .invalidArgument,
-                           message: "'\(path)' is not a valid path inside a tree (empty, '.', '..' or '.git' component)")
+            throw GitError(
+                operation: "build tree", code: .invalidArgument,
+                message: "'\(path)' is not a valid path inside a tree (empty, '.', '..' or '.git' component)")
         }
         return path
     }

@@ -38,8 +38,9 @@ enum Baseline {
         defer { try? FileManager.default.removeItem(at: scratch) }
         let done = try ChildProcess.run("/usr/bin/env", ["python3", "-c", script, folder, String(rounds)], scratch: scratch.path)
         guard done.status == 0 else {
-            throw BenchError("openapi-spec-validator baseline failed (pip install openapi-spec-validator): "
-                             + String(decoding: done.stderr, as: UTF8.self))
+            throw BenchError(
+                "openapi-spec-validator baseline failed (pip install openapi-spec-validator): "
+                    + String(decoding: done.stderr, as: UTF8.self))
         }
         return try JSONDecoder().decode(Outcome.self, from: done.stdout)
     }

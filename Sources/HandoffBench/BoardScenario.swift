@@ -25,13 +25,17 @@ enum BoardScenario {
             var status = PacketStatus(id: id, since: "2026-11-01T10:00:00Z", specRevision: String(repeating: "a", count: 40))
             status.title = "Packet \(index)"
             status.state = PacketState.allCases[index % PacketState.allCases.count]
-            status.history = [HistoryEntry(at: "2026-11-01T10:00:00Z", commit: String(repeating: "a", count: 40), by: "ana@acme.example",
-                                           action: "created", from: nil, to: status.state, note: "")]
+            status.history = [
+                HistoryEntry(
+                    at: "2026-11-01T10:00:00Z", commit: String(repeating: "a", count: 40), by: "ana@acme.example",
+                    action: "created", from: nil, to: status.state, note: "")
+            ]
             edits.append(.upsert(path: "specs/\(id)/status.yaml", content: Data(StatusFile.render(status).utf8)))
         }
         let tree = try repository.buildTree(base: nil, edits: edits)
         let me = Signature(name: "bench", email: "bench@example", time: GitTime(seconds: 1_795_000_000, offsetMinutes: 0))
-        let commit = try repository.createCommit(tree: tree, parents: [], author: me, committer: me, message: "status\n\nHandoff-Processed: \(String(repeating: "a", count: 40))\n")
+        let commit = try repository.createCommit(
+            tree: tree, parents: [], author: me, committer: me, message: "status\n\nHandoff-Processed: \(String(repeating: "a", count: 40))\n")
         try repository.updateReference("refs/heads/main", to: commit, expecting: nil, logMessage: "bench")
         // A clone receives its objects packed; libgit2 wrote them loose (one file each).
         try shell(["git", "-C", folder.path, "repack", "-adq"])

@@ -14,7 +14,8 @@ enum CatchUpScenario {
     static func run(handoffd: String, folder: String, packets: Int, seed: UInt64) throws -> Figures {
         let repository = try SyntheticRepository.create(at: "\(folder)/b1.git", packets: packets, seed: seed)
         let configuration = "\(folder)/b1.yaml"
-        try Data("""
+        try Data(
+            """
             identity: { email: handoffd@acme.example }
             state_directory: \(folder)/state
             notify_socket: \(folder)/notify.sock
@@ -22,15 +23,17 @@ enum CatchUpScenario {
             repositories:
               - { name: b1, path: \(repository.path), operators: [ops@acme.example] }
 
-            """.utf8).write(to: URL(fileURLWithPath: configuration))
+            """.utf8
+        ).write(to: URL(fileURLWithPath: configuration))
         // Both read a packed repository from a warm page cache: one unmeasured pass first.
         let log = ["git", "--git-dir", repository.path, "log", "--raw", "--no-renames", "--format=%H%n%B", "main"]
         _ = try MeasuredRun.run(log)
         let baseline = try MeasuredRun.run(log)
         let handoff = try MeasuredRun.run([handoffd, "--config", configuration, "--once"])
         guard handoff.status == 0 else { throw BenchError("handoffd --once failed in B1: \(handoff.stderr)") }
-        return Figures(handoff: handoff, baseline: baseline, repository: repository, configuration: configuration,
-                       states: try states(repository.path))
+        return Figures(
+            handoff: handoff, baseline: baseline, repository: repository, configuration: configuration,
+            states: try states(repository.path))
     }
 
     /// `delivered 1800, in_review 200`: the states the fold reached, as a check that the workflow ran.

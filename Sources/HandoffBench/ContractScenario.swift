@@ -41,9 +41,10 @@ enum ContractScenario {
             try Data(document.text.utf8).write(to: folder.appendingPathComponent(document.name))
         }
         let baseline = try Baseline.run(folder: folder.path, rounds: rounds)
-        return Figures(documents: documents.count, rounds: rounds, handoffRate: handoffRate,
-                       baselineRate: Double(documents.count * rounds) / baseline.seconds, baselineVersion: baseline.version,
-                       disagreements: documents.filter { verdicts[$0.name] != baseline.valid[$0.name] }.map(\.name),
-                       misjudged: documents.filter { ($0.defect == nil) != (verdicts[$0.name] ?? false) }.map(\.name))
+        return Figures(
+            documents: documents.count, rounds: rounds, handoffRate: handoffRate,
+            baselineRate: Double(documents.count * rounds) / baseline.seconds, baselineVersion: baseline.version,
+            disagreements: documents.filter { verdicts[$0.name] != baseline.valid[$0.name] }.map(\.name),
+            misjudged: documents.filter { ($0.defect == nil) != (verdicts[$0.name] ?? false) }.map(\.name))
     }
 }

@@ -38,8 +38,13 @@ enum HookScenario {
             for index in 0..<10 {
                 let notes = URL(fileURLWithPath: clone).appendingPathComponent("specs/PAY-142/notes-\(round).md")
                 let handle = FileManager.default.fileExists(atPath: notes.path) ? try FileHandle(forWritingTo: notes) : nil
-                if let handle { try handle.seekToEnd(); try handle.write(contentsOf: Data("line \(index)\n".utf8)); try handle.close() }
-                else { try Data("line \(index)\n".utf8).write(to: notes) }
+                if let handle {
+                    try handle.seekToEnd()
+                    try handle.write(contentsOf: Data("line \(index)\n".utf8))
+                    try handle.close()
+                } else {
+                    try Data("line \(index)\n".utf8).write(to: notes)
+                }
                 try BoardScenario.shell(["git", "-C", clone, "add", "-A"])
                 try BoardScenario.shell(["git", "-C", clone, "commit", "-q", "-m", "note \(round).\(index)"])
             }

@@ -22,8 +22,10 @@ enum IdleMemoryScenario {
             entries += "  - { name: r\(index), path: \(path), operators: [ops@acme.example] }\n"
         }
         let configuration = "\(folder)/idle.yaml"
-        try Data("identity: { email: handoffd@acme.example }\nstate_directory: \(folder)/state-idle\npoll_interval: 2\nrepositories:\n\(entries)"
-            .utf8).write(to: URL(fileURLWithPath: configuration))
+        try Data(
+            "identity: { email: handoffd@acme.example }\nstate_directory: \(folder)/state-idle\npoll_interval: 2\nrepositories:\n\(entries)"
+                .utf8
+        ).write(to: URL(fileURLWithPath: configuration))
         let daemon = try ChildProcess(handoffd, ["--config", configuration])
         defer {
             kill(daemon.pid, SIGTERM)
@@ -38,8 +40,9 @@ enum IdleMemoryScenario {
         }
         sleep(3)  // idle: a poll or so of every repository after the first pass
         guard let idle = MeasuredRun.procStatus(pid: daemon.pid, field: "VmRSS"),
-              let peak = MeasuredRun.procStatus(pid: daemon.pid, field: "VmHWM"),
-              let anonymous = MeasuredRun.procStatus(pid: daemon.pid, field: "RssAnon") else {
+            let peak = MeasuredRun.procStatus(pid: daemon.pid, field: "VmHWM"),
+            let anonymous = MeasuredRun.procStatus(pid: daemon.pid, field: "RssAnon")
+        else {
             throw BenchError("B7: cannot read /proc/\(daemon.pid)/status")
         }
         return Figures(idleMiB: idle, anonymousMiB: anonymous, peakMiB: peak, repositories: repositories)

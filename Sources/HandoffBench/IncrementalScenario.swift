@@ -20,16 +20,19 @@ enum IncrementalScenario {
     static func run(handoffd: String, folder: String, small: Int, large: Int, rounds: Int, seed: UInt64) throws -> Figures {
         var results: [Int: (Double, Double)] = [:]
         for packets in [small, large] {
-            let repository = try SyntheticRepository.create(at: "\(folder)/b4-\(packets).git", packets: packets, lifecycle: 0,
-                                                            seed: seed, sharedContract: true)
+            let repository = try SyntheticRepository.create(
+                at: "\(folder)/b4-\(packets).git", packets: packets, lifecycle: 0,
+                seed: seed, sharedContract: true)
             let configuration = "\(folder)/b4-\(packets).yaml"
-            try Data("""
+            try Data(
+                """
                 identity: { email: handoffd@acme.example }
                 state_directory: \(folder)/state-b4-\(packets)
                 repositories:
                   - { name: b4, path: \(repository.path), operators: [ops@acme.example] }
 
-                """.utf8).write(to: URL(fileURLWithPath: configuration))
+                """.utf8
+            ).write(to: URL(fileURLWithPath: configuration))
             let first = try MeasuredRun.run([handoffd, "--config", configuration, "--once"])
             guard first.status == 0 else { throw BenchError("B4: first pass failed: \(first.stderr)") }
             var times: [Double] = [], peak = 0.0
@@ -42,8 +45,9 @@ enum IncrementalScenario {
             }
             results[packets] = (median(times), peak)
         }
-        return Figures(small: results[small]!.0, large: results[large]!.0, smallPackets: small, largePackets: large,
-                       largePeakMiB: results[large]!.1)
+        return Figures(
+            small: results[small]!.0, large: results[large]!.0, smallPackets: small, largePackets: large,
+            largePeakMiB: results[large]!.1)
     }
 
     /// One client commit on `main`: an edit of one packet's context, with a claim trailer.
@@ -51,15 +55,22 @@ enum IncrementalScenario {
         let repository = try Repository.open(at: path)
         guard let tip = try repository.referenceTarget("refs/heads/main") else { throw BenchError("B4: no main") }
         let folder = "specs/SYN-\(packet)"
-        guard case .data(let old)? = try repository.file(at: "\(folder)/context.md", inTree: try repository.tree(ofCommit: tip),
-                                                         sizeLimit: 1 << 20)?.content else { throw BenchError("B4: no context") }
-        let tree = try repository.buildTree(base: try repository.tree(ofCommit: tip), edits: [
-            .upsert(path: "\(folder)/context.md", content: old + Data("\nRound \(round): one more clarification.\n".utf8)),
-        ])
-        let who = Signature(name: "Dev Contractor", email: "dev@contractors.example",
-                            time: GitTime(seconds: 1_800_000_000 + Int64(round) * 60, offsetMinutes: 0))
-        let commit = try repository.createCommit(tree: tree, parents: [tip], author: who, committer: who,
-                                                 message: "Clarify SYN-\(packet)\n\nHandoff: claim SYN-\(packet)\n")
+        guard
+            case .data(let old)? = try repository.file(
+                at: "\(folder)/context.md", inTree: try repository.tree(ofCommit: tip),
+                sizeLimit: 1 << 20)?.content
+        else { throw BenchError("B4: no context") }
+        let tree = try repository.buildTree(
+            base: try repository.tree(ofCommit: tip),
+            edits: [
+                .upsert(path: "\(folder)/context.md", content: old + Data("\nRound \(round): one more clarification.\n".utf8))
+            ])
+        let who = Signature(
+            name: "Dev Contractor", email: "dev@contractors.example",
+            time: GitTime(seconds: 1_800_000_000 + Int64(round) * 60, offsetMinutes: 0))
+        let commit = try repository.createCommit(
+            tree: tree, parents: [tip], author: who, committer: who,
+            message: "Clarify SYN-\(packet)\n\nHandoff: claim SYN-\(packet)\n")
         try repository.updateReference("refs/heads/main", to: commit, expecting: tip, logMessage: "bench")
     }
 }

@@ -15,8 +15,10 @@ enum LatencyScenario {
     }
 
     /// Serves `bare` with `configuration` (whose notify socket is `socket`) and pushes `pushes` actions on `packet`.
-    static func run(handoff: String, handoffd: String, bare: String, configuration: String, socket: String, packet: String,
-                    folder: String, pushes: Int) throws -> Figures {
+    static func run(
+        handoff: String, handoffd: String, bare: String, configuration: String, socket: String, packet: String,
+        folder: String, pushes: Int
+    ) throws -> Figures {
         try BoardScenario.shell([handoff, "hook", "install", "--repo", bare, "--config", configuration, "--socket", socket], quiet: true)
         let daemon = try ChildProcess(handoffd, ["--config", configuration])
         defer {
@@ -33,7 +35,9 @@ enum LatencyScenario {
         for index in 0..<pushes {
             try BoardScenario.shell(["git", "-C", clone, "pull", "-q", "--ff-only", "origin", "main"])
             let action = index % 2 == 0 ? "block" : "unblock"
-            try BoardScenario.shell(["git", "-C", clone, "commit", "-q", "--allow-empty", "-m", "push \(index)", "-m", "Handoff: \(action) \(packet) push \(index)"])
+            try BoardScenario.shell([
+                "git", "-C", clone, "commit", "-q", "--allow-empty", "-m", "push \(index)", "-m", "Handoff: \(action) \(packet) push \(index)",
+            ])
             let pushed = try MeasuredRun.output(["git", "-C", clone, "rev-parse", "HEAD"]).trimmed
             let pushStart = clock.now
             try BoardScenario.shell(["git", "-C", clone, "push", "-q", "origin", "HEAD:main"])
@@ -41,7 +45,9 @@ enum LatencyScenario {
             // Latency counts from the moment the push has returned to the pusher.
             let start = clock.now
             while true {
-                let processed = try MeasuredRun.output(["git", "--git-dir", bare, "log", "-1", "--format=%(trailers:key=Handoff-Processed,valueonly)", "main"]).trimmed
+                let processed = try MeasuredRun.output([
+                    "git", "--git-dir", bare, "log", "-1", "--format=%(trailers:key=Handoff-Processed,valueonly)", "main",
+                ]).trimmed
                 if processed == pushed { break }
                 guard clock.now - start < .seconds(30) else { throw BenchError("no status commit for push \(index) within 30 s") }
                 usleep(2_000)

@@ -12,8 +12,10 @@ struct MeasuredRun {
     /// Runs `arguments` (the first is an absolute path or a name on PATH) with `input` (a file) on stdin.
     /// Through ``ChildProcess`` (posix_spawn), not Foundation's Process, whose start-up on Linux costs
     /// milliseconds that would inflate every git baseline. Output goes through files, so no pipe can fill.
-    static func run(_ arguments: [String], input: String? = nil, environment: [String: String]? = nil,
-                    captureOutput: Bool = false) throws -> MeasuredRun {
+    static func run(
+        _ arguments: [String], input: String? = nil, environment: [String: String]? = nil,
+        captureOutput: Bool = false
+    ) throws -> MeasuredRun {
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("handoff-bench-run-\(UUID().uuidString)")
         let errors = scratch.appendingPathExtension("err"), output = scratch.appendingPathExtension("out")
         defer {
@@ -24,17 +26,19 @@ struct MeasuredRun {
         let start = clock.now
         let child: ChildProcess
         do {
-            child = try ChildProcess(arguments[0], Array(arguments.dropFirst()), environment: environment, stdin: input,
-                                     stdout: captureOutput ? output.path : nil, stderr: errors.path)
+            child = try ChildProcess(
+                arguments[0], Array(arguments.dropFirst()), environment: environment, stdin: input,
+                stdout: captureOutput ? output.path : nil, stderr: errors.path)
         } catch {
             throw BenchError(error.description)
         }
         let (exit, peakKiB) = child.waitWithUsage()
         let elapsed = clock.now - start
-        return MeasuredRun(milliseconds: Double(elapsed.components.seconds) * 1e3 + Double(elapsed.components.attoseconds) / 1e15,
-                           peakMiB: Double(peakKiB) / 1024, status: exit,
-                           stdout: captureOutput ? (try? String(contentsOf: output, encoding: .utf8)) ?? "" : "",
-                           stderr: (try? String(contentsOf: errors, encoding: .utf8)) ?? "")
+        return MeasuredRun(
+            milliseconds: Double(elapsed.components.seconds) * 1e3 + Double(elapsed.components.attoseconds) / 1e15,
+            peakMiB: Double(peakKiB) / 1024, status: exit,
+            stdout: captureOutput ? (try? String(contentsOf: output, encoding: .utf8)) ?? "" : "",
+            stderr: (try? String(contentsOf: errors, encoding: .utf8)) ?? "")
     }
 
     /// Runs `arguments`, failing unless it exits 0; returns its standard output. `input` is text for stdin.
@@ -57,8 +61,9 @@ struct MeasuredRun {
     /// A `/proc/PID/status` memory field (`VmRSS`, `VmHWM`) in MiB.
     static func procStatus(pid: pid_t, field: String) -> Double? {
         guard let text = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
-              let line = text.split(separator: "\n").first(where: { $0.hasPrefix(field + ":") }),
-              let kib = line.split(separator: " ").compactMap({ Double($0) }).first else { return nil }
+            let line = text.split(separator: "\n").first(where: { $0.hasPrefix(field + ":") }),
+            let kib = line.split(separator: " ").compactMap({ Double($0) }).first
+        else { return nil }
         return kib / 1024
     }
 }

@@ -40,8 +40,9 @@ struct OpenAPICorpus {
             for method in ["get", "post"] {
                 operationNumber += 1
                 let broken = defect == "broken $ref" && resource == 5 && method == "post"
-                text += operation(method: method, id: "op\(operationNumber)", resource: name, pathParameter: nil,
-                                  schema: broken ? "Missing" : "Res\(resource)")
+                text += operation(
+                    method: method, id: "op\(operationNumber)", resource: name, pathParameter: nil,
+                    schema: broken ? "Missing" : "Res\(resource)")
             }
             let parameter = defect == "undeclared path parameter" && resource == 3 ? nil : "id"
             text += "  /\(name)/{id}:\n"
@@ -53,7 +54,8 @@ struct OpenAPICorpus {
             }
         }
         text += "components:\n  securitySchemes:\n    bearer: { type: http, scheme: bearer }\n  schemas:\n"
-        text += "    Error:\n      type: object\n      required: [code]\n      properties:\n        code: { type: string }\n        message: { type: string }\n"
+        text +=
+            "    Error:\n      type: object\n      required: [code]\n      properties:\n        code: { type: string }\n        message: { type: string }\n"
         for resource in 0..<resources {
             let fields = 3 + Int(random.next() % 6)
             text += "    Res\(resource):\n      type: object\n      required: [id]\n      properties:\n        id: { type: string }\n"

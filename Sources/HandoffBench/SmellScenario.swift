@@ -24,9 +24,11 @@ enum SmellScenario {
 
     /// The protocol: tune on DS2 and report DS4, the reverse, and leave-one-document-out over both.
     static func heldOut(ds2: [SmellEvaluation.Requirement], ds4: [SmellEvaluation.Requirement]) -> [SmellEvaluation.HeldOut] {
-        [SmellEvaluation.crossSet(tuning: ds2, test: ds4, name: "DS4 (tuned on DS2)"),
-         SmellEvaluation.crossSet(tuning: ds4, test: ds2, name: "DS2 (tuned on DS4)"),
-         SmellEvaluation.leaveOneDocumentOut(ds2 + ds4)]
+        [
+            SmellEvaluation.crossSet(tuning: ds2, test: ds4, name: "DS4 (tuned on DS2)"),
+            SmellEvaluation.crossSet(tuning: ds4, test: ds2, name: "DS2 (tuned on DS4)"),
+            SmellEvaluation.leaveOneDocumentOut(ds2 + ds4),
+        ]
     }
 
     /// Criteria a packet would hold: the labelled texts when given, else generated ones.
@@ -34,8 +36,10 @@ enum SmellScenario {
         if !requirements.isEmpty { return (0..<count).map { requirements[$0 % requirements.count].text } }
         var random = SplitMix64(seed: seed)
         let subjects = ["the refund", "the payout", "a webhook delivery", "the export", "the order", "it", "the API"]
-        let outcomes = ["returns 201 within 300 ms", "is processed quickly and correctly", "is not lost", "shows the best result",
-                        "is published on `payments.refunds`", "responds as fast as possible", "lists all other entries"]
+        let outcomes = [
+            "returns 201 within 300 ms", "is processed quickly and correctly", "is not lost", "shows the best result",
+            "is published on `payments.refunds`", "responds as fast as possible", "lists all other entries",
+        ]
         return (0..<count).map { index in
             "Given \(subjects[Int(random.next() % 7)]) \(index), when it is posted, then it \(outcomes[Int(random.next() % 7)])."
         }
@@ -73,8 +77,9 @@ enum SmellScenario {
             heldOut = Self.heldOut(ds2: sets.ds2, ds4: sets.ds4)
             // The shipped settings are tuned on both sets, so no figure is reported for them here.
             let both = SmellEvaluation.tune(on: sets.ds2 + sets.ds4)
-            print("  S1: settings tuned on both sets: \(both); shipped: \(RequirementSmells.Options.shipped)"
-                  + (both == .shipped ? "" : " (differ: update RequirementSmells.Options.shipped)"))
+            print(
+                "  S1: settings tuned on both sets: \(both); shipped: \(RequirementSmells.Options.shipped)"
+                    + (both == .shipped ? "" : " (differ: update RequirementSmells.Options.shipped)"))
             texts = sets.ds2 + sets.ds4
         }
         let criteria = criteria(from: texts, count: count, seed: seed)
@@ -90,8 +95,10 @@ enum SmellScenario {
             print("| class | P | R | F1 | labelled |")
             print("| --- | --- | --- | --- | --- |")
             func line(_ name: String, _ counts: SmellEvaluation.Counts) {
-                print(String(format: "| %@ | %.2f | %.2f | %.2f | %d |", name, counts.precision, counts.recall, counts.f1,
-                             counts.truePositives + counts.falseNegatives))
+                print(
+                    String(
+                        format: "| %@ | %.2f | %.2f | %.2f | %d |", name, counts.precision, counts.recall, counts.f1,
+                        counts.truePositives + counts.falseNegatives))
             }
             for termClass in SmellEvaluation.labelledClasses {
                 line(termClass.rawValue, measurement.scores.perClass[termClass] ?? .init())

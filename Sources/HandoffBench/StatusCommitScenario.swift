@@ -23,12 +23,15 @@ enum StatusCommitScenario {
             let packet = "specs/SYN-\((round * 7) % packets)"
             let status = "state: in_progress\nround: \(round)\n", board = "# Board\n\nround \(round)\n"
             let start = clock.now
-            let newTree = try repository.buildTree(base: tree, edits: [
-                .upsert(path: "\(packet)/status.yaml", content: Data(status.utf8)),
-                .upsert(path: BoardFile.path, content: Data(board.utf8)),
-            ])
-            let commit = try repository.createCommit(tree: newTree, parents: [tip], author: me, committer: me,
-                                                     message: "handoff: 1 packet updated\n\nHandoff-Processed: \(tip.hex)\n")
+            let newTree = try repository.buildTree(
+                base: tree,
+                edits: [
+                    .upsert(path: "\(packet)/status.yaml", content: Data(status.utf8)),
+                    .upsert(path: BoardFile.path, content: Data(board.utf8)),
+                ])
+            let commit = try repository.createCommit(
+                tree: newTree, parents: [tip], author: me, committer: me,
+                message: "handoff: 1 packet updated\n\nHandoff-Processed: \(tip.hex)\n")
             try repository.updateReference("refs/heads/bench-b3", to: commit, expecting: previous, logMessage: "bench")
             handoff.append(ms(clock.now - start))
             previous = commit
@@ -53,12 +56,24 @@ enum StatusCommitScenario {
         let statusBlob = try git(["hash-object", "-w", "--stdin"], input: status).trimmed
         let boardBlob = try git(["hash-object", "-w", "--stdin"], input: board).trimmed
         let packetName = String(packet.split(separator: "/").last!)
-        let packetTree = try git(["mktree"], input: replace(try git(["ls-tree", "\(tip):\(packet)"]), name: "status.yaml",
-                                                            with: "100644 blob \(statusBlob)\tstatus.yaml")).trimmed
-        let specsTree = try git(["mktree"], input: replace(try git(["ls-tree", "\(tip):specs"]), name: packetName,
-                                                           with: "040000 tree \(packetTree)\t\(packetName)")).trimmed
-        let handoffTree = try git(["mktree"], input: replace(try git(["ls-tree", "\(tip):.handoff"]), name: "board.md",
-                                                             with: "100644 blob \(boardBlob)\tboard.md")).trimmed
+        let packetTree = try git(
+            ["mktree"],
+            input: replace(
+                try git(["ls-tree", "\(tip):\(packet)"]), name: "status.yaml",
+                with: "100644 blob \(statusBlob)\tstatus.yaml")
+        ).trimmed
+        let specsTree = try git(
+            ["mktree"],
+            input: replace(
+                try git(["ls-tree", "\(tip):specs"]), name: packetName,
+                with: "040000 tree \(packetTree)\t\(packetName)")
+        ).trimmed
+        let handoffTree = try git(
+            ["mktree"],
+            input: replace(
+                try git(["ls-tree", "\(tip):.handoff"]), name: "board.md",
+                with: "100644 blob \(boardBlob)\tboard.md")
+        ).trimmed
         var root = replace(try git(["ls-tree", tip]), name: "specs", with: "040000 tree \(specsTree)\tspecs")
         root = replace(root, name: ".handoff", with: "040000 tree \(handoffTree)\t.handoff")
         let rootTree = try git(["mktree"], input: root).trimmed

@@ -23,8 +23,10 @@ struct SyntheticRepository {
 
     /// Creates the repository at `path`. With `sharedContract`, every packet holds the same contract blob
     /// (for setting up very large repositories quickly; the contract is then checked once).
-    static func create(at path: String, packets: Int, lifecycle steps: Int = lifecycle.count, seed: UInt64,
-                       sharedContract: Bool = false) throws -> SyntheticRepository {
+    static func create(
+        at path: String, packets: Int, lifecycle steps: Int = lifecycle.count, seed: UInt64,
+        sharedContract: Bool = false
+    ) throws -> SyntheticRepository {
         try run(["git", "init", "-q", "--bare", "-b", "main", path])
         let streamFile = path + ".fast-import"
         _ = FileManager.default.createFile(atPath: streamFile, contents: nil)
@@ -34,7 +36,10 @@ struct SyntheticRepository {
         var minute: Int64 = 0
         var commits = 0
         func flush(force: Bool = false) throws {
-            if force || buffer.count > 4 << 20 { try stream.write(contentsOf: buffer); buffer.removeAll(keepingCapacity: true) }
+            if force || buffer.count > 4 << 20 {
+                try stream.write(contentsOf: buffer)
+                buffer.removeAll(keepingCapacity: true)
+            }
         }
         func commit(_ who: (String, String), _ message: String, files: [String: String]) throws {
             minute += 1
@@ -52,18 +57,21 @@ struct SyntheticRepository {
             buffer.append(Data("\n".utf8))
             try flush()
         }
-        let policy = "packet_root: specs\nroles:\n  client: [\"*@acme.example\"]\n  contractor: [\"*@contractors.example\"]\n  reviewer: [\"rae@acme.example\"]\n"
+        let policy =
+            "packet_root: specs\nroles:\n  client: [\"*@acme.example\"]\n  contractor: [\"*@contractors.example\"]\n  reviewer: [\"rae@acme.example\"]\n"
         try commit(operatorIdentity, "Set up the handoff policy\n", files: [".handoff/policy.yaml": policy])
         let shared = OpenAPICorpus.validDocument(index: 0, seed: seed)
         for index in 0..<packets {
             let folder = "specs/SYN-\(index)"
-            try commit(client, "Add SYN-\(index): synthetic service \(index)\n", files: [
-                "\(folder)/\(Manifest.fileName)": "id: SYN-\(index)\ntitle: Synthetic service \(index)\nscope: finite\nclient: platform\n"
-                    + "reviewers: [rae@acme.example]\ndue: 2027-03-01\nestimate: 5d\n",
-                "\(folder)/context.md": context(index: index, revision: 0, random: &random),
-                "\(folder)/contracts/openapi.yaml": sharedContract ? shared : OpenAPICorpus.validDocument(index: index, seed: seed),
-                "\(folder)/acceptance.md": acceptance(index: index),
-            ])
+            try commit(
+                client, "Add SYN-\(index): synthetic service \(index)\n",
+                files: [
+                    "\(folder)/\(Manifest.fileName)": "id: SYN-\(index)\ntitle: Synthetic service \(index)\nscope: finite\nclient: platform\n"
+                        + "reviewers: [rae@acme.example]\ndue: 2027-03-01\nestimate: 5d\n",
+                    "\(folder)/context.md": context(index: index, revision: 0, random: &random),
+                    "\(folder)/contracts/openapi.yaml": sharedContract ? shared : OpenAPICorpus.validDocument(index: index, seed: seed),
+                    "\(folder)/acceptance.md": acceptance(index: index),
+                ])
         }
         for step in lifecycle.prefix(steps) {
             for index in 0..<packets {
@@ -73,16 +81,20 @@ struct SyntheticRepository {
                 case "block": try commit(client, "Block \(id)\n\nHandoff: block \(id) waiting for sandbox credentials\n", files: [:])
                 case "unblock": try commit(client, "Unblock \(id)\n\nHandoff: unblock \(id)\n", files: [:])
                 case "submit", "resubmit":
-                    try commit(contractor, "Deliver \(id)\n\nHandoff: submit \(id)\n",
-                               files: ["\(folder)/\(DeliveryCheck.fileName)": delivery(index: index, round: step == "submit" ? 1 : 2),
-                                       "\(folder)/delivery/acceptance_test.go": evidence(index: index, round: step == "submit" ? 1 : 2)])
+                    try commit(
+                        contractor, "Deliver \(id)\n\nHandoff: submit \(id)\n",
+                        files: [
+                            "\(folder)/\(DeliveryCheck.fileName)": delivery(index: index, round: step == "submit" ? 1 : 2),
+                            "\(folder)/delivery/acceptance_test.go": evidence(index: index, round: step == "submit" ? 1 : 2),
+                        ])
                 case "request-changes":
                     try commit(reviewer, "Changes for \(id)\n\nHandoff: request-changes \(id) AC-3 needs a test for the 404 case\n", files: [:])
                 case "accept" where index % 10 != 0:
                     try commit(reviewer, "Accept \(id)\n\nHandoff: accept \(id)\n", files: [:])
                 default:  // an edit of the context: the packet is checked again (its contract is not)
-                    try commit(client, "Clarify the context of \(id)\n",
-                               files: ["\(folder)/context.md": context(index: index, revision: step == "edit" ? 1 : 2, random: &random)])
+                    try commit(
+                        client, "Clarify the context of \(id)\n",
+                        files: ["\(folder)/context.md": context(index: index, revision: step == "edit" ? 1 : 2, random: &random)])
                 }
             }
         }
@@ -94,9 +106,11 @@ struct SyntheticRepository {
         return SyntheticRepository(path: path, commits: commits, packets: packets)
     }
 
-    static let words = ["service", "payments", "ledger", "merchant", "settlement", "webhook", "retry", "idempotency", "queue",
-                        "database", "schema", "latency", "acquirer", "refund", "invoice", "currency", "audit", "partition",
-                        "contract", "endpoint", "consumer", "producer", "timeout", "cache", "replica", "migration"]
+    static let words = [
+        "service", "payments", "ledger", "merchant", "settlement", "webhook", "retry", "idempotency", "queue",
+        "database", "schema", "latency", "acquirer", "refund", "invoice", "currency", "audit", "partition",
+        "contract", "endpoint", "consumer", "producer", "timeout", "cache", "replica", "migration",
+    ]
 
     static func prose(words count: Int, random: inout SplitMix64) -> String {
         var sentence: [String] = []
@@ -123,7 +137,8 @@ struct SyntheticRepository {
     static func acceptance(index: Int) -> String {
         var text = "# Acceptance criteria\n\n"
         for number in 1...10 {
-            text += "- [ ] AC-\(number): Given resource res\(number - 1) with id \(index)-\(number) exists, when `GET /res\(number - 1)/{id}` "
+            text +=
+                "- [ ] AC-\(number): Given resource res\(number - 1) with id \(index)-\(number) exists, when `GET /res\(number - 1)/{id}` "
                 + "is called with a valid token, then the response is 200 within 300 ms and the body matches the Res\(number - 1) schema.\n"
         }
         return text

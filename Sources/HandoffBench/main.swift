@@ -38,8 +38,9 @@ var failures: [String] = []
     fflush(nil)  // progress as it happens, also when the output goes to a file (a full run takes minutes)
 }
 let packets = quick ? 200 : 2_000
-print("handoff-bench\(quick ? " --quick" : ""): seed \(seed); \(ProcessInfo.processInfo.activeProcessorCount) cores; "
-      + "temporary folder \(folder)")
+print(
+    "handoff-bench\(quick ? " --quick" : ""): seed \(seed); \(ProcessInfo.processInfo.activeProcessorCount) cores; "
+        + "temporary folder \(folder)")
 
 // B1 (and the repository B2 and B3 reuse): cold catch-up over the whole synthetic history.
 var catchUp: CatchUpScenario.Figures?
@@ -49,13 +50,17 @@ if wanted("B1") || wanted("B2") || wanted("B3") {
     let ratioValue = figures.handoff.milliseconds / figures.baseline.milliseconds
     print("  B1 repository: \(figures.repository.packets) packets, \(figures.repository.commits) commits; states after the fold: \(figures.states)")
     if wanted("B1") {
-        add(Row(id: "B1", scenario: "cold catch-up, \(figures.repository.packets) packets, \(figures.repository.commits) commits",
+        add(
+            Row(
+                id: "B1", scenario: "cold catch-up, \(figures.repository.packets) packets, \(figures.repository.commits) commits",
                 handoff: milliseconds(figures.handoff.milliseconds) + " (`handoffd --once`)",
                 baseline: milliseconds(figures.baseline.milliseconds) + " (`git log --raw`)", ratio: ratio(ratioValue),
                 memory: mebibytes(figures.handoff.peakMiB), goal: verdict("ratio ≤ 2", ratioValue <= 2)))
     }
     if wanted("B1") && wanted("B7") {
-        add(Row(id: "B7", scenario: "peak memory of the B1 catch-up", handoff: mebibytes(figures.handoff.peakMiB), baseline: "—",
+        add(
+            Row(
+                id: "B7", scenario: "peak memory of the B1 catch-up", handoff: mebibytes(figures.handoff.peakMiB), baseline: "—",
                 ratio: "—", memory: mebibytes(figures.handoff.peakMiB), goal: verdict("≤ 100 MiB", figures.handoff.peakMiB <= 100)))
     }
 }
@@ -64,7 +69,9 @@ if wanted("B1") || wanted("B2") || wanted("B3") {
 if wanted("B3"), let catchUp {
     let figures = try StatusCommitScenario.run(repository: catchUp.repository.path, packets: packets, rounds: quick ? 5 : 50)
     let speedup = figures.baselineMilliseconds / figures.handoffMilliseconds
-    add(Row(id: "B3", scenario: "one status commit into the \(packets)-packet tree (median)", handoff: milliseconds(figures.handoffMilliseconds),
+    add(
+        Row(
+            id: "B3", scenario: "one status commit into the \(packets)-packet tree (median)", handoff: milliseconds(figures.handoffMilliseconds),
             baseline: milliseconds(figures.baselineMilliseconds) + " (hash-object, ls-tree, mktree, commit-tree, update-ref)",
             ratio: ratio(figures.handoffMilliseconds / figures.baselineMilliseconds) + " (\(ratio(speedup)) faster)",
             memory: mebibytes(MeasuredRun.selfPeakMiB) + " (bench process)", goal: verdict("≥ 10× faster", speedup >= 10)))
@@ -73,12 +80,15 @@ if wanted("B3"), let catchUp {
 // B2: push-to-status latency on the B1 repository, with the service and its hooks.
 if wanted("B2"), let catchUp {
     let pushes = quick ? 20 : 200
-    let figures = try LatencyScenario.run(handoff: handoff, handoffd: handoffd, bare: catchUp.repository.path,
-                                          configuration: catchUp.configuration, socket: "\(folder)/notify.sock", packet: "SYN-0",
-                                          folder: folder, pushes: pushes)
+    let figures = try LatencyScenario.run(
+        handoff: handoff, handoffd: handoffd, bare: catchUp.repository.path,
+        configuration: catchUp.configuration, socket: "\(folder)/notify.sock", packet: "SYN-0",
+        folder: folder, pushes: pushes)
     let p50 = LatencyScenario.Figures.percentile(figures.latencies, 0.5), p99 = LatencyScenario.Figures.percentile(figures.latencies, 0.99)
     let push50 = LatencyScenario.Figures.percentile(figures.pushes, 0.5), push99 = LatencyScenario.Figures.percentile(figures.pushes, 0.99)
-    add(Row(id: "B2", scenario: "push to status, \(pushes) hook-triggered pushes on the B1 repository",
+    add(
+        Row(
+            id: "B2", scenario: "push to status, \(pushes) hook-triggered pushes on the B1 repository",
             handoff: "p50 \(milliseconds(p50)), p99 \(milliseconds(p99)) (from the push's return)",
             baseline: "p50 \(milliseconds(push50)), p99 \(milliseconds(push99)) (`git push` itself)", ratio: ratio(p50 / push50) + " (p50s)",
             memory: mebibytes(figures.peakMiB), goal: verdict("p50 below the push's median", p50 < push50)))
@@ -89,7 +99,9 @@ if wanted("B4") {
     let large = quick ? 2_000 : 20_000
     let figures = try IncrementalScenario.run(handoffd: handoffd, folder: folder, small: 200, large: large, rounds: quick ? 3 : 7, seed: seed)
     let ratioValue = figures.large / figures.small
-    add(Row(id: "B4", scenario: "one-commit `handoffd --once`, \(figures.smallPackets) vs \(figures.largePackets) packets (median)",
+    add(
+        Row(
+            id: "B4", scenario: "one-commit `handoffd --once`, \(figures.smallPackets) vs \(figures.largePackets) packets (median)",
             handoff: milliseconds(figures.large) + " (\(figures.largePackets))", baseline: milliseconds(figures.small) + " (\(figures.smallPackets))",
             ratio: ratio(ratioValue), memory: mebibytes(figures.largePeakMiB), goal: verdict("ratio ≤ 1.5", ratioValue <= 1.5)))
 }
@@ -98,13 +110,16 @@ if wanted("B4") {
 if wanted("B5") {
     let figures = try ContractScenario.run(fixtures: fixtures, count: quick ? 20 : 200, rounds: quick ? 1 : 5, seed: seed)
     let ratioValue = figures.handoffRate / figures.baselineRate
-    add(Row(id: "B5", scenario: "contract checking, \(figures.documents) OpenAPI documents × \(figures.rounds)",
+    add(
+        Row(
+            id: "B5", scenario: "contract checking, \(figures.documents) OpenAPI documents × \(figures.rounds)",
             handoff: String(format: "%.1f docs/s", figures.handoffRate),
             baseline: String(format: "%.1f docs/s (openapi-spec-validator %@)", figures.baselineRate, figures.baselineVersion),
             ratio: ratio(ratioValue), memory: mebibytes(MeasuredRun.selfPeakMiB) + " (bench process)",
             goal: verdict("≥ 10×, same verdicts", ratioValue >= 10 && figures.disagreements.isEmpty)))
-    print("  B5 verdicts: \(figures.documents - figures.disagreements.count)/\(figures.documents) agree with the baseline"
-          + (figures.disagreements.isEmpty ? "" : "; differ on " + figures.disagreements.joined(separator: ", ")))
+    print(
+        "  B5 verdicts: \(figures.documents - figures.disagreements.count)/\(figures.documents) agree with the baseline"
+            + (figures.disagreements.isEmpty ? "" : "; differ on " + figures.disagreements.joined(separator: ", ")))
     if !figures.misjudged.isEmpty { failures.append("B5: Handoff misjudged \(figures.misjudged.joined(separator: ", "))") }
 }
 
@@ -112,7 +127,9 @@ if wanted("B5") {
 if wanted("B6") {
     let figures = try HookScenario.run(handoff: handoff, handoffd: handoffd, rounds: quick ? 2 : 11)
     let overhead = (figures.withHookMilliseconds - figures.withoutHookMilliseconds) / figures.withoutHookMilliseconds
-    add(Row(id: "B6", scenario: "pre-receive hook on a 10-commit push (median)", handoff: milliseconds(figures.withHookMilliseconds),
+    add(
+        Row(
+            id: "B6", scenario: "pre-receive hook on a 10-commit push (median)", handoff: milliseconds(figures.withHookMilliseconds),
             baseline: milliseconds(figures.withoutHookMilliseconds) + " (the same push, no hooks)",
             ratio: ratio(figures.withHookMilliseconds / figures.withoutHookMilliseconds), memory: "—",
             goal: verdict("overhead ≤ 50%", overhead <= 0.5)))
@@ -121,7 +138,10 @@ if wanted("B6") {
 // B7: idle memory of one process serving 20 repositories.
 if wanted("B7") {
     let figures = try IdleMemoryScenario.run(handoffd: handoffd, folder: folder, repositories: 20)
-    add(Row(id: "B7", scenario: "idle memory, one handoffd serving \(figures.repositories) repositories", handoff: mebibytes(figures.idleMiB) + " RSS, of which \(mebibytes(figures.anonymousMiB)) anonymous",
+    add(
+        Row(
+            id: "B7", scenario: "idle memory, one handoffd serving \(figures.repositories) repositories",
+            handoff: mebibytes(figures.idleMiB) + " RSS, of which \(mebibytes(figures.anonymousMiB)) anonymous",
             baseline: "—", ratio: "—", memory: mebibytes(figures.peakMiB), goal: verdict("≤ 40 MiB", figures.idleMiB <= 40)))
 }
 
@@ -139,7 +159,9 @@ if wanted("S1") || wanted("SMELLS") {
     } else {
         print("  S1: no labelled sets given (--smells FOLDER); throughput on generated criteria only")
     }
-    add(Row(id: "S1", scenario: "requirement smells over \(figures.criteria) criteria, one core",
+    add(
+        Row(
+            id: "S1", scenario: "requirement smells over \(figures.criteria) criteria, one core",
             handoff: String(format: "%.0f criteria/s", figures.criteriaPerSecond),
             baseline: String(format: "%.0f lines/s (`grep -c -i -w -F -f` with the same word list)", figures.grepLinesPerSecond),
             ratio: ratio(figures.criteriaPerSecond / figures.grepLinesPerSecond), memory: mebibytes(MeasuredRun.selfPeakMiB) + " (bench process)",
@@ -149,7 +171,9 @@ if wanted("S1") || wanted("SMELLS") {
 // The board, for the CLI's own figure.
 if wanted("CLI") {
     let figures = try BoardScenario.run(packets: 2_000, rounds: quick ? 1 : 5)
-    add(Row(id: "CLI", scenario: "`handoff board` on a \(figures.packets)-packet clone", handoff: milliseconds(figures.handoffMilliseconds),
+    add(
+        Row(
+            id: "CLI", scenario: "`handoff board` on a \(figures.packets)-packet clone", handoff: milliseconds(figures.handoffMilliseconds),
             baseline: milliseconds(figures.baselineMilliseconds) + " (`git ls-tree -r`, process start included)",
             ratio: ratio(figures.handoffMilliseconds / figures.baselineMilliseconds), memory: mebibytes(MeasuredRun.selfPeakMiB) + " (bench process)",
             goal: verdict("< 1 s", figures.handoffMilliseconds < 1000)))

@@ -13,8 +13,10 @@ struct ConfigurationFile {
     /// Keys allowed under `identity`.
     static let identityKeys: Set<String> = ["name", "email", "signing_key"]
     /// Keys allowed in each repository.
-    static let repositoryKeys: Set<String> = ["name", "path", "url", "branch", "status_branch", "operators",
-                                              "ssh_key", "ssh_user", "known_hosts", "username", "password_file"]
+    static let repositoryKeys: Set<String> = [
+        "name", "path", "url", "branch", "status_branch", "operators",
+        "ssh_key", "ssh_user", "known_hosts", "username", "password_file",
+    ]
     /// Keys whose value is a list of strings; every other value is a scalar.
     static let listKeys: Set<String> = ["operators"]
 
@@ -91,8 +93,9 @@ struct ConfigurationFile {
                     repositoryNames.append(name)
                     lines["repositories.\(name)"] = line(item)
                     for (field, node) in fields where field != "name" {
-                        try scalar(node, "repositories.\(name).\(field)", components: ["repositories", name, field],
-                                   list: Self.listKeys.contains(field))
+                        try scalar(
+                            node, "repositories.\(name).\(field)", components: ["repositories", name, field],
+                            list: Self.listKeys.contains(field))
                     }
                 }
             default:

@@ -39,15 +39,19 @@ extension DaemonConfiguration {
     }
 
     /// Reads and validates the file at `path`, with overrides from `environment`.
-    public static func load(_ path: String, environment: [String: String],
-                            probe: FileSystemProbe = .live) throws(Problem) -> DaemonConfiguration {
+    public static func load(
+        _ path: String, environment: [String: String],
+        probe: FileSystemProbe = .live
+    ) throws(Problem) -> DaemonConfiguration {
         guard let text = FileSystemProbe.contents(of: path) else { throw Problem(file: path, key: "", reason: .unreadable) }
         return try parse(text, file: path, environment: environment, probe: probe)
     }
 
     /// Parses configuration text; `file` names it in errors. `environment` holds the overrides.
-    public static func parse(_ text: String, file: String, environment: [String: String] = [:],
-                             probe: FileSystemProbe = .live) throws(Problem) -> DaemonConfiguration {
+    public static func parse(
+        _ text: String, file: String, environment: [String: String] = [:],
+        probe: FileSystemProbe = .live
+    ) throws(Problem) -> DaemonConfiguration {
         let reading = try ValueReading(file: ConfigurationFile(text, file: file), name: file, environment: environment, probe: probe)
         return try reading.configuration()
     }
@@ -84,8 +88,9 @@ private struct ValueReading {
         // A key missing from the file is reported at its closest written parent (the repository's entry).
         let line = (0..<components.count).reversed().lazy
             .compactMap { self.file.lines[components[...$0].joined(separator: ".")] }.first
-        return DaemonConfiguration.Problem(file: name, line: fromEnvironment ? nil : line, key: key, reason: reason,
-                                           environmentVariable: fromEnvironment ? variable : nil)
+        return DaemonConfiguration.Problem(
+            file: name, line: fromEnvironment ? nil : line, key: key, reason: reason,
+            environmentVariable: fromEnvironment ? variable : nil)
     }
 
     /// A non-empty string, or nil when the key is absent everywhere.
@@ -139,7 +144,8 @@ private struct ValueReading {
 
     func repository(_ name: String, stateDirectory: String) throws(DaemonConfiguration.Problem) -> DaemonConfiguration.RepositoryEntry {
         let key = ["repositories", name]
-        let operators = reader.stringArray(forKey: ConfigKey(key + ["operators"]))?
+        let operators =
+            reader.stringArray(forKey: ConfigKey(key + ["operators"]))?
             .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } ?? []
         guard !operators.isEmpty else { throw fail(key + ["operators"], .noOperators) }
         let branch = try string(key + ["branch"]) ?? "main"
@@ -180,13 +186,15 @@ private struct ValueReading {
         if (credentials.username == nil) != (credentials.passwordFile == nil) {
             throw fail(key + [credentials.username == nil ? "username" : "password_file"], .usernameAndPasswordTogether)
         }
-        return DaemonConfiguration.RepositoryEntry(name: name, path: local, url: remote?.url, branch: branch, statusBranch: statusBranch,
-                                                   operators: operators, credentials: credentials)
+        return DaemonConfiguration.RepositoryEntry(
+            name: name, path: local, url: remote?.url, branch: branch, statusBranch: statusBranch,
+            operators: operators, credentials: credentials)
     }
 
     func checkBranchName(_ branch: String, _ key: [String]) throws(DaemonConfiguration.Problem) {
         let short = branch.hasPrefix("refs/heads/") ? String(branch.dropFirst(11)) : branch
-        let bad = short.isEmpty || short.hasPrefix("-") || short.hasPrefix("/") || short.hasSuffix("/") || short.hasSuffix(".lock")
+        let bad =
+            short.isEmpty || short.hasPrefix("-") || short.hasPrefix("/") || short.hasSuffix("/") || short.hasSuffix(".lock")
             || short.contains("..") || short.contains("//") || short.contains("@{")
             || short.contains(where: { $0.isWhitespace || "~^:?*[\\".contains($0) || $0.asciiValue.map { $0 < 32 } ?? false })
         guard !bad, !branch.hasPrefix("refs/") || branch.hasPrefix("refs/heads/") else { throw fail(key, .badBranchName(branch)) }

@@ -23,8 +23,10 @@ public struct DaemonConfiguration: Sendable, Equatable {
         public var credentials = RemoteCredentials()
 
         /// Creates an entry.
-        public init(name: String, path: String, url: String? = nil, branch: String = "main", statusBranch: String? = nil,
-                    operators: [String], credentials: RemoteCredentials = RemoteCredentials()) {
+        public init(
+            name: String, path: String, url: String? = nil, branch: String = "main", statusBranch: String? = nil,
+            operators: [String], credentials: RemoteCredentials = RemoteCredentials()
+        ) {
             self.name = name
             self.path = path
             self.url = url
@@ -70,8 +72,10 @@ public struct DaemonConfiguration: Sendable, Equatable {
     public var logLevel: Logger.Level = .info
 
     /// Creates a configuration; the optional settings keep their defaults.
-    public init(name: String = "handoffd", email: String, signingKey: String, stateDirectory: String,
-                repositories: [RepositoryEntry]) {
+    public init(
+        name: String = "handoffd", email: String, signingKey: String, stateDirectory: String,
+        repositories: [RepositoryEntry]
+    ) {
         self.name = name
         self.email = email
         self.signingKey = signingKey

@@ -13,8 +13,9 @@ public struct PreparedConfiguration: Sendable {
     /// Prepares handoffd's signing key for `configuration` (runs ssh-keygen only when the key is new).
     public init(_ configuration: DaemonConfiguration) throws(CommitSigningKey.Problem) {
         self.configuration = configuration
-        signingKey = try CommitSigningKey.prepare(at: configuration.signingKey, principal: configuration.email,
-                                                  stateDirectory: configuration.stateDirectory)
+        signingKey = try CommitSigningKey.prepare(
+            at: configuration.signingKey, principal: configuration.email,
+            stateDirectory: configuration.stateDirectory)
     }
 
     /// The engine's settings for `entry`, sharing `cache` (nil: no memoised contract checks).
@@ -27,8 +28,9 @@ extension DaemonConfiguration {
     /// The engine's settings for `entry`: its branches and operators, handoffd's identity, `key`, and the
     /// file where the last covered commit is remembered.
     public func engineSettings(for entry: RepositoryEntry, key: CommitSigningKey, cache: CheckCache?) -> EngineSettings {
-        var settings = EngineSettings(branch: entry.branch, operators: entry.operators, name: name, email: email,
-                                      signingKey: key, cache: cache)
+        var settings = EngineSettings(
+            branch: entry.branch, operators: entry.operators, name: name, email: email,
+            signingKey: key, cache: cache)
         settings.statusBranch = entry.statusBranch
         settings.memoryFile = memoryFile(for: entry)
         return settings

@@ -1,4 +1,5 @@
 import Foundation
+
 /// Parses and checks acceptance criteria (`acceptance.md` list items or `acceptance.feature` scenarios).
 enum AcceptanceCheck {
     /// The Markdown criteria file name.
@@ -59,7 +60,8 @@ enum AcceptanceCheck {
         var named: [(String, String)] = []
         for index in words.indices.dropLast() {
             guard let first = words[index].utf8.first(where: { !punctuationBytes.contains($0) }),
-                  first >= UInt8(ascii: "A"), first <= UInt8(ascii: "Z") else { continue }
+                first >= UInt8(ascii: "A"), first <= UInt8(ascii: "Z")
+            else { continue }
             let method = String(trimmingPunctuation(words[index]))
             guard httpMethods.contains(method) else { continue }
             var path = trimmingPunctuation(words[index + 1])
@@ -76,7 +78,8 @@ enum AcceptanceCheck {
     private static func trimmingPunctuation(_ word: Substring) -> Substring {
         let utf8 = word.utf8
         guard let start = utf8.firstIndex(where: { !punctuationBytes.contains($0) }),
-              let last = utf8.lastIndex(where: { !punctuationBytes.contains($0) }) else { return word[word.endIndex...] }
+            let last = utf8.lastIndex(where: { !punctuationBytes.contains($0) })
+        else { return word[word.endIndex...] }
         // Both ends sit next to ASCII punctuation or the word's ends, so they are character boundaries.
         return word[start..<utf8.index(after: last)]
     }
@@ -105,12 +108,16 @@ enum AcceptanceCheck {
         for criterion in criteria {
             for (method, path) in namedOperations(in: criterion.text)
             where !operations.contains(where: { $0.method == method && $0.matches(path: path) }) {
-                findings.append(Finding(.acceptanceUnknownOperation, file: file, line: criterion.line,
-                                        message: "\(criterion.id ?? "a criterion") names \(method) \(path), which no contract of this packet defines"))
+                findings.append(
+                    Finding(
+                        .acceptanceUnknownOperation, file: file, line: criterion.line,
+                        message: "\(criterion.id ?? "a criterion") names \(method) \(path), which no contract of this packet defines"))
             }
             for name in namedOperationIDs(in: criterion.text) where !operations.contains(where: { $0.operationID == name }) {
-                findings.append(Finding(.acceptanceUnknownOperation, file: file, line: criterion.line,
-                                        message: "\(criterion.id ?? "a criterion") names operation '\(name)', which no contract of this packet defines"))
+                findings.append(
+                    Finding(
+                        .acceptanceUnknownOperation, file: file, line: criterion.line,
+                        message: "\(criterion.id ?? "a criterion") names operation '\(name)', which no contract of this packet defines"))
             }
         }
         return findings
@@ -164,19 +171,25 @@ enum AcceptanceCheck {
         var firstLine: [String: Int] = [:]
         for criterion in criteria {
             guard let id = criterion.id else {
-                findings.append(Finding(.acceptanceIDMissing, file: file, line: criterion.line,
-                                        message: "criterion without an AC-n id: '\(criterion.text.prefix(60))'"))
+                findings.append(
+                    Finding(
+                        .acceptanceIDMissing, file: file, line: criterion.line,
+                        message: "criterion without an AC-n id: '\(criterion.text.prefix(60))'"))
                 continue
             }
             if let first = firstLine[id] {
-                findings.append(Finding(.acceptanceIDDuplicate, file: file, line: criterion.line,
-                                        message: "\(id) is used again (first on line \(first))"))
+                findings.append(
+                    Finding(
+                        .acceptanceIDDuplicate, file: file, line: criterion.line,
+                        message: "\(id) is used again (first on line \(first))"))
             } else {
                 firstLine[id] = criterion.line
             }
             if let placeholder = Placeholder.find(in: Substring(criterion.text)) {
-                findings.append(Finding(.acceptancePlaceholder, file: file, line: criterion.line,
-                                        message: "\(id) holds the placeholder '\(placeholder.word)'"))
+                findings.append(
+                    Finding(
+                        .acceptancePlaceholder, file: file, line: criterion.line,
+                        message: "\(id) holds the placeholder '\(placeholder.word)'"))
                 continue  // an unfinished criterion: smells would only repeat the placeholder
             }
             findings += smells(in: criterion, id: id, file: file)
@@ -193,17 +206,23 @@ enum AcceptanceCheck {
         var findings: [Finding] = []
         for vague in analysis.terms {
             let position = criterion.position(ofUTF8Offset: skipped + vague.utf8Offset)
-            findings.append(Finding(.acceptanceVagueTerm, file: file, line: position.line, column: position.column,
-                                    message: "\(id) uses the \(vague.termClass.rawValue.replacingOccurrences(of: "-", with: " ")) term '\(vague.term)'",
-                                    hint: vague.termClass.hint, term: vague.term, termClass: vague.termClass.rawValue))
+            findings.append(
+                Finding(
+                    .acceptanceVagueTerm, file: file, line: position.line, column: position.column,
+                    message: "\(id) uses the \(vague.termClass.rawValue.replacingOccurrences(of: "-", with: " ")) term '\(vague.term)'",
+                    hint: vague.termClass.hint, term: vague.term, termClass: vague.termClass.rawValue))
         }
         if analysis.lacksObservableOutcome {
-            findings.append(Finding(.acceptanceNoObservableOutcome, file: file, line: criterion.line,
-                                    message: "\(id) states no observable outcome"))
+            findings.append(
+                Finding(
+                    .acceptanceNoObservableOutcome, file: file, line: criterion.line,
+                    message: "\(id) states no observable outcome"))
         }
         if analysis.isNotSingular {
-            findings.append(Finding(.acceptanceNotSingular, file: file, line: criterion.line,
-                                    message: "\(id) describes several behaviours (several when/then clauses)"))
+            findings.append(
+                Finding(
+                    .acceptanceNotSingular, file: file, line: criterion.line,
+                    message: "\(id) describes several behaviours (several when/then clauses)"))
         }
         return findings
     }

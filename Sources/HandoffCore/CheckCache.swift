@@ -68,7 +68,8 @@ public final class CheckCache: Sendable {
     public static func load(from path: String, capacity: Int = 10_000) -> CheckCache {
         let cache = CheckCache(capacity: capacity)
         guard let data = FileManager.default.contents(atPath: path), data.count <= 64 << 20,
-              let entries = try? JSONDecoder().decode([String: Entry].self, from: data) else { return cache }
+            let entries = try? JSONDecoder().decode([String: Entry].self, from: data)
+        else { return cache }
         cache.state.withLock { state in
             for (key, entry) in entries.prefix(capacity) { state.entries[key] = entry }
         }

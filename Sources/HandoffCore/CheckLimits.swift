@@ -13,8 +13,10 @@ public struct CheckLimits: Sendable, Hashable {
     public var maxFindingsPerRule: Int
 
     /// Creates limits.
-    public init(maxFileBytes: Int = 512 * 1024, maxEntriesPerPacket: Int = 1_000, maxYAMLDepth: Int = 64,
-                maxYAMLNodes: Int = 100_000, maxFindingsPerRule: Int = 50) {
+    public init(
+        maxFileBytes: Int = 512 * 1024, maxEntriesPerPacket: Int = 1_000, maxYAMLDepth: Int = 64,
+        maxYAMLNodes: Int = 100_000, maxFindingsPerRule: Int = 50
+    ) {
         self.maxFileBytes = maxFileBytes
         self.maxEntriesPerPacket = maxEntriesPerPacket
         self.maxYAMLDepth = maxYAMLDepth

@@ -1,4 +1,5 @@
 import Foundation
+
 /// Checks a delivery note (`delivery/DELIVERY.md`) against a packet's acceptance criteria; used by `submit`.
 ///
 /// Each entry is `- AC-n: evidence[, evidence…]`, where evidence is a path (relative to the packet folder,
@@ -70,8 +71,10 @@ public enum DeliveryCheck {
     ///
     /// `commits` checks evidence given as commit ids against the submitting commit's history; without one
     /// (a folder on disk, not a repository) commit ids are taken as written.
-    public static func check(packetFolder folder: String, criteria: [String], in view: any TreeView,
-                             limits: CheckLimits = .default, commits: (any CommitLookup)? = nil) throws -> [Finding] {
+    public static func check(
+        packetFolder folder: String, criteria: [String], in view: any TreeView,
+        limits: CheckLimits = .default, commits: (any CommitLookup)? = nil
+    ) throws -> [Finding] {
         let file = "\(folder)/\(fileName)"
         let text: String
         switch try TextFile.read(file, from: view, limits: limits) {
@@ -87,8 +90,10 @@ public enum DeliveryCheck {
         for entry in AcceptanceCheck.markdownCriteria(text) {
             guard let id = entry.id else { continue }
             guard criteria.contains(id) else {
-                findings.append(Finding(.deliveryUnknownCriterion, file: file, line: entry.line,
-                                        message: "\(id) is not a criterion of this packet (it has \(criteria.joined(separator: ", ")))"))
+                findings.append(
+                    Finding(
+                        .deliveryUnknownCriterion, file: file, line: entry.line,
+                        message: "\(id) is not a criterion of this packet (it has \(criteria.joined(separator: ", ")))"))
                 continue
             }
             let evidence = parseEvidence(entry.text)
@@ -112,15 +117,19 @@ public enum DeliveryCheck {
                     }
                 }
                 if let problem {
-                    findings.append(Finding(.deliveryEvidenceNotFound, file: file, line: entry.line,
-                                            message: problem.message(evidence: written, criterion: id), hint: problem.hint))
+                    findings.append(
+                        Finding(
+                            .deliveryEvidenceNotFound, file: file, line: entry.line,
+                            message: problem.message(evidence: written, criterion: id), hint: problem.hint))
                 }
             }
         }
         for id in criteria where !covered.contains(id) {
-            findings.append(Finding(.deliveryCriterionUncovered, file: file, line: 0,
-                                    message: "\(id) has no evidence in the delivery note",
-                                    hint: "Add '- \(id): <path, commit or URL>' to \(fileName)."))
+            findings.append(
+                Finding(
+                    .deliveryCriterionUncovered, file: file, line: 0,
+                    message: "\(id) has no evidence in the delivery note",
+                    hint: "Add '- \(id): <path, commit or URL>' to \(fileName)."))
         }
         // Not capped here: a refused submit lists the first few and counts the rest exactly
         // (`ActionRejection.deliveryIncomplete`); packet reports are capped where they are gathered.
@@ -143,7 +152,8 @@ public enum DeliveryCheck {
         let packetRoot = parts.dropLast().joined(separator: "/")
         let own = parts.last.map(String.init) ?? folder
         if resolved.isEmpty || resolved == packetRoot || resolved == folder { return .wholeFolder(resolved: resolved) }
-        let belowRoot = packetRoot.isEmpty ? Substring(resolved) : resolved.hasPrefix(packetRoot + "/") ? resolved.dropFirst(packetRoot.count + 1) : nil
+        let belowRoot =
+            packetRoot.isEmpty ? Substring(resolved) : resolved.hasPrefix(packetRoot + "/") ? resolved.dropFirst(packetRoot.count + 1) : nil
         let entry = try view.entry(at: resolved)
         if let belowRoot, let packet = belowRoot.split(separator: "/").first, packet != own {
             // Folders under the packet root are packets; a file lying directly in it (a README) is shared material.

@@ -40,8 +40,10 @@ public struct Finding: Sendable, Hashable, Codable {
     public var termClass: String?
 
     /// Creates a finding for `rule` with the rule's own severity and fix as defaults.
-    public init(_ rule: Rule, file: String, line: Int = 0, column: Int? = nil, message: String, hint: String? = nil,
-                term: String? = nil, termClass: String? = nil) {
+    public init(
+        _ rule: Rule, file: String, line: Int = 0, column: Int? = nil, message: String, hint: String? = nil,
+        term: String? = nil, termClass: String? = nil
+    ) {
         self.rule = rule.id
         self.severity = rule.severity
         self.file = file

@@ -1,4 +1,5 @@
 import Foundation
+
 /// A structural check of Gherkin (`acceptance.feature`): the shape Cucumber's parser accepts.
 ///
 /// Catches what makes a feature file unusable: no or several `Feature:`, steps outside a scenario,

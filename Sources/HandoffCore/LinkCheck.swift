@@ -1,4 +1,5 @@
 import Foundation
+
 /// Finds relative Markdown links and images whose target does not exist in the same tree.
 enum LinkCheck {
     /// A link target with its position.
@@ -24,7 +25,10 @@ enum LinkCheck {
                     var depth = 1
                     while end < characters.count {
                         if characters[end] == "(" { depth += 1 }
-                        if characters[end] == ")" { depth -= 1; if depth == 0 { break } }
+                        if characters[end] == ")" {
+                            depth -= 1
+                            if depth == 0 { break }
+                        }
                         end += 1
                     }
                     if end < characters.count {
@@ -58,7 +62,8 @@ enum LinkCheck {
         guard !target.isEmpty else { return .external }  // `#section`: a link inside the document
         let lowered = target.lowercased()
         if lowered.contains("://") || lowered.hasPrefix("mailto:") || lowered.hasPrefix("tel:") || lowered.hasPrefix("data:")
-            || lowered.hasPrefix("//") {
+            || lowered.hasPrefix("//")
+        {
             return .external
         }
         target = target.removingPercentEncoding ?? target
@@ -82,13 +87,17 @@ enum LinkCheck {
             case .external:
                 continue
             case .outside:
-                findings.append(Finding(.contextBrokenLink, file: file, line: link.line, column: link.column,
-                                        message: "link '\(link.target)' climbs out of the repository"))
+                findings.append(
+                    Finding(
+                        .contextBrokenLink, file: file, line: link.line, column: link.column,
+                        message: "link '\(link.target)' climbs out of the repository"))
             case .path(let path):
                 if path.isEmpty { continue }
                 if try view.entry(at: path) == nil {
-                    findings.append(Finding(.contextBrokenLink, file: file, line: link.line, column: link.column,
-                                            message: "link '\(link.target)' points to \(path), which does not exist in this tree"))
+                    findings.append(
+                        Finding(
+                            .contextBrokenLink, file: file, line: link.line, column: link.column,
+                            message: "link '\(link.target)' points to \(path), which does not exist in this tree"))
                 }
             }
         }

@@ -38,16 +38,28 @@ extension Manifest {
         let node: Node
         switch YAMLInput.parse(text, maxDepth: limits.maxYAMLDepth, maxNodes: limits.maxYAMLNodes) {
         case .failure(let refusal):
-            return (nil, [Finding(.manifestInvalid, file: file, line: refusal.line, column: refusal.column,
-                                  message: refusal.message, hint: refusal.hint)])
+            return (
+                nil,
+                [
+                    Finding(
+                        .manifestInvalid, file: file, line: refusal.line, column: refusal.column,
+                        message: refusal.message, hint: refusal.hint)
+                ]
+            )
         case .success(nil):
             return (nil, [Finding(.manifestInvalid, file: file, message: "\(baseName(file)) is empty")])
         case .success(let parsed?):
             node = parsed
         }
         guard let mapping = node.mapping else {
-            return (nil, [Finding(.manifestInvalid, file: file, line: node.mark?.line ?? 0,
-                                  message: "\(baseName(file)) must be a mapping of keys to values, not a \(kind(of: node))")])
+            return (
+                nil,
+                [
+                    Finding(
+                        .manifestInvalid, file: file, line: node.mark?.line ?? 0,
+                        message: "\(baseName(file)) must be a mapping of keys to values, not a \(kind(of: node))")
+                ]
+            )
         }
         var findings: [Finding] = []
         func line(of key: String) -> Int {
@@ -56,26 +68,34 @@ extension Manifest {
         func scalar(_ key: String, required: Bool) -> String? {
             guard let value = mapping[key] else {
                 if required {
-                    findings.append(Finding(.manifestFieldMissing, file: file, line: 1,
-                                            message: "\(baseName(file)) has no '\(key)'", hint: "Add '\(key): …' to the manifest."))
+                    findings.append(
+                        Finding(
+                            .manifestFieldMissing, file: file, line: 1,
+                            message: "\(baseName(file)) has no '\(key)'", hint: "Add '\(key): …' to the manifest."))
                 }
                 return nil
             }
             guard value.scalar != nil, let string = value.string?.trimmingCharacters(in: .whitespaces), !string.isEmpty else {
                 if value.scalar == nil {
-                    findings.append(Finding(.manifestInvalid, file: file, line: value.mark?.line ?? line(of: key),
-                                            message: "'\(key)' must be a single value, not a \(kind(of: value))"))
+                    findings.append(
+                        Finding(
+                            .manifestInvalid, file: file, line: value.mark?.line ?? line(of: key),
+                            message: "'\(key)' must be a single value, not a \(kind(of: value))"))
                 } else if required {
-                    findings.append(Finding(.manifestFieldMissing, file: file, line: value.mark?.line ?? line(of: key),
-                                            message: "'\(key)' is empty", hint: "Give '\(key)' a real value."))
+                    findings.append(
+                        Finding(
+                            .manifestFieldMissing, file: file, line: value.mark?.line ?? line(of: key),
+                            message: "'\(key)' is empty", hint: "Give '\(key)' a real value."))
                 }
                 return nil
             }
             if required, let placeholder = Placeholder.find(in: Substring(string)) {
-                findings.append(Finding(.manifestFieldMissing, file: file, line: value.mark?.line ?? line(of: key),
-                                        column: value.mark?.column,
-                                        message: "'\(key)' is still the placeholder '\(placeholder.word)'",
-                                        hint: "Give '\(key)' a real value."))
+                findings.append(
+                    Finding(
+                        .manifestFieldMissing, file: file, line: value.mark?.line ?? line(of: key),
+                        column: value.mark?.column,
+                        message: "'\(key)' is still the placeholder '\(placeholder.word)'",
+                        hint: "Give '\(key)' a real value."))
                 return nil
             }
             return string
@@ -83,8 +103,10 @@ extension Manifest {
         func list(_ key: String, required: Bool) -> [String] {
             guard let value = mapping[key] else {
                 if required {
-                    findings.append(Finding(.manifestFieldMissing, file: file, line: 1,
-                                            message: "\(baseName(file)) has no '\(key)'", hint: "Add '\(key): [ … ]' to the manifest."))
+                    findings.append(
+                        Finding(
+                            .manifestFieldMissing, file: file, line: 1,
+                            message: "\(baseName(file)) has no '\(key)'", hint: "Add '\(key): [ … ]' to the manifest."))
                 }
                 return []
             }
@@ -99,15 +121,19 @@ extension Manifest {
             var strings: [String] = []
             for item in items {
                 guard item.scalar != nil, let string = item.string?.trimmingCharacters(in: .whitespaces), !string.isEmpty else {
-                    findings.append(Finding(.manifestInvalid, file: file, line: item.mark?.line ?? line(of: key),
-                                            message: "every entry of '\(key)' must be a single non-empty value"))
+                    findings.append(
+                        Finding(
+                            .manifestInvalid, file: file, line: item.mark?.line ?? line(of: key),
+                            message: "every entry of '\(key)' must be a single non-empty value"))
                     continue
                 }
                 strings.append(string)
             }
             if required, strings.isEmpty, items.isEmpty {
-                findings.append(Finding(.manifestFieldMissing, file: file, line: value.mark?.line ?? line(of: key),
-                                        message: "'\(key)' is empty", hint: "List at least one entry under '\(key)'."))
+                findings.append(
+                    Finding(
+                        .manifestFieldMissing, file: file, line: value.mark?.line ?? line(of: key),
+                        message: "'\(key)' is empty", hint: "List at least one entry under '\(key)'."))
             }
             return strings
         }
@@ -122,36 +148,49 @@ extension Manifest {
         let dependsOn = list("depends_on", required: false)
 
         if let id, id != folderID {
-            findings.append(Finding(.manifestIDMismatch, file: file, line: mapping["id"]?.mark?.line ?? 0,
-                                    message: "manifest id '\(id)' differs from the folder name '\(folderID)'"))
+            findings.append(
+                Finding(
+                    .manifestIDMismatch, file: file, line: mapping["id"]?.mark?.line ?? 0,
+                    message: "manifest id '\(id)' differs from the folder name '\(folderID)'"))
         }
         var scope: Scope?
         if let scopeText {
             scope = Scope(rawValue: scopeText)
             if scope == nil {
-                findings.append(Finding(.manifestInvalid, file: file, line: mapping["scope"]?.mark?.line ?? 0,
-                                        message: "scope '\(scopeText)' is neither 'finite' nor 'ongoing'",
-                                        hint: "Set scope: finite for work with a finish line."))
+                findings.append(
+                    Finding(
+                        .manifestInvalid, file: file, line: mapping["scope"]?.mark?.line ?? 0,
+                        message: "scope '\(scopeText)' is neither 'finite' nor 'ongoing'",
+                        hint: "Set scope: finite for work with a finish line."))
             } else if scope == .ongoing {
-                findings.append(Finding(.manifestScopeOngoing, file: file, line: mapping["scope"]?.mark?.line ?? 0,
-                                        message: "scope is 'ongoing': ongoing ownership cannot be handed off"))
+                findings.append(
+                    Finding(
+                        .manifestScopeOngoing, file: file, line: mapping["scope"]?.mark?.line ?? 0,
+                        message: "scope is 'ongoing': ongoing ownership cannot be handed off"))
             }
         }
         for reviewer in reviewers where !reviewer.contains("@") {
-            findings.append(Finding(.manifestInvalid, file: file, line: line(of: "reviewers"),
-                                    message: "reviewer '\(reviewer)' is not an email address",
-                                    hint: "List reviewers by the email they commit with."))
+            findings.append(
+                Finding(
+                    .manifestInvalid, file: file, line: line(of: "reviewers"),
+                    message: "reviewer '\(reviewer)' is not an email address",
+                    hint: "List reviewers by the email they commit with."))
         }
         if let due, !isDate(due) {
-            findings.append(Finding(.manifestInvalid, file: file, line: mapping["due"]?.mark?.line ?? 0,
-                                    message: "due '\(due)' is not a date in the form YYYY-MM-DD"))
+            findings.append(
+                Finding(
+                    .manifestInvalid, file: file, line: mapping["due"]?.mark?.line ?? 0,
+                    message: "due '\(due)' is not a date in the form YYYY-MM-DD"))
         }
         for dependency in dependsOn where PacketID(dependency) == nil {
-            findings.append(Finding(.manifestInvalid, file: file, line: line(of: "depends_on"),
-                                    message: "'\(dependency)' in depends_on is not a packet id"))
+            findings.append(
+                Finding(
+                    .manifestInvalid, file: file, line: line(of: "depends_on"),
+                    message: "'\(dependency)' in depends_on is not a packet id"))
         }
-        let manifest = Manifest(id: id ?? folderID, title: title ?? "", scope: scope, client: client ?? "",
-                                reviewers: reviewers, due: due, estimate: estimate, dependsOn: dependsOn)
+        let manifest = Manifest(
+            id: id ?? folderID, title: title ?? "", scope: scope, client: client ?? "",
+            reviewers: reviewers, due: due, estimate: estimate, dependsOn: dependsOn)
         return (manifest, findings)
     }
 
@@ -167,7 +206,8 @@ extension Manifest {
     private static func isDate(_ text: String) -> Bool {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-              let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]) else { return false }
+            let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2])
+        else { return false }
         let daysInMonth = [31, year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
         return (1...12).contains(month) && (1...daysInMonth[month - 1]).contains(day)
     }

@@ -1,4 +1,5 @@
 import Foundation
+
 /// The parts of a Markdown document the checks need: lines outside code, and second-level sections.
 struct MarkdownOutline {
     /// A `## Heading` and the lines up to the next heading of level 1 or 2.

@@ -10,10 +10,12 @@ public struct CheckConfiguration: Sendable, Hashable {
     public var severityOverrides: [String: Severity]
 
     /// Creates a configuration.
-    public init(packetRoot: String = "specs",
-                requiredSections: [String] = ["Background", "System context", "Dependencies", "Out of scope"],
-                limits: CheckLimits = .default,
-                severityOverrides: [String: Severity] = [:]) {
+    public init(
+        packetRoot: String = "specs",
+        requiredSections: [String] = ["Background", "System context", "Dependencies", "Out of scope"],
+        limits: CheckLimits = .default,
+        severityOverrides: [String: Severity] = [:]
+    ) {
         self.packetRoot = packetRoot
         self.requiredSections = requiredSections
         self.limits = limits
@@ -54,8 +56,11 @@ public struct PacketChecker: Sendable {
             if let id = PacketID(entry.name) {
                 ids.append(id)
             } else {
-                findings.append(configuration.applyingPolicy(to: Finding(.invalidPacketID, file: entry.path,
-                                                                         message: "folder '\(entry.name)' is not a valid packet id")))
+                findings.append(
+                    configuration.applyingPolicy(
+                        to: Finding(
+                            .invalidPacketID, file: entry.path,
+                            message: "folder '\(entry.name)' is not a valid packet id")))
             }
         }
         return (ids.sorted(), findings)
@@ -76,12 +81,16 @@ public struct PacketChecker: Sendable {
 
         if let walked = try view.walk(folder, limit: limits.maxEntriesPerPacket) {
             if walked.truncated {
-                findings.append(Finding(.tooManyFiles, file: folder,
-                                        message: "the packet holds more than \(limits.maxEntriesPerPacket) entries; checked the first ones only"))
+                findings.append(
+                    Finding(
+                        .tooManyFiles, file: folder,
+                        message: "the packet holds more than \(limits.maxEntriesPerPacket) entries; checked the first ones only"))
             }
             for entry in walked.entries where entry.kind == .symlink || entry.kind == .submodule || entry.kind == .special {
-                findings.append(Finding(.unsupportedEntry, file: entry.path,
-                                        message: "\(baseName(entry.path)) is a \(entry.kind.rawValue); packets hold real files only"))
+                findings.append(
+                    Finding(
+                        .unsupportedEntry, file: entry.path,
+                        message: "\(baseName(entry.path)) is a \(entry.kind.rawValue); packets hold real files only"))
             }
         }
 
@@ -98,13 +107,20 @@ public struct PacketChecker: Sendable {
             for dependency in parsed?.dependsOn ?? [] {
                 guard let dependencyID = PacketID(dependency) else { continue }
                 if dependencyID == id {
-                    findings.append(Finding(.manifestUnknownDependency, file: manifestPath,
-                                            message: "\(id) depends on itself"))
-                } else if try view.entry(at: configuration.packetRoot.isEmpty ? dependencyID.rawValue
-                                         : "\(configuration.packetRoot)/\(dependencyID.rawValue)")?.kind != .folder {
+                    findings.append(
+                        Finding(
+                            .manifestUnknownDependency, file: manifestPath,
+                            message: "\(id) depends on itself"))
+                } else if try view.entry(
+                    at: configuration.packetRoot.isEmpty
+                        ? dependencyID.rawValue
+                        : "\(configuration.packetRoot)/\(dependencyID.rawValue)")?.kind != .folder
+                {
                     // Looked up one by one: listing the packet root for every check cost as much as its size.
-                    findings.append(Finding(.manifestUnknownDependency, file: manifestPath,
-                                            message: "depends_on names '\(dependency)', which is not a packet here"))
+                    findings.append(
+                        Finding(
+                            .manifestUnknownDependency, file: manifestPath,
+                            message: "depends_on names '\(dependency)', which is not a packet here"))
                 }
             }
         }
@@ -122,8 +138,10 @@ public struct PacketChecker: Sendable {
         let contracts = try ContractCheck.check(folder: folder, in: view, limits: limits, cache: cache)
         findings += contracts.findings
         if !contracts.hasContract {
-            findings.append(Finding(.contractsMissing, file: "\(folder)/contracts/",
-                                    message: "the packet has no contract under contracts/"))
+            findings.append(
+                Finding(
+                    .contractsMissing, file: "\(folder)/contracts/",
+                    message: "the packet has no contract under contracts/"))
         }
 
         let markdownPath = "\(folder)/\(AcceptanceCheck.markdownFile)"
@@ -142,8 +160,10 @@ public struct PacketChecker: Sendable {
             case .unusable(let finding):
                 findings.append(finding)
             case .missing:
-                findings.append(Finding(.acceptanceMissing, file: markdownPath,
-                                        message: "the packet has neither acceptance.md nor acceptance.feature"))
+                findings.append(
+                    Finding(
+                        .acceptanceMissing, file: markdownPath,
+                        message: "the packet has neither acceptance.md nor acceptance.feature"))
             }
         }
         if let (path, text, isGherkin) = acceptance {

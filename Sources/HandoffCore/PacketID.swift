@@ -7,7 +7,7 @@ public struct PacketID: Hashable, Sendable, Comparable, Codable, CustomStringCon
     public init?(_ text: some StringProtocol) {
         let scalars = Array(text.unicodeScalars)
         guard (1...64).contains(scalars.count), Self.isAlphanumeric(scalars[0]),
-              scalars.allSatisfy({ Self.isAlphanumeric($0) || $0 == "." || $0 == "_" || $0 == "-" })
+            scalars.allSatisfy({ Self.isAlphanumeric($0) || $0 == "." || $0 == "_" || $0 == "-" })
         else { return nil }
         rawValue = String(text)
     }

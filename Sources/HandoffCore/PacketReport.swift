@@ -25,7 +25,6 @@ public struct PacketReport: Sendable, Hashable {
     public var score: Int { max(0, 100 - 20 * errorCount - 5 * warningCount) }
 }
 
-
 extension Array where Element == Finding {
     /// Longest message kept in a finding: messages quote packet text, which may be a whole file.
     static var maxMessageCharacters: Int { 1_000 }

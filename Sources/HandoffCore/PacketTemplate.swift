@@ -7,50 +7,50 @@ public enum PacketTemplate {
         let folder = "\(root)/\(id)"
         return [
             "\(folder)/\(Manifest.fileName)": """
-                id: \(id)
-                title: \(title)
-                scope: finite          # finite: has a finish line; ongoing work cannot be handed off
-                client: TBD            # the owning team
-                reviewers: []          # emails of who accepts the delivery
-                # due: 2027-01-15
-                # estimate: 5d
-                # depends_on: []
+            id: \(id)
+            title: \(title)
+            scope: finite          # finite: has a finish line; ongoing work cannot be handed off
+            client: TBD            # the owning team
+            reviewers: []          # emails of who accepts the delivery
+            # due: 2027-01-15
+            # estimate: 5d
+            # depends_on: []
 
-                """,
+            """,
             "\(folder)/\(ContextCheck.fileName)": """
-                # \(id): \(title)
+            # \(id): \(title)
 
-                ## Background
+            ## Background
 
-                TBD: why this work exists and what problem it solves.
+            TBD: why this work exists and what problem it solves.
 
-                ## System context
+            ## System context
 
-                TBD: the services, data and constraints the contractor will work within.
+            TBD: the services, data and constraints the contractor will work within.
 
-                ## Dependencies
+            ## Dependencies
 
-                TBD: what this work relies on, with links.
+            TBD: what this work relies on, with links.
 
-                ## Out of scope
+            ## Out of scope
 
-                TBD: what the contractor must not change.
+            TBD: what the contractor must not change.
 
-                """,
+            """,
             "\(folder)/contracts/openapi.yaml": """
-                openapi: 3.1.0
-                info:
-                  title: \(title)
-                  version: 0.1.0
-                paths: {}
+            openapi: 3.1.0
+            info:
+              title: \(title)
+              version: 0.1.0
+            paths: {}
 
-                """,
+            """,
             "\(folder)/\(AcceptanceCheck.markdownFile)": """
-                # Acceptance criteria
+            # Acceptance criteria
 
-                - [ ] AC-1: Given TBD, when TBD, then TBD.
+            - [ ] AC-1: Given TBD, when TBD, then TBD.
 
-                """,
+            """,
         ]
     }
 
@@ -59,91 +59,91 @@ public enum PacketTemplate {
         let folder = "\(root)/PAY-142"
         return [
             "\(folder)/\(Manifest.fileName)": """
-                id: PAY-142
-                title: Partial refunds for card payments
-                scope: finite
-                client: payments
-                reviewers: [ana@acme.example]
-                due: 2027-01-15
-                estimate: 5d
+            id: PAY-142
+            title: Partial refunds for card payments
+            scope: finite
+            client: payments
+            reviewers: [ana@acme.example]
+            due: 2027-01-15
+            estimate: 5d
 
-                """,
+            """,
             "\(folder)/\(ContextCheck.fileName)": """
-                # PAY-142: Partial refunds for card payments
+            # PAY-142: Partial refunds for card payments
 
-                ## Background
+            ## Background
 
-                Support agents refund whole payments only. Customers who return one item of an order wait
-                for a full refund and a new charge, which doubles card fees and confuses statements.
+            Support agents refund whole payments only. Customers who return one item of an order wait
+            for a full refund and a new charge, which doubles card fees and confuses statements.
 
-                ## System context
+            ## System context
 
-                The payments service (Kotlin, PostgreSQL) owns payments and refunds. Card refunds go to the
-                acquirer through its REST API; the acquirer accepts several refunds per capture up to the
-                captured amount. Refund events are published on the `payments.refunds` topic.
+            The payments service (Kotlin, PostgreSQL) owns payments and refunds. Card refunds go to the
+            acquirer through its REST API; the acquirer accepts several refunds per capture up to the
+            captured amount. Refund events are published on the `payments.refunds` topic.
 
-                ## Dependencies
+            ## Dependencies
 
-                The acquirer's refund endpoint (sandbox credentials are in the team vault) and the existing
-                `payments.refunds` topic schema, which gains an `amount` field.
+            The acquirer's refund endpoint (sandbox credentials are in the team vault) and the existing
+            `payments.refunds` topic schema, which gains an `amount` field.
 
-                ## Out of scope
+            ## Out of scope
 
-                Refunds of bank transfers, the agent user interface, and currency conversion.
+            Refunds of bank transfers, the agent user interface, and currency conversion.
 
-                """,
+            """,
             "\(folder)/contracts/openapi.yaml": """
-                openapi: 3.1.0
-                info:
-                  title: Payments refunds
-                  version: 1.0.0
-                security:
-                  - bearerAuth: []
-                components:
-                  securitySchemes:
-                    bearerAuth: { type: http, scheme: bearer }
-                paths:
-                  /payments/{id}/refunds:
-                    post:
-                      operationId: createRefund
-                      parameters:
-                        - name: id
-                          in: path
-                          required: true
-                          schema: { type: string }
-                      requestBody:
-                        required: true
-                        content:
-                          application/json:
-                            schema:
-                              type: object
-                              required: [amount]
-                              properties:
-                                amount: { type: string, pattern: '^[0-9]+\\.[0-9]{2}$' }
-                      responses:
-                        '201':
-                          description: Refund created
-                          content:
-                            application/json:
-                              schema:
-                                type: object
-                                properties:
-                                  refundable: { type: string }
-                        '422':
-                          description: Amount exceeds what is refundable
+            openapi: 3.1.0
+            info:
+              title: Payments refunds
+              version: 1.0.0
+            security:
+              - bearerAuth: []
+            components:
+              securitySchemes:
+                bearerAuth: { type: http, scheme: bearer }
+            paths:
+              /payments/{id}/refunds:
+                post:
+                  operationId: createRefund
+                  parameters:
+                    - name: id
+                      in: path
+                      required: true
+                      schema: { type: string }
+                  requestBody:
+                    required: true
+                    content:
+                      application/json:
+                        schema:
+                          type: object
+                          required: [amount]
+                          properties:
+                            amount: { type: string, pattern: '^[0-9]+\\.[0-9]{2}$' }
+                  responses:
+                    '201':
+                      description: Refund created
+                      content:
+                        application/json:
+                          schema:
+                            type: object
+                            properties:
+                              refundable: { type: string }
+                    '422':
+                      description: Amount exceeds what is refundable
 
-                """,
+            """,
             "\(folder)/\(AcceptanceCheck.markdownFile)": """
-                # Acceptance criteria
+            # Acceptance criteria
 
-                - [ ] AC-1: Given a captured payment of 100.00 EUR, when a refund of 30.00 EUR is posted to
-                  `POST /payments/{id}/refunds`, then the response is 201 and the refundable amount is 70.00 EUR.
-                - [ ] AC-2: Given a payment with 70.00 EUR refundable, when a refund of 80.00 EUR is posted,
-                  then the response is 422 and no refund is sent to the acquirer.
-                - [ ] AC-3: When a refund succeeds, then one event with the refunded amount is published on
-                  `payments.refunds` within 5 seconds.
+            - [ ] AC-1: Given a captured payment of 100.00 EUR, when a refund of 30.00 EUR is posted to
+              `POST /payments/{id}/refunds`, then the response is 201 and the refundable amount is 70.00 EUR.
+            - [ ] AC-2: Given a payment with 70.00 EUR refundable, when a refund of 80.00 EUR is posted,
+              then the response is 422 and no refund is sent to the acquirer.
+            - [ ] AC-3: When a refund succeeds, then one event with the refunded amount is published on
+              `payments.refunds` within 5 seconds.
 
-                """,
+            """,
         ]
     }
 }

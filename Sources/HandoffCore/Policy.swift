@@ -29,8 +29,9 @@ public struct Policy: Sendable, Hashable {
 
     /// The settings the checker needs.
     public var checkConfiguration: CheckConfiguration {
-        CheckConfiguration(packetRoot: packetRoot, requiredSections: requiredSections, limits: limits,
-                           severityOverrides: severityOverrides)
+        CheckConfiguration(
+            packetRoot: packetRoot, requiredSections: requiredSections, limits: limits,
+            severityOverrides: severityOverrides)
     }
 
     static let keys: Set<String> = ["packet_root", "required_sections", "severity", "limits", "roles", "require_ready"]
@@ -40,14 +41,18 @@ public struct Policy: Sendable, Hashable {
         var policy = Policy()
         var findings: [Finding] = []
         func problem(_ node: Node?, _ message: String, hint: String? = nil) {
-            findings.append(Finding(.policyInvalid, file: file, line: node?.mark?.line ?? 1, column: node?.mark?.column,
-                                    message: message, hint: hint))
+            findings.append(
+                Finding(
+                    .policyInvalid, file: file, line: node?.mark?.line ?? 1, column: node?.mark?.column,
+                    message: message, hint: hint))
         }
         let node: Node
         switch YAMLInput.parse(text, maxDepth: CheckLimits.default.maxYAMLDepth) {
         case .failure(let refusal):
-            findings.append(Finding(.policyInvalid, file: file, line: refusal.line, column: refusal.column,
-                                    message: refusal.message, hint: refusal.hint))
+            findings.append(
+                Finding(
+                    .policyInvalid, file: file, line: refusal.line, column: refusal.column,
+                    message: refusal.message, hint: refusal.hint))
             return (policy, findings)
         case .success(nil):
             return (policy, [])
@@ -95,8 +100,9 @@ public struct Policy: Sendable, Hashable {
                 for (roleKey, patterns) in value.mapping ?? Node.Mapping([]) {
                     let role = roleKey.string ?? ""
                     guard roleNames.contains(role) else {
-                        problem(roleKey, "'\(role)' is not a role (\(roleNames.joined(separator: ", ")))",
-                                hint: "Operators are named in handoffd's configuration, not in the repository.")
+                        problem(
+                            roleKey, "'\(role)' is not a role (\(roleNames.joined(separator: ", ")))",
+                            hint: "Operators are named in handoffd's configuration, not in the repository.")
                         continue
                     }
                     let list = patterns.sequence?.compactMap { $0.scalar?.string } ?? []

@@ -264,7 +264,8 @@ extension Rule {
 
     /// `docs/rules.md`: generated from this catalogue, and checked against it by the tests.
     public static var markdownReference: String {
-        var text = "# Readiness rules\n\nGenerated from `Sources/HandoffCore/Rule.swift` by `handoff rules --markdown`; "
+        var text =
+            "# Readiness rules\n\nGenerated from `Sources/HandoffCore/Rule.swift` by `handoff rules --markdown`; "
             + "a test fails when this file and the code disagree.\n"
         var group = ""
         for rule in all {

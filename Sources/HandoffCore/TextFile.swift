@@ -1,4 +1,5 @@
 import Foundation
+
 /// Reads a packet file as text through a ``TreeView``, turning every way it can be unusable into a finding.
 enum TextFile {
     /// The outcome: the text, or nil with the finding that says why there is none.
@@ -13,19 +14,27 @@ enum TextFile {
         case .missing:
             return .missing
         case .notAFile(let kind):
-            return .unusable(Finding(.unsupportedEntry, file: path,
-                                     message: "\(baseName(path)) is a \(kind.rawValue), not a regular file"))
+            return .unusable(
+                Finding(
+                    .unsupportedEntry, file: path,
+                    message: "\(baseName(path)) is a \(kind.rawValue), not a regular file"))
         case .tooLarge(let size):
-            return .unusable(Finding(.fileTooLarge, file: path,
-                                     message: "\(baseName(path)) is \(size) bytes, over the limit of \(limits.maxFileBytes)"))
+            return .unusable(
+                Finding(
+                    .fileTooLarge, file: path,
+                    message: "\(baseName(path)) is \(size) bytes, over the limit of \(limits.maxFileBytes)"))
         case .bytes(let bytes):
             if let offset = bytes.firstIndex(of: 0) {
-                return .unusable(Finding(.fileBinary, file: path, line: lineNumber(in: bytes, at: offset),
-                                         message: "\(baseName(path)) holds binary data (a NUL byte at offset \(offset))"))
+                return .unusable(
+                    Finding(
+                        .fileBinary, file: path, line: lineNumber(in: bytes, at: offset),
+                        message: "\(baseName(path)) holds binary data (a NUL byte at offset \(offset))"))
             }
             guard let text = String(validating: bytes, as: UTF8.self) else {
-                return .unusable(Finding(.fileNotUTF8, file: path, line: firstInvalidUTF8Line(bytes),
-                                         message: "\(baseName(path)) is not valid UTF-8"))
+                return .unusable(
+                    Finding(
+                        .fileNotUTF8, file: path, line: firstInvalidUTF8Line(bytes),
+                        message: "\(baseName(path)) is not valid UTF-8"))
             }
             return .text(text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text)
         }

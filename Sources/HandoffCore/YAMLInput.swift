@@ -116,8 +116,9 @@ enum YAMLInput {
         // brackets can hit libyaml's own nesting cap before the events reach ours: its levels say which.
         let indents = parser.indents.start.flatMap { start in parser.indents.top.map { start.distance(to: $0) } } ?? 0
         if Int(parser.flow_level) + indents > maxDepth {
-            return Refusal(line: Int(parser.problem_mark.line) + 1, column: Int(parser.problem_mark.column) + 1,
-                           problem: .tooDeep(limit: maxDepth))
+            return Refusal(
+                line: Int(parser.problem_mark.line) + 1, column: Int(parser.problem_mark.column) + 1,
+                problem: .tooDeep(limit: maxDepth))
         }
         let problem = parser.problem.map { String(cString: $0) } ?? "unknown error"
         let context = parser.context.map { String(cString: $0) }
@@ -126,8 +127,9 @@ enum YAMLInput {
             // The reader reports a byte offset, not a mark.
             return Refusal(line: 0, column: 0, problem: .syntax(problem: "\(text) at byte \(parser.problem_offset)"))
         }
-        return Refusal(line: Int(parser.problem_mark.line) + 1, column: Int(parser.problem_mark.column) + 1,
-                       problem: .syntax(problem: text))
+        return Refusal(
+            line: Int(parser.problem_mark.line) + 1, column: Int(parser.problem_mark.column) + 1,
+            problem: .syntax(problem: text))
     }
 
     private static func refusal(from error: YamlError) -> Refusal {

@@ -79,8 +79,11 @@ public final class Daemon: Service, Sendable {
         var unchanged: [RepositoryWorker] = []
         state.withLock { state in
             let oldEntries = Dictionary(uniqueKeysWithValues: (previous?.repositories ?? []).map { ($0.name, $0) })
-            let sameGlobals = previous.map { $0.email == configuration.email && $0.name == configuration.name
-                && $0.signingKey == configuration.signingKey && $0.pollInterval == configuration.pollInterval } ?? false
+            let sameGlobals =
+                previous.map {
+                    $0.email == configuration.email && $0.name == configuration.name
+                        && $0.signingKey == configuration.signingKey && $0.pollInterval == configuration.pollInterval
+                } ?? false
             for (name, worker) in state.workers {
                 let kept = configuration.repositories.first { $0.name == name }
                 if kept == nil || kept != oldEntries[name] || !sameGlobals {
@@ -92,8 +95,10 @@ public final class Daemon: Service, Sendable {
             }
             for entry in configuration.repositories where state.workers[entry.name] == nil {
                 let settings = prepared.settings(for: entry, cache: cache)
-                let worker = RepositoryWorker(entry: entry, settings: settings, pollInterval: configuration.pollInterval,
-                                              logger: logger) { [weak self] report in self?.reported(report) }
+                let worker = RepositoryWorker(
+                    entry: entry, settings: settings, pollInterval: configuration.pollInterval,
+                    logger: logger
+                ) { [weak self] report in self?.reported(report) }
                 state.workers[entry.name] = worker
                 started.append(worker)
             }
@@ -107,8 +112,9 @@ public final class Daemon: Service, Sendable {
         for worker in started { worker.start() }
         // A reload is the operator's word that something was fixed: stalled workers it keeps try again.
         for worker in unchanged { worker.configurationReloaded() }
-        logger.info("serving \(configuration.repositories.count) repositor\(configuration.repositories.count == 1 ? "y" : "ies")",
-                    metadata: ["started": "\(started.count)", "stopped": "\(stopped.count)"])
+        logger.info(
+            "serving \(configuration.repositories.count) repositor\(configuration.repositories.count == 1 ? "y" : "ies")",
+            metadata: ["started": "\(started.count)", "stopped": "\(stopped.count)"])
     }
 
     /// A poke from the notify socket: one repository by name, or all of them.

@@ -1,5 +1,5 @@
-public import Logging
 import Foundation
+public import Logging
 
 /// A swift-log handler writing one line per message to stderr, prefixed with a syslog priority (`<3>`)
 /// that journald turns into the entry's level; metadata follows as `key=value`.

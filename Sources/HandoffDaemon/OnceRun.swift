@@ -67,10 +67,12 @@ public struct OnceRun {
             do {
                 let result = try RepositorySync(entry: entry, settings: settings, logger: logger).run()
                 if let commit = result.statusCommit {
-                    logger.notice("published status \(commit.abbreviated()) covering \(result.processedTip?.abbreviated() ?? "-"): \(result.changes.joined(separator: ", "))",
-                                  metadata: ["folded": "\(result.foldedCommits)"])
+                    logger.notice(
+                        "published status \(commit.abbreviated()) covering \(result.processedTip?.abbreviated() ?? "-"): \(result.changes.joined(separator: ", "))",
+                        metadata: ["folded": "\(result.foldedCommits)"])
                 } else {
-                    logger.info("up to date at \(result.processedTip?.abbreviated() ?? "an empty branch")", metadata: ["folded": "\(result.foldedCommits)"])
+                    logger.info(
+                        "up to date at \(result.processedTip?.abbreviated() ?? "an empty branch")", metadata: ["folded": "\(result.foldedCommits)"])
                 }
             } catch {
                 // An error the engine lets through unsorted counts as retryable, as it does for the service.
@@ -86,5 +88,3 @@ public struct OnceRun {
         return summary
     }
 }
-
-

@@ -1,6 +1,6 @@
-import HandoffConfiguration
 import Foundation
 import Git
+import HandoffConfiguration
 import HandoffEngine
 
 /// Where an ssh URL points: host and port, as `known_hosts` names them.
@@ -77,9 +77,11 @@ extension DaemonConfiguration.RemoteCredentials {
                 }
                 let keys = KnownHosts.keys(for: endpoint, in: String(decoding: data.prefix(1 << 20), as: UTF8.self))
                 guard !keys.isEmpty else {
-                    throw .stalled(.credentials("known_hosts \(file) has no key for \(endpoint.knownHostsName); add one with "
-                                      + "`ssh-keyscan\(endpoint.port.map { " -p \($0)" } ?? "") \(endpoint.host) >> \(file)` "
-                                      + "(hashed entries, written by -H, are not read)"))
+                    throw .stalled(
+                        .credentials(
+                            "known_hosts \(file) has no key for \(endpoint.knownHostsName); add one with "
+                                + "`ssh-keyscan\(endpoint.port.map { " -p \($0)" } ?? "") \(endpoint.host) >> \(file)` "
+                                + "(hashed entries, written by -H, are not read)"))
                 }
                 options.hostKeys = .trustedKeys(keys)
             }

@@ -1,6 +1,6 @@
-import HandoffConfiguration
 import Foundation
 import Git
+import HandoffConfiguration
 import HandoffEngine
 import Logging
 

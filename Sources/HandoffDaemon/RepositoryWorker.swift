@@ -1,7 +1,7 @@
-import HandoffConfiguration
 import Dispatch
 import Foundation
 import Git
+import HandoffConfiguration
 import HandoffEngine
 import Logging
 import Synchronization
@@ -41,9 +41,11 @@ final class RepositoryWorker: Sendable {
 
     private let state: Mutex<State>
 
-    init(entry: DaemonConfiguration.RepositoryEntry, settings: EngineSettings, pollInterval: Double, logger: Logger,
-         clock: @escaping @Sendable () -> MonotonicInstant = { MonotonicInstant(.now()) },
-         report: @escaping @Sendable (Report) -> Void) {
+    init(
+        entry: DaemonConfiguration.RepositoryEntry, settings: EngineSettings, pollInterval: Double, logger: Logger,
+        clock: @escaping @Sendable () -> MonotonicInstant = { MonotonicInstant(.now()) },
+        report: @escaping @Sendable (Report) -> Void
+    ) {
         self.entry = entry
         self.settings = settings
         self.pollInterval = pollInterval
@@ -116,8 +118,9 @@ final class RepositoryWorker: Sendable {
             let reason = failure.map { "\($0)" } ?? "a failure"
             // Contention is others pushing, not a fault: a warning, retried within about a second.
             let contention = if case .contention? = failure as? ProcessingError { true } else { false }
-            logger.log(level: contention ? .warning : .error,
-                       "cannot process \(entry.path): \(reason); retrying in \(max(1, Int(delay.rounded()))) s")
+            logger.log(
+                level: contention ? .warning : .error,
+                "cannot process \(entry.path): \(reason); retrying in \(max(1, Int(delay.rounded()))) s")
             let fired: @Sendable () -> Void = { [weak self] in self?.handle(.retryTimerFired) }
             state.withLock { state in
                 state.retryTimer?.cancel()
@@ -132,7 +135,8 @@ final class RepositoryWorker: Sendable {
         case .reportFirstPass:
             report(.firstPassDone)
         case .reportStalled(let stall, let repeated):
-            let message = "stalled, a person must act: cannot process \(entry.path): \(ProcessingError.stalled(stall)); "
+            let message =
+                "stalled, a person must act: cannot process \(entry.path): \(ProcessingError.stalled(stall)); "
                 + "not retrying until the configuration is reloaded (SIGHUP) or the repository changes"
             logger.log(level: repeated ? .info : .error, "\(message)")
             report(.stallChanged)
@@ -153,8 +157,9 @@ final class RepositoryWorker: Sendable {
         do {
             let result = try RepositorySync(entry: entry, settings: settings, logger: logger).run()
             if let commit = result.statusCommit {
-                logger.notice("published status \(commit.abbreviated()): \(result.changes.joined(separator: ", "))",
-                              metadata: ["folded": "\(result.foldedCommits)"])
+                logger.notice(
+                    "published status \(commit.abbreviated()): \(result.changes.joined(separator: ", "))",
+                    metadata: ["folded": "\(result.foldedCommits)"])
                 let logger = self.logger
                 housekeeping.published(in: entry.path) { logger.warning("\($0)") }
             }

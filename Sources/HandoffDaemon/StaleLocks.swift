@@ -12,8 +12,10 @@ enum StaleLocks {
 
     /// Removes the abandoned lock files of `references` (full names) and of `packed-refs` in the bare
     /// repository at `gitDirectory`; returns what was removed, with each lock's age in seconds.
-    static func clear(in gitDirectory: String, references: [String], maximumAge: TimeInterval = maximumAge,
-                      now: Date = Date()) -> [(path: String, age: Int)] {
+    static func clear(
+        in gitDirectory: String, references: [String], maximumAge: TimeInterval = maximumAge,
+        now: Date = Date()
+    ) -> [(path: String, age: Int)] {
         var removed: [(path: String, age: Int)] = []
         for name in Set(references + ["packed-refs"]).sorted() {
             let path = "\(gitDirectory)/\(name).lock"

@@ -156,7 +156,10 @@ struct WorkerSchedule<Generator: RandomNumberGenerator & Sendable>: Sendable {
     /// Steps the schedule by `event`, which happened at `now`; returns the actions to carry out, in order.
     mutating func handle(_ event: Event, at now: MonotonicInstant) -> [Action] {
         if stopped {
-            if case .runFinished = event { running = false; lastAlive = now }
+            if case .runFinished = event {
+                running = false
+                lastAlive = now
+            }
             return []
         }
         switch event {
@@ -232,7 +235,8 @@ struct WorkerSchedule<Generator: RandomNumberGenerator & Sendable>: Sendable {
             actions.append(.probe)
             reportedStall = stall
         }
-        if case .stalled = outcome {} else if reportedStall != nil {
+        if case .stalled = outcome {
+        } else if reportedStall != nil {
             reportedStall = nil
             actions.append(.reportRecovered)
         }

@@ -26,8 +26,9 @@ struct CommitReader {
 
     func input(for commit: Commit, state: WorkflowState) throws -> CommitInput {
         let actions = commit.trailers.filter { $0.key.caseInsensitiveCompare(ActionRequest.trailerKey) == .orderedSame }.map(\.value)
-        var input = CommitInput(id: commit.id.hex, identity: identity(of: commit), time: Self.utc(commit.committer.time),
-                                actionTrailers: actions)
+        var input = CommitInput(
+            id: commit.id.hex, identity: identity(of: commit), time: Self.utc(commit.committer.time),
+            actionTrailers: actions)
         let view = GitTreeView(repository: repository, tree: commit.tree)
         var policy = state.policy
         var kinds: [PacketID: PacketChange] = [:]
@@ -44,14 +45,20 @@ struct CommitReader {
                 let rest = change.path.dropFirst(root.count).split(separator: "/", maxSplits: 1)
                 guard rest.count == 2, let id = PacketID(rest[0]) else { continue }
                 var kind = kinds[id] ?? PacketChange()
-                if rest[1] == StatusFile.fileName { kind.status = true }
-                else if rest[1].hasPrefix("delivery/") { kind.delivery = true }
-                else { kind.spec = true }
+                if rest[1] == StatusFile.fileName {
+                    kind.status = true
+                } else if rest[1].hasPrefix("delivery/") {
+                    kind.delivery = true
+                } else {
+                    kind.spec = true
+                }
                 kinds[id] = kind
             }
             // The fold honours an operator's valid policy change; this commit's packets are checked under it.
-            if case .honoured(let newPolicy) = PolicyChange.judge(input.policyChange, by: input.identity, inForce: policy,
-                                                                    operators: operators) {
+            if case .honoured(let newPolicy) = PolicyChange.judge(
+                input.policyChange, by: input.identity, inForce: policy,
+                operators: operators)
+            {
                 policy = newPolicy
             }
         }
@@ -67,12 +74,13 @@ struct CommitReader {
         // Actions that need the packet as of this commit (ActionPrecheck says which, and what they read).
         for value in actions {
             guard case .success(let request) = ActionRequest.parse(value), ActionPrecheck.readsPacket(request.action),
-                  state.packets[request.packet] != nil || input.touched[request.packet] != nil,
-                  try view.entries(inFolder: "\(policy.packetRoot)/\(request.packet)") != nil
+                state.packets[request.packet] != nil || input.touched[request.packet] != nil,
+                try view.entries(inFolder: "\(policy.packetRoot)/\(request.packet)") != nil
             else { continue }
             let report = try input.touched[request.packet]?.report ?? checker.check(request.packet, in: view)
-            try ActionPrecheck.gather(request, report: report, view: view, policy: policy,
-                                      commits: HistoryCommitLookup(repository: repository, tip: commit.id), into: &input)
+            try ActionPrecheck.gather(
+                request, report: report, view: view, policy: policy,
+                commits: HistoryCommitLookup(repository: repository, tip: commit.id), into: &input)
         }
         return input
     }

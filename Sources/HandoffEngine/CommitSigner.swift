@@ -47,8 +47,9 @@ public struct CommitSigningKey: Sendable {
                 (try? FileManager.default.attributesOfItem(atPath: file))?[.modificationDate] as? Date
             }
             if let keyDate = modified(path), let signersDate = modified(signers), signersDate >= keyDate,
-               let existing = FileManager.default.contents(atPath: signers),
-               String(decoding: existing, as: UTF8.self).hasPrefix("\(principal) namespaces=\"git\" ") {
+                let existing = FileManager.default.contents(atPath: signers),
+                String(decoding: existing, as: UTF8.self).hasPrefix("\(principal) namespaces=\"git\" ")
+            {
                 return CommitSigningKey(privateKeyPath: path, allowedSignersPath: signers, principal: principal, scratchDirectory: scratch)
             }
             if !FileManager.default.fileExists(atPath: path) {
@@ -69,8 +70,9 @@ public struct CommitSigningKey: Sendable {
 
     /// An armored SSH signature of `payload` in the `git` namespace, as `git commit -S` with gpg.format=ssh makes.
     public func sign(_ payload: String) throws -> String {
-        let signed = try ProgramRunner.run(Self.keygen, ["-Y", "sign", "-q", "-f", privateKeyPath, "-n", "git"], input: Data(payload.utf8),
-                                           scratch: scratchDirectory)
+        let signed = try ProgramRunner.run(
+            Self.keygen, ["-Y", "sign", "-q", "-f", privateKeyPath, "-n", "git"], input: Data(payload.utf8),
+            scratch: scratchDirectory)
         guard signed.status == 0 else { throw Problem(description: "ssh-keygen could not sign: \(signed.stderr)") }
         return String(decoding: signed.stdout, as: UTF8.self)
     }
@@ -84,8 +86,9 @@ public struct CommitSigningKey: Sendable {
     public func verdict(signature: String, payload: String) -> SignatureVerdict {
         let checked: ProgramRunner.Output
         do {
-            checked = try ProgramRunner.run(Self.keygen, ["-Y", "verify", "-f", allowedSignersPath, "-I", principal, "-n", "git", "-s", "{signature}"],
-                                            input: Data(payload.utf8), files: ["signature": Data(signature.utf8)], scratch: scratchDirectory)
+            checked = try ProgramRunner.run(
+                Self.keygen, ["-Y", "verify", "-f", allowedSignersPath, "-I", principal, "-n", "git", "-s", "{signature}"],
+                input: Data(payload.utf8), files: ["signature": Data(signature.utf8)], scratch: scratchDirectory)
         } catch {
             return .unverifiable("\(error)")
         }

@@ -1,5 +1,5 @@
-public import Git
 import Foundation
+public import Git
 import HandoffCore
 
 /// The built-in demo: a bare spec repository with one ready packet and one freshly scaffolded draft.
@@ -44,16 +44,19 @@ public enum DemoRepository {
             """
         let operatorIdentity = signature("Olga Operator", operatorEmail, minute: -10)
         let policyTree = try repository.buildTree(base: nil, edits: edits([".handoff/policy.yaml": policy]))
-        let root = try repository.createCommit(tree: policyTree, parents: [], author: operatorIdentity, committer: operatorIdentity,
-                                               message: "Set up the handoff policy\n")
+        let root = try repository.createCommit(
+            tree: policyTree, parents: [], author: operatorIdentity, committer: operatorIdentity,
+            message: "Set up the handoff policy\n")
         let first = try repository.buildTree(base: policyTree, edits: edits(PacketTemplate.example()))
-        var tip = try repository.createCommit(tree: first, parents: [root], author: ana, committer: ana,
-                                              message: "Add PAY-142: partial refunds for card payments\n")
+        var tip = try repository.createCommit(
+            tree: first, parents: [root], author: ana, committer: ana,
+            message: "Add PAY-142: partial refunds for card payments\n")
         let bo = signature("Bo Client", "bo@acme.example", minute: 30)
         let scaffold = PacketTemplate.scaffold(id: PacketID("PAY-150")!, title: "Refund webhooks for merchants")
         let second = try repository.buildTree(base: first, edits: edits(scaffold))
-        tip = try repository.createCommit(tree: second, parents: [tip], author: bo, committer: bo,
-                                          message: "Scaffold PAY-150 (to be written)\n")
+        tip = try repository.createCommit(
+            tree: second, parents: [tip], author: bo, committer: bo,
+            message: "Scaffold PAY-150 (to be written)\n")
         try repository.updateReference("refs/heads/main", to: tip, expecting: nil, logMessage: "handoff demo")
         return tip
     }

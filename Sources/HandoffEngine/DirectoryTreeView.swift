@@ -1,5 +1,5 @@
-public import HandoffCore
 import Foundation
+public import HandoffCore
 
 /// A ``TreeView`` of a folder on disk, for `handoff validate` before anything is committed.
 ///

@@ -28,8 +28,10 @@ public struct EngineSettings: Sendable {
     public var memoryFile: String?
 
     /// Creates settings.
-    public init(branch: String = "main", operators: [String], name: String = "handoffd", email: String,
-                signingKey: CommitSigningKey, cache: CheckCache? = CheckCache()) {
+    public init(
+        branch: String = "main", operators: [String], name: String = "handoffd", email: String,
+        signingKey: CommitSigningKey, cache: CheckCache? = CheckCache()
+    ) {
         self.branch = branch
         self.operators = operators
         self.name = name
@@ -46,4 +48,3 @@ public struct EngineSettings: Sendable {
 
     private static func fullName(_ branch: String) -> String { branch.hasPrefix("refs/") ? branch : "refs/heads/\(branch)" }
 }
-

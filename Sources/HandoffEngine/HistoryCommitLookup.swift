@@ -14,7 +14,7 @@ struct HistoryCommitLookup: CommitLookup {
         let found: ObjectID?
         do {
             found = try repository.objectID(withPrefix: commitPrefix)
-        } catch where error.code == .ambiguous {
+        } catch  where error.code == .ambiguous {
             return .ambiguous
         }
         guard let found, try repository.objectHeader(found).type == .commit else { return .notInHistory }

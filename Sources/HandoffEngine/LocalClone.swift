@@ -64,12 +64,13 @@ public struct LocalClone {
         var files: [PacketID: String] = [:]
         for entry in try statusView.entries(inFolder: policy.packetRoot) ?? [] where entry.kind == .folder {
             guard let id = PacketID(entry.name),
-                  case .bytes(let bytes) = try statusView.read("\(entry.path)/\(StatusFile.fileName)", limit: 16 << 20)
+                case .bytes(let bytes) = try statusView.read("\(entry.path)/\(StatusFile.fileName)", limit: 16 << 20)
             else { continue }
             files[id] = String(decoding: bytes, as: UTF8.self)
         }
-        return LocalClone(repository: repository, branch: branch, head: head, view: view, policy: policy, statusFiles: files,
-                          statusCommit: statusCommit)
+        return LocalClone(
+            repository: repository, branch: branch, head: head, view: view, policy: policy, statusFiles: files,
+            statusCommit: statusCommit)
     }
 
     /// The tip of the status branch named by `handoff.statusBranch`: the upstream's copy (refreshed by
@@ -81,8 +82,9 @@ public struct LocalClone {
         for candidate in ["refs/remotes/\(remote)/\(short)", "refs/heads/\(short)"] {
             if let tip = try repository.referenceTarget(candidate) { return tip }
         }
-        throw Problem(description: "handoff.statusBranch is '\(short)', but neither refs/remotes/\(remote)/\(short) nor refs/heads/\(short) exists; "
-                      + "run git fetch (handoffd creates that branch on its first pass)")
+        throw Problem(
+            description: "handoff.statusBranch is '\(short)', but neither refs/remotes/\(remote)/\(short) nor refs/heads/\(short) exists; "
+                + "run git fetch (handoffd creates that branch on its first pass)")
     }
 
     /// The user's identity from git's configuration (`user.name`, `user.email`).
@@ -114,8 +116,9 @@ public struct LocalClone {
         let statuses = self.statuses
         guard statuses[packet] != nil else {
             let known = statuses.keys.sorted().map(\.rawValue).joined(separator: ", ")
-            throw Problem(description: "no status for \(packet) on \(branch) (known: \(known.isEmpty ? "none" : known)); "
-                          + "check the id, or pull and wait for handoffd to process the packet")
+            throw Problem(
+                description: "no status for \(packet) on \(branch) (known: \(known.isEmpty ? "none" : known)); "
+                    + "check the id, or pull and wait for handoffd to process the packet")
         }
         var state = WorkflowState(policy: policy)
         state.packets = statuses
@@ -123,8 +126,9 @@ public struct LocalClone {
         var input = CommitInput(id: String(repeating: "0", count: 40), identity: email, time: "", actionTrailers: [trailer])
         if ActionPrecheck.readsPacket(action), case .success(let request) = ActionRequest.parse(trailer) {
             let report = try PacketChecker(configuration: policy.checkConfiguration).check(packet, in: view)
-            try ActionPrecheck.gather(request, report: report, view: view, policy: policy,
-                                      commits: HistoryCommitLookup(repository: repository, tip: head), into: &input)
+            try ActionPrecheck.gather(
+                request, report: report, view: view, policy: policy,
+                commits: HistoryCommitLookup(repository: repository, tip: head), into: &input)
         }
         // Operators are named only in handoffd's configuration: locally nobody is one.
         WorkflowFold(operators: []).apply(input, to: &state)
@@ -136,7 +140,8 @@ public struct LocalClone {
         let (name, email) = try identity()
         let now = GitTime(seconds: Int64(Date().timeIntervalSince1970), offsetMinutes: Int32(TimeZone.current.secondsFromGMT() / 60))
         let me = Signature(name: name, email: email, time: now)
-        let summary = message.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.flatMap { $0.isEmpty ? nil : $0 }
+        let summary =
+            message.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.flatMap { $0.isEmpty ? nil : $0 }
             ?? "\(action.rawValue) \(packet)"
         let text = "\(summary)\n\nHandoff: \(action.rawValue) \(packet)\(note.isEmpty ? "" : " \(note)")\n"
         let tree = try repository.tree(ofCommit: head)

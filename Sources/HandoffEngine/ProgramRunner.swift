@@ -13,16 +13,19 @@ enum ProgramRunner {
     /// Runs `program`; its stdin, stdout and stderr files live in a ``ScratchFolder`` inside `scratch`.
     ///
     /// `files` are written into that folder first; an argument `{name}` is replaced by the path of file `name`.
-    static func run(_ program: String, _ arguments: [String], input: Data = Data(), files: [String: Data] = [:],
-                    scratch base: String) throws -> Output {
+    static func run(
+        _ program: String, _ arguments: [String], input: Data = Data(), files: [String: Data] = [:],
+        scratch base: String
+    ) throws -> Output {
         let scratch = try ScratchFolder.create(in: base)
         defer { try? FileManager.default.removeItem(atPath: scratch) }
         for (name, data) in files { try data.write(to: URL(fileURLWithPath: "\(scratch)/file-\(name)")) }
         let arguments = arguments.map { argument in
             files.keys.contains { "{\($0)}" == argument } ? "\(scratch)/file-\(argument.dropFirst().dropLast())" : argument
         }
-        let done = try ChildProcess.run(program, arguments, environment: ["PATH": "/usr/bin:/bin", "LC_ALL": "C"], input: input,
-                                        scratch: scratch)
+        let done = try ChildProcess.run(
+            program, arguments, environment: ["PATH": "/usr/bin:/bin", "LC_ALL": "C"], input: input,
+            scratch: scratch)
         return Output(status: done.status, stdout: done.stdout, stderr: String(decoding: done.stderr, as: UTF8.self))
     }
 }

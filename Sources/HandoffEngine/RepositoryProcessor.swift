@@ -46,8 +46,9 @@ public struct RepositoryProcessor {
         FoldStep(own: own, cache: settings.cache, operators: settings.operators, identityMode: settings.identityMode)
     }
     var writer: StatusCommitWriter {
-        StatusCommitWriter(name: settings.name, email: settings.email, signer: settings.signingKey.sign,
-                           allowEmpty: settings.statusReference != settings.reference)
+        StatusCommitWriter(
+            name: settings.name, email: settings.email, signer: settings.signingKey.sign,
+            allowEmpty: settings.statusReference != settings.reference)
     }
 
     /// Processes the repository at `path` once.
@@ -97,8 +98,9 @@ public struct RepositoryProcessor {
             // packet is removed, as a full rewrite would.
             let scope = rebuilding || start.state.policy.packetRoot != resumedRoot ? nil : folded.changed.union(folded.touched)
             if scope == nil { try start.loader?.loadAll(into: &start.state) }
-            let edits = try RenderStep.edits(repository, state: start.state, tip: tip, only: scope,
-                                             previousBoard: scope == nil ? nil : start.loader?.board)
+            let edits = try RenderStep.edits(
+                repository, state: start.state, tip: tip, only: scope,
+                previousBoard: scope == nil ? nil : start.loader?.board)
             guard !edits.isEmpty else {
                 coverage.remember(tip)
                 return .done(.unchanged(at: tip, folded: folded.count))

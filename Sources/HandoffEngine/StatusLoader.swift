@@ -25,7 +25,8 @@ final class StatusLoader {
 
     /// Loads into `state` the statuses `commit` may need: packets named in its action trailers (before it is read).
     func prepare(trailersOf commit: Commit, state: inout WorkflowState) throws {
-        let named = commit.trailers.filter { $0.key.caseInsensitiveCompare(ActionRequest.trailerKey) == .orderedSame }.compactMap { trailer -> PacketID? in
+        let named = commit.trailers.filter { $0.key.caseInsensitiveCompare(ActionRequest.trailerKey) == .orderedSame }.compactMap {
+            trailer -> PacketID? in
             guard case .success(let request) = ActionRequest.parse(trailer.value) else { return nil }
             return request.packet
         }

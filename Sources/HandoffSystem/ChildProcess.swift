@@ -29,8 +29,10 @@ public struct ChildProcess: Sendable {
     /// Starts `executable` (a path, or a name looked up on `PATH`) with `arguments` in `directory`, with
     /// `environment` (nil: this process's). Standard streams go to the given paths (nil: /dev/null);
     /// output files are created or truncated, readable by this user only.
-    public init(_ executable: String, _ arguments: [String], in directory: String? = nil, environment: [String: String]? = nil,
-                stdin: String? = nil, stdout: String? = nil, stderr: String? = nil) throws(SpawnFailed) {
+    public init(
+        _ executable: String, _ arguments: [String], in directory: String? = nil, environment: [String: String]? = nil,
+        stdin: String? = nil, stdout: String? = nil, stderr: String? = nil
+    ) throws(SpawnFailed) {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -57,7 +59,8 @@ public struct ChildProcess: Sendable {
         posix_spawnattr_setsigdefault(&attributes, &allSignals)
         posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
         var pid: pid_t = 0
-        let result = program.contains("/")
+        let result =
+            program.contains("/")
             ? posix_spawn(&pid, program, &actions, &attributes, argv, env)
             : posix_spawnp(&pid, program, &actions, &attributes, argv, env)
         guard result == 0 else { throw SpawnFailed(executable: executable, code: result) }
@@ -104,14 +107,18 @@ extension ChildProcess {
 
     /// Runs `executable` to completion with `input` on stdin; its streams pass through files in `scratch`
     /// (an existing folder the caller owns and removes), so no pipe can fill.
-    public static func run(_ executable: String, _ arguments: [String], in directory: String? = nil,
-                           environment: [String: String]? = nil, input: Data = Data(), scratch: String) throws -> Completion {
+    public static func run(
+        _ executable: String, _ arguments: [String], in directory: String? = nil,
+        environment: [String: String]? = nil, input: Data = Data(), scratch: String
+    ) throws -> Completion {
         let inPath = "\(scratch)/in", outPath = "\(scratch)/out", errPath = "\(scratch)/err"
         try input.write(to: URL(fileURLWithPath: inPath))
-        let child = try ChildProcess(executable, arguments, in: directory, environment: environment,
-                                     stdin: inPath, stdout: outPath, stderr: errPath)
+        let child = try ChildProcess(
+            executable, arguments, in: directory, environment: environment,
+            stdin: inPath, stdout: outPath, stderr: errPath)
         let (status, peak) = child.waitWithUsage()
-        return Completion(status: status, stdout: (try? Data(contentsOf: URL(fileURLWithPath: outPath))) ?? Data(),
-                          stderr: (try? Data(contentsOf: URL(fileURLWithPath: errPath))) ?? Data(), maxResidentKiB: peak)
+        return Completion(
+            status: status, stdout: (try? Data(contentsOf: URL(fileURLWithPath: outPath))) ?? Data(),
+            stderr: (try? Data(contentsOf: URL(fileURLWithPath: errPath))) ?? Data(), maxResidentKiB: peak)
     }
 }

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-public import Glibc
+    public import Glibc
 #elseif canImport(Darwin)
-public import Darwin
+    public import Darwin
 #endif
 
 /// A Unix-domain socket address, the one place a `sockaddr_un` is filled in: the notify socket the hook
@@ -46,9 +46,9 @@ public struct UnixSocketAddress: Sendable {
     public func bind(_ socket: Int32) -> Int32 {
         withSocketAddress { address, length in
             #if canImport(Glibc)
-            Glibc.bind(socket, address, length)
+                Glibc.bind(socket, address, length)
             #else
-            Darwin.bind(socket, address, length)
+                Darwin.bind(socket, address, length)
             #endif
         }
     }

@@ -1,6 +1,6 @@
-import Git
 import ArgumentParser
 import Foundation
+import Git
 import HandoffCore
 import HandoffEngine
 
@@ -24,8 +24,9 @@ protocol ActionCommand: ParsableCommand {
 
 extension ActionCommand {
     static var configuration: CommandConfiguration {
-        CommandConfiguration(commandName: action.rawValue,
-                             abstract: "Record '\(action.rawValue)' for a packet as a commit on the current branch (push to make it count).")
+        CommandConfiguration(
+            commandName: action.rawValue,
+            abstract: "Record '\(action.rawValue)' for a packet as a commit on the current branch (push to make it count).")
     }
 
     func run() throws {
@@ -41,17 +42,22 @@ extension ActionCommand {
         }
         let outcome = try clone.simulate(Self.action, packet: packet, note: note, email: email)
         if let rejection = outcome.rejection {
-            FileHandle.standardError.write(Data("handoff: cannot \(Self.action.rawValue) \(packet): \(safe(rejection.reason))\(Self.advice(rejection))\n".utf8))
+            FileHandle.standardError.write(
+                Data("handoff: cannot \(Self.action.rawValue) \(packet): \(safe(rejection.reason))\(Self.advice(rejection))\n".utf8))
             throw ExitCode(1)
         }
-        let change = outcome.from == outcome.to ? "\(outcome.to?.rawValue ?? "-")" : "\(outcome.from?.rawValue ?? "-") → \(outcome.to?.rawValue ?? "-")"
+        let change =
+            outcome.from == outcome.to ? "\(outcome.to?.rawValue ?? "-")" : "\(outcome.from?.rawValue ?? "-") → \(outcome.to?.rawValue ?? "-")"
         if options.dryRun {
             print("would record: Handoff: \(Self.action.rawValue) \(packet)\(note.isEmpty ? "" : " \(note)") (\(change)); nothing written")
             return
         }
-        let commit = try clone.commitAction(Self.action, packet: packet, note: note,
-                                            message: note.isEmpty ? nil : "\(Self.action.rawValue) \(packet): \(note)")
-        print("[\(clone.branch.replacingOccurrences(of: "refs/heads/", with: "")) \(commit.abbreviated(7))] \(Self.action.rawValue) \(packet) (\(change) once handoffd processes it); git push to send it")
+        let commit = try clone.commitAction(
+            Self.action, packet: packet, note: note,
+            message: note.isEmpty ? nil : "\(Self.action.rawValue) \(packet): \(note)")
+        print(
+            "[\(clone.branch.replacingOccurrences(of: "refs/heads/", with: "")) \(commit.abbreviated(7))] \(Self.action.rawValue) \(packet) (\(change) once handoffd processes it); git push to send it"
+        )
     }
 
     /// What to do next, for the refusals a user can act on.

@@ -1,6 +1,6 @@
-import Git
 import ArgumentParser
 import Foundation
+import Git
 import HandoffEngine
 
 /// `handoff demo DIR`: creates the built-in demo spec repository.
@@ -25,11 +25,16 @@ struct Demo: ParsableCommand {
         let tip = try DemoRepository.create(at: path)
         let config = folder.appendingPathComponent("handoffd.yaml").path
         let socket = folder.appendingPathComponent("notify.sock").path
-        try Data(DemoRepository.configuration(repository: path, stateDirectory: folder.appendingPathComponent("state").path,
-                                              notifySocket: socket).utf8)
-            .write(to: URL(fileURLWithPath: config))
+        try Data(
+            DemoRepository.configuration(
+                repository: path, stateDirectory: folder.appendingPathComponent("state").path,
+                notifySocket: socket
+            ).utf8
+        )
+        .write(to: URL(fileURLWithPath: config))
         _ = try HookInstall.install(repository: path, config: config, name: nil, repositoryName: "demo", socket: socket, force: false)
-        print("""
+        print(
+            """
             Created \(path) (main at \(tip.abbreviated())), with its hooks, and \(config).
             Serve it:     handoffd --config \(config)            (or once: add --once)
             In another terminal, as a contractor:

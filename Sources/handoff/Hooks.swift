@@ -1,8 +1,8 @@
 import ArgumentParser
 import Foundation
 import Git
-import HandoffCore
 import HandoffConfiguration
+import HandoffCore
 import HandoffEngine
 import HandoffSystem
 
@@ -38,7 +38,8 @@ struct HookOptions: ParsableArguments {
 
 /// `handoff hook install --repo BARE --config FILE`: writes the two hooks into a bare repository.
 struct HookInstall: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "install", abstract: "Install the pre-receive and post-receive hooks into a bare repository.")
+    static let configuration = CommandConfiguration(
+        commandName: "install", abstract: "Install the pre-receive and post-receive hooks into a bare repository.")
 
     @Option(help: "The bare repository.")
     var repo: String
@@ -53,14 +54,17 @@ struct HookInstall: ParsableCommand {
 
     func run() throws {
         let (_, entry) = try options.entry()
-        let hooks = try Self.install(repository: repo, config: options.config, name: options.name, repositoryName: entry.name,
-                                     socket: socket, force: force)
+        let hooks = try Self.install(
+            repository: repo, config: options.config, name: options.name, repositoryName: entry.name,
+            socket: socket, force: force)
         print("Installed pre-receive and post-receive in \(hooks)")
     }
 
     /// Writes both hooks into the bare repository at `repository`; returns the hooks folder.
-    static func install(repository: String, config: String, name: String?, repositoryName: String, socket: String?,
-                        force: Bool) throws -> String {
+    static func install(
+        repository: String, config: String, name: String?, repositoryName: String, socket: String?,
+        force: Bool
+    ) throws -> String {
         let hooks = URL(fileURLWithPath: repository).appendingPathComponent("hooks")
         guard FileManager.default.fileExists(atPath: URL(fileURLWithPath: repository).appendingPathComponent("HEAD").path) else {
             throw CannotCheck("\(repository) is not a bare repository")
@@ -78,7 +82,9 @@ struct HookInstall: ParsableCommand {
         try FileManager.default.createDirectory(at: hooks, withIntermediateDirectories: true)
         for (hook, command) in scripts.sorted(by: { $0.key < $1.key }) {
             let path = hooks.appendingPathComponent(hook).path
-            if let existing = FileManager.default.contents(atPath: path), !String(decoding: existing, as: UTF8.self).contains("# written by handoff"), !force {
+            if let existing = FileManager.default.contents(atPath: path), !String(decoding: existing, as: UTF8.self).contains("# written by handoff"),
+                !force
+            {
                 throw CannotCheck("\(path) exists and was not written by handoff; merge it by hand or pass --force")
             }
             try Data("#!/bin/sh\n# written by handoff hook install\n\(command)\n".utf8).write(to: URL(fileURLWithPath: path))
@@ -92,7 +98,8 @@ struct HookInstall: ParsableCommand {
 
 /// `handoff hook pre-receive`: reads git's `<old> <new> <ref>` lines and refuses what handoffd would reject.
 struct PreReceive: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "pre-receive", abstract: "Refuse pushes with forbidden actions, tampering or (by policy) packets not ready.")
+    static let configuration = CommandConfiguration(
+        commandName: "pre-receive", abstract: "Refuse pushes with forbidden actions, tampering or (by policy) packets not ready.")
 
     @OptionGroup var options: HookOptions
 

@@ -1,8 +1,8 @@
 import ArgumentParser
 import Foundation
 import Git
-import HandoffCore
 import HandoffConfiguration
+import HandoffCore
 import HandoffEngine
 
 /// `handoff replay`: recompute every status file from the first commit, print it or compare it.
@@ -37,8 +37,10 @@ struct Replay: ParsableCommand {
             throw CannotCheck(error.description)
         }
         guard let entry = configuration.repository(named: repository) else {
-            throw CannotCheck(repository == nil ? "the configuration serves several repositories: name one with --repo"
-                                                : "no repository '\(repository!)' in \(config)")
+            throw CannotCheck(
+                repository == nil
+                    ? "the configuration serves several repositories: name one with --repo"
+                    : "no repository '\(repository!)' in \(config)")
         }
         var settings = try PreparedConfiguration(configuration).settings(for: entry, cache: CheckCache())
         if let branch { settings.branch = branch }

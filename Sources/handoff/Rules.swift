@@ -1,5 +1,5 @@
-import Foundation
 import ArgumentParser
+import Foundation
 import HandoffCore
 
 /// `handoff rules`: the readiness rules, as a list or as the Markdown of `docs/rules.md`.
@@ -15,7 +15,9 @@ struct Rules: ParsableCommand {
             return
         }
         for rule in Rule.all {
-            print("\(rule.id.padding(toLength: 34, withPad: " ", startingAt: 0)) \(rule.severity.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)) \(rule.why)")
+            print(
+                "\(rule.id.padding(toLength: 34, withPad: " ", startingAt: 0)) \(rule.severity.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)) \(rule.why)"
+            )
         }
     }
 }

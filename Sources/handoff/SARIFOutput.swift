@@ -74,25 +74,32 @@ enum SARIFOutput {
         let index = Dictionary(uniqueKeysWithValues: rules.enumerated().map { ($1.id, $0) })
         var results: [Result] = []
         for (packet, finding) in reports.flatMap({ report in report.findings.map { (report.id.rawValue, $0) } })
-            + other.map({ ("", $0) }) {
+            + other.map({ ("", $0) })
+        {
             var properties = ["hint": finding.hint]
             if !packet.isEmpty { properties["packet"] = packet }
             if let term = finding.term { properties["term"] = term }
             if let termClass = finding.termClass { properties["class"] = termClass }
-            results.append(Result(
-                ruleId: finding.rule,
-                ruleIndex: index[finding.rule],
-                level: level(finding.severity),
-                message: Text(text: finding.message),
-                locations: [Location(physicalLocation: PhysicalLocation(
-                    artifactLocation: ArtifactLocation(uri: uri(finding.file)),
-                    region: finding.line > 0 ? Region(startLine: finding.line, startColumn: finding.column) : nil))],
-                properties: properties))
+            results.append(
+                Result(
+                    ruleId: finding.rule,
+                    ruleIndex: index[finding.rule],
+                    level: level(finding.severity),
+                    message: Text(text: finding.message),
+                    locations: [
+                        Location(
+                            physicalLocation: PhysicalLocation(
+                                artifactLocation: ArtifactLocation(uri: uri(finding.file)),
+                                region: finding.line > 0 ? Region(startLine: finding.line, startColumn: finding.column) : nil))
+                    ],
+                    properties: properties))
         }
-        let driver = Driver(rules: rules.map {
-            RuleDescriptor(id: $0.id, shortDescription: Text(text: $0.why), help: Text(text: $0.fix),
-                           defaultConfiguration: Configuration(level: level($0.severity)))
-        })
+        let driver = Driver(
+            rules: rules.map {
+                RuleDescriptor(
+                    id: $0.id, shortDescription: Text(text: $0.why), help: Text(text: $0.fix),
+                    defaultConfiguration: Configuration(level: level($0.severity)))
+            })
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return String(decoding: try encoder.encode(Log(runs: [Run(tool: Tool(driver: driver), results: results)])), as: UTF8.self)

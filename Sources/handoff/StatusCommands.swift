@@ -35,10 +35,14 @@ struct StatusJSON: Encodable {
         specRevision = status.specRevision
         readiness = ["score": status.score, "errors": status.errors, "warnings": status.warnings]
         findings = status.findings
-        history = withHistory ? status.history.map {
-            ["at": $0.at, "commit": $0.commit, "by": $0.by, "action": $0.action, "from": $0.from?.rawValue ?? "",
-             "to": $0.to?.rawValue ?? "", "note": $0.note]
-        } : nil
+        history =
+            withHistory
+            ? status.history.map {
+                [
+                    "at": $0.at, "commit": $0.commit, "by": $0.by, "action": $0.action, "from": $0.from?.rawValue ?? "",
+                    "to": $0.to?.rawValue ?? "", "note": $0.note,
+                ]
+            } : nil
     }
 
     enum CodingKeys: String, CodingKey {
@@ -57,7 +61,9 @@ func openClone() throws -> LocalClone {
 
 func staleness(_ clone: LocalClone) throws -> String? {
     let behind = try clone.unprocessedCommits()
-    return behind == 0 ? nil : "note: \(behind) commit(s) on \(safe(clone.branch.replacingOccurrences(of: "refs/heads/", with: ""))) are not processed by handoffd yet; this status is older than the tip"
+    return behind == 0
+        ? nil
+        : "note: \(behind) commit(s) on \(safe(clone.branch.replacingOccurrences(of: "refs/heads/", with: ""))) are not processed by handoffd yet; this status is older than the tip"
 }
 
 /// Participant-supplied text for a terminal: the one way text output prints titles, notes, identities and messages.
@@ -71,7 +77,8 @@ func encodeJSON(_ value: some Encodable) throws -> String {
 
 /// `handoff status [ID]`: one packet in detail, or a line per packet.
 struct Status: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Show a packet's status (state, assignee, round, findings, history) from the current branch.")
+    static let configuration = CommandConfiguration(
+        abstract: "Show a packet's status (state, assignee, round, findings, history) from the current branch.")
 
     @Argument(help: "The packet id; all packets, one line each, when omitted.")
     var id: String?
@@ -111,7 +118,9 @@ struct Status: ParsableCommand {
             print("  history:")
             for entry in status.history {
                 let change = entry.from == entry.to ? (entry.to?.rawValue ?? "-") : "\(entry.from?.rawValue ?? "new") → \(entry.to?.rawValue ?? "-")"
-                print("    \(safe(entry.at))  \(safe(entry.action)) by \(safe(entry.by)): \(change)\(entry.note.isEmpty ? "" : " — \(safe(entry.note))")")
+                print(
+                    "    \(safe(entry.at))  \(safe(entry.action)) by \(safe(entry.by)): \(change)\(entry.note.isEmpty ? "" : " — \(safe(entry.note))")"
+                )
             }
         }
     }
@@ -138,7 +147,8 @@ struct Board: ParsableCommand {
             var groups: [String: [Row]] = [:]
             for state in PacketState.allCases {
                 groups[state.rawValue] = packets.filter { $0.state == state }.map {
-                    Row(id: $0.id.rawValue, title: $0.title, since: $0.since, assignee: $0.assignee, blocked: $0.blocked,
+                    Row(
+                        id: $0.id.rawValue, title: $0.title, since: $0.since, assignee: $0.assignee, blocked: $0.blocked,
                         score: $0.score, findings: $0.findings)
                 }
             }
@@ -151,7 +161,8 @@ struct Board: ParsableCommand {
                 guard !rows.isEmpty else { continue }
                 out += "\(state.rawValue) (\(rows.count))\n"
                 for row in rows {
-                    out += "  \(row.id)  \(safe(row.title))\(row.blocked ? " (blocked)" : "")  assignee: \(safe(row.assignee ?? "—"))  since \(safe(row.since.prefix(10)))  readiness \(row.score), \(row.findings) finding(s)\n"
+                    out +=
+                        "  \(row.id)  \(safe(row.title))\(row.blocked ? " (blocked)" : "")  assignee: \(safe(row.assignee ?? "—"))  since \(safe(row.since.prefix(10)))  readiness \(row.score), \(row.findings) finding(s)\n"
                 }
             }
             print(out, terminator: "")

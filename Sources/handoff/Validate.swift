@@ -131,7 +131,9 @@ struct Validate: ParsableCommand {
                 throw CannotCheck("\(path): '\(url.lastPathComponent)' is not a valid packet id")
             }
             kind = .packet(id)
-        } else if !inside.isEmpty, try (view.entries(inFolder: inside) ?? []).contains(where: { try view.entry(at: "\($0.path)/handoff.yaml") != nil }) {
+        } else if !inside.isEmpty,
+            try (view.entries(inFolder: inside) ?? []).contains(where: { try view.entry(at: "\($0.path)/handoff.yaml") != nil })
+        {
             kind = .packetRoot
         } else {
             kind = .repository

@@ -56,14 +56,16 @@ enum ValidationOutput {
     static func json(_ reports: [PacketReport], other: [Finding]) throws -> String {
         let document = Document(
             packets: reports.map {
-                PacketJSON(path: $0.folder, id: $0.id.rawValue, ready: $0.isReady, score: $0.score,
-                           criteria: $0.criteria, findings: $0.findings)
+                PacketJSON(
+                    path: $0.folder, id: $0.id.rawValue, ready: $0.isReady, score: $0.score,
+                    criteria: $0.criteria, findings: $0.findings)
             },
             findings: other,
-            summary: Summary(packets: reports.count, ready: reports.count { $0.isReady },
-                             // The reports' counts include findings left out by the per-rule cap.
-                             errors: reports.reduce(0) { $0 + $1.errorCount } + other.count { $0.severity == .error },
-                             warnings: reports.reduce(0) { $0 + $1.warningCount } + other.count { $0.severity == .warning }))
+            summary: Summary(
+                packets: reports.count, ready: reports.count { $0.isReady },
+                // The reports' counts include findings left out by the per-rule cap.
+                errors: reports.reduce(0) { $0 + $1.errorCount } + other.count { $0.severity == .error },
+                warnings: reports.reduce(0) { $0 + $1.warningCount } + other.count { $0.severity == .warning }))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return String(decoding: try encoder.encode(document), as: UTF8.self)

@@ -1,4 +1,3 @@
-import UnixSignals
 import ArgumentParser
 import Foundation
 import HandoffConfiguration
@@ -6,6 +5,7 @@ import HandoffDaemon
 import HandoffEngine
 import Logging
 import ServiceLifecycle
+import UnixSignals
 
 /// `handoffd`: folds spec repositories' histories into status commits.
 @main
@@ -29,7 +29,10 @@ struct Handoffd: AsyncParsableCommand {
     @Option(help: "The configuration file (see Config/handoffd.yaml).")
     var config: String
 
-    @Flag(help: "Process every repository once and exit, instead of running as a service (exit 0: all processed; 1: a repository is stalled and a person must act; 75: only retryable failures).")
+    @Flag(
+        help:
+            "Process every repository once and exit, instead of running as a service (exit 0: all processed; 1: a repository is stalled and a person must act; 75: only retryable failures)."
+    )
     var once = false
 
     @Option(help: "Log level, overriding the configuration's log_level: trace, debug, info, notice, warning, error or critical.")
@@ -55,9 +58,10 @@ struct Handoffd: AsyncParsableCommand {
         }
         // Dispatch's signal sources on Linux need the default action out of the way first (FIELD-NOTES).
         for number in [SIGTERM, SIGINT, SIGHUP] { signal(number, SIG_IGN) }
-        let group = ServiceGroup(configuration: ServiceGroupConfiguration(
-            services: [Daemon(configurationPath: config, logger: logger)],
-            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        let group = ServiceGroup(
+            configuration: ServiceGroupConfiguration(
+                services: [Daemon(configurationPath: config, logger: logger)],
+                gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         do {
             try await group.run()
         } catch {

@@ -1,5 +1,5 @@
-import HandoffSystem
 public import Foundation
+import HandoffSystem
 
 /// A real `git daemon` serving a folder on 127.0.0.1 only, with pushes enabled; stopped by its own pid.
 public final class GitDaemon {
@@ -15,10 +15,13 @@ public final class GitDaemon {
         port = try Self.freeLoopbackPort()
         // git-daemon itself, not `git daemon`: the wrapper would be the pid we hold, not the server.
         let execPath = try runProcess("/usr/bin/git", ["--exec-path"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-        child = try ChildProcess("\(execPath)/git-daemon",
-                                 ["--reuseaddr", "--listen=127.0.0.1", "--port=\(port)", "--base-path=\(basePath)",
-                                  "--export-all", "--enable=receive-pack", "--informative-errors", basePath],
-                                 environment: environment)
+        child = try ChildProcess(
+            "\(execPath)/git-daemon",
+            [
+                "--reuseaddr", "--listen=127.0.0.1", "--port=\(port)", "--base-path=\(basePath)",
+                "--export-all", "--enable=receive-pack", "--informative-errors", basePath,
+            ],
+            environment: environment)
         try waitUntilListening()
     }
 

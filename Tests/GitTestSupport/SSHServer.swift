@@ -1,5 +1,5 @@
-import HandoffSystem
 import Foundation
+import HandoffSystem
 
 /// A real `sshd` on 127.0.0.1 for one test: its own host key, config and authorized key; stopped by its pid.
 ///
@@ -53,8 +53,9 @@ public final class SSHServer {
 
             """
         try Data(config.utf8).write(to: URL(fileURLWithPath: "\(folder)/sshd_config"))
-        child = try ChildProcess("/usr/sbin/sshd", ["-D", "-e", "-f", "\(folder)/sshd_config"],
-                                 stderr: "\(folder)/sshd.log")
+        child = try ChildProcess(
+            "/usr/sbin/sshd", ["-D", "-e", "-f", "\(folder)/sshd_config"],
+            stderr: "\(folder)/sshd.log")
         let deadline = Date().addingTimeInterval(10)
         while !GitDaemon.canConnect(port: port) {
             guard child.isRunning(), Date() < deadline else {

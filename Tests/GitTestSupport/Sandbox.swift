@@ -35,9 +35,10 @@ public final class Sandbox {
     /// Runs `git ARGS` in `directory` and returns its trimmed stdout; throws when it fails.
     @discardableResult
     public func git(_ arguments: [String], in directory: String, env extra: [String: String] = [:], input: String? = nil) throws -> String {
-        let result = try runProcess("/usr/bin/git", arguments, in: directory,
-                                    environment: environment.merging(extra) { $1 },
-                                    input: input.map { Data($0.utf8) })
+        let result = try runProcess(
+            "/usr/bin/git", arguments, in: directory,
+            environment: environment.merging(extra) { $1 },
+            input: input.map { Data($0.utf8) })
         guard result.status == 0 else { throw CommandFailed(command: ["git"] + arguments, result: result) }
         return result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     }
@@ -78,8 +79,9 @@ public final class Sandbox {
     /// Commits what is staged with `message` at `date`; returns the commit id.
     @discardableResult
     public func commit(_ message: String, in repository: String, date: String = "2026-11-01T10:00:00+01:00") throws -> String {
-        try git(["commit", "-q", "--allow-empty", "-m", message], in: repository,
-                env: ["GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date])
+        try git(
+            ["commit", "-q", "--allow-empty", "-m", message], in: repository,
+            env: ["GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date])
         return try git(["rev-parse", "HEAD"], in: repository)
     }
 }

@@ -31,8 +31,10 @@ public func runProcess(
     let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("handoff-run-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: scratch) }
-    let done = try ChildProcess.run(executable, arguments, in: directory, environment: environment, input: input ?? Data(),
-                                    scratch: scratch.path)
-    return ProcessResult(status: done.status, stdout: String(decoding: done.stdout, as: UTF8.self),
-                         stderr: String(decoding: done.stderr, as: UTF8.self))
+    let done = try ChildProcess.run(
+        executable, arguments, in: directory, environment: environment, input: input ?? Data(),
+        scratch: scratch.path)
+    return ProcessResult(
+        status: done.status, stdout: String(decoding: done.stdout, as: UTF8.self),
+        stderr: String(decoding: done.stderr, as: UTF8.self))
 }

@@ -1,6 +1,7 @@
-import Testing
-@testable import Git
 import GitTestSupport
+import Testing
+
+@testable import Git
 
 @Suite("Object ids")
 struct ObjectIDTests {
@@ -15,8 +16,12 @@ struct ObjectIDTests {
         #expect(ObjectID.emptyTree.abbreviated(7) == "4b825dc")
     }
 
-    @Test("anything but 40 hex digits is rejected", arguments: ["", "abc", String(repeating: "g", count: 40),
-                                                                String(repeating: "a", count: 41)])
+    @Test(
+        "anything but 40 hex digits is rejected",
+        arguments: [
+            "", "abc", String(repeating: "g", count: 40),
+            String(repeating: "a", count: 41),
+        ])
     func rejects(_ text: String) {
         #expect(ObjectID(hex: text) == nil)
     }

@@ -1,7 +1,8 @@
 import Foundation
-import Testing
-@testable import Git
 import GitTestSupport
+import Testing
+
+@testable import Git
 
 /// The Git layer reads repositories made by the real `git` CLI exactly as `git` reports them.
 @Suite("Reading what git wrote")
@@ -14,14 +15,16 @@ struct ReadingTests {
         try sandbox.commitAll("Initial packet", in: work, date: "2026-11-01T09:00:00+01:00")
         try sandbox.git(["switch", "-q", "-c", "feature"], in: work)
         try sandbox.write("id: PAY-2\n", to: "specs/PAY-2/handoff.yaml", in: work)
-        try sandbox.commitAll("Add PAY-2\n\nHandoff: claim PAY-1 starting now\nSigned-off-by: Bo <bo@x.example>",
-                              in: work, date: "2026-11-02T09:00:00-05:30")
+        try sandbox.commitAll(
+            "Add PAY-2\n\nHandoff: claim PAY-1 starting now\nSigned-off-by: Bo <bo@x.example>",
+            in: work, date: "2026-11-02T09:00:00-05:30")
         try sandbox.git(["switch", "-q", "main"], in: work)
         try sandbox.write("id: PAY-1\ntitle: Refunds\n", to: "specs/PAY-1/handoff.yaml", in: work)
         try sandbox.write("gone soon\n", to: "specs/PAY-1/old.md", in: work)
         try sandbox.commitAll("Edit PAY-1", in: work, date: "2026-11-03T09:00:00+00:00")
-        try sandbox.git(["merge", "-q", "--no-ff", "-m", "Merge feature\n\nHandoff: submit PAY-2", "feature"], in: work,
-                        env: ["GIT_AUTHOR_DATE": "2026-11-04T09:00:00+02:00", "GIT_COMMITTER_DATE": "2026-11-04T09:00:00+02:00"])
+        try sandbox.git(
+            ["merge", "-q", "--no-ff", "-m", "Merge feature\n\nHandoff: submit PAY-2", "feature"], in: work,
+            env: ["GIT_AUTHOR_DATE": "2026-11-04T09:00:00+02:00", "GIT_COMMITTER_DATE": "2026-11-04T09:00:00+02:00"])
         try FileManager.default.removeItem(atPath: "\(work)/specs/PAY-1/old.md")
         try FileManager.default.createSymbolicLink(atPath: "\(work)/specs/PAY-1/link.md", withDestinationPath: "../../README.md")
         try sandbox.write("#!/bin/sh\necho hi\n", to: "tools/run.sh", in: work)
@@ -88,10 +91,11 @@ struct ReadingTests {
             #expect(commit.trailers == expectedTrailers, "trailers of \(commit.summary)")
         }
         let withTrailers = try repository.commit(ObjectID(try sandbox.git(["rev-parse", "feature"], in: work)))
-        #expect(withTrailers.trailers == [
-            Trailer(key: "Handoff", value: "claim PAY-1 starting now"),
-            Trailer(key: "Signed-off-by", value: "Bo <bo@x.example>"),
-        ])
+        #expect(
+            withTrailers.trailers == [
+                Trailer(key: "Handoff", value: "claim PAY-1 starting now"),
+                Trailer(key: "Signed-off-by", value: "Bo <bo@x.example>"),
+            ])
         #expect(withTrailers.author.time.iso8601 == "2026-11-02T09:00:00-05:30")
     }
 
@@ -105,7 +109,8 @@ struct ReadingTests {
             let parentTree = try commit.parents.first.map { try repository.tree(ofCommit: $0) }
             let ours = try repository.diff(from: parentTree, to: commit.tree)
                 .map { "\($0.kind.rawValue)\t\($0.path)" }
-            let args = commit.parents.isEmpty
+            let args =
+                commit.parents.isEmpty
                 ? ["diff-tree", "-r", "--root", "--no-renames", "--name-status", "--no-commit-id", hex]
                 : ["diff-tree", "-r", "--no-renames", "--name-status", "--no-commit-id", commit.parents[0].hex, hex]
             let theirs = try sandbox.git(args, in: work).split(separator: "\n").map(String.init)
@@ -137,8 +142,10 @@ struct ReadingTests {
                 #expect(parts[3] == "-")
             } else {
                 #expect(Int(parts[3]) == (try repository.objectHeader(entry.id).size))
-                let expected = try runProcess("/usr/bin/git", ["cat-file", "blob", entry.id.hex], in: work,
-                                              environment: sandbox.environment).stdout
+                let expected = try runProcess(
+                    "/usr/bin/git", ["cat-file", "blob", entry.id.hex], in: work,
+                    environment: sandbox.environment
+                ).stdout
                 #expect(file.content == .data(Data(expected.utf8)), "content of \(path)")
             }
         }

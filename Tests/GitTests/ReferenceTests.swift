@@ -1,8 +1,9 @@
-import HandoffSystem
 import Foundation
-import Testing
-@testable import Git
 import GitTestSupport
+import HandoffSystem
+import Testing
+
+@testable import Git
 
 /// Compare-and-swap of references against other processes writing the same ref with the git CLI.
 @Suite("References and compare-and-swap")
@@ -27,8 +28,9 @@ struct ReferenceTests {
 
         /// A new commit on `parent` writing `content` to `path`.
         func child(of parent: ObjectID, path: String = "n", content: String) throws -> ObjectID {
-            let tree = try repository.buildTree(base: try repository.tree(ofCommit: parent),
-                                                edits: [.upsert(path: path, content: Data(content.utf8))])
+            let tree = try repository.buildTree(
+                base: try repository.tree(ofCommit: parent),
+                edits: [.upsert(path: path, content: Data(content.utf8))])
             return try repository.createCommit(tree: tree, parents: [parent], author: me, committer: me, message: content)
         }
     }
@@ -47,8 +49,9 @@ struct ReferenceTests {
         #expect(throws: ReferenceUpdateError.moved(reference: "refs/heads/main", expected: nil, actual: theirs)) {
             try fixture.repository.updateReference("refs/heads/main", to: ours, expecting: nil, logMessage: "ours")
         }
-        try fixture.repository.updateReference("refs/heads/main", to: try fixture.child(of: theirs, content: "next"),
-                                               expecting: theirs, logMessage: "next")
+        try fixture.repository.updateReference(
+            "refs/heads/main", to: try fixture.child(of: theirs, content: "next"),
+            expecting: theirs, logMessage: "next")
     }
 
     @Test("a missing ref and a held lock are told apart")
@@ -89,16 +92,16 @@ struct ReferenceTests {
         let cliRounds = 60, layerRounds = 60
         // The CLI side: read, commit on top, CAS with update-ref's old-value check, retry until it lands.
         let script = """
-        set -u
-        landed=0
-        while [ $landed -lt \(cliRounds) ]; do
-          old=$(git rev-parse refs/heads/main)
-          tree=$(printf 'cli %s\\n' "$landed" | git hash-object -w --stdin)
-          newtree=$(printf '100644 blob %s\\tcli\\n' "$tree" | git mktree)
-          new=$(git commit-tree -p "$old" -m "cli $landed" "$newtree")
-          if git update-ref refs/heads/main "$new" "$old" 2>/dev/null; then landed=$((landed+1)); fi
-        done
-        """
+            set -u
+            landed=0
+            while [ $landed -lt \(cliRounds) ]; do
+              old=$(git rev-parse refs/heads/main)
+              tree=$(printf 'cli %s\\n' "$landed" | git hash-object -w --stdin)
+              newtree=$(printf '100644 blob %s\\tcli\\n' "$tree" | git mktree)
+              new=$(git commit-tree -p "$old" -m "cli $landed" "$newtree")
+              if git update-ref refs/heads/main "$new" "$old" 2>/dev/null; then landed=$((landed+1)); fi
+            done
+            """
         let cli = try ChildProcess("/bin/bash", ["-c", script], in: fixture.bare, environment: fixture.sandbox.environment)
         var landed = 0, moved = 0, locked = 0
         while landed < layerRounds {

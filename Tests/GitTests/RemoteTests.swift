@@ -1,7 +1,8 @@
 import Foundation
-import Testing
-@testable import Git
 import GitTestSupport
+import Testing
+
+@testable import Git
 
 /// Fetch and push against a real `git daemon` on loopback, started and stopped by the test.
 @Suite("Fetch and push over git://")
@@ -43,8 +44,9 @@ struct RemoteTests {
         /// A commit on `parent` in the mirror, set as the mirror's `ref`.
         @discardableResult
         func commitInMirror(on parent: ObjectID, content: String, ref: String = "refs/heads/main") throws -> ObjectID {
-            let tree = try mirror.buildTree(base: try mirror.tree(ofCommit: parent),
-                                            edits: [.upsert(path: "specs/PAY-1/status.yaml", content: Data(content.utf8))])
+            let tree = try mirror.buildTree(
+                base: try mirror.tree(ofCommit: parent),
+                edits: [.upsert(path: "specs/PAY-1/status.yaml", content: Data(content.utf8))])
             let commit = try mirror.createCommit(tree: tree, parents: [parent], author: me, committer: me, message: content)
             let current = try mirror.referenceTarget(ref)
             try mirror.updateReference(ref, to: commit, expecting: current, logMessage: content)
@@ -102,7 +104,10 @@ struct RemoteTests {
             try fixture.mirror.push(to: fixture.url, updates: [PushUpdate(source: "refs/heads/main")])
             Issue.record("a non-fast-forward push succeeded")
         } catch {
-            guard case .rejected(let rejections) = error else { Issue.record("wrong error \(error)"); return }
+            guard case .rejected(let rejections) = error else {
+                Issue.record("wrong error \(error)")
+                return
+            }
             #expect(rejections.map(\.reference) == ["refs/heads/main"])
             #expect(rejections[0].reason.contains("non-fast-forward"))
         }
@@ -120,7 +125,10 @@ struct RemoteTests {
             try fixture.mirror.push(to: fixture.url, updates: [PushUpdate(source: "refs/heads/main", expectation: .remoteValue(base))])
             Issue.record("a stale compare-and-swap push succeeded")
         } catch {
-            guard case .rejected(let rejections) = error else { Issue.record("wrong error \(error)"); return }
+            guard case .rejected(let rejections) = error else {
+                Issue.record("wrong error \(error)")
+                return
+            }
             #expect(rejections.first?.reason.contains("remote moved") == true)
         }
         #expect(try fixture.serverHead() == theirs)
@@ -140,7 +148,10 @@ struct RemoteTests {
             try fixture.mirror.push(to: fixture.url, updates: [PushUpdate(source: "refs/heads/main")])
             Issue.record("a push declined by pre-receive reported success")
         } catch {
-            guard case .rejected(let rejections) = error else { Issue.record("wrong error \(error)"); return }
+            guard case .rejected(let rejections) = error else {
+                Issue.record("wrong error \(error)")
+                return
+            }
             #expect(rejections.map(\.reference) == ["refs/heads/main"])
             #expect(rejections[0].reason.contains("pre-receive hook declined"))
         }
@@ -159,11 +170,18 @@ struct RemoteTests {
         let main = try fixture.commitInMirror(on: base, content: "main\n")
         try fixture.commitInMirror(on: base, content: "locked\n", ref: "refs/heads/locked")
         do {
-            try fixture.mirror.push(to: fixture.url, updates: [PushUpdate(source: "refs/heads/main"),
-                                                               PushUpdate(source: "refs/heads/locked")])
+            try fixture.mirror.push(
+                to: fixture.url,
+                updates: [
+                    PushUpdate(source: "refs/heads/main"),
+                    PushUpdate(source: "refs/heads/locked"),
+                ])
             Issue.record("a partly refused push reported success")
         } catch {
-            guard case .rejected(let rejections) = error else { Issue.record("wrong error \(error)"); return }
+            guard case .rejected(let rejections) = error else {
+                Issue.record("wrong error \(error)")
+                return
+            }
             #expect(rejections.map(\.reference) == ["refs/heads/locked"])
         }
         #expect(try fixture.serverHead() == main.hex)

@@ -1,6 +1,7 @@
 import Foundation
 import GitTestSupport
 import Testing
+
 @testable import Git
 
 /// Fetch and push over SSH against a real sshd on loopback: keys, host key checks and refusals.
@@ -24,9 +25,11 @@ struct SSHRemoteTests {
             try sandbox.git(["clone", "-q", "--bare", work, bare], in: sandbox.root)
             server = try SSHServer(folder: "\(sandbox.root)/sshd")
             mirror = try Repository.initBare(at: "\(sandbox.root)/mirror.git")
-            options = RemoteOptions(credentials: .sshKey(username: server.user, privateKeyPath: server.clientKey,
-                                                         publicKeyPath: server.clientKey + ".pub"),
-                                    hostKeys: .trustedKeys([server.hostKey]))
+            options = RemoteOptions(
+                credentials: .sshKey(
+                    username: server.user, privateKeyPath: server.clientKey,
+                    publicKeyPath: server.clientKey + ".pub"),
+                hostKeys: .trustedKeys([server.hostKey]))
         }
     }
 
@@ -38,12 +41,14 @@ struct SSHRemoteTests {
         try fixture.mirror.fetch(from: url, refspecs: ["+refs/heads/main:refs/heads/main"], options: fixture.options)
         let base = try #require(try fixture.mirror.referenceTarget("refs/heads/main"))
         #expect(base.hex == (try fixture.sandbox.git(["rev-parse", "main"], in: fixture.bare)))
-        let tree = try fixture.mirror.buildTree(base: try fixture.mirror.tree(ofCommit: base),
-                                                edits: [.upsert(path: "specs/PAY-1/status.yaml", content: Data("state: ready\n".utf8))])
+        let tree = try fixture.mirror.buildTree(
+            base: try fixture.mirror.tree(ofCommit: base),
+            edits: [.upsert(path: "specs/PAY-1/status.yaml", content: Data("state: ready\n".utf8))])
         let next = try fixture.mirror.createCommit(tree: tree, parents: [base], author: Self.me, committer: Self.me, message: "status")
         try fixture.mirror.updateReference("refs/heads/main", to: next, expecting: base, logMessage: "status")
-        try fixture.mirror.push(to: url, updates: [PushUpdate(source: "refs/heads/main", expectation: .remoteValue(base))],
-                                options: fixture.options)
+        try fixture.mirror.push(
+            to: url, updates: [PushUpdate(source: "refs/heads/main", expectation: .remoteValue(base))],
+            options: fixture.options)
         #expect(try fixture.sandbox.git(["rev-parse", "main"], in: fixture.bare) == next.hex)
 
         let hook = "\(fixture.bare)/hooks/pre-receive"
@@ -65,8 +70,9 @@ struct SSHRemoteTests {
         var options = fixture.options
         options.hostKeys = .trustedKeys(["AAAAC3NzaC1lZDI1NTE5AAAAIOb5m0HkF3Plb0dnMwXUu0Dgsj3VjF6HRbO2ZVf8gQ7a"])
         do {
-            try fixture.mirror.fetch(from: fixture.server.url(fixture.bare), refspecs: ["+refs/heads/main:refs/heads/main"],
-                                     options: options)
+            try fixture.mirror.fetch(
+                from: fixture.server.url(fixture.bare), refspecs: ["+refs/heads/main:refs/heads/main"],
+                options: options)
             Issue.record("fetch succeeded against an unpinned host key")
         } catch {
             #expect(error.code == .certificate)
@@ -79,8 +85,9 @@ struct SSHRemoteTests {
         let fixture = try Fixture()
         defer { fixture.server.stop() }
         do {
-            try fixture.mirror.fetch(from: fixture.server.url(fixture.bare), refspecs: ["+refs/heads/main:refs/heads/main"],
-                                     options: RemoteOptions(hostKeys: .trustedKeys([fixture.server.hostKey])))
+            try fixture.mirror.fetch(
+                from: fixture.server.url(fixture.bare), refspecs: ["+refs/heads/main:refs/heads/main"],
+                options: RemoteOptions(hostKeys: .trustedKeys([fixture.server.hostKey])))
             Issue.record("fetch succeeded without credentials")
         } catch {
             #expect(error.operation.contains("none are configured"))

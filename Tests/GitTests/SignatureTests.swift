@@ -1,7 +1,8 @@
 import Foundation
-import Testing
-@testable import Git
 import GitTestSupport
+import Testing
+
+@testable import Git
 
 /// Commit signatures: extracted exactly as git signs them, and written so that git verifies them.
 @Suite("Commit signatures")
@@ -23,8 +24,9 @@ struct SignatureTests {
 
         /// Signs `payload` in the `git` namespace, as git's ssh signing does.
         func sign(_ payload: String) throws -> String {
-            let result = try runProcess("/usr/bin/ssh-keygen", ["-Y", "sign", "-q", "-f", privateKey, "-n", "git"],
-                                        input: Data(payload.utf8))
+            let result = try runProcess(
+                "/usr/bin/ssh-keygen", ["-Y", "sign", "-q", "-f", privateKey, "-n", "git"],
+                input: Data(payload.utf8))
             guard result.status == 0 else { throw CommandFailed(command: ["ssh-keygen", "-Y", "sign"], result: result) }
             return result.stdout
         }
@@ -33,16 +35,21 @@ struct SignatureTests {
         func verify(_ signature: String, payload: String, in folder: String) throws -> Bool {
             let signatureFile = "\(folder)/sig-\(UUID().uuidString)"
             try Data(signature.utf8).write(to: URL(fileURLWithPath: signatureFile))
-            let result = try runProcess("/usr/bin/ssh-keygen", ["-Y", "verify", "-f", allowedSigners, "-I", principal,
-                                                                "-n", "git", "-s", signatureFile], input: Data(payload.utf8))
+            let result = try runProcess(
+                "/usr/bin/ssh-keygen",
+                [
+                    "-Y", "verify", "-f", allowedSigners, "-I", principal,
+                    "-n", "git", "-s", signatureFile,
+                ], input: Data(payload.utf8))
             return result.status == 0
         }
     }
 
     static let sshAvailable = FileManager.default.isExecutableFile(atPath: "/usr/bin/ssh-keygen")
 
-    @Test("a commit signed by git -S with an SSH key yields the signature and payload ssh-keygen verifies",
-          .enabled(if: sshAvailable, "needs ssh-keygen (openssh-client)"))
+    @Test(
+        "a commit signed by git -S with an SSH key yields the signature and payload ssh-keygen verifies",
+        .enabled(if: sshAvailable, "needs ssh-keygen (openssh-client)"))
     func extractGitSignature() throws {
         let sandbox = try Sandbox()
         let key = try SSHKey(sandbox)
@@ -51,8 +58,11 @@ struct SignatureTests {
         let unsigned = try sandbox.commitAll("unsigned", in: work)
         try sandbox.write("b\n", to: "b.txt", in: work)
         try sandbox.git(["add", "-A"], in: work)
-        try sandbox.git(["-c", "gpg.format=ssh", "-c", "user.signingkey=\(key.privateKey)", "commit", "-q", "-S", "-m",
-                         "signed\n\nHandoff: claim PAY-1"], in: work)
+        try sandbox.git(
+            [
+                "-c", "gpg.format=ssh", "-c", "user.signingkey=\(key.privateKey)", "commit", "-q", "-S", "-m",
+                "signed\n\nHandoff: claim PAY-1",
+            ], in: work)
         let signed = ObjectID(try sandbox.git(["rev-parse", "HEAD"], in: work))
         let repository = try Repository.open(at: work)
 
@@ -66,8 +76,9 @@ struct SignatureTests {
         #expect(throws: GitError.self) { try repository.signature(ofCommit: ObjectID.zero) }
     }
 
-    @Test("a commit the layer signs is verified by git verify-commit and git log --show-signature",
-          .enabled(if: sshAvailable, "needs ssh-keygen (openssh-client)"))
+    @Test(
+        "a commit the layer signs is verified by git verify-commit and git log --show-signature",
+        .enabled(if: sshAvailable, "needs ssh-keygen (openssh-client)"))
     func signedCreation() throws {
         let sandbox = try Sandbox()
         let key = try SSHKey(sandbox)
@@ -75,9 +86,10 @@ struct SignatureTests {
         let repository = try Repository.initBare(at: bare)
         let me = Signature(name: "handoffd", email: "handoffd@acme.example", time: GitTime(seconds: 1_795_000_000, offsetMinutes: 0))
         let tree = try repository.buildTree(base: nil, edits: [.upsert(path: ".handoff/board.md", content: Data("# Board\n".utf8))])
-        let commit = try repository.createCommit(tree: tree, parents: [], author: me, committer: me,
-                                                 message: "Status\n\nHandoff-Processed: \(ObjectID.emptyTree.hex)",
-                                                 signer: key.sign)
+        let commit = try repository.createCommit(
+            tree: tree, parents: [], author: me, committer: me,
+            message: "Status\n\nHandoff-Processed: \(ObjectID.emptyTree.hex)",
+            signer: key.sign)
         try repository.updateReference("refs/heads/main", to: commit, expecting: nil, logMessage: "status")
         try sandbox.git(["fsck", "--strict", "--no-dangling"], in: bare)
         let config = ["-c", "gpg.ssh.allowedSignersFile=\(key.allowedSigners)"]

@@ -1,7 +1,8 @@
 import Foundation
-import Testing
-@testable import Git
 import GitTestSupport
+import Testing
+
+@testable import Git
 
 /// The side-by-side tree walk against `git diff-tree -r --no-renames`, on the changes that are easy to get
 /// wrong: a file becoming a folder and back, mode and type changes, gitlinks, and names that sort
@@ -58,7 +59,8 @@ struct TreeDiffTests {
         for (index, hex) in commits.enumerated() {
             let tree = try repository.tree(ofCommit: ObjectID(hex))
             let ours = try repository.diff(from: previous, to: tree).map { "\($0.kind.rawValue)\t\($0.path)" }
-            let arguments = index == 0
+            let arguments =
+                index == 0
                 ? ["diff-tree", "-r", "--root", "--no-renames", "--name-status", "--no-commit-id", hex]
                 : ["diff-tree", "-r", "--no-renames", "--name-status", "--no-commit-id", commits[index - 1], hex]
             let theirs = try sandbox.git(arguments, in: work).split(separator: "\n").map(String.init)

@@ -1,54 +1,68 @@
 import Foundation
-import Testing
-@testable import Git
 import GitTestSupport
+import Testing
+
+@testable import Git
 
 /// Trees and commits written by the Git layer are valid to `git fsck --strict` and read back as intended.
 @Suite("Writing objects git accepts")
 struct WritingTests {
-    static let author = Signature(name: "handoffd", email: "handoffd@acme.example",
-                                  time: GitTime(seconds: 1_795_000_000, offsetMinutes: 60))
-    static let committer = Signature(name: "Handoff Bot", email: "bot@acme.example",
-                                     time: GitTime(seconds: 1_795_000_100, offsetMinutes: -300))
+    static let author = Signature(
+        name: "handoffd", email: "handoffd@acme.example",
+        time: GitTime(seconds: 1_795_000_000, offsetMinutes: 60))
+    static let committer = Signature(
+        name: "Handoff Bot", email: "bot@acme.example",
+        time: GitTime(seconds: 1_795_000_100, offsetMinutes: -300))
 
     @Test("in-memory tree edits plus a commit pass git fsck --strict and show as intended")
     func commitAndFsck() throws {
         let sandbox = try Sandbox()
         let bare = "\(sandbox.root)/bare.git"
         let repository = try Repository.initBare(at: bare, initialBranch: "main")
-        let first = try repository.buildTree(base: nil, edits: [
-            .upsert(path: "specs/PAY-1/status.yaml", content: Data("state: draft\n".utf8)),
-            .upsert(path: ".handoff/board.md", content: Data("# Board\n".utf8)),
-            .upsert(path: "tools/run.sh", content: Data("#!/bin/sh\n".utf8), mode: .executable),
-            .upsert(path: "link", content: Data("specs".utf8), mode: .symlink),
-        ])
+        let first = try repository.buildTree(
+            base: nil,
+            edits: [
+                .upsert(path: "specs/PAY-1/status.yaml", content: Data("state: draft\n".utf8)),
+                .upsert(path: ".handoff/board.md", content: Data("# Board\n".utf8)),
+                .upsert(path: "tools/run.sh", content: Data("#!/bin/sh\n".utf8), mode: .executable),
+                .upsert(path: "link", content: Data("specs".utf8), mode: .symlink),
+            ])
         let message = "Handoff status\n\nOne packet changed.\n\nHandoff-Processed: 0123456789abcdef0123456789abcdef01234567\n"
-        let root = try repository.createCommit(tree: first, parents: [], author: Self.author,
-                                               committer: Self.committer, message: message)
+        let root = try repository.createCommit(
+            tree: first, parents: [], author: Self.author,
+            committer: Self.committer, message: message)
         try repository.updateReference("refs/heads/main", to: root, expecting: nil, logMessage: "handoff: status")
 
-        let second = try repository.buildTree(base: first, edits: [
-            .upsert(path: "specs/PAY-1/status.yaml", content: Data("state: ready\n".utf8)),
-            .upsert(path: "specs/PAY-2/status.yaml", content: Data("state: draft\n".utf8)),
-            .remove(path: "tools/run.sh"),
-            .remove(path: "does/not/exist"),
-        ])
-        let child = try repository.createCommit(tree: second, parents: [root], author: Self.author,
-                                                committer: Self.committer, message: "Second\n\nHandoff-Processed: \(root.hex)")
+        let second = try repository.buildTree(
+            base: first,
+            edits: [
+                .upsert(path: "specs/PAY-1/status.yaml", content: Data("state: ready\n".utf8)),
+                .upsert(path: "specs/PAY-2/status.yaml", content: Data("state: draft\n".utf8)),
+                .remove(path: "tools/run.sh"),
+                .remove(path: "does/not/exist"),
+            ])
+        let child = try repository.createCommit(
+            tree: second, parents: [root], author: Self.author,
+            committer: Self.committer, message: "Second\n\nHandoff-Processed: \(root.hex)")
         try repository.updateReference("refs/heads/main", to: child, expecting: root, logMessage: "handoff: status")
 
         try sandbox.git(["fsck", "--strict", "--no-dangling"], in: bare)
         #expect(try sandbox.git(["rev-parse", "refs/heads/main"], in: bare) == child.hex)
-        #expect(try sandbox.git(["ls-tree", "-r", "--name-only", "main"], in: bare).split(separator: "\n") == [
-            ".handoff/board.md", "link", "specs/PAY-1/status.yaml", "specs/PAY-2/status.yaml",
-        ])
+        #expect(
+            try sandbox.git(["ls-tree", "-r", "--name-only", "main"], in: bare).split(separator: "\n") == [
+                ".handoff/board.md", "link", "specs/PAY-1/status.yaml", "specs/PAY-2/status.yaml",
+            ])
         // tools/ vanished with its last file, as in git.
         #expect(try sandbox.git(["ls-tree", "main", "tools"], in: bare).isEmpty)
         #expect(try sandbox.git(["show", "main:specs/PAY-1/status.yaml"], in: bare) == "state: ready")
         #expect(try sandbox.git(["ls-tree", "\(root.hex)", "link"], in: bare).hasPrefix("120000 blob"))
-        let shown = try sandbox.git(["show", "-s", "--format=%an|%ae|%ad|%cn|%ce|%cd|%s|%(trailers:key=Handoff-Processed,valueonly)",
-                                     "--date=iso-strict", "main"], in: bare)
-        #expect(shown == "handoffd|handoffd@acme.example|2026-11-18T12:06:40+01:00|Handoff Bot|bot@acme.example|"
+        let shown = try sandbox.git(
+            [
+                "show", "-s", "--format=%an|%ae|%ad|%cn|%ce|%cd|%s|%(trailers:key=Handoff-Processed,valueonly)",
+                "--date=iso-strict", "main",
+            ], in: bare)
+        #expect(
+            shown == "handoffd|handoffd@acme.example|2026-11-18T12:06:40+01:00|Handoff Bot|bot@acme.example|"
                 + "2026-11-18T06:08:20-05:00|Second|\(root.hex)")
         let readBack = try repository.commit(child)
         #expect(readBack.author == Self.author)
@@ -67,16 +81,18 @@ struct WritingTests {
         #expect(unchanged == tree)
         #expect(try repository.buildTree(base: tree, edits: []) == tree)
         do {
-            _ = try repository.createCommit(tree: unchanged, parents: [root], author: Self.author,
-                                            committer: Self.author, message: "nothing")
+            _ = try repository.createCommit(
+                tree: unchanged, parents: [root], author: Self.author,
+                committer: Self.author, message: "nothing")
             Issue.record("an empty commit was created")
         } catch let error as GitError {
             #expect(error.code == .emptyCommit)
         }
     }
 
-    @Test("paths that git would refuse are rejected before anything is written",
-          arguments: ["", "/abs", "a//b", "a/./b", "a/../b", ".git/config", "x/.GIT/y", "trailing/"])
+    @Test(
+        "paths that git would refuse are rejected before anything is written",
+        arguments: ["", "/abs", "a//b", "a/./b", "a/../b", ".git/config", "x/.GIT/y", "trailing/"])
     func badPaths(_ path: String) throws {
         let sandbox = try Sandbox()
         let repository = try Repository.initBare(at: "\(sandbox.root)/bare.git")
@@ -90,18 +106,22 @@ struct WritingTests {
         let sandbox = try Sandbox()
         let bare = "\(sandbox.root)/bare.git"
         let repository = try Repository.initBare(at: bare)
-        let base = try repository.buildTree(base: nil, edits: [
-            .upsert(path: "a/b/c.txt", content: Data("1".utf8)),
-            .upsert(path: "a/b/c.txt", content: Data("2".utf8)),
-            .upsert(path: "z.txt", content: Data("z".utf8)),
-        ])
+        let base = try repository.buildTree(
+            base: nil,
+            edits: [
+                .upsert(path: "a/b/c.txt", content: Data("1".utf8)),
+                .upsert(path: "a/b/c.txt", content: Data("2".utf8)),
+                .upsert(path: "z.txt", content: Data("z".utf8)),
+            ])
         let blob = try repository.writeBlob(Data("kept".utf8))
-        let edited = try repository.buildTree(base: base, edits: [
-            .remove(path: "a/b/c.txt"),
-            .upsertObject(path: "a/keep.txt", id: blob, mode: .blob),
-            .remove(path: "z.txt"),
-            .upsert(path: "z.txt", content: Data("again".utf8)),
-        ])
+        let edited = try repository.buildTree(
+            base: base,
+            edits: [
+                .remove(path: "a/b/c.txt"),
+                .upsertObject(path: "a/keep.txt", id: blob, mode: .blob),
+                .remove(path: "z.txt"),
+                .upsert(path: "z.txt", content: Data("again".utf8)),
+            ])
         let commit = try repository.createCommit(tree: edited, parents: [], author: Self.author, committer: Self.author, message: "t")
         try repository.updateReference("refs/heads/main", to: commit, expecting: nil, logMessage: "t")
         try sandbox.git(["fsck", "--strict", "--no-dangling"], in: bare)

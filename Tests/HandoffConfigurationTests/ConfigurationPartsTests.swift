@@ -1,6 +1,6 @@
-import HandoffEngine
 import Foundation
 import HandoffConfiguration
+import HandoffEngine
 import Testing
 
 @Suite("Configuration parts: URL classification, filesystem probe, startup sequence")
@@ -16,14 +16,16 @@ struct ConfigurationPartsTests {
 
         """
 
-    @Test("URLs are classified by scheme; local paths and file:// are opened directly", arguments: [
-        ("/srv/git/a.git", RepositoryLocation.local(path: "/srv/git/a.git")),
-        ("file:///srv/git/a.git", .local(path: "/srv/git/a.git")),
-        ("ssh://git@host:2222/a.git", .remote(.ssh)),
-        ("git@host:a.git", .remote(.ssh)),
-        ("https://host/a.git", .remote(.https)),
-        ("git://host/a.git", .remote(.git)),
-    ])
+    @Test(
+        "URLs are classified by scheme; local paths and file:// are opened directly",
+        arguments: [
+            ("/srv/git/a.git", RepositoryLocation.local(path: "/srv/git/a.git")),
+            ("file:///srv/git/a.git", .local(path: "/srv/git/a.git")),
+            ("ssh://git@host:2222/a.git", .remote(.ssh)),
+            ("git@host:a.git", .remote(.ssh)),
+            ("https://host/a.git", .remote(.https)),
+            ("git://host/a.git", .remote(.git)),
+        ])
     func classification(_ url: String, expected: RepositoryLocation) {
         #expect(RepositoryLocation(url: url) == expected)
     }
@@ -37,13 +39,17 @@ struct ConfigurationPartsTests {
     @Test("the work-tree refusal asks the injected probe, and only for local repositories")
     func probe() throws {
         let everythingIsAWorkTree = FileSystemProbe { _ in true }
-        #expect(throws: DaemonConfiguration.Problem(file: "t.yaml", line: 5, key: "repositories.specs.path",
-                                                    reason: .workTree("/srv/git/specs.git"))) {
+        #expect(
+            throws: DaemonConfiguration.Problem(
+                file: "t.yaml", line: 5, key: "repositories.specs.path",
+                reason: .workTree("/srv/git/specs.git"))
+        ) {
             try DaemonConfiguration.parse(Self.text, file: "t.yaml", probe: everythingIsAWorkTree)
         }
         let remote = Self.text.replacingOccurrences(of: "path: /srv/git/specs.git", with: "url: https://host/specs.git")
-        #expect(try DaemonConfiguration.parse(remote, file: "t.yaml", probe: everythingIsAWorkTree).repositories[0].url
-            == "https://host/specs.git")
+        #expect(
+            try DaemonConfiguration.parse(remote, file: "t.yaml", probe: everythingIsAWorkTree).repositories[0].url
+                == "https://host/specs.git")
     }
 
     @Test("the startup sequence prepares handoffd's key once and maps each entry to its engine settings")

@@ -16,41 +16,74 @@ struct DaemonConfigurationTests {
 
         """
 
-    @Test("configuration errors name the file, line, key path and reason", arguments: [
-        ("identity: {email: x@y}\nstate_directory: /s\nrepositories: [{name: a, path: /p, operators: [o@x]}]\ncolour: red\n",
-         "handoffd.yaml:4: colour: unknown key (known here: identity, log_level"),
-        ("identity: {email: nope}\nstate_directory: /s\nrepositories: [{name: a, path: /p, operators: [o@x]}]\n",
-         "handoffd.yaml:1: identity.email: 'nope' is not an email address"),
-        ("identity: {email: x@y}\nstate_directory: relative\nrepositories: [{name: a, path: /p, operators: [o@x]}]\n",
-         "handoffd.yaml:2: state_directory: 'relative' must be an absolute path"),
-        ("identity: {email: x@y}\nstate_directory: /s\nrepositories:\n  - {name: a, path: /p}\n",
-         "handoffd.yaml:4: repositories.a.operators: must list"),
-        ("identity: {email: x@y}\nstate_directory: /s\nrepositories: [{name: a, pth: /p, operators: [o@x]}]\n",
-         "handoffd.yaml:3: repositories[0].pth: unknown key"),
-        ("identity: {email: x@y}\nstate_directory: /s\nrepositories: []\n", "handoffd.yaml:3: repositories: must list at least one"),
-        ("identity: {email: x@y}\nstate_directory: /s\nrepositories:\n", "handoffd.yaml:3: repositories: must list at least one"),
-        ("identity: {email: x@y}\nstate_directory: /s\npoll_interval: 5\n", "handoffd.yaml:1: repositories: missing: list the repositories to serve"),
-        ("identity: {email: x@y}\nstate_directory: /s\npoll_interval: soon\nrepositories: [{name: a, path: /p, operators: [o@x]}]\n",
-         "handoffd.yaml:3: poll_interval: 'soon' must be a number of seconds"),
-        ("identity: {email: x@y}\nstate_directory: /s\nlog_level: loud\nrepositories: [{name: a, path: /p, operators: [o@x]}]\n",
-         "handoffd.yaml:3: log_level: 'loud' is not one of trace"),
-        ("identity: {email: x@y}\nstate_directory: /s\nrepositories: [{name: a, path: /p, url: git://h/r, operators: [o@x]}]\n",
-         "handoffd.yaml:3: repositories.a: give either path (a local bare repository) or url (a remote one), not both"),
-        ("identity: {email: x@y}\nstate_directory: /s\nrepositories: [{name: a, path: /p, status_branch: main, operators: [o@x]}]\n",
-         "handoffd.yaml:3: repositories.a.status_branch: is the watched branch itself"),
-        ("identity: {email: x@y}\nstate_directory: /s\nrepositories: [{name: a, path: /p, status_branch: 'a..b', operators: [o@x]}]\n",
-         "handoffd.yaml:3: repositories.a.status_branch: 'a..b' is not a valid branch name"),
-        ("identity: {email: x@y}\nstate_directory: /s\nrepositories: [{name: a, url: git://h/r, ssh_key: /k, operators: [o@x]}]\n",
-         "handoffd.yaml:3: repositories.a.ssh_key: applies only to an ssh url"),
-        ("identity: {email: x@y}\nstate_directory: /s\nrepositories: [{name: a, url: 'https://h/r', username: u, operators: [o@x]}]\n",
-         "handoffd.yaml:3: repositories.a.password_file: username and password_file go together"),
-        ("identity: {email: x@y}\nstate_directory: /s\nrepositories: [{name: a, path: [/p], operators: [o@x]}]\n",
-         "handoffd.yaml:3: repositories.a.path: must be a single value"),
-        ("identity: {email: x@y}\nstate_directory: /s\nrepositories:\n  - {name: a, path: /p, operators: [o@x]}\n  - {name: a, path: /q, operators: [o@x]}\n",
-         "handoffd.yaml:5: repositories[1].name: 'a' is used twice"),
-        ("identity: [x]\n", "handoffd.yaml:1: identity: must be a mapping"),
-        ("identity: {email: x@y\n", "handoffd.yaml: not valid YAML"),
-    ])
+    @Test(
+        "configuration errors name the file, line, key path and reason",
+        arguments: [
+            (
+                "identity: {email: x@y}\nstate_directory: /s\nrepositories: [{name: a, path: /p, operators: [o@x]}]\ncolour: red\n",
+                "handoffd.yaml:4: colour: unknown key (known here: identity, log_level"
+            ),
+            (
+                "identity: {email: nope}\nstate_directory: /s\nrepositories: [{name: a, path: /p, operators: [o@x]}]\n",
+                "handoffd.yaml:1: identity.email: 'nope' is not an email address"
+            ),
+            (
+                "identity: {email: x@y}\nstate_directory: relative\nrepositories: [{name: a, path: /p, operators: [o@x]}]\n",
+                "handoffd.yaml:2: state_directory: 'relative' must be an absolute path"
+            ),
+            (
+                "identity: {email: x@y}\nstate_directory: /s\nrepositories:\n  - {name: a, path: /p}\n",
+                "handoffd.yaml:4: repositories.a.operators: must list"
+            ),
+            (
+                "identity: {email: x@y}\nstate_directory: /s\nrepositories: [{name: a, pth: /p, operators: [o@x]}]\n",
+                "handoffd.yaml:3: repositories[0].pth: unknown key"
+            ),
+            ("identity: {email: x@y}\nstate_directory: /s\nrepositories: []\n", "handoffd.yaml:3: repositories: must list at least one"),
+            ("identity: {email: x@y}\nstate_directory: /s\nrepositories:\n", "handoffd.yaml:3: repositories: must list at least one"),
+            (
+                "identity: {email: x@y}\nstate_directory: /s\npoll_interval: 5\n",
+                "handoffd.yaml:1: repositories: missing: list the repositories to serve"
+            ),
+            (
+                "identity: {email: x@y}\nstate_directory: /s\npoll_interval: soon\nrepositories: [{name: a, path: /p, operators: [o@x]}]\n",
+                "handoffd.yaml:3: poll_interval: 'soon' must be a number of seconds"
+            ),
+            (
+                "identity: {email: x@y}\nstate_directory: /s\nlog_level: loud\nrepositories: [{name: a, path: /p, operators: [o@x]}]\n",
+                "handoffd.yaml:3: log_level: 'loud' is not one of trace"
+            ),
+            (
+                "identity: {email: x@y}\nstate_directory: /s\nrepositories: [{name: a, path: /p, url: git://h/r, operators: [o@x]}]\n",
+                "handoffd.yaml:3: repositories.a: give either path (a local bare repository) or url (a remote one), not both"
+            ),
+            (
+                "identity: {email: x@y}\nstate_directory: /s\nrepositories: [{name: a, path: /p, status_branch: main, operators: [o@x]}]\n",
+                "handoffd.yaml:3: repositories.a.status_branch: is the watched branch itself"
+            ),
+            (
+                "identity: {email: x@y}\nstate_directory: /s\nrepositories: [{name: a, path: /p, status_branch: 'a..b', operators: [o@x]}]\n",
+                "handoffd.yaml:3: repositories.a.status_branch: 'a..b' is not a valid branch name"
+            ),
+            (
+                "identity: {email: x@y}\nstate_directory: /s\nrepositories: [{name: a, url: git://h/r, ssh_key: /k, operators: [o@x]}]\n",
+                "handoffd.yaml:3: repositories.a.ssh_key: applies only to an ssh url"
+            ),
+            (
+                "identity: {email: x@y}\nstate_directory: /s\nrepositories: [{name: a, url: 'https://h/r', username: u, operators: [o@x]}]\n",
+                "handoffd.yaml:3: repositories.a.password_file: username and password_file go together"
+            ),
+            (
+                "identity: {email: x@y}\nstate_directory: /s\nrepositories: [{name: a, path: [/p], operators: [o@x]}]\n",
+                "handoffd.yaml:3: repositories.a.path: must be a single value"
+            ),
+            (
+                "identity: {email: x@y}\nstate_directory: /s\nrepositories:\n  - {name: a, path: /p, operators: [o@x]}\n  - {name: a, path: /q, operators: [o@x]}\n",
+                "handoffd.yaml:5: repositories[1].name: 'a' is used twice"
+            ),
+            ("identity: [x]\n", "handoffd.yaml:1: identity: must be a mapping"),
+            ("identity: {email: x@y\n", "handoffd.yaml: not valid YAML"),
+        ])
     func errors(_ text: String, expected: String) {
         do {
             _ = try DaemonConfiguration.parse(text, file: "handoffd.yaml")
@@ -62,10 +95,12 @@ struct DaemonConfigurationTests {
 
     @Test("HANDOFFD_* environment variables override the file, globally and per repository")
     func environmentOverrides() throws {
-        let environment = ["HANDOFFD_POLL_INTERVAL": "0.5", "HANDOFFD_LOG_LEVEL": "debug",
-                           "HANDOFFD_REPOSITORIES_SPECS_BRANCH": "trunk",
-                           "HANDOFFD_REPOSITORIES_SPECS_OPERATORS": "a@acme.example,b@acme.example",
-                           "HANDOFFD_IDENTITY_NAME": "handoff-bot"]
+        let environment = [
+            "HANDOFFD_POLL_INTERVAL": "0.5", "HANDOFFD_LOG_LEVEL": "debug",
+            "HANDOFFD_REPOSITORIES_SPECS_BRANCH": "trunk",
+            "HANDOFFD_REPOSITORIES_SPECS_OPERATORS": "a@acme.example,b@acme.example",
+            "HANDOFFD_IDENTITY_NAME": "handoff-bot",
+        ]
         let configuration = try DaemonConfiguration.parse(Self.base, file: "h.yaml", environment: environment)
         #expect(configuration.pollInterval == 0.5)
         #expect(configuration.logLevel == .debug)
@@ -82,7 +117,8 @@ struct DaemonConfigurationTests {
             _ = try DaemonConfiguration.parse(Self.base, file: "h.yaml", environment: ["HANDOFFD_POLL_INTERVAL": "-1"])
             Issue.record("accepted a negative poll interval")
         } catch {
-            #expect(error.description == "environment variable HANDOFFD_POLL_INTERVAL: poll_interval: '-1' must be a number of seconds from 0.1 to 3600")
+            #expect(
+                error.description == "environment variable HANDOFFD_POLL_INTERVAL: poll_interval: '-1' must be a number of seconds from 0.1 to 3600")
         }
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import HandoffCore
 
 /// Issue 11, item 6: YAML is screened on libyaml's events before any node is built, and what one packet
@@ -121,7 +122,8 @@ struct BoundedInputTests {
     @Test("a message quoting a huge value is cut, so one finding cannot fill a status file")
     func longMessagesAreCut() throws {
         var files = PacketTemplate.example()
-        files[Self.manifest] = "id: PAY-142\ntitle: Refunds\nscope: finite\nclient: payments\nreviewers: [\(String(repeating: "x", count: 200_000))]\n"
+        files[Self.manifest] =
+            "id: PAY-142\ntitle: Refunds\nscope: finite\nclient: payments\nreviewers: [\(String(repeating: "x", count: 200_000))]\n"
         let report = try PacketCheckerTests.check(files)
         let finding = try #require(report.findings.first { $0.rule == "manifest.invalid" })
         #expect(finding.message.count <= 1_001 && finding.message.hasSuffix("…"))

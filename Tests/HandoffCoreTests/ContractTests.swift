@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import HandoffCore
 
 /// The OpenAPI examples published by the OpenAPI Initiative, from the shared fixtures folder.
@@ -33,8 +34,9 @@ struct ContractTests {
         (text.split(separator: "\n", omittingEmptySubsequences: false).firstIndex { $0.contains(needle) } ?? -1) + 1
     }
 
-    @Test("the six published OpenAPI examples parse and validate", .enabled(if: Fixtures.available, "needs ../shared/fixtures"),
-          arguments: Fixtures.names)
+    @Test(
+        "the six published OpenAPI examples parse and validate", .enabled(if: Fixtures.available, "needs ../shared/fixtures"),
+        arguments: Fixtures.names)
     func publishedExamplesAreValid(_ name: String) throws {
         let findings = try Self.findings(contract: try Fixtures.text(name))
         let structural = findings.filter { $0.rule == "contracts.parse-error" || $0.rule == "contracts.openapi-invalid" }
@@ -43,12 +45,14 @@ struct ContractTests {
         #expect(findings.allSatisfy { $0.severity != .error })
     }
 
-    @Test("mutated petstore copies are reported with the right rule, on a line in the mutated region",
-          .enabled(if: Fixtures.available, "needs ../shared/fixtures"))
+    @Test(
+        "mutated petstore copies are reported with the right rule, on a line in the mutated region",
+        .enabled(if: Fixtures.available, "needs ../shared/fixtures"))
     func mutations() throws {
         let original = try Fixtures.text("petstore")
 
-        let withoutInfo = original.replacingOccurrences(of: "info:\n  version: 1.0.0\n  title: Swagger Petstore\n  license:\n    name: MIT\n", with: "")
+        let withoutInfo = original.replacingOccurrences(
+            of: "info:\n  version: 1.0.0\n  title: Swagger Petstore\n  license:\n    name: MIT\n", with: "")
         #expect(withoutInfo != original)
         let info = try #require(try Self.findings(contract: withoutInfo).first { $0.rule == "contracts.openapi-invalid" })
         #expect(info.line <= 2, "\(info.formatted)")
@@ -62,13 +66,17 @@ struct ContractTests {
         let undeclared = original.replacingOccurrences(of: "  /pets/{petId}:", with: "  /pets/{petIdentifier}:")
         let parameterFindings = try Self.findings(contract: undeclared).filter { $0.rule == "contracts.openapi-invalid" }
         let pathLine = Self.line(of: "/pets/{petIdentifier}:", in: undeclared)
-        #expect(parameterFindings.contains { $0.message.contains("'{petIdentifier}'") && (pathLine...pathLine + 1).contains($0.line) },
-                "\(parameterFindings.map(\.formatted))")
+        #expect(
+            parameterFindings.contains { $0.message.contains("'{petIdentifier}'") && (pathLine...pathLine + 1).contains($0.line) },
+            "\(parameterFindings.map(\.formatted))")
         #expect(parameterFindings.contains { $0.message.contains("declares path parameter 'petId'") })
 
         let duplicated = original.replacingOccurrences(of: "operationId: createPets", with: "operationId: listPets")
         let duplicate = try #require(try Self.findings(contract: duplicated).first { $0.rule == "contracts.openapi-invalid" })
-        #expect(duplicate.line == Self.line(of: "operationId: listPets", in: String(duplicated.split(separator: "\n", omittingEmptySubsequences: false).dropFirst(20).joined(separator: "\n"))) + 20)
+        #expect(
+            duplicate.line == Self.line(
+                of: "operationId: listPets",
+                in: String(duplicated.split(separator: "\n", omittingEmptySubsequences: false).dropFirst(20).joined(separator: "\n"))) + 20)
         #expect(duplicate.message.contains("already used on line 13"))
     }
 
@@ -107,13 +115,18 @@ struct ContractTests {
         #expect(try Self.findings(contract: Self.good) == [])
     }
 
-    @Test("each OpenAPI warning rule fires on its own defect", arguments: [
-        ("operationId: createRefund", "x-note: no id", "contracts.operation-id-missing"),
-        ("content: { application/json: { schema: { type: object } } }", "content: { application/json: {} }", "contracts.success-response-missing"),
-        ("'422': { description: too much }", "'500': { description: broken }", "contracts.error-response-missing"),
-        ("security: [ { bearer: [] } ]\n", "", "contracts.security-undefined"),
-        ("bearer: { type: http, scheme: bearer }", "other: { type: http, scheme: bearer }", "contracts.security-undefined"),
-    ])
+    @Test(
+        "each OpenAPI warning rule fires on its own defect",
+        arguments: [
+            ("operationId: createRefund", "x-note: no id", "contracts.operation-id-missing"),
+            (
+                "content: { application/json: { schema: { type: object } } }", "content: { application/json: {} }",
+                "contracts.success-response-missing"
+            ),
+            ("'422': { description: too much }", "'500': { description: broken }", "contracts.error-response-missing"),
+            ("security: [ { bearer: [] } ]\n", "", "contracts.security-undefined"),
+            ("bearer: { type: http, scheme: bearer }", "other: { type: http, scheme: bearer }", "contracts.security-undefined"),
+        ])
     func warningRules(_ original: String, _ replacement: String, _ rule: String) throws {
         let mutated = Self.good.replacingOccurrences(of: original, with: replacement)
         #expect(mutated != Self.good)
@@ -125,9 +138,12 @@ struct ContractTests {
     @Test("parse errors, unsupported versions and Swagger 2.0 are errors with lines")
     func structuralErrors() throws {
         #expect(try Self.findings(contract: "openapi: 3.1.0\ninfo: [unclosed\n").map(\.rule) == ["contracts.parse-error"])
-        #expect(try Self.findings(contract: "openapi: 2.5.0\ninfo: {}\npaths: {}\n").map { "\($0.rule)@\($0.line)" } == ["contracts.openapi-invalid@1"])
+        #expect(
+            try Self.findings(contract: "openapi: 2.5.0\ninfo: {}\npaths: {}\n").map { "\($0.rule)@\($0.line)" } == ["contracts.openapi-invalid@1"])
         #expect(try Self.findings(contract: "swagger: '2.0'\n").map(\.rule) == ["contracts.openapi-invalid"])
-        #expect(try Self.findings(contract: "{\"openapi\": \"3.0.3\", \"info\": {\"title\": \"x\", \"version\": \"1\"}, \"paths\": {}}", name: "api.json") == [])
+        #expect(
+            try Self.findings(contract: "{\"openapi\": \"3.0.3\", \"info\": {\"title\": \"x\", \"version\": \"1\"}, \"paths\": {}}", name: "api.json")
+                == [])
     }
 
     @Test("JSON Schema: a valid schema passes, keywords with wrong values are findings")
@@ -148,14 +164,19 @@ struct ContractTests {
             """
         #expect(try Self.findings(contract: "{\"type\": [", name: "refund.schema.json").map(\.rule) == ["contracts.schema-invalid"])
         let findings = try Self.findings(contract: invalid, name: "refund.schema.yaml")
-        #expect(findings.map { "\($0.rule)@\($0.line)" } == ["contracts.schema-invalid@2", "contracts.schema-invalid@3",
-                                                             "contracts.schema-invalid@5", "contracts.schema-invalid@6"])
+        #expect(
+            findings.map { "\($0.rule)@\($0.line)" } == [
+                "contracts.schema-invalid@2", "contracts.schema-invalid@3",
+                "contracts.schema-invalid@5", "contracts.schema-invalid@6",
+            ])
     }
 
     @Test("GraphQL SDL: one that builds passes; syntax and type errors are findings")
     func graphQL() throws {
-        #expect(try Self.findings(contract: "type Query { refund(id: ID!): Refund }\ntype Refund { id: ID! amount: String }\n",
-                                  name: "schema.graphql") == [])
+        #expect(
+            try Self.findings(
+                contract: "type Query { refund(id: ID!): Refund }\ntype Refund { id: ID! amount: String }\n",
+                name: "schema.graphql") == [])
         let syntax = try Self.findings(contract: "type Query {\n  refund(id: ID!: Refund\n}\n", name: "schema.graphql")
         #expect(syntax.map { "\($0.rule)@\($0.line)" } == ["contracts.graphql-invalid@2"])
         let unknownType = try Self.findings(contract: "type Query { refund: Missing }\n", name: "schema.graphql")

@@ -1,9 +1,10 @@
 import Foundation
-@testable import HandoffCore
 import OpenAPIKit
 import OpenAPIKit30
 import Testing
 import Yams
+
+@testable import HandoffCore
 
 /// The indexed decoder must decode exactly as Yams' `YAMLDecoder` (after KeyNormalizer): the same documents,
 /// and for broken ones the same OpenAPIKit error message and coding path.
@@ -57,8 +58,9 @@ struct NodeDecoderTests {
         }
     }
 
-    @Test("the published examples decode to the same documents", .enabled(if: Fixtures.available, "needs ../shared/fixtures"),
-          arguments: Fixtures.names)
+    @Test(
+        "the published examples decode to the same documents", .enabled(if: Fixtures.available, "needs ../shared/fixtures"),
+        arguments: Fixtures.names)
     func published(_ name: String) throws {
         let text = try Fixtures.text(name)
         if text.contains("openapi: 3.0") || text.contains("openapi: \"3.0") {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import HandoffCore
 
 @Suite("Packet checks")
@@ -124,8 +125,12 @@ struct PacketCheckerTests {
     func hostileFiles() throws {
         var files = PacketTemplate.example()
         files["specs/PAY-142/context.md"] = "## Background\n\0binary"
-        var view = MemoryTreeView(files, specials: ["specs/PAY-142/contracts/link.yaml": .symlink,
-                                                    "specs/PAY-142/vendor": .submodule])
+        var view = MemoryTreeView(
+            files,
+            specials: [
+                "specs/PAY-142/contracts/link.yaml": .symlink,
+                "specs/PAY-142/vendor": .submodule,
+            ])
         view.files["specs/PAY-142/acceptance.md"] = [0x2D, 0x20, 0xFF, 0xFE, 0x0A]
         view.files["specs/PAY-142/handoff.yaml"] = Array(repeating: 0x61, count: CheckLimits.default.maxFileBytes + 1)
         let report = try Self.checker.check(Self.id, in: view)
@@ -174,8 +179,10 @@ struct PacketCheckerTests {
 
             """
         let report = try Self.check(files)
-        #expect(Set(report.findings.map { "\($0.rule)@\($0.line)" }) ==
-                ["acceptance.id-duplicate@3", "acceptance.id-missing@4", "acceptance.placeholder@5"])
+        #expect(
+            Set(report.findings.map { "\($0.rule)@\($0.line)" }) == [
+                "acceptance.id-duplicate@3", "acceptance.id-missing@4", "acceptance.placeholder@5",
+            ])
         #expect(report.criteria == ["AC-1", "AC-3"])
 
         files["specs/PAY-142/acceptance.md"] = nil
@@ -198,17 +205,21 @@ struct PacketCheckerTests {
 
     @Test("folders under the packet root that are not ids are reported; others are found sorted")
     func packetDiscovery() throws {
-        let view = MemoryTreeView(["specs/B-2/handoff.yaml": "", "specs/A-1/x": "", "specs/bad name/x": "",
-                                   "specs/README.md": "", "specs/.hidden/x": ""])
+        let view = MemoryTreeView([
+            "specs/B-2/handoff.yaml": "", "specs/A-1/x": "", "specs/bad name/x": "",
+            "specs/README.md": "", "specs/.hidden/x": "",
+        ])
         let (ids, findings) = try Self.checker.packetIDs(in: view)
         #expect(ids.map(\.rawValue) == ["A-1", "B-2"])
         #expect(findings.map(\.file) == [".hidden", "bad name"].map { "specs/\($0)" })
     }
 
-    @Test("packet ids follow the design's pattern", arguments: [
-        ("PAY-142", true), ("a", true), ("A.b_c-9", true), (String(repeating: "x", count: 64), true),
-        ("", false), ("-x", false), (".x", false), ("a b", false), ("é", false), (String(repeating: "x", count: 65), false),
-    ])
+    @Test(
+        "packet ids follow the design's pattern",
+        arguments: [
+            ("PAY-142", true), ("a", true), ("A.b_c-9", true), (String(repeating: "x", count: 64), true),
+            ("", false), ("-x", false), (".x", false), ("a b", false), ("é", false), (String(repeating: "x", count: 65), false),
+        ])
     func packetIDs(_ text: String, valid: Bool) {
         #expect((PacketID(text) != nil) == valid)
     }
@@ -270,21 +281,26 @@ struct LinkAndDeliveryTests {
 
             """
         let findings = try DeliveryCheck.check(packetFolder: "specs/PAY-142", criteria: criteria, in: MemoryTreeView(files))
-        #expect(findings.map { "\($0.rule)@\($0.line)" } == [
-            "delivery.criterion-uncovered@0", "delivery.criterion-uncovered@0",
-            "delivery.evidence-not-found@1", "delivery.unknown-criterion@3",
-        ])
-        #expect(findings.filter { $0.rule == "delivery.criterion-uncovered" }.map(\.message).sorted()
+        #expect(
+            findings.map { "\($0.rule)@\($0.line)" } == [
+                "delivery.criterion-uncovered@0", "delivery.criterion-uncovered@0",
+                "delivery.evidence-not-found@1", "delivery.unknown-criterion@3",
+            ])
+        #expect(
+            findings.filter { $0.rule == "delivery.criterion-uncovered" }.map(\.message).sorted()
                 == ["AC-2 has no evidence in the delivery note", "AC-3 has no evidence in the delivery note"])
         files["specs/PAY-142/delivery/DELIVERY.md"] = nil
-        #expect(try DeliveryCheck.check(packetFolder: "specs/PAY-142", criteria: criteria, in: MemoryTreeView(files))
+        #expect(
+            try DeliveryCheck.check(packetFolder: "specs/PAY-142", criteria: criteria, in: MemoryTreeView(files))
                 .map(\.rule) == ["delivery.missing"])
     }
 
     @Test("evidence is told apart: URLs, commit ids, paths")
     func evidenceKinds() {
-        #expect(DeliveryCheck.parseEvidence("AC-1: https://x.example/a, deadbeef1, docs/a.md, `b.md`") ==
-                [.url("https://x.example/a"), .commit("deadbeef1"), .path("docs/a.md"), .path("b.md")])
+        #expect(
+            DeliveryCheck.parseEvidence("AC-1: https://x.example/a, deadbeef1, docs/a.md, `b.md`") == [
+                .url("https://x.example/a"), .commit("deadbeef1"), .path("docs/a.md"), .path("b.md"),
+            ])
     }
 }
 
@@ -299,9 +315,10 @@ struct PolicyTests {
         files["specs/PAY-142/context.md"] = files["specs/PAY-142/context.md"]!
             .replacingOccurrences(of: "## Out of scope", with: "## Non-goals")
         let view = MemoryTreeView(files)
-        let strict = PacketChecker(configuration: CheckConfiguration(
-            requiredSections: ["Background", "System context", "Dependencies", "Non-goals"],
-            severityOverrides: ["contracts.operation-id-missing": .error]))
+        let strict = PacketChecker(
+            configuration: CheckConfiguration(
+                requiredSections: ["Background", "System context", "Dependencies", "Non-goals"],
+                severityOverrides: ["contracts.operation-id-missing": .error]))
         let report = try strict.check(id, in: view)
         #expect(report.findings.map { "\($0.rule) \($0.severity)" } == ["contracts.operation-id-missing error"])
         #expect(!report.isReady)
@@ -352,17 +369,19 @@ struct GherkinTests {
         #expect(GherkinCheck.check(Self.valid, file: "f") == [])
     }
 
-    @Test("each structural defect is reported on its line", arguments: [
-        ("Scenario: x\n  Given y\n", 1, "expected 'Feature:'"),
-        ("Feature: a\nFeature: b\n", 2, "second Feature"),
-        ("Feature: a\n  Given y\n", 2, "outside a scenario"),
-        ("Feature: a\n  Scenario: s\n    Given y\n  Examples:\n    | a |\n    | 1 |\n", 4, "belongs to a Scenario Outline"),
-        ("Feature: a\n  Scenario Outline: s\n    Given <a>\n", 2, "no Examples"),
-        ("Feature: a\n  Scenario: s\n    Given y\n      | a | b |\n      | 1 |\n", 5, "1 cell(s), the table has 2"),
-        ("Feature: a\n  Scenario: s\n    Given y\n      \"\"\"\n      text\n", 4, "never closed"),
-        ("Feature: a\n  Scenario: s\n    Given y\n    the system is fast\n", 4, "expected a step"),
-        ("Feature: a\n  Scenario Outline: s\n    Given <a>\n    Examples:\n      | a |\n", 5, "header but no rows"),
-    ])
+    @Test(
+        "each structural defect is reported on its line",
+        arguments: [
+            ("Scenario: x\n  Given y\n", 1, "expected 'Feature:'"),
+            ("Feature: a\nFeature: b\n", 2, "second Feature"),
+            ("Feature: a\n  Given y\n", 2, "outside a scenario"),
+            ("Feature: a\n  Scenario: s\n    Given y\n  Examples:\n    | a |\n    | 1 |\n", 4, "belongs to a Scenario Outline"),
+            ("Feature: a\n  Scenario Outline: s\n    Given <a>\n", 2, "no Examples"),
+            ("Feature: a\n  Scenario: s\n    Given y\n      | a | b |\n      | 1 |\n", 5, "1 cell(s), the table has 2"),
+            ("Feature: a\n  Scenario: s\n    Given y\n      \"\"\"\n      text\n", 4, "never closed"),
+            ("Feature: a\n  Scenario: s\n    Given y\n    the system is fast\n", 4, "expected a step"),
+            ("Feature: a\n  Scenario Outline: s\n    Given <a>\n    Examples:\n      | a |\n", 5, "header but no rows"),
+        ])
     func defects(_ text: String, line: Int, message: String) {
         let findings = GherkinCheck.check(text, file: "f")
         #expect(findings.map(\.rule) == ["acceptance.gherkin-invalid"], "\(findings.map(\.formatted))")
@@ -375,7 +394,8 @@ struct GherkinTests {
 struct PolicyFileTests {
     @Test("a full policy is read into the check configuration and roles")
     func full() {
-        let (policy, findings) = Policy.parse("""
+        let (policy, findings) = Policy.parse(
+            """
             packet_root: handoffs
             required_sections: [Background, Non-goals]
             severity:
@@ -400,7 +420,8 @@ struct PolicyFileTests {
 
     @Test("every bad value is a finding on its line; the rest of the policy still applies")
     func problems() {
-        let (policy, findings) = Policy.parse("""
+        let (policy, findings) = Policy.parse(
+            """
             packet_root: ../outside
             severity: { no.such-rule: error, manifest.invalid: fatal }
             limits: { max_file_bytes: 10 }
@@ -409,8 +430,11 @@ struct PolicyFileTests {
             required_sections: [Background]
 
             """)
-        #expect(findings.map { "\($0.rule)@\($0.line)" } == ["policy.invalid@1", "policy.invalid@2", "policy.invalid@2",
-                                                             "policy.invalid@3", "policy.invalid@4", "policy.invalid@4", "policy.invalid@5"])
+        #expect(
+            findings.map { "\($0.rule)@\($0.line)" } == [
+                "policy.invalid@1", "policy.invalid@2", "policy.invalid@2",
+                "policy.invalid@3", "policy.invalid@4", "policy.invalid@4", "policy.invalid@5",
+            ])
         #expect(policy.packetRoot == "specs")
         #expect(policy.requiredSections == ["Background"])
         #expect(Policy.parse("roles: [x\n").1.map(\.rule) == ["policy.invalid"])
@@ -420,7 +444,8 @@ struct PolicyFileTests {
     @Test("`METHOD /path` pairs are found through code ticks, quotes, brackets and punctuation, queries dropped")
     func namedOperations() {
         let text = "Calls `POST /payments/{id}/refunds`, then (GET /refunds?limit=5). \"DELETE\" /r/é; get /x; POST refunds"
-        #expect(AcceptanceCheck.namedOperations(in: text).map { "\($0.method) \($0.path)" }
+        #expect(
+            AcceptanceCheck.namedOperations(in: text).map { "\($0.method) \($0.path)" }
                 == ["POST /payments/{id}/refunds", "GET /refunds", "DELETE /r/é"])
         #expect(AcceptanceCheck.namedOperations(in: "POST").isEmpty)
         #expect(AcceptanceCheck.namedOperations(in: "`` POST ``").isEmpty)

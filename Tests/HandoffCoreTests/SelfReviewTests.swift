@@ -1,4 +1,5 @@
 import Testing
+
 @testable import HandoffCore
 
 /// Issue 11, item 9: nobody reviews their own delivery (DESIGN.md §4).
@@ -19,9 +20,11 @@ struct SelfReviewTests {
         return d
     }
 
-    @Test("a contractor listed as reviewer cannot accept or request changes on the delivery they submitted", arguments: [
-        WorkflowAction.accept, .requestChanges,
-    ])
+    @Test(
+        "a contractor listed as reviewer cannot accept or request changes on the delivery they submitted",
+        arguments: [
+            WorkflowAction.accept, .requestChanges,
+        ])
     func ownDeliveryIsRefused(_ action: WorkflowAction) {
         var d = Self.inReviewByAReviewingContractor()
         #expect(d.packet.state == .inReview && d.packet.assignee == Fold.contractor)

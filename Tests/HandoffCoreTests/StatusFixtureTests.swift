@@ -1,6 +1,7 @@
 import Foundation
-@testable import HandoffCore
 import Testing
+
+@testable import HandoffCore
 
 /// Files written by the release before typed outcomes read back as typed values and render to the same bytes.
 @Suite("Status files of 0.4.0")
@@ -21,14 +22,15 @@ struct StatusFixtureTests {
     func typedRejections() throws {
         let history = try StatusFile.parse(try Self.text("PAY-142.status.yaml")).history
         let rejections = history.compactMap(\.rejection)
-        #expect(rejections == [
-            .action(.notPermitted(.claim)),
-            .recorded(reason: "delivery note incomplete: DELIVERY.md is missing"),
-            .action(.wrongState(.accept, .inProgress)),
-            .action(.alreadyInBlockState(blocked: true)),
-            .specChangeNotPermitted,
-            .deliveryChangeNotPermitted,
-        ])
+        #expect(
+            rejections == [
+                .action(.notPermitted(.claim)),
+                .recorded(reason: "delivery note incomplete: DELIVERY.md is missing"),
+                .action(.wrongState(.accept, .inProgress)),
+                .action(.alreadyInBlockState(blocked: true)),
+                .specChangeNotPermitted,
+                .deliveryChangeNotPermitted,
+            ])
         #expect(history.filter { $0.outcome == .tampering }.map(\.kind) == [.statusEdit])
         let other = try StatusFile.parse(try Self.text("PAY-150.status.yaml")).history.compactMap(\.rejection)
         #expect(other == [.noRole(identity: "nobody@else.example")])

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import HandoffCore
 
 /// The fold, commit by commit, without git: every transition of DESIGN.md §4 and its refusals.
@@ -17,8 +18,9 @@ struct WorkflowFoldTests {
 
     static func report(errors: Int, reviewers: [String] = [reviewer], dependsOn: [String] = []) -> PacketReport {
         let findings = (0..<errors).map { Finding(.contextPlaceholder, file: "specs/PAY-142/context.md", line: $0 + 1, message: "TBD") }
-        let manifest = Manifest(id: "PAY-142", title: "Refunds", scope: .finite, client: "payments", reviewers: reviewers,
-                                due: nil, estimate: nil, dependsOn: dependsOn)
+        let manifest = Manifest(
+            id: "PAY-142", title: "Refunds", scope: .finite, client: "payments", reviewers: reviewers,
+            due: nil, estimate: nil, dependsOn: dependsOn)
         return PacketReport(id: id, folder: "specs/PAY-142", manifest: manifest, criteria: ["AC-1"], findings: findings)
     }
 
@@ -28,12 +30,15 @@ struct WorkflowFoldTests {
         let fold = WorkflowFold(operators: [WorkflowFoldTests.op])
         var count = 0
 
-        mutating func commit(_ who: String, trailers: [String] = [], touched: [PacketID: PacketChange] = [:],
-                             delivery: [PacketID: [Finding]] = [:], policy: (Policy, [Finding])? = nil, board: Bool = false) {
+        mutating func commit(
+            _ who: String, trailers: [String] = [], touched: [PacketID: PacketChange] = [:],
+            delivery: [PacketID: [Finding]] = [:], policy: (Policy, [Finding])? = nil, board: Bool = false
+        ) {
             count += 1
-            let input = CommitInput(id: String(format: "%040x", count), identity: who,
-                                    time: "2026-11-\(String(format: "%02d", count))T10:00:00Z", actionTrailers: trailers,
-                                    touched: touched, touchedBoard: board, policyChange: policy, deliveryFindings: delivery)
+            let input = CommitInput(
+                id: String(format: "%040x", count), identity: who,
+                time: "2026-11-\(String(format: "%02d", count))T10:00:00Z", actionTrailers: trailers,
+                touched: touched, touchedBoard: board, policyChange: policy, deliveryFindings: delivery)
             fold.apply(input, to: &state)
         }
 
@@ -54,7 +59,8 @@ struct WorkflowFoldTests {
         #expect(d.packet.state == .inProgress)
         #expect(d.packet.assignee == Self.contractor)
         #expect(d.last.note == "starting Monday")
-        let gap = Finding(.deliveryCriterionUncovered, file: "specs/PAY-142/delivery/DELIVERY.md", message: "AC-1 has no evidence in the delivery note")
+        let gap = Finding(
+            .deliveryCriterionUncovered, file: "specs/PAY-142/delivery/DELIVERY.md", message: "AC-1 has no evidence in the delivery note")
         d.commit(Self.contractor, trailers: ["submit PAY-142"], touched: [Self.id: PacketChange(delivery: true)], delivery: [Self.id: [gap]])
         #expect(d.packet.state == .inProgress)
         #expect(d.last.note == "rejected: delivery note incomplete: AC-1 has no evidence in the delivery note")
@@ -67,8 +73,11 @@ struct WorkflowFoldTests {
         #expect(d.packet.state == .inReview)
         d.commit(Self.reviewer, trailers: ["accept PAY-142"])
         #expect(d.packet.state == .delivered)
-        #expect(d.packet.history.map(\.action) == ["created", "spec-change", "claim", "delivery-change", "submit", "delivery-change",
-                                                   "submit", "request-changes", "submit", "accept"])
+        #expect(
+            d.packet.history.map(\.action) == [
+                "created", "spec-change", "claim", "delivery-change", "submit", "delivery-change",
+                "submit", "request-changes", "submit", "accept",
+            ])
         d.commit(Self.client, touched: [Self.id: PacketChange(spec: true, report: Self.report(errors: 1))])
         #expect(d.packet.state == .delivered)
         #expect(d.last.note == "changed after delivery; the packet stays delivered")
@@ -184,7 +193,8 @@ struct StatusFileTests {
     @Test("status.yaml round-trips byte for byte, hostile strings included")
     func statusRoundTrip() throws {
         var driver = WorkflowFoldTests.Driver()
-        driver.commit(WorkflowFoldTests.client, touched: [WorkflowFoldTests.id: PacketChange(spec: true, report: WorkflowFoldTests.report(errors: 1))])
+        driver.commit(
+            WorkflowFoldTests.client, touched: [WorkflowFoldTests.id: PacketChange(spec: true, report: WorkflowFoldTests.report(errors: 1))])
         driver.commit(WorkflowFoldTests.client, trailers: ["block PAY-142 \"quoted\" -->\t\\ ünïcode \u{2028}"])
         var status = driver.packet
         status.title = "Refunds: \"partial\" | full\nsecond line"
@@ -202,7 +212,8 @@ struct StatusFileTests {
     @Test("the board lists packets by state and carries the policy and events it needs to resume")
     func board() throws {
         var driver = WorkflowFoldTests.Driver()
-        driver.commit(WorkflowFoldTests.client, touched: [WorkflowFoldTests.id: PacketChange(spec: true, report: WorkflowFoldTests.report(errors: 0))])
+        driver.commit(
+            WorkflowFoldTests.client, touched: [WorkflowFoldTests.id: PacketChange(spec: true, report: WorkflowFoldTests.report(errors: 0))])
         driver.commit(WorkflowFoldTests.contractor, trailers: ["approve PAY-142 --> <!-- |"])
         let text = BoardFile.render(driver.state, processed: String(repeating: "a", count: 40), at: "2026-11-02T10:00:00Z")
         #expect(text.contains("## Ready (1)\n"))
@@ -211,8 +222,9 @@ struct StatusFileTests {
         let (policy, events) = try BoardFile.parseState(text)
         #expect(policy == driver.state.policy)
         #expect(events == driver.state.events)
-        #expect(BoardFile.render(WorkflowState(policy: policy), processed: "x", at: "t") ==
-                BoardFile.render(WorkflowState(policy: driver.state.policy), processed: "x", at: "t"))
+        #expect(
+            BoardFile.render(WorkflowState(policy: policy), processed: "x", at: "t")
+                == BoardFile.render(WorkflowState(policy: driver.state.policy), processed: "x", at: "t"))
     }
 }
 
@@ -221,15 +233,19 @@ struct StatusSummaryTests {
     @Test("the quick summary agrees with the full parse, hostile strings included")
     func agrees() throws {
         var driver = WorkflowFoldTests.Driver()
-        driver.commit(WorkflowFoldTests.client, touched: [WorkflowFoldTests.id: PacketChange(spec: true, report: WorkflowFoldTests.report(errors: 2))])
+        driver.commit(
+            WorkflowFoldTests.client, touched: [WorkflowFoldTests.id: PacketChange(spec: true, report: WorkflowFoldTests.report(errors: 2))])
         driver.commit(WorkflowFoldTests.client, trailers: ["block PAY-142"])
         var status = driver.packet
         status.title = "Quotes \" back\\slash \u{1F600} \u{0001} tab\t"
         status.assignee = "dev@contractors.example"
         let text = StatusFile.render(status)
         let summary = try #require(StatusFile.summary(text))
-        #expect(summary == StatusSummary(id: status.id, title: status.title, state: status.state, since: status.since,
-                                         assignee: status.assignee, blocked: true, score: status.score, findings: 2))
+        #expect(
+            summary
+                == StatusSummary(
+                    id: status.id, title: status.title, state: status.state, since: status.since,
+                    assignee: status.assignee, blocked: true, score: status.score, findings: 2))
         #expect(StatusFile.summary("state: delivered\n") == nil)
     }
 }

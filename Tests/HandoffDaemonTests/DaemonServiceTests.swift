@@ -1,7 +1,7 @@
-import HandoffSystem
 import Foundation
 import GitTestSupport
 import HandoffEngine
+import HandoffSystem
 import Testing
 
 /// `handoffd` as a service: the real binary, a bare repository with hooks, pushes with the real git CLI,
@@ -66,15 +66,21 @@ struct DaemonServiceTests {
         environment["NOTIFY_SOCKET"] = listener.path
         environment["WATCHDOG_USEC"] = "400000"
         let daemon = try ChildProcess(Executables.handoffd, ["--config", config], environment: environment, stderr: "\(sandbox.root)/daemon.log")
-        defer { if daemon.isRunning() { kill(daemon.pid, SIGKILL); _ = daemon.wait() } }
+        defer {
+            if daemon.isRunning() {
+                kill(daemon.pid, SIGKILL)
+                _ = daemon.wait()
+            }
+        }
         #expect(listener.wait(for: "READY=1") != nil, "no READY=1")
         #expect(listener.wait(for: "WATCHDOG=1") != nil, "no WATCHDOG=1")
         let first = try sandbox.git(["rev-parse", "main"], in: bare)
 
         try sandbox.git(["clone", "-q", bare, "clone"], in: sandbox.root)
         let clone = "\(sandbox.root)/clone"
-        try sandbox.git(["commit", "-q", "--allow-empty", "-m", "block it\n\nHandoff: block PAY-142 waiting for legal"], in: clone,
-                        env: ["GIT_AUTHOR_EMAIL": "bo@acme.example", "GIT_COMMITTER_EMAIL": "bo@acme.example"])
+        try sandbox.git(
+            ["commit", "-q", "--allow-empty", "-m", "block it\n\nHandoff: block PAY-142 waiting for legal"], in: clone,
+            env: ["GIT_AUTHOR_EMAIL": "bo@acme.example", "GIT_COMMITTER_EMAIL": "bo@acme.example"])
         try sandbox.git(["push", "-q", "origin", "HEAD:main"], in: clone)
         // The poll interval is a minute, the wait at most half of it: only the hook's poke can make the status appear.
         let blocked = try eventually {
@@ -114,7 +120,12 @@ struct DaemonServiceTests {
         var environment = sandbox.environment
         environment["NOTIFY_SOCKET"] = listener.path
         let daemon = try ChildProcess(Executables.handoffd, ["--config", configPath], environment: environment, stderr: "\(sandbox.root)/daemon.log")
-        defer { if daemon.isRunning() { kill(daemon.pid, SIGKILL); _ = daemon.wait() } }
+        defer {
+            if daemon.isRunning() {
+                kill(daemon.pid, SIGKILL)
+                _ = daemon.wait()
+            }
+        }
         #expect(listener.wait(for: "READY=1", timeout: 60) != nil, "no READY=1 after the first passes")
         for index in 0..<20 {
             let subject = try sandbox.git(["log", "-1", "--format=%s", "main"], in: "\(sandbox.root)/repo\(index).git")
@@ -136,7 +147,9 @@ struct DaemonServiceTests {
         #expect(retries.isEmpty, "\(retries)")
     }
 
-    @Test("a repository whose path holds no repository stalls: told once, not retried, named in STATUS=; reloading the fixed configuration resumes it (AC-3)")
+    @Test(
+        "a repository whose path holds no repository stalls: told once, not retried, named in STATUS=; reloading the fixed configuration resumes it (AC-3)"
+    )
     func stalledUntilReloaded() throws {
         let sandbox = try Sandbox()
         let good = "\(sandbox.root)/good.git"
@@ -145,7 +158,8 @@ struct DaemonServiceTests {
         let wrong = try sandbox.folder("repositories")
         let configPath = "\(sandbox.root)/handoffd.yaml"
         func configure(specs path: String) throws {
-            try ("identity:\n  email: handoffd@acme.example\nstate_directory: \(sandbox.root)/state\npoll_interval: 0.1\nrepositories:\n"
+            try
+                ("identity:\n  email: handoffd@acme.example\nstate_directory: \(sandbox.root)/state\npoll_interval: 0.1\nrepositories:\n"
                 + "  - { name: good, path: \(good), operators: [ops@acme.example] }\n"
                 + "  - { name: specs, path: \(path), operators: [ops@acme.example] }\n")
                 .write(toFile: configPath, atomically: true, encoding: .utf8)
@@ -156,11 +170,17 @@ struct DaemonServiceTests {
         environment["NOTIFY_SOCKET"] = listener.path
         let logPath = "\(sandbox.root)/daemon.log"
         let daemon = try ChildProcess(Executables.handoffd, ["--config", configPath], environment: environment, stderr: logPath)
-        defer { if daemon.isRunning() { kill(daemon.pid, SIGKILL); _ = daemon.wait() } }
+        defer {
+            if daemon.isRunning() {
+                kill(daemon.pid, SIGKILL)
+                _ = daemon.wait()
+            }
+        }
         // The stalled repository does not hold READY=1 back: it answered, with a stall, and STATUS= says so.
         let ready = listener.wait(for: "READY=1", timeout: 60)?.last ?? ""
-        #expect(ready.contains("STATUS=serving 2 repositories; stalled: specs (cannot open repository at \(wrong): not a git repository"),
-                "\(ready)")
+        #expect(
+            ready.contains("STATUS=serving 2 repositories; stalled: specs (cannot open repository at \(wrong): not a git repository"),
+            "\(ready)")
         func attempts() -> [Substring] {
             ((try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "").split(separator: "\n").filter { $0.contains("cannot process \(wrong)") }
         }
@@ -169,7 +189,8 @@ struct DaemonServiceTests {
         usleep(7_500_000)
         let told = attempts()
         #expect(told.count == 1, "\(told)")
-        #expect(told.first?.hasPrefix("<3>handoffd: stalled, a person must act: cannot process \(wrong): cannot open repository at \(wrong)")
+        #expect(
+            told.first?.hasPrefix("<3>handoffd: stalled, a person must act: cannot process \(wrong): cannot open repository at \(wrong)")
                 == true, "\(told)")
         #expect(!told.contains { $0.contains("retrying in") })
 
@@ -201,11 +222,17 @@ struct DaemonServiceTests {
         var environment = sandbox.environment
         environment["NOTIFY_SOCKET"] = listener.path
         let daemon = try ChildProcess(Executables.handoffd, ["--config", config], environment: environment, stderr: "\(sandbox.root)/daemon.log")
-        defer { if daemon.isRunning() { kill(daemon.pid, SIGKILL); _ = daemon.wait() } }
+        defer {
+            if daemon.isRunning() {
+                kill(daemon.pid, SIGKILL)
+                _ = daemon.wait()
+            }
+        }
         #expect(listener.wait(for: "READY=1") != nil)
         try sandbox.git(["clone", "-q", bare, "clone"], in: sandbox.root)
-        try sandbox.git(["commit", "-q", "--allow-empty", "-m", "block\n\nHandoff: block PAY-142 legal"], in: "\(sandbox.root)/clone",
-                        env: ["GIT_AUTHOR_EMAIL": "ana@acme.example", "GIT_COMMITTER_EMAIL": "ana@acme.example"])
+        try sandbox.git(
+            ["commit", "-q", "--allow-empty", "-m", "block\n\nHandoff: block PAY-142 legal"], in: "\(sandbox.root)/clone",
+            env: ["GIT_AUTHOR_EMAIL": "ana@acme.example", "GIT_COMMITTER_EMAIL": "ana@acme.example"])
         try sandbox.git(["push", "-q", "origin", "HEAD:main"], in: "\(sandbox.root)/clone")
         let blocked = eventually {
             (try? sandbox.git(["show", "main:specs/PAY-142/status.yaml"], in: bare))?.contains("blocked: true") ?? false

@@ -16,8 +16,9 @@ struct OnceExitCodeTests {
         #expect(OnceRun.Summary(stalled: ["specs"], retryable: ["remote"]).failures == 2)
     }
 
-    @Test("through the binary: a path holding no repository exits 1, an unreachable remote exits 75, a fixed configuration 0",
-          .enabled(if: Executables.built, "run `swift build` first: the executables are not next to the tests"))
+    @Test(
+        "through the binary: a path holding no repository exits 1, an unreachable remote exits 75, a fixed configuration 0",
+        .enabled(if: Executables.built, "run `swift build` first: the executables are not next to the tests"))
     func binary() throws {
         let sandbox = try Sandbox()
         let good = "\(sandbox.root)/good.git"
@@ -25,7 +26,8 @@ struct OnceExitCodeTests {
         let wrong = try sandbox.folder("repositories")
         func once(_ repositories: [String]) throws -> ProcessResult {
             let config = "\(sandbox.root)/handoffd.yaml"
-            try ("identity:\n  email: handoffd@acme.example\nstate_directory: \(sandbox.root)/state\nrepositories:\n"
+            try
+                ("identity:\n  email: handoffd@acme.example\nstate_directory: \(sandbox.root)/state\nrepositories:\n"
                 + repositories.map { "  - { \($0), operators: [ops@acme.example] }\n" }.joined())
                 .write(toFile: config, atomically: true, encoding: .utf8)
             return try runProcess(Executables.handoffd, ["--config", config, "--once"], environment: sandbox.environment)

@@ -1,6 +1,6 @@
-import HandoffConfiguration
 import Foundation
 import GitTestSupport
+import HandoffConfiguration
 import HandoffCore
 import HandoffDaemon
 import HandoffEngine
@@ -40,8 +40,9 @@ struct RemoteModeTests {
 
         // Another writer pushes; the next pass covers it, and the server's history stays sound.
         try sandbox.git(["clone", "-q", server, "clone"], in: sandbox.root)
-        try sandbox.git(["commit", "-q", "--allow-empty", "-m", "block\n\nHandoff: block PAY-142 legal"], in: "\(sandbox.root)/clone",
-                        env: ["GIT_AUTHOR_EMAIL": "ana@acme.example", "GIT_COMMITTER_EMAIL": "ana@acme.example"])
+        try sandbox.git(
+            ["commit", "-q", "--allow-empty", "-m", "block\n\nHandoff: block PAY-142 legal"], in: "\(sandbox.root)/clone",
+            env: ["GIT_AUTHOR_EMAIL": "ana@acme.example", "GIT_COMMITTER_EMAIL": "ana@acme.example"])
         try sandbox.git(["push", "-q", daemon.url("specs.git"), "HEAD:main"], in: "\(sandbox.root)/clone")
         #expect(OnceRun(configuration: configuration, logger: logger).run() == 0)
         #expect(try sandbox.git(["show", "main:specs/PAY-142/status.yaml"], in: server).contains("blocked: true"))
@@ -57,7 +58,8 @@ struct RemoteModeTests {
         // On handoffd's first push, another writer's commit lands on main first (made outside the push's
         // quarantine), so the server refuses handoffd's update as stale.
         let hook = "\(server)/hooks/pre-receive"
-        try Data("""
+        try Data(
+            """
             #!/bin/sh
             [ -e raced ] && exit 0
             touch raced
@@ -67,11 +69,13 @@ struct RemoteModeTests {
             git update-ref refs/heads/main "$other" || exit 1
             exit 0
 
-            """.utf8).write(to: URL(fileURLWithPath: hook))
+            """.utf8
+        ).write(to: URL(fileURLWithPath: hook))
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: hook)
         let daemon = try GitDaemon(serving: served, environment: sandbox.environment)
         defer { daemon.stop() }
-        let configuration = try DaemonConfiguration.parse("""
+        let configuration = try DaemonConfiguration.parse(
+            """
             identity: { email: handoffd@acme.example }
             state_directory: \(sandbox.root)/state
             repositories:
@@ -84,15 +88,17 @@ struct RemoteModeTests {
         #expect(lines.all.contains { $0.contains("push of the status commit refused (attempt 1)") }, "\(lines.all)")
         // The other writer's commit is on main, under handoffd's status commit, and its action is folded.
         #expect(try sandbox.git(["log", "-2", "--format=%s", "main"], in: server).split(separator: "\n").last == "other writer")
-        #expect(try sandbox.git(["log", "-1", "--format=%(trailers:key=Handoff-Processed,valueonly)", "main"], in: server)
-            == (try sandbox.git(["rev-parse", "main~1"], in: server)))
+        #expect(
+            try sandbox.git(["log", "-1", "--format=%(trailers:key=Handoff-Processed,valueonly)", "main"], in: server)
+                == (try sandbox.git(["rev-parse", "main~1"], in: server)))
         #expect(try sandbox.git(["show", "main:specs/PAY-142/status.yaml"], in: server).contains("blocked: true"))
         try sandbox.git(["fsck", "--strict", "--no-dangling"], in: server)
     }
 
     @Test("a local remote is opened directly, and a URL of another kind is refused with its key")
     func localAndBadURLs() throws {
-        let local = try DaemonConfiguration.parse("""
+        let local = try DaemonConfiguration.parse(
+            """
             identity: { email: h@x.example }
             state_directory: /s
             repositories: [{ name: a, url: "file:///srv/git/specs.git", operators: [o@x] }]
@@ -101,10 +107,13 @@ struct RemoteModeTests {
         #expect(local.repositories[0].path == "/srv/git/specs.git")
         #expect(local.repositories[0].url == nil)
         #expect(throws: DaemonConfiguration.Problem.self) {
-            try DaemonConfiguration.parse("identity: { email: h@x.example }\nstate_directory: /s\nrepositories: [{ name: a, url: ftp://x/y, operators: [o@x] }]\n", file: "t.yaml")
+            try DaemonConfiguration.parse(
+                "identity: { email: h@x.example }\nstate_directory: /s\nrepositories: [{ name: a, url: ftp://x/y, operators: [o@x] }]\n",
+                file: "t.yaml")
         }
         #expect(throws: DaemonConfiguration.Problem.self) {
-            try DaemonConfiguration.parse("identity: { email: h@x.example }\nstate_directory: /s\nrepositories: [{ name: ../a, path: /p, operators: [o@x] }]\n", file: "t.yaml")
+            try DaemonConfiguration.parse(
+                "identity: { email: h@x.example }\nstate_directory: /s\nrepositories: [{ name: ../a, path: /p, operators: [o@x] }]\n", file: "t.yaml")
         }
     }
 }

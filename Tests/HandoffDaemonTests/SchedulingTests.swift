@@ -1,10 +1,11 @@
-import HandoffConfiguration
 import Foundation
-@testable import HandoffDaemon
 import Git
 import GitTestSupport
+import HandoffConfiguration
 import HandoffEngine
 import Testing
+
+@testable import HandoffDaemon
 
 @Suite("Scheduling")
 struct SchedulingTests {
@@ -14,8 +15,8 @@ struct SchedulingTests {
         let now = MonotonicInstant(seconds: 0)
         #expect(schedule.handle(.poke, at: now) == [.startRun])
         for _ in 0..<10 { #expect(schedule.handle(.poke, at: now) == []) }
-        #expect(schedule.handle(.runFinished(.succeeded), at: now).contains(.startRun))   // one more run for all ten pokes
-        #expect(schedule.handle(.runFinished(.succeeded), at: now) == [])                 // then idle
+        #expect(schedule.handle(.runFinished(.succeeded), at: now).contains(.startRun))  // one more run for all ten pokes
+        #expect(schedule.handle(.runFinished(.succeeded), at: now) == [])  // then idle
         #expect(schedule.handle(.poke, at: now) == [.startRun])
         #expect(!schedule.handle(.runFinished(.succeeded), at: now).contains(.startRun))
     }

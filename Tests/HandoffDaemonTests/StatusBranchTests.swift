@@ -1,7 +1,7 @@
-import HandoffConfiguration
 import Foundation
 import Git
 import GitTestSupport
+import HandoffConfiguration
 import HandoffCore
 import HandoffDaemon
 import HandoffEngine
@@ -44,8 +44,9 @@ struct StatusBranchTests {
         // A contractor's action on main: the next status commit has the old one as second parent.
         try sandbox.git(["clone", "-q", server, "clone"], in: sandbox.root)
         let clone = "\(sandbox.root)/clone"
-        try sandbox.git(["commit", "-q", "--allow-empty", "-m", "block\n\nHandoff: block PAY-142 legal"], in: clone,
-                        env: ["GIT_AUTHOR_EMAIL": "ana@acme.example", "GIT_COMMITTER_EMAIL": "ana@acme.example"])
+        try sandbox.git(
+            ["commit", "-q", "--allow-empty", "-m", "block\n\nHandoff: block PAY-142 legal"], in: clone,
+            env: ["GIT_AUTHOR_EMAIL": "ana@acme.example", "GIT_COMMITTER_EMAIL": "ana@acme.example"])
         try sandbox.git(["push", "-q", "origin", "HEAD:main"], in: clone)
         #expect(OnceRun(configuration: configuration, logger: logger).run() == 0)
         #expect(try sandbox.git(["rev-parse", "handoff/status^2"], in: server).hasPrefix(first))
@@ -71,12 +72,14 @@ struct StatusBranchTests {
 
         // The status branch holds what a replay from the first commit computes.
         let entry = configuration.repositories[0]
-        let key = try CommitSigningKey.prepare(at: configuration.signingKey, principal: configuration.email,
-                                               stateDirectory: configuration.stateDirectory)
+        let key = try CommitSigningKey.prepare(
+            at: configuration.signingKey, principal: configuration.email,
+            stateDirectory: configuration.stateDirectory)
         let processor = RepositoryProcessor(settings: configuration.engineSettings(for: entry, key: key, cache: nil))
         let replayed = try processor.replay(try Repository.open(at: server))
         for (path, text) in replayed where path != BoardFile.path {
-            #expect(try sandbox.git(["show", "handoff/status:\(path)"], in: server) == text.trimmingCharacters(in: .whitespacesAndNewlines), "\(path)")
+            #expect(
+                try sandbox.git(["show", "handoff/status:\(path)"], in: server) == text.trimmingCharacters(in: .whitespacesAndNewlines), "\(path)")
         }
 
         // Main rewritten under the status branch: rebuilt from the first commit, with the event on the board.
@@ -88,8 +91,9 @@ struct StatusBranchTests {
         try sandbox.git(["fsck", "--strict", "--no-dangling"], in: server)
     }
 
-    @Test("over ssh with the configured key and known_hosts; a known_hosts without the host is a clear error",
-          .enabled(if: SSHServer.isAvailable, "needs root and openssh-server"))
+    @Test(
+        "over ssh with the configured key and known_hosts; a known_hosts without the host is a clear error",
+        .enabled(if: SSHServer.isAvailable, "needs root and openssh-server"))
     func overSSH() throws {
         let sandbox = try Sandbox()
         let server = "\(sandbox.root)/specs.git"

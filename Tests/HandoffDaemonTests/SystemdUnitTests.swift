@@ -3,8 +3,11 @@ import GitTestSupport
 import Testing
 
 /// The shipped systemd units are valid and hardened.
-@Suite("systemd units", .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/systemd-analyze"),
-                                  "needs systemd-analyze"))
+@Suite(
+    "systemd units",
+    .enabled(
+        if: FileManager.default.isExecutableFile(atPath: "/usr/bin/systemd-analyze"),
+        "needs systemd-analyze"))
 struct SystemdUnitTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
 
@@ -38,8 +41,9 @@ struct SystemdUnitTests {
         #expect(!(shown.stdout + shown.stderr).contains("MemoryMax"), "\(shown.stderr)")
     }
 
-    @Test("the sysusers.d entry creates the handoff user the unit runs as",
-          .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/systemd-sysusers"), "needs systemd-sysusers"))
+    @Test(
+        "the sysusers.d entry creates the handoff user the unit runs as",
+        .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/systemd-sysusers"), "needs systemd-sysusers"))
     func systemUser() throws {
         let sandbox = try Sandbox()
         let root = try sandbox.folder("root")

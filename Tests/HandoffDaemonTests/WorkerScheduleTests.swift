@@ -1,7 +1,8 @@
 import Git
-@testable import HandoffDaemon
 import HandoffEngine
 import Testing
+
+@testable import HandoffDaemon
 
 /// SplitMix64: a seeded generator, so the jitter of a test is the same on every run.
 struct SeededGenerator: RandomNumberGenerator, Sendable {
@@ -133,7 +134,8 @@ struct WorkerScheduleTests {
     func stallStopsRetrying() {
         var schedule = schedule()
         _ = schedule.handle(.pollTimerFired, at: t(0))
-        #expect(schedule.handle(.runFinished(.stalled(Self.workTree)), at: t(1))
+        #expect(
+            schedule.handle(.runFinished(.stalled(Self.workTree)), at: t(1))
                 == [.reportStalled(Self.workTree, repeated: false), .probe, .reportFirstPass])
         #expect(schedule.reportedStall == Self.workTree)
         #expect(schedule.handle(.probed(.opened(bare: false, tip: nil)), at: t(1)) == [])

@@ -20,8 +20,9 @@ struct CLITests {
         }
     }
 
-    @Test("demo, handoffd --once and validate: exit codes and the documented JSON shape",
-          .enabled(if: built, "run `swift build` first: the executables are not next to the tests"))
+    @Test(
+        "demo, handoffd --once and validate: exit codes and the documented JSON shape",
+        .enabled(if: built, "run `swift build` first: the executables are not next to the tests"))
     func endToEnd() throws {
         let sandbox = try Sandbox()
         let created = try runProcess(Self.handoff, ["demo", sandbox.root])
@@ -67,7 +68,8 @@ struct CLITests {
         #expect(ready.stdout.contains("PAY-142: ready (0 error(s), 0 warning(s), score 100)"))
         #expect(!ready.stdout.contains("\u{1B}["), "no colour when stdout is not a terminal")
         let text = try runProcess(Self.handoff, ["validate", clone])
-        #expect(text.stdout.contains("\(clone)/specs/PAY-150/handoff.yaml:4:9: error: 'client' is still the placeholder 'TBD' [manifest.field-missing]"))
+        #expect(
+            text.stdout.contains("\(clone)/specs/PAY-150/handoff.yaml:4:9: error: 'client' is still the placeholder 'TBD' [manifest.field-missing]"))
         // --rev reads the commit, not the work tree: an uncommitted placeholder is not seen there.
         let context = "\(clone)/specs/PAY-142/context.md"
         try (try String(contentsOfFile: context, encoding: .utf8) + "\nTBD\n").write(toFile: context, atomically: true, encoding: .utf8)
@@ -89,8 +91,9 @@ struct SARIFTests {
         .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/fixtures/sarif/sarif-schema-2.1.0.json").path
     static let available = CLITests.built && FileManager.default.fileExists(atPath: schema)
 
-    @Test("handoff validate --format sarif validates against the SARIF 2.1.0 schema",
-          .enabled(if: available, "needs the built handoff and ../shared/fixtures/sarif"))
+    @Test(
+        "handoff validate --format sarif validates against the SARIF 2.1.0 schema",
+        .enabled(if: available, "needs the built handoff and ../shared/fixtures/sarif"))
     func sarifValidates() throws {
         let sandbox = try Sandbox()
         _ = try runProcess(CLITests.handoff, ["demo", sandbox.root])

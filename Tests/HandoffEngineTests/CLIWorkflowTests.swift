@@ -1,8 +1,8 @@
-import HandoffSystem
 import Foundation
 import GitTestSupport
 import HandoffCore
 import HandoffEngine
+import HandoffSystem
 import Testing
 
 /// The workflow driven only with `handoff` commands and `git push`/`git pull`, in separate clones.
@@ -21,8 +21,10 @@ struct CLIWorkflowTests {
             config = "\(sandbox.root)/handoffd.yaml"
             try Data(DemoRepository.configuration(repository: bare, stateDirectory: "\(sandbox.root)/state").utf8)
                 .write(to: URL(fileURLWithPath: config))
-            for (person, email) in [("ops", "ops@acme.example"), ("ana", "ana@acme.example"), ("dev", "dev@contractors.example"),
-                                    ("rita", "rita@acme.example")] {
+            for (person, email) in [
+                ("ops", "ops@acme.example"), ("ana", "ana@acme.example"), ("dev", "dev@contractors.example"),
+                ("rita", "rita@acme.example"),
+            ] {
                 try sandbox.git(["clone", "-q", bare, person], in: sandbox.root)
                 try sandbox.git(["config", "user.email", email], in: clone(person))
                 try sandbox.git(["config", "user.name", person], in: clone(person))
@@ -63,8 +65,9 @@ struct CLIWorkflowTests {
     @Test("the whole lifecycle with handoff commands and git only, three identities (the CLI issue's AC-1 and AC-4)")
     func lifecycle() throws {
         let team = try Team()
-        try team.sandbox.write("roles:\n  client: [\"*@acme.example\"]\n  contractor: [\"*@contractors.example\"]\n  reviewer: [rita@acme.example]\n",
-                               to: ".handoff/policy.yaml", in: team.clone("ops"))
+        try team.sandbox.write(
+            "roles:\n  client: [\"*@acme.example\"]\n  contractor: [\"*@contractors.example\"]\n  reviewer: [rita@acme.example]\n",
+            to: ".handoff/policy.yaml", in: team.clone("ops"))
         try team.git("ops", ["add", "-A"])
         try team.git("ops", ["commit", "-q", "-m", "policy"])
         try team.pushAndProcess("ops")
@@ -101,8 +104,9 @@ struct CLIWorkflowTests {
         #expect(refused.status == 1)
         #expect(refused.stderr.contains("delivery note incomplete") && refused.stderr.contains("AC-2"))
         let commit = try team.sandbox.git(["rev-parse", "--short", "HEAD"], in: team.clone("dev"))
-        try team.sandbox.write("- AC-1: contracts/openapi.yaml\n- AC-2: https://ci.example/1\n- AC-3: \(commit)\n",
-                               to: "specs/PAY-1/delivery/DELIVERY.md", in: team.clone("dev"))
+        try team.sandbox.write(
+            "- AC-1: contracts/openapi.yaml\n- AC-2: https://ci.example/1\n- AC-3: \(commit)\n",
+            to: "specs/PAY-1/delivery/DELIVERY.md", in: team.clone("dev"))
         try team.git("dev", ["commit", "-q", "-am", "Full delivery"])
         #expect(try team.handoff("dev", ["submit", "PAY-1"]).status == 0)
         try team.pushAndProcess("dev")
@@ -123,7 +127,8 @@ struct CLIWorkflowTests {
     @Test("refused actions print one line, exit non-zero, create no commit, and leave index and work tree alone")
     func refusals() throws {
         let team = try Team()
-        try team.sandbox.write("roles:\n  client: [\"*@acme.example\"]\n  contractor: [\"*@contractors.example\"]\n", to: ".handoff/policy.yaml", in: team.clone("ops"))
+        try team.sandbox.write(
+            "roles:\n  client: [\"*@acme.example\"]\n  contractor: [\"*@contractors.example\"]\n", to: ".handoff/policy.yaml", in: team.clone("ops"))
         for (path, text) in PacketTemplate.example() { try team.sandbox.write(text, to: path, in: team.clone("ops")) }
         try team.git("ops", ["add", "-A"])
         try team.git("ops", ["commit", "-q", "-m", "policy and packet"])
@@ -157,13 +162,17 @@ struct HookTests {
         let team = try CLIWorkflowTests.Team()
         let socketPath = "\(team.sandbox.root)/notify.sock"
         let listener = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
-        defer { close(listener); unlink(socketPath) }
+        defer {
+            close(listener)
+            unlink(socketPath)
+        }
         let bound = UnixSocketAddress(path: socketPath)?.bind(listener)
         #expect(bound == 0)
         let install = try runProcess(CLITests.handoff, ["hook", "install", "--repo", team.bare, "--config", team.config, "--socket", socketPath])
         #expect(install.status == 0, "\(install.stderr)")
 
-        try team.sandbox.write("roles:\n  client: [\"*@acme.example\"]\n  contractor: [\"*@contractors.example\"]\n", to: ".handoff/policy.yaml", in: team.clone("ops"))
+        try team.sandbox.write(
+            "roles:\n  client: [\"*@acme.example\"]\n  contractor: [\"*@contractors.example\"]\n", to: ".handoff/policy.yaml", in: team.clone("ops"))
         for (path, text) in PacketTemplate.example() { try team.sandbox.write(text, to: path, in: team.clone("ops")) }
         try team.git("ops", ["add", "-A"])
         try team.git("ops", ["commit", "-q", "-m", "policy and packet"])

@@ -1,7 +1,7 @@
-import HandoffConfiguration
 import Foundation
 import Git
 import GitTestSupport
+import HandoffConfiguration
 import HandoffCore
 import HandoffDaemon
 import HandoffEngine
@@ -19,8 +19,10 @@ struct DemoTests {
         let second = try DemoRepository.create(at: "\(sandbox.root)/two.git")
         #expect(first == second)
         try sandbox.git(["fsck", "--strict", "--no-dangling"], in: "\(sandbox.root)/one.git")
-        #expect(try sandbox.git(["log", "--format=%an|%s", "main"], in: "\(sandbox.root)/one.git") ==
-                "Bo Client|Scaffold PAY-150 (to be written)\nAna Client|Add PAY-142: partial refunds for card payments\nOlga Operator|Set up the handoff policy")
+        #expect(
+            try sandbox.git(["log", "--format=%an|%s", "main"], in: "\(sandbox.root)/one.git")
+                == "Bo Client|Scaffold PAY-150 (to be written)\nAna Client|Add PAY-142: partial refunds for card payments\nOlga Operator|Set up the handoff policy"
+        )
         let report = try checkTip(of: "\(sandbox.root)/one.git")
         #expect(report.packets.map { "\($0.id) \($0.isReady)" } == ["PAY-142 true", "PAY-150 false"])
         #expect(throws: (any Error).self) { try DemoRepository.create(at: "\(sandbox.root)/one.git") }
@@ -33,21 +35,24 @@ struct DemoTests {
         try DemoRepository.create(at: good)
         let empty = "\(sandbox.root)/empty.git"
         _ = try Repository.initBare(at: empty)
-        let text = DemoRepository.configuration(repository: good, stateDirectory: "\(sandbox.root)/state") + """
-              - name: missing
-                path: \(sandbox.root)/missing.git
-                operators: [ops@acme.example]
-              - name: empty
-                path: \(empty)
-                operators: [ops@acme.example]
+        let text =
+            DemoRepository.configuration(repository: good, stateDirectory: "\(sandbox.root)/state") + """
+                  - name: missing
+                    path: \(sandbox.root)/missing.git
+                    operators: [ops@acme.example]
+                  - name: empty
+                    path: \(empty)
+                    operators: [ops@acme.example]
 
-            """
+                """
         let configuration = try DaemonConfiguration.parse(text, file: "test.yaml")
         let lines = LogCapture()
         let logger = Logger(label: "test") { _ in CapturingHandler(capture: lines) }
         #expect(OnceRun(configuration: configuration, logger: logger).run() == 1)
         let log = lines.all.joined(separator: "\n")
-        #expect(log.contains("error cannot process \(sandbox.root)/missing.git: cannot open repository at \(sandbox.root)/missing.git: no such file or directory"))
+        #expect(
+            log.contains(
+                "error cannot process \(sandbox.root)/missing.git: cannot open repository at \(sandbox.root)/missing.git: no such file or directory"))
         #expect(log.contains("notice published status"))
         #expect(log.contains("info up to date at an empty branch"))
         #expect(try sandbox.git(["show", "main:specs/PAY-150/status.yaml"], in: good).contains("state: draft"))
@@ -84,8 +89,9 @@ struct BranchPolicyTests {
         let sandbox = try Sandbox()
         let work = try sandbox.workRepository()
         for (path, text) in PacketTemplate.example(root: "handoffs") { try sandbox.write(text, to: path, in: work) }
-        try sandbox.write("packet_root: handoffs\nseverity: { contracts.security-undefined: error }\nbogus: 1\n",
-                          to: ".handoff/policy.yaml", in: work)
+        try sandbox.write(
+            "packet_root: handoffs\nseverity: { contracts.security-undefined: error }\nbogus: 1\n",
+            to: ".handoff/policy.yaml", in: work)
         let openapi = "\(work)/handoffs/PAY-142/contracts/openapi.yaml"
         let contract = try String(contentsOfFile: openapi, encoding: .utf8)
         try contract.replacingOccurrences(of: "security:\n  - bearerAuth: []\n", with: "").write(toFile: openapi, atomically: true, encoding: .utf8)

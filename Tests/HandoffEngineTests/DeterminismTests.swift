@@ -2,8 +2,9 @@ import Foundation
 import Git
 import GitTestSupport
 import HandoffCore
-@testable import HandoffEngine
 import Testing
+
+@testable import HandoffEngine
 
 /// Status is a pure function of history: random histories, processed in random increments with a status
 /// commit after each, give the same files as one pass from the first commit (the engine issue's AC-3).
@@ -20,8 +21,10 @@ struct DeterminismTests {
         }
     }
 
-    static let people = ["ops@acme.example", "ana@acme.example", "rita@acme.example", "dev@contractors.example",
-                         "eve@contractors.example", "nobody@else.example"]
+    static let people = [
+        "ops@acme.example", "ana@acme.example", "rita@acme.example", "dev@contractors.example",
+        "eve@contractors.example", "nobody@else.example",
+    ]
     static let packets = ["PAY-1", "PAY-2", "PAY-3"]
     static let actions = WorkflowAction.allCases.map(\.rawValue)
 
@@ -48,8 +51,9 @@ struct DeterminismTests {
             try commit(message, as: who, in: clone, world: world)
             if onSideBranch {
                 try world.sandbox.git(["checkout", "-q", "main"], in: clone)
-                try commit("merge side \(step)\n\nHandoff: block \(packet) from a merge", as: who, in: clone, world: world,
-                           arguments: ["merge", "-q", "--no-ff", "side\(step)", "-m"])
+                try commit(
+                    "merge side \(step)\n\nHandoff: block \(packet) from a merge", as: who, in: clone, world: world,
+                    arguments: ["merge", "-q", "--no-ff", "side\(step)", "-m"])
             }
             try world.sandbox.git(["push", "-q", "origin", "HEAD:main"], in: clone)
             if Int.random(in: 0..<3, using: &random) == 0 {
@@ -72,10 +76,15 @@ struct DeterminismTests {
         try world.sandbox.git(["fsck", "--strict", "--no-dangling"], in: world.bare)
     }
 
-    func commit(_ message: String, as email: String, in clone: String, world: WorkflowScenarioTests.World, arguments: [String] = ["commit", "-q", "--allow-empty", "-m"]) throws {
-        let result = try runProcess("/usr/bin/git", arguments + [message], in: clone, environment: world.sandbox.environment.merging([
-            "GIT_AUTHOR_EMAIL": email, "GIT_COMMITTER_EMAIL": email, "GIT_AUTHOR_NAME": email, "GIT_COMMITTER_NAME": email,
-        ]) { $1 })
+    func commit(
+        _ message: String, as email: String, in clone: String, world: WorkflowScenarioTests.World,
+        arguments: [String] = ["commit", "-q", "--allow-empty", "-m"]
+    ) throws {
+        let result = try runProcess(
+            "/usr/bin/git", arguments + [message], in: clone,
+            environment: world.sandbox.environment.merging([
+                "GIT_AUTHOR_EMAIL": email, "GIT_COMMITTER_EMAIL": email, "GIT_AUTHOR_NAME": email, "GIT_COMMITTER_NAME": email,
+            ]) { $1 })
         guard result.status == 0 else { throw CommandFailed(command: ["git"] + arguments, result: result) }
     }
 
@@ -91,8 +100,11 @@ struct DeterminismTests {
             if kind == 1 { try world.write("# \(packet)\n\n## Background\n\nTBD step \(step)\n", "\(folder)/context.md", in: clone) }
         case 2:  // a delivery note, complete or not
             let complete = Bool.random(using: &random)
-            try world.write(complete ? "- AC-1: contracts/openapi.yaml\n- AC-2: /specs/\(packet)/acceptance.md\n- AC-3: https://ci.example/\(step)\n" : "- AC-1: nowhere.md\n",
-                            "\(folder)/delivery/DELIVERY.md", in: clone)
+            try world.write(
+                complete
+                    ? "- AC-1: contracts/openapi.yaml\n- AC-2: /specs/\(packet)/acceptance.md\n- AC-3: https://ci.example/\(step)\n"
+                    : "- AC-1: nowhere.md\n",
+                "\(folder)/delivery/DELIVERY.md", in: clone)
         case 3:  // tampering with status
             try world.write("state: delivered\n", "\(folder)/status.yaml", in: clone)
         case 4:  // a policy edit (honoured only for the operator)
@@ -112,8 +124,9 @@ struct DeterminismTests {
         // A genuine, signed status commit whose PAY-142 status file is garbage (as older versions could leave).
         let repository = try Repository.open(at: world.bare)
         let tip = try #require(try repository.referenceTarget("refs/heads/main"))
-        let forged = try world.processor.writer.write(repository, edits: [.upsert(path: "specs/PAY-142/status.yaml", content: Data("id: [\n".utf8))],
-                                                      covering: tip, summary: [])
+        let forged = try world.processor.writer.write(
+            repository, edits: [.upsert(path: "specs/PAY-142/status.yaml", content: Data("id: [\n".utf8))],
+            covering: tip, summary: [])
         try repository.updateReference("refs/heads/main", to: forged, expecting: tip, logMessage: "test")
         try world.step("dev", "Claim\n\nHandoff: claim PAY-142")
         #expect(try world.state() == "in_progress")

@@ -8,14 +8,16 @@ import Testing
 /// Issue 11, item 9: commit ids given as evidence are looked up in the submitting commit's history.
 @Suite("Delivery evidence over git", .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/ssh-keygen"), "needs ssh-keygen"))
 struct EvidenceOverGitTests {
-    @Test("a submit naming a commit that does not exist, one on another branch, or another packet's folder is refused; a commit of its history passes")
+    @Test(
+        "a submit naming a commit that does not exist, one on another branch, or another packet's folder is refused; a commit of its history passes")
     func commitEvidence() throws {
         let world = try WorkflowScenarioTests.World()
         try world.step("ops", "Policy") { try world.write(WorkflowScenarioTests.policy, ".handoff/policy.yaml", in: $0) }
         try world.step("ana", "Add PAY-142 and PAY-143") { clone in
             for (path, text) in PacketTemplate.example() {
                 try world.write(text, path, in: clone)
-                try world.write(text.replacingOccurrences(of: "PAY-142", with: "PAY-143"), path.replacingOccurrences(of: "PAY-142", with: "PAY-143"), in: clone)
+                try world.write(
+                    text.replacingOccurrences(of: "PAY-142", with: "PAY-143"), path.replacingOccurrences(of: "PAY-142", with: "PAY-143"), in: clone)
             }
         }
         try world.step("dev", "Claim\n\nHandoff: claim PAY-142")
@@ -39,7 +41,8 @@ struct EvidenceOverGitTests {
 
         try world.step("dev", "Deliver again\n\nHandoff: submit PAY-142") { clone in
             let commit = try world.sandbox.git(["rev-parse", "--short=9", "HEAD~1"], in: clone)
-            try world.write("- AC-1: \(commit)\n- AC-2: https://ci.example/2\n- AC-3: contracts/openapi.yaml\n", "specs/PAY-142/delivery/DELIVERY.md", in: clone)
+            try world.write(
+                "- AC-1: \(commit)\n- AC-2: https://ci.example/2\n- AC-3: contracts/openapi.yaml\n", "specs/PAY-142/delivery/DELIVERY.md", in: clone)
         }
         #expect(try world.state() == "in_review")
         let replayed = try world.processor.replay(try Repository.open(at: world.bare))

@@ -1,7 +1,7 @@
-import HandoffSystem
 import Foundation
 import GitTestSupport
 import HandoffCore
+import HandoffSystem
 import Testing
 
 /// Untrusted packets: each hostile file yields its finding, and nothing is loaded whole (how fast is the
@@ -15,8 +15,9 @@ struct HostileInputTests {
     static func validate(_ arguments: [String], in folder: String) throws -> (output: String, maxKiB: Int) {
         let id = UUID().uuidString
         let outPath = "\(folder)/validate-\(id).json", memoryPath = "\(folder)/memory-\(id)"
-        let child = try ChildProcess("/usr/bin/time", ["-f", "%M", "-o", memoryPath, CLITests.handoff, "validate", "--format", "json"] + arguments,
-                                     stdout: outPath)
+        let child = try ChildProcess(
+            "/usr/bin/time", ["-f", "%M", "-o", memoryPath, CLITests.handoff, "validate", "--format", "json"] + arguments,
+            stdout: outPath)
         _ = child.wait()
         let maxKiB = Int(try String(contentsOfFile: memoryPath, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
         return (try String(contentsOfFile: outPath, encoding: .utf8), maxKiB)
@@ -62,20 +63,27 @@ struct HostileInputTests {
             ("alias bomb", ["handoff.yaml": Self.aliasBomb], "manifest.invalid", false),
             // A quote after a space in a plain scalar once hid every alias after it from the lexical pre-scan.
             ("alias bomb behind it 'works", ["handoff.yaml": Array("title: it 'works\n".utf8) + Self.aliasBomb], "manifest.invalid", false),
-            ("alias bomb in a contract", ["contracts/openapi.yaml": Array("openapi: 3.1.0\ninfo: {title: it 'works}\n".utf8) + Self.aliasBomb],
-             "contracts.parse-error", false),
+            (
+                "alias bomb in a contract", ["contracts/openapi.yaml": Array("openapi: 3.1.0\ninfo: {title: it 'works}\n".utf8) + Self.aliasBomb],
+                "contracts.parse-error", false
+            ),
             ("50 MB file on disk", [:], "file.too-large", false),
             ("50 MB blob in git", [:], "file.too-large", true),
-            ("10,000-level JSON", ["contracts/deep.json": Array(("{\"a\": " + String(repeating: "[", count: 10_000)).utf8)],
-             "contracts.parse-error", false),
-            ("10,000-level block YAML", ["contracts/deep.yaml": Array((String(repeating: "- ", count: 10_000) + "x\n").utf8)],
-             "contracts.parse-error", false),
+            (
+                "10,000-level JSON", ["contracts/deep.json": Array(("{\"a\": " + String(repeating: "[", count: 10_000)).utf8)],
+                "contracts.parse-error", false
+            ),
+            (
+                "10,000-level block YAML", ["contracts/deep.yaml": Array((String(repeating: "- ", count: 10_000) + "x\n").utf8)],
+                "contracts.parse-error", false
+            ),
             ("binary acceptance", ["acceptance.md": [0x2D, 0x20, 0x00, 0x01, 0x02]], "file.binary", false),
             ("Latin-1 context", ["context.md": Array("## Background\n\nCaf".utf8) + [0xE9] + Array(" cr\u{E8}me\n".utf8)], "file.not-utf8", false),
         ]
         for hostile in cases {
-            let work = try Self.packet(sandbox, hostile.files, large: hostile.name.hasPrefix("50 MB") ? "context.md" : nil,
-                                       commit: hostile.commit)
+            let work = try Self.packet(
+                sandbox, hostile.files, large: hostile.name.hasPrefix("50 MB") ? "context.md" : nil,
+                commit: hostile.commit)
             let arguments = hostile.commit ? ["--rev", "HEAD", "\(work)/specs/PAY-142"] : ["\(work)/specs/PAY-142"]
             let run = try Self.validate(arguments, in: sandbox.root)
             #expect(run.output.contains("\"rule\" : \"\(hostile.rule)\""), "\(hostile.name): \(run.output.prefix(400))")

@@ -2,9 +2,10 @@ import Foundation
 import Git
 import GitTestSupport
 import HandoffCore
-@testable import HandoffEngine
 import Synchronization
 import Testing
+
+@testable import HandoffEngine
 
 /// Each step of the reconcile pipeline on its own: the publish loop with fake attempts (no sleeping),
 /// the coverage store, signature verdicts, resume, fold, render and the status commit's message.
@@ -105,10 +106,21 @@ struct ReconcileStepTests {
         let cache = VerifiedCommits()
         let id = ObjectID.emptyTree
         var asked = 0
-        let unverifiable = cache.verdict(for: id) { asked += 1; return .unverifiable("ssh-keygen did not start") }
+        let unverifiable = cache.verdict(for: id) {
+            asked += 1
+            return .unverifiable("ssh-keygen did not start")
+        }
         #expect(unverifiable == .unverifiable("ssh-keygen did not start"))
-        #expect(cache.verdict(for: id) { asked += 1; return .forged } == .forged)
-        #expect(cache.verdict(for: id) { asked += 1; return .genuine } == .forged, "a definite verdict is not asked again")
+        #expect(
+            cache.verdict(for: id) {
+                asked += 1
+                return .forged
+            } == .forged)
+        #expect(
+            cache.verdict(for: id) {
+                asked += 1
+                return .genuine
+            } == .forged, "a definite verdict is not asked again")
         #expect(asked == 2)
     }
 
@@ -127,8 +139,9 @@ struct ReconcileStepTests {
             work = try sandbox.workRepository()
             try sandbox.write(WorkflowScenarioTests.policy, to: ".handoff/policy.yaml", in: work)
             _ = try sandbox.commitAll("Policy", in: work)
-            let key = try CommitSigningKey.prepare(at: "\(sandbox.root)/state/key", principal: "handoffd@acme.example",
-                                                   stateDirectory: "\(sandbox.root)/state")
+            let key = try CommitSigningKey.prepare(
+                at: "\(sandbox.root)/state/key", principal: "handoffd@acme.example",
+                stateDirectory: "\(sandbox.root)/state")
             // The sandbox commits as ana@client.example: the operator here, so her policy and packets count.
             let settings = EngineSettings(operators: ["ana@client.example"], email: "handoffd@acme.example", signingKey: key)
             processor = RepositoryProcessor(settings: settings, coverage: coverage)
@@ -151,7 +164,10 @@ struct ReconcileStepTests {
         let input = try bench.tip
         try bench.publish()
         let resumed = try bench.processor.resumeStep.resume(bench.repository, tip: try bench.tip, rebuild: false)
-        guard case .upToDate(let covered) = resumed else { Issue.record("expected up to date, got \(resumed)"); return }
+        guard case .upToDate(let covered) = resumed else {
+            Issue.record("expected up to date, got \(resumed)")
+            return
+        }
         #expect(covered == input)
         #expect(bench.coverage.lastCovered() == input)
     }
@@ -165,7 +181,10 @@ struct ReconcileStepTests {
         // A commit that only claims to be handoffd's: unsigned, with the trailer.
         _ = try bench.sandbox.commit("forged\n\nHandoff-Processed: \(ObjectID.emptyTree.hex)", in: bench.work)
         let resumed = try bench.processor.resumeStep.resume(bench.repository, tip: try bench.tip, rebuild: false)
-        guard case .fold(let start) = resumed else { Issue.record("expected a fold, got \(resumed)"); return }
+        guard case .fold(let start) = resumed else {
+            Issue.record("expected a fold, got \(resumed)")
+            return
+        }
         #expect(start.covered == covered)
         #expect(start.state.policy.roles["contractor"] == ["*@contractors.example"])
         guard case .fold(let rebuilt) = try bench.processor.resumeStep.resume(bench.repository, tip: try bench.tip, rebuild: true) else {
@@ -223,16 +242,18 @@ struct ReconcileStepTests {
         #expect(edits.contains(.remove(path: "specs/GONE-1/status.yaml")))
         let commit = try bench.processor.writer.write(bench.repository, edits: edits, covering: try bench.tip, summary: ["PAY-142: new → ready"])
         try bench.repository.updateReference("refs/heads/main", to: commit, expecting: try bench.tip, logMessage: "test")
-        #expect(try RenderStep.edits(bench.repository, state: state, tip: commit).filter {
-            if case .upsert(let path, _, _) = $0 { path != BoardFile.path } else { true }
-        }.isEmpty, "on top of its own output only the board (which names the tip) changes")
+        #expect(
+            try RenderStep.edits(bench.repository, state: state, tip: commit).filter {
+                if case .upsert(let path, _, _) = $0 { path != BoardFile.path } else { true }
+            }.isEmpty, "on top of its own output only the board (which names the tip) changes")
     }
 
     @Test("the status commit's message lists at most 200 packets, counts the rest, and ends with the processed trailer")
     func statusMessage() {
         let tip = ObjectID.emptyTree
         #expect(StatusCommitWriter.message(covering: tip, summary: []) == "handoff: 0 packets updated\n\nHandoff-Processed: \(tip.hex)\n")
-        #expect(StatusCommitWriter.message(covering: tip, summary: ["A-1: ready"])
+        #expect(
+            StatusCommitWriter.message(covering: tip, summary: ["A-1: ready"])
                 == "handoff: 1 packet updated\n\n- A-1: ready\n\nHandoff-Processed: \(tip.hex)\n")
         let many = (0..<205).map { "P-\($0): ready" }
         let message = StatusCommitWriter.message(covering: tip, summary: many)
@@ -248,14 +269,18 @@ struct ReconcileStepTests {
         before.packets[packet] = PacketStatus(id: packet, since: "", specRevision: "")
         var after = before
         after.packets[packet]?.history = [
-            HistoryEntry(at: "", commit: id.hex, by: "dev@x", kind: .workflow(.claim), from: .ready, to: .ready,
-                         outcome: .rejected(.action(.notPermitted(.claim)))),
+            HistoryEntry(
+                at: "", commit: id.hex, by: "dev@x", kind: .workflow(.claim), from: .ready, to: .ready,
+                outcome: .rejected(.action(.notPermitted(.claim)))),
             HistoryEntry(at: "", commit: id.hex, by: "dev@x", kind: .workflow(.block), from: .ready, to: .ready, outcome: .applied(note: "")),
         ]
         after.record(BoardEvent(at: "", commit: id.hex, by: "dev@x", kind: .policyUnauthorized(identity: "dev@x")))
         after.record(BoardEvent(at: "", commit: id.hex, by: "ops@x", kind: .policyChanged(by: "ops@x")))
         let refusals = RepositoryProcessor.refusals(of: id, input: CommitInput(id: id.hex, identity: "dev@x", time: ""), before: before, after: after)
-        #expect(refusals.map(\.reason) == ["claim: rejected: only contractors may claim",
-                                           "policy.unauthorized-change: dev@x is not an operator; the policy in force is unchanged"])
+        #expect(
+            refusals.map(\.reason) == [
+                "claim: rejected: only contractors may claim",
+                "policy.unauthorized-change: dev@x is not an operator; the policy in force is unchanged",
+            ])
     }
 }

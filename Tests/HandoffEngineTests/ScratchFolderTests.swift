@@ -1,8 +1,8 @@
-import HandoffSystem
 import Foundation
 import GitTestSupport
 import HandoffCore
 import HandoffEngine
+import HandoffSystem
 import Testing
 
 /// Issue 11, item 9: ssh-keygen's temporary files live in the state directory and are swept at start.

@@ -1,7 +1,8 @@
 import Foundation
 import GitTestSupport
-@testable import HandoffDaemon
 import Testing
+
+@testable import HandoffDaemon
 
 @Suite("Stale reference locks")
 struct StaleLockTests {

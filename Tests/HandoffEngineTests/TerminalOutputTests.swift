@@ -18,13 +18,15 @@ struct TerminalOutputTests {
     @Test("an ESC sequence in a title and in a trailer note reaches status and board escaped, never raw")
     func escapeSequencesInStatusAndBoard() throws {
         let team = try CLIWorkflowTests.Team()
-        try team.sandbox.write("roles:\n  client: [\"*@acme.example\"]\n  contractor: [\"*@contractors.example\"]\n",
-                               to: ".handoff/policy.yaml", in: team.clone("ops"))
+        try team.sandbox.write(
+            "roles:\n  client: [\"*@acme.example\"]\n  contractor: [\"*@contractors.example\"]\n",
+            to: ".handoff/policy.yaml", in: team.clone("ops"))
         for (path, text) in PacketTemplate.example() {
             var content = text
             if path.hasSuffix("handoff.yaml") {
-                content = content.replacingOccurrences(of: "title: Partial refunds for card payments",
-                                                       with: "title: \"Refunds \\e[2J\\e[31mPAID\\e[0m\"")
+                content = content.replacingOccurrences(
+                    of: "title: Partial refunds for card payments",
+                    with: "title: \"Refunds \\e[2J\\e[31mPAID\\e[0m\"")
             }
             try team.sandbox.write(content, to: path, in: team.clone("ops"))
         }

@@ -16,8 +16,9 @@ struct TreeViewTests {
         }
         try sandbox.write("#!/bin/sh\nexit 0\n", to: "specs/PAY-142/contracts/check.sh", in: work)
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: "\(work)/specs/PAY-142/contracts/check.sh")
-        try FileManager.default.createSymbolicLink(atPath: "\(work)/specs/PAY-142/contracts/shared.yaml",
-                                                   withDestinationPath: "../../../README.md")
+        try FileManager.default.createSymbolicLink(
+            atPath: "\(work)/specs/PAY-142/contracts/shared.yaml",
+            withDestinationPath: "../../../README.md")
         try sandbox.write("## Background\n", to: "specs/PAY-142/context.md", in: work)
         try FileManager.default.createDirectory(atPath: "\(work)/specs/PAY-142/delivery", withIntermediateDirectories: true)
         try Data([0x23, 0x20, 0x00, 0x01]).write(to: URL(fileURLWithPath: "\(work)/specs/PAY-142/delivery/DELIVERY.md"))
@@ -48,8 +49,11 @@ struct TreeViewTests {
         #expect(fromGit == fromDisk)
         let report = try #require(fromGit.first)
         // delivery/ is not part of readiness: its binary note is not read here.
-        #expect(Set(report.findings.map(\.rule)) == ["packet.unsupported-entry", "contracts.unknown-format",
-                                                     "context.section-missing", "context.section-empty"])
+        #expect(
+            Set(report.findings.map(\.rule)) == [
+                "packet.unsupported-entry", "contracts.unknown-format",
+                "context.section-missing", "context.section-empty",
+            ])
         #expect(try gitView.entry(at: "specs/PAY-142/contracts/check.sh")?.kind == .executable)
         #expect(try diskView.entry(at: "specs/PAY-142/contracts/check.sh")?.kind == .executable)
         #expect(try diskView.read("../etc/passwd", limit: 10) == .missing)

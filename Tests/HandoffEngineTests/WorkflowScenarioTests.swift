@@ -1,9 +1,9 @@
-import HandoffSystem
 import Foundation
 import Git
 import GitTestSupport
 import HandoffCore
 import HandoffEngine
+import HandoffSystem
 import Testing
 
 /// The workflow driven through real clones and pushes, processed by the engine after each push.
@@ -22,15 +22,18 @@ struct WorkflowScenarioTests {
             sandbox = try Sandbox(name)
             bare = "\(sandbox.root)/specs.git"
             try sandbox.git(["init", "-q", "--bare", "-b", "main", bare], in: sandbox.root)
-            let key = try CommitSigningKey.prepare(at: "\(sandbox.root)/state/handoffd_ed25519", principal: "handoffd@acme.example",
-                                                   stateDirectory: "\(sandbox.root)/state")
+            let key = try CommitSigningKey.prepare(
+                at: "\(sandbox.root)/state/handoffd_ed25519", principal: "handoffd@acme.example",
+                stateDirectory: "\(sandbox.root)/state")
             var settings = EngineSettings(operators: [WorkflowScenarioTests.operatorEmail], email: "handoffd@acme.example", signingKey: key)
             settings.memoryFile = "\(sandbox.root)/state/covered"
             processor = RepositoryProcessor(settings: settings)
             for person in ["ops", "ana", "dev", "rita"] {
                 try sandbox.git(["clone", "-q", bare, person], in: sandbox.root)
-                let email = ["ops": WorkflowScenarioTests.operatorEmail, "ana": WorkflowScenarioTests.client,
-                             "dev": WorkflowScenarioTests.contractor, "rita": WorkflowScenarioTests.reviewer][person]!
+                let email = [
+                    "ops": WorkflowScenarioTests.operatorEmail, "ana": WorkflowScenarioTests.client,
+                    "dev": WorkflowScenarioTests.contractor, "rita": WorkflowScenarioTests.reviewer,
+                ][person]!
                 try sandbox.git(["config", "user.email", email], in: "\(sandbox.root)/\(person)")
                 try sandbox.git(["config", "user.name", person], in: "\(sandbox.root)/\(person)")
             }
@@ -98,7 +101,8 @@ struct WorkflowScenarioTests {
         try world.step("dev", "Deliver all\n\nHandoff: submit PAY-142") {
             // A commit id counts when it is in the submitting commit's history.
             let commit = try world.sandbox.git(["rev-parse", "--short", "HEAD"], in: $0)
-            try world.write("- AC-1: contracts/openapi.yaml\n- AC-2: https://ci.example/1\n- AC-3: \(commit)\n", "specs/PAY-142/delivery/DELIVERY.md", in: $0)
+            try world.write(
+                "- AC-1: contracts/openapi.yaml\n- AC-2: https://ci.example/1\n- AC-3: \(commit)\n", "specs/PAY-142/delivery/DELIVERY.md", in: $0)
         }
         #expect(try world.state() == "in_review")
         try world.step("rita", "Review\n\nHandoff: request-changes PAY-142 AC-3 needs a test run")
@@ -116,8 +120,11 @@ struct WorkflowScenarioTests {
         #expect(try world.sandbox.git(["rev-parse", "main"], in: world.bare) == before)
         try world.sandbox.git(["fsck", "--strict", "--no-dangling"], in: world.bare)
         // handoffd's commits verify with git itself.
-        let log = try world.sandbox.gitResult(["-c", "gpg.ssh.allowedSignersFile=\(world.sandbox.root)/state/handoffd_ed25519.allowed_signers",
-                                               "log", "-1", "--show-signature", "main"], in: world.bare)
+        let log = try world.sandbox.gitResult(
+            [
+                "-c", "gpg.ssh.allowedSignersFile=\(world.sandbox.root)/state/handoffd_ed25519.allowed_signers",
+                "log", "-1", "--show-signature", "main",
+            ], in: world.bare)
         #expect(log.stdout.contains("Good \"git\" signature for handoffd@acme.example"), "\(log.stdout)\(log.stderr)")
         // Replaying from the first commit gives the same files, byte for byte.
         let replayed = try world.processor.replay(try Repository.open(at: world.bare))
@@ -139,13 +146,19 @@ struct WorkflowScenarioTests {
         let clone = "\(world.sandbox.root)/dev"
         _ = try? world.sandbox.git(["pull", "-q", "--rebase", "origin", "main"], in: clone)
         let status = try String(contentsOfFile: "\(clone)/specs/PAY-142/status.yaml", encoding: .utf8)
-        try status.replacingOccurrences(of: "state: ready", with: "state: delivered").write(toFile: "\(clone)/specs/PAY-142/status.yaml", atomically: true, encoding: .utf8)
+        try status.replacingOccurrences(of: "state: ready", with: "state: delivered").write(
+            toFile: "\(clone)/specs/PAY-142/status.yaml", atomically: true, encoding: .utf8)
         try world.sandbox.git(["add", "-A"], in: clone)
         let tip = try world.sandbox.git(["rev-parse", "HEAD"], in: clone)
-        try world.sandbox.git(["-c", "user.name=handoffd", "-c", "user.email=handoffd@acme.example", "commit", "-q", "-m",
-                               "handoff: 1 packet updated\n\nHandoff-Processed: \(tip)"], in: clone,
-                              env: ["GIT_AUTHOR_NAME": "handoffd", "GIT_AUTHOR_EMAIL": "handoffd@acme.example",
-                                    "GIT_COMMITTER_NAME": "handoffd", "GIT_COMMITTER_EMAIL": "handoffd@acme.example"])
+        try world.sandbox.git(
+            [
+                "-c", "user.name=handoffd", "-c", "user.email=handoffd@acme.example", "commit", "-q", "-m",
+                "handoff: 1 packet updated\n\nHandoff-Processed: \(tip)",
+            ], in: clone,
+            env: [
+                "GIT_AUTHOR_NAME": "handoffd", "GIT_AUTHOR_EMAIL": "handoffd@acme.example",
+                "GIT_COMMITTER_NAME": "handoffd", "GIT_COMMITTER_EMAIL": "handoffd@acme.example",
+            ])
         try world.sandbox.git(["push", "-q", "origin", "HEAD:main"], in: clone)
         let result = try world.processor.run(repositoryAt: world.bare)
         #expect(result.foldedCommits == 1)
@@ -232,7 +245,8 @@ struct WorkflowScenarioTests {
         let notes = try world.sandbox.git(["rev-list", "--count", "--grep=^note ", "main"], in: world.bare)
         #expect(Int(notes) == pushes, "pushed \(pushes), found \(notes) after \(runs) concurrent runs")
         let processed = try world.sandbox.git(["log", "-1", "--format=%(trailers:key=Handoff-Processed,valueonly)", "main"], in: world.bare)
-        #expect(processed == (try world.sandbox.git(["rev-parse", "main~1"], in: world.bare)), "the tip \(tip) is a status commit covering its parent")
+        #expect(
+            processed == (try world.sandbox.git(["rev-parse", "main~1"], in: world.bare)), "the tip \(tip) is a status commit covering its parent")
         #expect(final.statusCommit != nil || final.processedTip?.hex == tip)
         try world.sandbox.git(["fsck", "--strict", "--no-dangling"], in: world.bare)
         let replayed = try world.processor.replay(try Repository.open(at: world.bare))
@@ -245,7 +259,8 @@ struct WorkflowScenarioTests {
         try world.step("ops", "Policy") { try world.write(Self.policy, ".handoff/policy.yaml", in: $0) }
         try world.step("ana", "Add PAY-1 and PAY-2 (depends on PAY-1)") { clone in
             for (path, text) in PacketTemplate.example() {
-                try world.write(text.replacingOccurrences(of: "PAY-142", with: "PAY-1"), path.replacingOccurrences(of: "PAY-142", with: "PAY-1"), in: clone)
+                try world.write(
+                    text.replacingOccurrences(of: "PAY-142", with: "PAY-1"), path.replacingOccurrences(of: "PAY-142", with: "PAY-1"), in: clone)
                 var second = text.replacingOccurrences(of: "PAY-142", with: "PAY-2")
                 if path.hasSuffix("handoff.yaml") { second += "depends_on: [PAY-1]\n" }
                 try world.write(second, path.replacingOccurrences(of: "PAY-142", with: "PAY-2"), in: clone)
@@ -260,8 +275,10 @@ struct WorkflowScenarioTests {
         let first = try world.show("specs/PAY-1/status.yaml")
         #expect(try world.state("PAY-1") == "in_progress")
         #expect(try world.state("PAY-2") == "ready")
-        for reason in ["rejected: only contractors may claim", "rejected: only a packet in review can be accepted",
-                       "rejected: only clients and operators may change a packet outside delivery/"] {
+        for reason in [
+            "rejected: only contractors may claim", "rejected: only a packet in review can be accepted",
+            "rejected: only clients and operators may change a packet outside delivery/",
+        ] {
             #expect(first.contains(reason), "\(reason)")
         }
         #expect(try world.show("specs/PAY-2/status.yaml").contains("rejected: dependencies not delivered yet: PAY-1"))

@@ -25,8 +25,9 @@ struct ChildProcessTests {
     func pathDirectoryEnvironment() throws {
         let folder = try Self.scratch()
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let done = try ChildProcess.run("sh", ["-c", "pwd; echo $GREETING"], in: folder,
-                                        environment: ["PATH": "/usr/bin:/bin", "GREETING": "hi"], scratch: folder)
+        let done = try ChildProcess.run(
+            "sh", ["-c", "pwd; echo $GREETING"], in: folder,
+            environment: ["PATH": "/usr/bin:/bin", "GREETING": "hi"], scratch: folder)
         let real = URL(fileURLWithPath: folder).resolvingSymlinksInPath().path
         #expect(String(decoding: done.stdout, as: UTF8.self) == "\(real)\nhi\n")
     }

@@ -22,9 +22,13 @@ struct UnixSocketAddressTests {
     @Test("a datagram sent to a bound path arrives; so does one to an abstract name")
     func roundTrip() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("hs-\(UUID().uuidString.prefix(8)).sock").path
-        for (listen, send) in [(UnixSocketAddress(path: path), UnixSocketAddress(notifySocket: path)),
-                               (UnixSocketAddress(notifySocket: "@handoff-test-\(getpid())"),
-                                UnixSocketAddress(notifySocket: "@handoff-test-\(getpid())"))] {
+        for (listen, send) in [
+            (UnixSocketAddress(path: path), UnixSocketAddress(notifySocket: path)),
+            (
+                UnixSocketAddress(notifySocket: "@handoff-test-\(getpid())"),
+                UnixSocketAddress(notifySocket: "@handoff-test-\(getpid())")
+            ),
+        ] {
             let listener = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
             let sender = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0)
             defer {

@@ -45,8 +45,10 @@ enum ContractCheck {
         var result = Result()
         let fileExtension = entry.name.split(separator: ".").count > 1 ? String(entry.name.split(separator: ".").last!).lowercased() : ""
         guard yamlExtensions.contains(fileExtension) || graphQLExtensions.contains(fileExtension) else {
-            result.findings.append(Finding(.contractsUnknownFormat, file: entry.path,
-                                           message: "\(entry.name) is not a recognised contract format (OpenAPI, JSON Schema, GraphQL SDL)"))
+            result.findings.append(
+                Finding(
+                    .contractsUnknownFormat, file: entry.path,
+                    message: "\(entry.name) is not a recognised contract format (OpenAPI, JSON Schema, GraphQL SDL)"))
             return result
         }
         let text: String
@@ -73,8 +75,10 @@ enum ContractCheck {
         case .failure(let refusal):
             // A file named as a schema (refund.schema.json) that does not parse is a broken schema.
             let rule: Rule = baseName(file).lowercased().contains(".schema.") ? .contractsSchemaInvalid : .contractsParseError
-            result.findings.append(Finding(rule, file: file, line: refusal.line, column: refusal.column,
-                                           message: refusal.message, hint: refusal.hint))
+            result.findings.append(
+                Finding(
+                    rule, file: file, line: refusal.line, column: refusal.column,
+                    message: refusal.message, hint: refusal.hint))
             return
         case .success(nil):
             result.findings.append(Finding(.contractsParseError, file: file, message: "\(baseName(file)) is empty"))
@@ -85,31 +89,39 @@ enum ContractCheck {
         if let version = node.child("openapi") {
             checkOpenAPI(node, version: version, file: file, into: &result)
         } else if node.child("swagger") != nil {
-            result.findings.append(Finding(.contractsOpenAPIInvalid, file: file, line: node.child("swagger")?.mark?.line ?? 1,
-                                           message: "Swagger 2.0 is not supported",
-                                           hint: "Convert the document to OpenAPI 3.0 or 3.1."))
+            result.findings.append(
+                Finding(
+                    .contractsOpenAPIInvalid, file: file, line: node.child("swagger")?.mark?.line ?? 1,
+                    message: "Swagger 2.0 is not supported",
+                    hint: "Convert the document to OpenAPI 3.0 or 3.1."))
         } else if isJSONSchema(node) {
             var rules = JSONSchemaRules(file: file)
             result.findings += rules.check(node)
         } else {
-            result.findings.append(Finding(.contractsUnknownFormat, file: file, line: node.mark?.line ?? 0,
-                                           message: "\(baseName(file)) is neither an OpenAPI document (no 'openapi' key) nor a JSON Schema"))
+            result.findings.append(
+                Finding(
+                    .contractsUnknownFormat, file: file, line: node.mark?.line ?? 0,
+                    message: "\(baseName(file)) is neither an OpenAPI document (no 'openapi' key) nor a JSON Schema"))
         }
     }
 
     private static func checkOpenAPI(_ node: Node, version: Node, file: String, into result: inout Result) {
         guard let text = version.string, let parsed = OpenAPIVersion(text) else {
-            result.findings.append(Finding(.contractsOpenAPIInvalid, file: file, line: version.mark?.line ?? 1,
-                                           message: "openapi version '\(version.string ?? "?")' is not 3.0.x or 3.1.x",
-                                           hint: "Set openapi: 3.1.0 (or 3.0.3) and follow that version of the specification."))
+            result.findings.append(
+                Finding(
+                    .contractsOpenAPIInvalid, file: file, line: version.mark?.line ?? 1,
+                    message: "openapi version '\(version.string ?? "?")' is not 3.0.x or 3.1.x",
+                    hint: "Set openapi: 3.1.0 (or 3.0.3) and follow that version of the specification."))
             return
         }
         let locator = NodeLocator(root: node)
         let issues = parsed == .v30 ? OpenAPI30Structure.issues(in: node) : OpenAPI31Structure.issues(in: node)
         for issue in issues {
             let position = locator.position(of: issue.path)
-            result.findings.append(Finding(.contractsOpenAPIInvalid, file: file, line: position.line, column: position.column,
-                                           message: issue.message))
+            result.findings.append(
+                Finding(
+                    .contractsOpenAPIInvalid, file: file, line: position.line, column: position.column,
+                    message: issue.message))
         }
         let rules = OpenAPIRules(root: node, file: file).run()
         result.findings += rules.findings

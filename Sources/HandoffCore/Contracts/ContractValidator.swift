@@ -2,7 +2,8 @@
 public enum ContractValidator {
     /// The findings and operations of the contract `text`, named `fileName` (its extension picks the format).
     public static func check(_ text: String, fileName: String, limits: CheckLimits = .default) throws
-        -> (findings: [Finding], operations: [APIOperation]) {
+        -> (findings: [Finding], operations: [APIOperation])
+    {
         let view = SingleFileView(path: "contracts/\(fileName)", bytes: Array(text.utf8))
         let result = try ContractCheck.check(folder: "", in: view, limits: limits)
         return (result.findings, result.operations)
@@ -14,8 +15,11 @@ public enum ContractValidator {
     }
 
     /// The rules whose findings mean a contract does not parse or is not valid in its format.
-    static let structural: Set<String> = Set([Rule.contractsParseError, .contractsOpenAPIInvalid, .contractsSchemaInvalid,
-                                              .contractsGraphQLInvalid, .fileTooLarge, .fileBinary, .fileNotUTF8].map(\.id))
+    static let structural: Set<String> = Set(
+        [
+            Rule.contractsParseError, .contractsOpenAPIInvalid, .contractsSchemaInvalid,
+            .contractsGraphQLInvalid, .fileTooLarge, .fileBinary, .fileNotUTF8,
+        ].map(\.id))
 }
 
 /// A tree holding exactly one file, at `contracts/NAME` under an empty root.

@@ -4,9 +4,12 @@ internal import GraphQL
 enum GraphQLRules {
     static func check(_ text: String, file: String, maxDepth: Int) -> [Finding] {
         if let deep = BracketGuard.firstTooDeep(text, limit: maxDepth) {
-            return [Finding(.contractsGraphQLInvalid, file: file, line: deep.line, column: deep.column,
-                            message: "GraphQL nests more than \(maxDepth) levels of brackets",
-                            hint: "Flatten the SDL; real schemas need only a few levels.")]
+            return [
+                Finding(
+                    .contractsGraphQLInvalid, file: file, line: deep.line, column: deep.column,
+                    message: "GraphQL nests more than \(maxDepth) levels of brackets",
+                    hint: "Flatten the SDL; real schemas need only a few levels.")
+            ]
         }
         do {
             _ = try buildSchema(source: text)
@@ -14,8 +17,11 @@ enum GraphQLRules {
         } catch let error as GraphQLError {
             let location = error.locations.first
             let message = error.message.split(separator: "\n").first.map(String.init) ?? error.message
-            return [Finding(.contractsGraphQLInvalid, file: file, line: location?.line ?? 0, column: location?.column,
-                            message: "GraphQL SDL does not build: \(message)")]
+            return [
+                Finding(
+                    .contractsGraphQLInvalid, file: file, line: location?.line ?? 0, column: location?.column,
+                    message: "GraphQL SDL does not build: \(message)")
+            ]
         } catch {
             return [Finding(.contractsGraphQLInvalid, file: file, message: "GraphQL SDL does not build: \(error)")]
         }

@@ -7,8 +7,10 @@ struct JSONSchemaRules {
     static let types: Set<String> = ["null", "boolean", "object", "array", "number", "string", "integer"]
     static let schemaMaps = ["properties", "patternProperties", "$defs", "definitions", "dependentSchemas"]
     static let schemaLists = ["allOf", "anyOf", "oneOf", "prefixItems"]
-    static let schemaValues = ["not", "if", "then", "else", "additionalProperties", "items", "contains", "propertyNames",
-                               "unevaluatedItems", "unevaluatedProperties", "additionalItems"]
+    static let schemaValues = [
+        "not", "if", "then", "else", "additionalProperties", "items", "contains", "propertyNames",
+        "unevaluatedItems", "unevaluatedProperties", "additionalItems",
+    ]
     static let numbers = ["minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf"]
     static let counts = ["minLength", "maxLength", "minItems", "maxItems", "minProperties", "maxProperties", "minContains", "maxContains"]
 

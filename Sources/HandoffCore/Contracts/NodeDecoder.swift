@@ -204,8 +204,11 @@ private struct IndexedKeyedContainer<Key: CodingKey>: KeyedDecodingContainerProt
 
     private func child(_ key: any CodingKey) throws -> IndexedDecoder {
         guard let node = mapping.values[key.stringValue] else {
-            throw DecodingError.keyNotFound(key, .init(codingPath: codingPath,
-                                                       debugDescription: "No value associated with key \(key) (\"\(key.stringValue)\")."))
+            throw DecodingError.keyNotFound(
+                key,
+                .init(
+                    codingPath: codingPath,
+                    debugDescription: "No value associated with key \(key) (\"\(key.stringValue)\")."))
         }
         return decoder.child(node, key: key)
     }
@@ -239,8 +242,11 @@ private struct IndexedUnkeyedContainer: UnkeyedDecodingContainer {
     /// The next item's decoder; the position advances after `body` succeeds (for `decodeNil` too, as in Yams).
     private mutating func next<T>(_ type: Any.Type, _ body: (IndexedDecoder) throws -> T) throws -> T {
         guard !isAtEnd else {
-            throw DecodingError.valueNotFound(type, .init(codingPath: codingPath + [IndexKey(index: currentIndex)],
-                                                          debugDescription: "Unkeyed container is at end."))
+            throw DecodingError.valueNotFound(
+                type,
+                .init(
+                    codingPath: codingPath + [IndexKey(index: currentIndex)],
+                    debugDescription: "Unkeyed container is at end."))
         }
         let value = try body(decoder.child(items[currentIndex], key: IndexKey(index: currentIndex)))
         currentIndex += 1

@@ -60,8 +60,10 @@ public enum RequirementSmells {
         public var flagsWhich: Bool
 
         /// Creates settings.
-        public init(measuringWindow: Int, flagsNo: Bool, flagsWithout: Bool, flagsIt: Bool, flagsPersonal: Bool,
-                    flagsInterrogative: Bool, flagsWhich: Bool) {
+        public init(
+            measuringWindow: Int, flagsNo: Bool, flagsWithout: Bool, flagsIt: Bool, flagsPersonal: Bool,
+            flagsInterrogative: Bool, flagsWhich: Bool
+        ) {
             self.measuringWindow = measuringWindow
             self.flagsNo = flagsNo
             self.flagsWithout = flagsWithout
@@ -73,12 +75,14 @@ public enum RequirementSmells {
 
         /// Tuned on both shared development sets together (`handoff-bench --only smells`); the figures the
         /// README reports come from settings tuned on one set and measured on the other.
-        public static let shipped = Options(measuringWindow: 1, flagsNo: true, flagsWithout: true, flagsIt: false,
-                                            flagsPersonal: false, flagsInterrogative: true, flagsWhich: false)
+        public static let shipped = Options(
+            measuringWindow: 1, flagsNo: true, flagsWithout: true, flagsIt: false,
+            flagsPersonal: false, flagsInterrogative: true, flagsWhich: false)
 
         /// Where tuning starts: every optional flag off, the middle window.
-        public static let neutral = Options(measuringWindow: 2, flagsNo: false, flagsWithout: false, flagsIt: false,
-                                            flagsPersonal: false, flagsInterrogative: false, flagsWhich: false)
+        public static let neutral = Options(
+            measuringWindow: 2, flagsNo: false, flagsWithout: false, flagsIt: false,
+            flagsPersonal: false, flagsInterrogative: false, flagsWhich: false)
 
         /// The settings one step away from `options`: another window, or one flag flipped.
         public static func neighbours(of options: Options) -> [Options] {
@@ -88,8 +92,10 @@ public enum RequirementSmells {
                 changed.measuringWindow = window
                 result.append(changed)
             }
-            let flags: [WritableKeyPath<Options, Bool>] = [\.flagsNo, \.flagsWithout, \.flagsIt, \.flagsPersonal,
-                                                           \.flagsInterrogative, \.flagsWhich]
+            let flags: [WritableKeyPath<Options, Bool>] = [
+                \.flagsNo, \.flagsWithout, \.flagsIt, \.flagsPersonal,
+                \.flagsInterrogative, \.flagsWhich,
+            ]
             for flag in flags {
                 var changed = options
                 changed[keyPath: flag].toggle()
@@ -100,8 +106,10 @@ public enum RequirementSmells {
 
         /// `window=3 no without interrogative`: the settings in one line.
         public var description: String {
-            let flags = [(flagsNo, "no"), (flagsWithout, "without"), (flagsIt, "it"), (flagsPersonal, "personal"),
-                         (flagsInterrogative, "interrogative"), (flagsWhich, "which")].filter(\.0).map(\.1)
+            let flags = [
+                (flagsNo, "no"), (flagsWithout, "without"), (flagsIt, "it"), (flagsPersonal, "personal"),
+                (flagsInterrogative, "interrogative"), (flagsWhich, "which"),
+            ].filter(\.0).map(\.1)
             return (["window=\(measuringWindow)"] + flags).joined(separator: " ")
         }
     }
@@ -127,8 +135,9 @@ public enum RequirementSmells {
         let bytes = Array(text.utf8)
         let tokens = SmellTokenizer.tokens(bytes)
         let prose = tokens.filter { !$0.isCode }
-        return Analysis(terms: vagueTerms(bytes, tokens, options: options), lacksObservableOutcome: lacksObservableOutcome(prose),
-                        isNotSingular: isNotSingular(prose))
+        return Analysis(
+            terms: vagueTerms(bytes, tokens, options: options), lacksObservableOutcome: lacksObservableOutcome(prose),
+            isNotSingular: isNotSingular(prose))
     }
 
     static func vagueTerms(_ bytes: [UInt8], _ tokens: [SmellTokenizer.Token], options: Options) -> [VagueTerm] {
@@ -136,9 +145,11 @@ public enum RequirementSmells {
     }
 
     /// Verbs that open a task rather than a testable statement: "Implement refunds", "Support webhooks".
-    static let taskVerbs: Set<String> = ["implement", "support", "add", "build", "develop", "provide", "enable", "allow",
-                                         "improve", "refactor", "make", "integrate", "migrate", "setup", "design", "introduce",
-                                         "extend", "retry", "optimize", "optimise", "clean", "rework", "investigate", "consider"]
+    static let taskVerbs: Set<String> = [
+        "implement", "support", "add", "build", "develop", "provide", "enable", "allow",
+        "improve", "refactor", "make", "integrate", "migrate", "setup", "design", "introduce",
+        "extend", "retry", "optimize", "optimise", "clean", "rework", "investigate", "consider",
+    ]
     /// Verbs of impression: what a user feels is not what a test observes.
     static let impressionVerbs: Set<String> = ["feel", "feels", "seem", "seems", "look", "looks", "appear", "appears"]
     /// Words that may open a criterion before its verb.
@@ -204,14 +215,16 @@ private struct Detector {
             if let phrase = matchingPhrase(at: index) {
                 let last = index + phrase.rest.count
                 if let termClass = phrase.entry.termClass, isSmell(phrase.entry.rule, from: index, to: last),
-                   seen.insert(phrase.key).inserted {
+                    seen.insert(phrase.key).inserted
+                {
                     found.append(.init(term: phrase.text, termClass: termClass, utf8Offset: token.start))
                 }
                 index = last + 1
                 continue
             }
             if let entry = entry(index), let termClass = entry.termClass, isSmell(entry.rule, from: index, to: index),
-               seen.insert(Int(numbers[index])).inserted {
+                seen.insert(Int(numbers[index])).inserted
+            {
                 found.append(.init(term: written(token), termClass: termClass, utf8Offset: token.start))
             }
             index += 1

@@ -57,8 +57,9 @@ public enum SmellEvaluation {
         }
 
         static func + (lhs: Counts, rhs: Counts) -> Counts {
-            Counts(truePositives: lhs.truePositives + rhs.truePositives, falsePositives: lhs.falsePositives + rhs.falsePositives,
-                   falseNegatives: lhs.falseNegatives + rhs.falseNegatives)
+            Counts(
+                truePositives: lhs.truePositives + rhs.truePositives, falsePositives: lhs.falsePositives + rhs.falsePositives,
+                falseNegatives: lhs.falseNegatives + rhs.falseNegatives)
         }
 
         private func ratio(_ numerator: Int, _ denominator: Int) -> Double {
@@ -104,8 +105,9 @@ public enum SmellEvaluation {
             let found = RequirementSmells.vagueTerms(item.bytes, item.tokens, options: options).map(\.termClass)
             let flagged = Set(found).intersection(labelledClasses)
             for termClass in labelledClasses {
-                scores.perClass[termClass, default: Counts()].add(flagged: flagged.contains(termClass),
-                                                                  labelled: item.requirement.classes.contains(termClass))
+                scores.perClass[termClass, default: Counts()].add(
+                    flagged: flagged.contains(termClass),
+                    labelled: item.requirement.classes.contains(termClass))
             }
             scores.any.add(flagged: !flagged.isEmpty, labelled: !item.requirement.classes.isEmpty)
         }

@@ -117,17 +117,20 @@ struct SmellLexicon: Sendable {
         func add(_ list: String, _ termClass: RequirementSmells.TermClass, _ rule: Rule = .measurable) {
             for word in list.split(separator: " ") { words[String(word)] = Entry(termClass: termClass, rule: rule) }
         }
-        add("""
+        add(
+            """
             best worst most least highest lowest greatest largest smallest fastest slowest longest shortest biggest \
             easiest simplest strongest weakest nearest earliest cheapest quickest optimal optimally optimum ultimate \
             maximal newest furthest farthest safest finest deepest widest heaviest lightest
             """, .superlative)
-        add("""
+        add(
+            """
             more less fewer greater higher lower better worse faster slower larger smaller longer shorter bigger \
             earlier easier simpler cheaper stronger weaker quicker safer cleaner friendlier smarter wider narrower \
             heavier lighter deeper
             """, .comparative)
-        add("""
+        add(
+            """
             user-friendly friendly easy easily simple simply intuitive intuitively nice nicely elegant beautiful \
             seamless seamlessly efficient efficiently effective effectively convenient straightforward smooth \
             smoothly pleasant obvious obviously appealing polished fast rapid rapidly sufficient sufficiently \
@@ -135,7 +138,8 @@ struct SmellLexicon: Sendable {
             normal normally average clean cleanly ergonomic helpful meaningful naturally transparently handy \
             lightweight modern responsive professional fresh important essential
             """, .subjective)
-        add("""
+        add(
+            """
             well appropriate appropriately suitable suitably adequate adequately acceptable acceptably proper \
             properly complete completely satisfactory satisfactorily competent ok okay fine good bad rather quite \
             fairly correct correctly gracefully robust robustly secure securely reliable reliably scalable \
@@ -144,7 +148,8 @@ struct SmellLexicon: Sendable {
             facilitates right enough full fully minimum maximum minimize minimise maximize maximise
             """, .nonVerifiable)
         add("preferably optionally possibly etc", .loophole, .always)
-        add("""
+        add(
+            """
             other necessary possible different specific common general standard high additional particular short \
             various special certain relevant large several critical clear clearly typical typically major much low \
             basic potential regular regularly long relative relatively significant significantly immediate \
@@ -154,9 +159,11 @@ struct SmellLexicon: Sendable {
             likely unlikely usual probably perhaps partially partly virtually mainly largely highly very extremely \
             flexible flexibly complex peak
             """, .ambiguousAdverbAdjective)
-        for word in ["not", "never", "cannot", "can't", "don't", "doesn't", "won't", "shouldn't", "mustn't", "isn't", "aren't",
-                     "wasn't", "weren't", "didn't", "couldn't", "wouldn't", "hasn't", "haven't", "nor", "neither", "none",
-                     "nothing", "nobody", "nowhere", "n't"] {
+        for word in [
+            "not", "never", "cannot", "can't", "don't", "doesn't", "won't", "shouldn't", "mustn't", "isn't", "aren't",
+            "wasn't", "weren't", "didn't", "couldn't", "wouldn't", "hasn't", "haven't", "nor", "neither", "none",
+            "nothing", "nobody", "nowhere", "n't",
+        ] {
             words[word] = Entry(termClass: .negative, rule: .negation(.core))
         }
         words["no"] = Entry(termClass: .negative, rule: .negation(.determiner))
@@ -183,20 +190,29 @@ struct SmellLexicon: Sendable {
         var listed: [(first: Int32, phrase: Phrase)] = []
         func phrase(_ text: String, _ termClass: RequirementSmells.TermClass?, _ rule: Rule = .always) {
             let parts = text.split(separator: " ").map { number(String($0)) }
-            listed.append((parts[0], Phrase(rest: Array(parts.dropFirst()), text: text, entry: Entry(termClass: termClass, rule: rule),
-                                            key: -1 - listed.count)))
+            listed.append(
+                (
+                    parts[0],
+                    Phrase(
+                        rest: Array(parts.dropFirst()), text: text, entry: Entry(termClass: termClass, rule: rule),
+                        key: -1 - listed.count)
+                ))
         }
-        for text in ["as fast as possible", "as soon as possible", "as much as possible", "as quickly as possible", "as appropriate",
-                     "if possible", "where possible", "when possible", "as needed", "as required", "if necessary",
-                     "where necessary", "when necessary", "as necessary", "as far as possible", "to the extent possible",
-                     "if feasible", "where feasible", "where applicable", "if applicable", "as applicable", "and so on",
-                     "and/or", "or similar", "if needed", "unless otherwise", "at a minimum", "or otherwise", "as desired",
-                     "at the discretion of"] {
+        for text in [
+            "as fast as possible", "as soon as possible", "as much as possible", "as quickly as possible", "as appropriate",
+            "if possible", "where possible", "when possible", "as needed", "as required", "if necessary",
+            "where necessary", "when necessary", "as necessary", "as far as possible", "to the extent possible",
+            "if feasible", "where feasible", "where applicable", "if applicable", "as applicable", "and so on",
+            "and/or", "or similar", "if needed", "unless otherwise", "at a minimum", "or otherwise", "as desired",
+            "at the discretion of",
+        ] {
             phrase(text, .loophole)
         }
-        for text in ["see above", "see below", "as above", "as below", "as described", "as discussed", "as mentioned",
-                     "as agreed", "as specified", "as usual", "the usual", "the standard way", "as in the old system",
-                     "like before", "as before", "than before", "as per the usual", "refer to the"] {
+        for text in [
+            "see above", "see below", "as above", "as below", "as described", "as discussed", "as mentioned",
+            "as agreed", "as specified", "as usual", "the usual", "the standard way", "as in the old system",
+            "like before", "as before", "than before", "as per the usual", "refer to the",
+        ] {
             phrase(text, .incompleteReference)
         }
         phrase("as a minimum", .nonVerifiable)
@@ -217,29 +233,35 @@ struct SmellLexicon: Sendable {
         phrase("less than", .comparative, .measurable)
         phrase("fewer than", .comparative, .measurable)
         // Fixed expressions whose words are not smells on their own.
-        for text in ["as well as", "whether or not", "not only", "if not", "each other", "one another", "no longer",
-                     "at all times", "at any time", "all of the following", "the following"] {
+        for text in [
+            "as well as", "whether or not", "not only", "if not", "each other", "one another", "no longer",
+            "at all times", "at any time", "all of the following", "the following",
+        ] {
             phrase(text, nil)
         }
         var flagged: [Int32: WordFlags] = [:]
         func flag(_ list: String, _ flag: WordFlags) {
             for word in list.split(separator: " ") { flagged[number(String(word)), default: []].insert(flag) }
         }
-        flag("""
+        flag(
+            """
             is are was were will would should must shall can could may might has have had does do did returns return \
             becomes shows fails succeeds contains means happens works gets stays includes requires provides allows \
             needs applies
             """, .verb)
-        flag("""
+        flag(
+            """
             given when then and but if the a an is are be to of in on for with by at as or so after before once while \
             where which who whom whose also all any each every should must shall will can may has have was were there \
             here only just ac not no
             """, .stopWord)
         flag("exactly only just least most than per every no", .counting)
-        flag("zero two three four five six seven eight nine ten eleven twelve twenty hundred thousand million twice half",
-             .numberWord)
-        flag("that to required necessary possible recommended expected assumed important essential envisaged desirable likely mandatory",
-             .expletiveMarker)
+        flag(
+            "zero two three four five six seven eight nine ten eleven twelve twenty hundred thousand million twice half",
+            .numberWord)
+        flag(
+            "that to required necessary possible recommended expected assumed important essential envisaged desirable likely mandatory",
+            .expletiveMarker)
         flag("and but or of to with for", .beforePronounThat)
         flag("than", .than)
         flag("then", .then)
@@ -268,7 +290,8 @@ extension RequirementSmells {
     /// The vague-term classes, their words and the context rules, for `docs/rules.md`.
     static var markdownReference: String {
         let lexicon = SmellLexicon.shared
-        var text = "\n## acceptance.vague-term: classes and context\n\n"
+        var text =
+            "\n## acceptance.vague-term: classes and context\n\n"
             + "Each finding names the term, its class, the line and column, and the class's hint. Listed words and "
             + "phrases (from ISO/IEC/IEEE 29148's examples, Femmer et al.'s lexicons and English closed classes) are "
             + "judged in context:\n\n"

@@ -85,8 +85,10 @@ struct SmellTokenizer {
             // "and/or", "on/off": two short words joined by a slash are prose, not a path.
             let proseSlash = hasSlash && !hasDigit && lowered.utf8.count <= 13 && lowered.split(separator: "/").count == 2
             let looksLikeCode = hasUnderscore || camel || hasColon || hasDot && !hasDigit || hasSlash && !proseSlash
-            tokens.append(Token(start: start, end: end, lowered: lowered, isCode: inCode || inQuote || looksLikeCode,
-                                isNumber: hasDigit, sentence: sentence))
+            tokens.append(
+                Token(
+                    start: start, end: end, lowered: lowered, isCode: inCode || inQuote || looksLikeCode,
+                    isNumber: hasDigit, sentence: sentence))
             // A full stop ends the sentence when a space or the end follows ("v1.2" and "e.g" stay inside the word).
             if index < count, text[index] == UInt8(ascii: "."), index + 1 == count || text[index + 1] == UInt8(ascii: " ") {
                 sentence += 1
@@ -100,7 +102,7 @@ struct SmellTokenizer {
     private static func isWordByte(_ byte: UInt8) -> Bool {
         switch byte {
         case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-             UInt8(ascii: "_"), UInt8(ascii: "%"):
+            UInt8(ascii: "_"), UInt8(ascii: "%"):
             return true
         case 0xE2:
             // U+2000–U+2FFF: punctuation (’ “ ” – …), arrows and symbols, never part of a word.

@@ -9,8 +9,10 @@ public enum ActionPrecheck {
 
     /// Adds to `input` what the fold needs to judge `request`: the packet's `report` and, for `submit`,
     /// the delivery note's findings (evidence commits looked up in `commits`).
-    public static func gather(_ request: ActionRequest, report: PacketReport, view: any TreeView, policy: Policy,
-                              commits: any CommitLookup, into input: inout CommitInput) throws {
+    public static func gather(
+        _ request: ActionRequest, report: PacketReport, view: any TreeView, policy: Policy,
+        commits: any CommitLookup, into input: inout CommitInput
+    ) throws {
         guard readsPacket(request.action) else { return }
         input.reports[request.packet] = report
         if request.action == .submit {

@@ -1,4 +1,5 @@
 import Foundation
+
 /// One `Handoff: <action> <ID> [free text]` trailer, parsed.
 public struct ActionRequest: Sendable, Hashable {
     /// The action.
@@ -26,8 +27,10 @@ extension ActionRequest {
     /// Parses a trailer value such as `claim PAY-142 starting Monday`.
     public static func parse(_ value: String) -> Result<ActionRequest, TrailerProblem> {
         guard value.count <= maxValueLength else {
-            return .failure(TrailerProblem(value: String(value.prefix(80)) + "…",
-                                           reason: "the trailer is longer than \(maxValueLength) characters"))
+            return .failure(
+                TrailerProblem(
+                    value: String(value.prefix(80)) + "…",
+                    reason: "the trailer is longer than \(maxValueLength) characters"))
         }
         let words = value.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: true)
         guard let first = words.first else {

@@ -20,8 +20,10 @@ public enum BoardFile {
     /// The board for `state` when it holds only the packets that changed since `previous` was written:
     /// the rows of every other packet are taken from `previous`, so the cost follows the change. The
     /// result is byte for byte what ``render(_:processed:at:)`` gives for the complete state.
-    public static func render(_ state: WorkflowState, processed commit: String, at time: String,
-                              updating previous: String, changed: Set<PacketID>) -> String {
+    public static func render(
+        _ state: WorkflowState, processed commit: String, at time: String,
+        updating previous: String, changed: Set<PacketID>
+    ) -> String {
         var rows = previousRows(previous).filter { !changed.contains($0.id) }
         for id in changed {
             if let status = state.packets[id] { rows.append((status.id, status.state, row(status))) }
@@ -32,7 +34,8 @@ public enum BoardFile {
     /// A packet's line in its state's table.
     static func row(_ status: PacketStatus) -> String {
         let name = status.blocked ? "\(cell(status.title)) (blocked)" : cell(status.title)
-        return "| \(status.id) | \(name) | \(cell(status.assignee ?? "—")) | \(status.since.prefix(10)) | \(status.score) | \(status.findings.count) |"
+        return
+            "| \(status.id) | \(name) | \(cell(status.assignee ?? "—")) | \(status.since.prefix(10)) | \(status.score) | \(status.findings.count) |"
     }
 
     /// The packet rows of a board written by ``render(_:processed:at:)``, with the state of their section.
@@ -48,14 +51,17 @@ public enum BoardFile {
             }
             if line.hasPrefix("<!-- handoff-state") { break }
             guard let state = current, line.hasPrefix("| "), line != tableHeader, let end = line.dropFirst(2).firstIndex(of: " "),
-                  let id = PacketID(String(line[line.index(line.startIndex, offsetBy: 2)..<end])) else { continue }
+                let id = PacketID(String(line[line.index(line.startIndex, offsetBy: 2)..<end]))
+            else { continue }
             rows.append((id, state, String(line)))
         }
         return rows
     }
 
-    private static func render(rows unsorted: [(id: PacketID, state: PacketState, line: String)], state: WorkflowState,
-                               processed commit: String, at time: String) -> String {
+    private static func render(
+        rows unsorted: [(id: PacketID, state: PacketState, line: String)], state: WorkflowState,
+        processed commit: String, at time: String
+    ) -> String {
         var out = "<!-- Written by handoffd from this repository's history. Do not edit: edits are recorded as tampering and undone. -->\n"
         out += "# Handoff board\n\nStatus as of commit `\(commit.prefix(12))` (\(time)).\n"
         let sorted = unsorted.sorted { $0.id < $1.id }
@@ -76,13 +82,17 @@ public enum BoardFile {
         out += "policy:\n"
         out += "  packet_root: \(safe(state.policy.packetRoot))\n"
         out += "  required_sections: [\(state.policy.requiredSections.map(safe).joined(separator: ", "))]\n"
-        out += "  severity: {\(state.policy.severityOverrides.keys.sorted().map { "\(safe($0)): \(state.policy.severityOverrides[$0]!.rawValue)" }.joined(separator: ", "))}\n"
-        out += "  limits: { max_file_bytes: \(state.policy.limits.maxFileBytes), max_entries_per_packet: \(state.policy.limits.maxEntriesPerPacket), max_yaml_depth: \(state.policy.limits.maxYAMLDepth) }\n"
-        out += "  roles: {\(state.policy.roles.keys.sorted().map { "\($0): [\(state.policy.roles[$0]!.map(safe).joined(separator: ", "))]" }.joined(separator: ", "))}\n"
+        out +=
+            "  severity: {\(state.policy.severityOverrides.keys.sorted().map { "\(safe($0)): \(state.policy.severityOverrides[$0]!.rawValue)" }.joined(separator: ", "))}\n"
+        out +=
+            "  limits: { max_file_bytes: \(state.policy.limits.maxFileBytes), max_entries_per_packet: \(state.policy.limits.maxEntriesPerPacket), max_yaml_depth: \(state.policy.limits.maxYAMLDepth) }\n"
+        out +=
+            "  roles: {\(state.policy.roles.keys.sorted().map { "\($0): [\(state.policy.roles[$0]!.map(safe).joined(separator: ", "))]" }.joined(separator: ", "))}\n"
         out += "  require_ready: \(state.policy.requireReady)\n"
         out += state.events.isEmpty ? "events: []\n" : "events:\n"
         for event in state.events {
-            out += "  - { at: \(safe(event.at)), commit: \(safe(event.commit)), by: \(safe(event.by)), event: \(safe(event.event)), note: \(safe(event.note)) }\n"
+            out +=
+                "  - { at: \(safe(event.at)), commit: \(safe(event.commit)), by: \(safe(event.by)), event: \(safe(event.event)), note: \(safe(event.note)) }\n"
         }
         return out + "\(stateClose)\n"
     }

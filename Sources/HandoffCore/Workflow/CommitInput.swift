@@ -21,10 +21,12 @@ public struct CommitInput: Sendable {
     public var deliveryFindings: [PacketID: [Finding]]
 
     /// Creates a commit input.
-    public init(id: String, identity: String, time: String, actionTrailers: [String] = [],
-                touched: [PacketID: PacketChange] = [:], touchedBoard: Bool = false,
-                policyChange: (policy: Policy, findings: [Finding])? = nil,
-                reports: [PacketID: PacketReport] = [:], deliveryFindings: [PacketID: [Finding]] = [:]) {
+    public init(
+        id: String, identity: String, time: String, actionTrailers: [String] = [],
+        touched: [PacketID: PacketChange] = [:], touchedBoard: Bool = false,
+        policyChange: (policy: Policy, findings: [Finding])? = nil,
+        reports: [PacketID: PacketReport] = [:], deliveryFindings: [PacketID: [Finding]] = [:]
+    ) {
         self.id = id
         self.identity = identity
         self.time = time

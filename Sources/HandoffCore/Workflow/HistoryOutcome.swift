@@ -1,4 +1,5 @@
 import Foundation
+
 /// What a packet's history entry is about: a workflow action, or a change to the packet's files.
 public enum HistoryAction: Hashable, Sendable {
     /// A `Handoff:` trailer action.
@@ -71,7 +72,7 @@ public enum Rejection: Hashable, Sendable {
     public var isMissingRole: Bool {
         switch self {
         case .action(.notPermitted), .action(.ownDelivery), .noRole, .specChangeNotPermitted, .removalNotPermitted,
-             .deliveryChangeNotPermitted:
+            .deliveryChangeNotPermitted:
             true
         case .action, .recorded:
             false
@@ -84,9 +85,11 @@ public enum Rejection: Hashable, Sendable {
         var candidates: [Rejection] = []
         switch action {
         case .workflow(let workflow):
-            candidates = [.action(.notPermitted(workflow)), .action(.ownDelivery(workflow, reviewer: identity)), .action(.blocked),
-                          .action(.deliveryNotChecked), .action(.alreadyInBlockState(blocked: true)),
-                          .action(.alreadyInBlockState(blocked: false))]
+            candidates = [
+                .action(.notPermitted(workflow)), .action(.ownDelivery(workflow, reviewer: identity)), .action(.blocked),
+                .action(.deliveryNotChecked), .action(.alreadyInBlockState(blocked: true)),
+                .action(.alreadyInBlockState(blocked: false)),
+            ]
             if let from { candidates.append(.action(.wrongState(workflow, from))) }
             let dependencies = ActionRejection.dependenciesNotDelivered([]).reason
             if reason.hasPrefix(dependencies) {

@@ -16,8 +16,10 @@ public struct HistoryEntry: Sendable, Hashable {
     public var outcome: HistoryOutcome
 
     /// Creates a history entry.
-    public init(at: String, commit: String, by: String, kind: HistoryAction, from: PacketState?, to: PacketState?,
-                outcome: HistoryOutcome) {
+    public init(
+        at: String, commit: String, by: String, kind: HistoryAction, from: PacketState?, to: PacketState?,
+        outcome: HistoryOutcome
+    ) {
         self.at = at
         self.commit = commit
         self.by = by

@@ -13,8 +13,10 @@ public enum PolicyChange: Hashable, Sendable {
 
     /// Judges `change` (the file as of the commit, parsed) made by `identity`, given the policy in force
     /// and the operators named in handoffd's configuration (never in the repository).
-    public static func judge(_ change: (policy: Policy, findings: [Finding])?, by identity: String, inForce: Policy,
-                             operators: [String]) -> PolicyChange {
+    public static func judge(
+        _ change: (policy: Policy, findings: [Finding])?, by identity: String, inForce: Policy,
+        operators: [String]
+    ) -> PolicyChange {
         guard let change else { return .unchanged }
         guard RoleBook(operators: operators).roles(of: identity).contains(.operator) else { return .unauthorized }
         if !change.findings.isEmpty { return .invalid(change.findings) }

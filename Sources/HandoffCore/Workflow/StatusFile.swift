@@ -98,20 +98,23 @@ public enum StatusFile {
         status.warnings = try integer(readiness, "warnings")
         for item in node.child("findings")?.sequence ?? Node.Sequence([]) {
             guard let rule = Rule.named(try string(item, "rule")),
-                  let severity = Severity(rawValue: try string(item, "severity")) else {
+                let severity = Severity(rawValue: try string(item, "severity"))
+            else {
                 throw ParseError(description: "unknown rule or severity in findings")
             }
-            var finding = Finding(rule, file: try string(item, "file"), line: try integer(item, "line"),
-                                  column: optional(item, "column").flatMap { Int($0) }, message: try string(item, "message"),
-                                  hint: try string(item, "hint"), term: optional(item, "term"), termClass: optional(item, "class"))
+            var finding = Finding(
+                rule, file: try string(item, "file"), line: try integer(item, "line"),
+                column: optional(item, "column").flatMap { Int($0) }, message: try string(item, "message"),
+                hint: try string(item, "hint"), term: optional(item, "term"), termClass: optional(item, "class"))
             finding.severity = severity
             status.findings.append(finding)
         }
         for item in node.child("history")?.sequence ?? Node.Sequence([]) {
-            status.history.append(HistoryEntry(
-                at: try string(item, "at"), commit: try string(item, "commit"), by: try string(item, "by"),
-                action: try string(item, "action"), from: optional(item, "from").flatMap(PacketState.init(rawValue:)),
-                to: optional(item, "to").flatMap(PacketState.init(rawValue:)), note: try string(item, "note")))
+            status.history.append(
+                HistoryEntry(
+                    at: try string(item, "at"), commit: try string(item, "commit"), by: try string(item, "by"),
+                    action: try string(item, "action"), from: optional(item, "from").flatMap(PacketState.init(rawValue:)),
+                    to: optional(item, "to").flatMap(PacketState.init(rawValue:)), note: try string(item, "note")))
         }
         return status
     }
@@ -126,7 +129,8 @@ public enum StatusFile {
             case "\n": out += "\\n"
             case "\r": out += "\\r"
             case "\t": out += "\\t"
-            case _ where scalar.value < 0x20 || scalar.value == 0x7F || (0x80...0x9F).contains(scalar.value)
+            case _
+            where scalar.value < 0x20 || scalar.value == 0x7F || (0x80...0x9F).contains(scalar.value)
                 || scalar.value == 0xFEFF || scalar.value == 0x2028 || scalar.value == 0x2029:
                 out += String(format: "\\u%04X", scalar.value)
             default: out.unicodeScalars.append(scalar)
@@ -178,12 +182,14 @@ extension StatusFile {
             }
         }
         guard let id = fields["id"].flatMap(unquote).flatMap(PacketID.init),
-              let state = fields["state"].flatMap({ PacketState(rawValue: String($0)) }),
-              let title = fields["title"].flatMap(unquote), let since = fields["since"].flatMap(unquote),
-              let score = fields["score"].flatMap({ Int($0) }) else { return nil }
+            let state = fields["state"].flatMap({ PacketState(rawValue: String($0)) }),
+            let title = fields["title"].flatMap(unquote), let since = fields["since"].flatMap(unquote),
+            let score = fields["score"].flatMap({ Int($0) })
+        else { return nil }
         let assignee = fields["assignee"] == "null" ? nil : fields["assignee"].flatMap(unquote)
-        return StatusSummary(id: id, title: title, state: state, since: since, assignee: assignee,
-                             blocked: fields["blocked"] == "true", score: score, findings: findings)
+        return StatusSummary(
+            id: id, title: title, state: state, since: since, assignee: assignee,
+            blocked: fields["blocked"] == "true", score: score, findings: findings)
     }
 
     /// The text of a scalar written by ``quote(_:)``.

@@ -51,8 +51,10 @@ public struct WorkflowFold: Sendable {
 
     // MARK: File changes
 
-    private func applyChange(_ change: PacketChange, to id: PacketID, commit: CommitInput, roles: Set<Role>,
-                             state: inout WorkflowState) -> Bool {
+    private func applyChange(
+        _ change: PacketChange, to id: PacketID, commit: CommitInput, roles: Set<Role>,
+        state: inout WorkflowState
+    ) -> Bool {
         let who = commit.identity
         let maySpec = roles.contains(.client) || roles.contains(.operator)
         if change.removed {
@@ -80,8 +82,10 @@ public struct WorkflowFold: Sendable {
                 let before = status.state
                 switch before {
                 case .delivered:
-                    status.history.append(entry(commit, .specChange, before, before,
-                                                .applied(note: "changed after delivery; the packet stays delivered")))
+                    status.history.append(
+                        entry(
+                            commit, .specChange, before, before,
+                            .applied(note: "changed after delivery; the packet stays delivered")))
                 case .draft, .ready:
                     status.absorb(report)
                     status.specRevision = commit.id
@@ -112,13 +116,17 @@ public struct WorkflowFold: Sendable {
             }
             let mayDeliver = roles.contains(.operator) || (status.assignee.map { $0.lowercased() == who.lowercased() } ?? false)
             if !mayDeliver {
-                status.history.append(entry(commit, .deliveryChange, status.state, status.state,
-                                            .rejected(.deliveryChangeNotPermitted)))
+                status.history.append(
+                    entry(
+                        commit, .deliveryChange, status.state, status.state,
+                        .rejected(.deliveryChangeNotPermitted)))
             } else if status.state == .inReview {
                 status.state = .inProgress
                 status.since = commit.time
-                status.history.append(entry(commit, .deliveryChange, .inReview, .inProgress,
-                                            .applied(note: "delivery changed during review: submit again")))
+                status.history.append(
+                    entry(
+                        commit, .deliveryChange, .inReview, .inProgress,
+                        .applied(note: "delivery changed during review: submit again")))
             } else {
                 status.history.append(entry(commit, .deliveryChange, status.state, status.state, .applied(note: "")))
             }
@@ -153,26 +161,33 @@ public struct WorkflowFold: Sendable {
 
         switch request.action {
         case .claim:
-            if !roles.contains(.contractor) { reject(.notPermitted(.claim)) }
-            else if before != .ready { reject(.wrongState(.claim, before)) }
-            else if status.blocked { reject(.blocked) }
-            else if case let missing = undelivered(status.dependsOn, in: state), !missing.isEmpty {
+            if !roles.contains(.contractor) {
+                reject(.notPermitted(.claim))
+            } else if before != .ready {
+                reject(.wrongState(.claim, before))
+            } else if status.blocked {
+                reject(.blocked)
+            } else if case let missing = undelivered(status.dependsOn, in: state), !missing.isEmpty {
                 reject(.dependenciesNotDelivered(missing))
             } else {
                 status.assignee = who
                 move(to: .inProgress)
             }
         case .unclaim:
-            if before != .inProgress { reject(.wrongState(.unclaim, before)) }
-            else if !(isAssignee || isOperator) { reject(.notPermitted(.unclaim)) }
-            else {
+            if before != .inProgress {
+                reject(.wrongState(.unclaim, before))
+            } else if !(isAssignee || isOperator) {
+                reject(.notPermitted(.unclaim))
+            } else {
                 status.assignee = nil
                 move(to: readiness())
             }
         case .submit:
-            if before != .inProgress { reject(.wrongState(.submit, before)) }
-            else if !isAssignee { reject(.notPermitted(.submit)) }
-            else if let findings = commit.deliveryFindings[request.packet], !findings.isEmpty {
+            if before != .inProgress {
+                reject(.wrongState(.submit, before))
+            } else if !isAssignee {
+                reject(.notPermitted(.submit))
+            } else if let findings = commit.deliveryFindings[request.packet], !findings.isEmpty {
                 reject(.deliveryIncomplete(findings))
             } else if commit.deliveryFindings[request.packet] == nil {
                 reject(.deliveryNotChecked)
@@ -182,34 +197,45 @@ public struct WorkflowFold: Sendable {
         case .accept, .requestChanges:
             // Only the assignee submits, and a packet leaves review only through here: in review, the
             // assignee is who submitted the delivery under review.
-            if before != .inReview { reject(.wrongState(request.action, before)) }
-            else if !isReviewer { reject(.notPermitted(request.action)) }
-            else if isAssignee { reject(.ownDelivery(request.action, reviewer: who)) }
-            else if request.action == .accept { move(to: .delivered) }
-            else {
+            if before != .inReview {
+                reject(.wrongState(request.action, before))
+            } else if !isReviewer {
+                reject(.notPermitted(request.action))
+            } else if isAssignee {
+                reject(.ownDelivery(request.action, reviewer: who))
+            } else if request.action == .accept {
+                move(to: .delivered)
+            } else {
                 status.round += 1
                 move(to: .inProgress)
             }
         case .cancel:
-            if before == .delivered || before == .cancelled { reject(.wrongState(.cancel, before)) }
-            else if !(isClient || isOperator) { reject(.notPermitted(.cancel)) }
-            else {
+            if before == .delivered || before == .cancelled {
+                reject(.wrongState(.cancel, before))
+            } else if !(isClient || isOperator) {
+                reject(.notPermitted(.cancel))
+            } else {
                 status.blocked = false
                 move(to: .cancelled)
             }
         case .reopen:
-            if before != .cancelled { reject(.wrongState(.reopen, before)) }
-            else if !(isClient || isOperator) { reject(.notPermitted(.reopen)) }
-            else {
+            if before != .cancelled {
+                reject(.wrongState(.reopen, before))
+            } else if !(isClient || isOperator) {
+                reject(.notPermitted(.reopen))
+            } else {
                 status.assignee = nil
                 move(to: readiness())
             }
         case .block, .unblock:
             let blocking = request.action == .block
-            if !before.isOpen { reject(.wrongState(request.action, before)) }
-            else if !(isClient || isAssignee || isOperator) { reject(.notPermitted(request.action)) }
-            else if status.blocked == blocking { reject(.alreadyInBlockState(blocked: blocking)) }
-            else {
+            if !before.isOpen {
+                reject(.wrongState(request.action, before))
+            } else if !(isClient || isAssignee || isOperator) {
+                reject(.notPermitted(request.action))
+            } else if status.blocked == blocking {
+                reject(.alreadyInBlockState(blocked: blocking))
+            } else {
                 status.blocked = blocking
                 status.history.append(entry(commit, .workflow(request.action), before, before, .applied(note: request.note)))
             }
@@ -227,8 +253,10 @@ public struct WorkflowFold: Sendable {
 
     // MARK: Records
 
-    private func rejectOrRecord(_ id: PacketID, _ commit: CommitInput, _ action: HistoryAction, _ rejection: Rejection,
-                                state: inout WorkflowState) {
+    private func rejectOrRecord(
+        _ id: PacketID, _ commit: CommitInput, _ action: HistoryAction, _ rejection: Rejection,
+        state: inout WorkflowState
+    ) {
         if state.packets[id] != nil {
             record(on: id, commit, action, .rejected(rejection), state: &state)
         } else {
@@ -236,15 +264,19 @@ public struct WorkflowFold: Sendable {
         }
     }
 
-    private func record(on id: PacketID, _ commit: CommitInput, _ action: HistoryAction, _ outcome: HistoryOutcome,
-                        state: inout WorkflowState) {
+    private func record(
+        on id: PacketID, _ commit: CommitInput, _ action: HistoryAction, _ outcome: HistoryOutcome,
+        state: inout WorkflowState
+    ) {
         guard var status = state.packets[id] else { return }
         status.history.append(entry(commit, action, status.state, status.state, outcome))
         state.packets[id] = status
     }
 
-    private func entry(_ commit: CommitInput, _ action: HistoryAction, _ from: PacketState?, _ to: PacketState?,
-                       _ outcome: HistoryOutcome) -> HistoryEntry {
+    private func entry(
+        _ commit: CommitInput, _ action: HistoryAction, _ from: PacketState?, _ to: PacketState?,
+        _ outcome: HistoryOutcome
+    ) -> HistoryEntry {
         HistoryEntry(at: commit.time, commit: commit.id, by: commit.identity, kind: action, from: from, to: to, outcome: outcome)
     }
 

@@ -2,7 +2,8 @@
 /// cases themselves (each switch is exhaustive, so a new case cannot go undocumented).
 public enum WorkflowRecords {
     /// One representative of each history action, for the reference.
-    static let actions: [HistoryAction] = WorkflowAction.allCases.map(HistoryAction.workflow)
+    static let actions: [HistoryAction] =
+        WorkflowAction.allCases.map(HistoryAction.workflow)
         + [.created, .specChange, .deliveryChange, .removal, .statusEdit]
 
     /// What a history action records.
@@ -21,10 +22,12 @@ public enum WorkflowRecords {
     /// One representative of each board event, for the reference.
     static let events: [BoardEventKind] = {
         let id = PacketID("PAY-142")!
-        return [.boardTampering, .malformedTrailer(TrailerProblem(value: "", reason: "")), .unknownPacket(.claim, id),
-                .deliveryOutsidePacket(id), .changeRejected(.specChange, id, .specChangeNotPermitted), .commitUnreadable(""),
-                .packetRemoved(id, by: ""), .policyUnauthorized(identity: ""), .policyInvalid(problems: 1, first: ""),
-                .policyChanged(by: ""), .historyRewritten(lost: "", reference: "")]
+        return [
+            .boardTampering, .malformedTrailer(TrailerProblem(value: "", reason: "")), .unknownPacket(.claim, id),
+            .deliveryOutsidePacket(id), .changeRejected(.specChange, id, .specChangeNotPermitted), .commitUnreadable(""),
+            .packetRemoved(id, by: ""), .policyUnauthorized(identity: ""), .policyInvalid(problems: 1, first: ""),
+            .policyChanged(by: ""), .historyRewritten(lost: "", reference: ""),
+        ]
     }()
 
     /// What a board event records.
@@ -47,11 +50,13 @@ public enum WorkflowRecords {
 
     /// The Markdown section of `docs/rules.md` on history entries and board events.
     public static var markdownReference: String {
-        var text = "\n## Workflow records\n\nEvery history entry in `status.yaml` has an `action` and ends applied, "
+        var text =
+            "\n## Workflow records\n\nEvery history entry in `status.yaml` has an `action` and ends applied, "
             + "rejected (its note is `rejected: <reason>`) or as tampering; a push whose commit earns a rejection or "
             + "tampering is refused by the pre-receive hook.\n\n| action | records |\n| --- | --- |\n"
         for action in actions { text += "| `\(action.name)` | \(meaning(of: action)) |\n" }
-        text += "\nBoard events (`.handoff/board.md`, newest first); the hook refuses a push that earns one marked *refused*.\n\n"
+        text +=
+            "\nBoard events (`.handoff/board.md`, newest first); the hook refuses a push that earns one marked *refused*.\n\n"
             + "| event | records | push |\n| --- | --- | --- |\n"
         for event in events {
             text += "| `\(event.name)` | \(meaning(of: event)) | \(event.refusesPush ? "refused" : "accepted") |\n"

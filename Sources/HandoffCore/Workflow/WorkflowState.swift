@@ -105,7 +105,7 @@ public enum BoardEventKind: Hashable, Sendable {
     public var refusesPush: Bool {
         switch self {
         case .boardTampering, .malformedTrailer, .unknownPacket, .deliveryOutsidePacket, .changeRejected, .commitUnreadable,
-             .policyUnauthorized, .policyInvalid:
+            .policyUnauthorized, .policyInvalid:
             true
         case .packetRemoved, .policyChanged, .historyRewritten:
             false

@@ -1,5 +1,5 @@
-public import Git
 import Foundation
+public import Git
 import Synchronization
 
 /// Where a processor remembers, between runs, the last input tip its status covered: the "remember" step,

@@ -26,17 +26,22 @@ struct FoldStep {
     let identityMode: IdentityMode
 
     /// Folds the commits of `from..to` (all of `to`'s history when `from` is nil) into `state`.
-    func fold(_ repository: Repository, from: ObjectID?, to tip: ObjectID, state: inout WorkflowState,
-              loader: StatusLoader?) throws -> FoldResult {
-        try fold(repository, commits: repository.commits(from: [tip], hiding: from.map { [$0] } ?? []), state: &state,
-                 loader: loader, observe: nil)
+    func fold(
+        _ repository: Repository, from: ObjectID?, to tip: ObjectID, state: inout WorkflowState,
+        loader: StatusLoader?
+    ) throws -> FoldResult {
+        try fold(
+            repository, commits: repository.commits(from: [tip], hiding: from.map { [$0] } ?? []), state: &state,
+            loader: loader, observe: nil)
     }
 
     /// Folds `commits` in order; `observe`, when given, sees each commit's input and the state before it
     /// (the state after it is `state`). Without it no state is copied: a copy per commit would make a
     /// catch-up quadratic in the number of packets.
-    func fold(_ repository: Repository, commits: [ObjectID], state: inout WorkflowState, loader: StatusLoader?,
-              observe: ((ObjectID, CommitInput, _ before: WorkflowState, _ after: WorkflowState) throws -> Void)?) throws -> FoldResult {
+    func fold(
+        _ repository: Repository, commits: [ObjectID], state: inout WorkflowState, loader: StatusLoader?,
+        observe: ((ObjectID, CommitInput, _ before: WorkflowState, _ after: WorkflowState) throws -> Void)?
+    ) throws -> FoldResult {
         let reader = CommitReader(repository: repository, cache: cache, operators: operators, identityMode: identityMode)
         let fold = WorkflowFold(operators: operators)
         var result = FoldResult()

@@ -45,8 +45,10 @@ public struct PublishLoop: Sendable {
 
     /// Moves `reference` from `expected` to `commit`; `.moved(actual)` and `.locked` are the retryable outcomes,
     /// anything else is thrown as a retryable publishing failure.
-    static func compareAndSwap(_ repository: Repository, _ reference: String, to commit: ObjectID,
-                               expecting expected: ObjectID?) throws(ProcessingError) -> CompareAndSwap {
+    static func compareAndSwap(
+        _ repository: Repository, _ reference: String, to commit: ObjectID,
+        expecting expected: ObjectID?
+    ) throws(ProcessingError) -> CompareAndSwap {
         do {
             try repository.updateReference(reference, to: commit, expecting: expected, logMessage: "handoffd: status")
             return .swapped

@@ -59,8 +59,10 @@ extension RepositoryProcessor {
             for (packet, change) in input.touched.sorted(by: { $0.key < $1.key }) {
                 if let report = change.report, !report.isReady {
                     let first = report.findings.first { $0.severity == .error }
-                    refusals.append(PushRefusal(commit: id, packet: packet,
-                                                reason: "not ready (require_ready): \(first.map { "\($0.formatted)" } ?? "\(report.errorCount) error(s)")"))
+                    refusals.append(
+                        PushRefusal(
+                            commit: id, packet: packet,
+                            reason: "not ready (require_ready): \(first.map { "\($0.formatted)" } ?? "\(report.errorCount) error(s)")"))
                 }
             }
         }

@@ -7,13 +7,16 @@ import HandoffCore
 struct RenderStep {
     /// The board and the status files of `packets` (all of them when nil), by path. With `previousBoard`,
     /// the state holds only the changed packets and the board keeps the other rows.
-    static func files(_ state: WorkflowState, processed tip: ObjectID, time: GitTime, packets: Set<PacketID>? = nil,
-                      previousBoard: String? = nil) -> [String: String] {
-        let board = if let previousBoard, let packets {
-            BoardFile.render(state, processed: tip.hex, at: CommitReader.utc(time), updating: previousBoard, changed: packets)
-        } else {
-            BoardFile.render(state, processed: tip.hex, at: CommitReader.utc(time))
-        }
+    static func files(
+        _ state: WorkflowState, processed tip: ObjectID, time: GitTime, packets: Set<PacketID>? = nil,
+        previousBoard: String? = nil
+    ) -> [String: String] {
+        let board =
+            if let previousBoard, let packets {
+                BoardFile.render(state, processed: tip.hex, at: CommitReader.utc(time), updating: previousBoard, changed: packets)
+            } else {
+                BoardFile.render(state, processed: tip.hex, at: CommitReader.utc(time))
+            }
         var files = [BoardFile.path: board]
         for (id, status) in state.packets where packets?.contains(id) ?? true {
             files[StatusFile.path(of: id, in: state.policy.packetRoot)] = StatusFile.render(status)
@@ -23,8 +26,10 @@ struct RenderStep {
 
     /// The edits that make `tip`'s tree hold the computed board and status files (of `only` the given
     /// packets when set, all of them otherwise), removing status files of folders that are no packet.
-    static func edits(_ repository: Repository, state: WorkflowState, tip: ObjectID, only: Set<PacketID>? = nil,
-                      previousBoard: String? = nil) throws -> [TreeEdit] {
+    static func edits(
+        _ repository: Repository, state: WorkflowState, tip: ObjectID, only: Set<PacketID>? = nil,
+        previousBoard: String? = nil
+    ) throws -> [TreeEdit] {
         let commit = try repository.commit(tip)
         var edits: [TreeEdit] = []
         let files = files(state, processed: tip, time: commit.committer.time, packets: only, previousBoard: previousBoard)
@@ -41,7 +46,8 @@ struct RenderStep {
         }
         for entry in candidates where entry.mode == .tree {
             if let id = PacketID(entry.name), state.packets[id] == nil,
-               try repository.entry(at: "\(entry.path)/\(StatusFile.fileName)", inTree: commit.tree) != nil {
+                try repository.entry(at: "\(entry.path)/\(StatusFile.fileName)", inTree: commit.tree) != nil
+            {
                 edits.append(.remove(path: "\(entry.path)/\(StatusFile.fileName)"))
             }
         }
@@ -72,12 +78,15 @@ struct StatusCommitWriter {
     }
 
     /// Writes the commit (no reference moves): first parent the tip, second the previous status commit if any.
-    func write(_ repository: Repository, edits: [TreeEdit], covering tip: ObjectID, summary: [String],
-               previousStatus: ObjectID? = nil) throws -> ObjectID {
+    func write(
+        _ repository: Repository, edits: [TreeEdit], covering tip: ObjectID, summary: [String],
+        previousStatus: ObjectID? = nil
+    ) throws -> ObjectID {
         let tipCommit = try repository.commit(tip)
         let tree = try repository.buildTree(base: tipCommit.tree, edits: edits)
         let me = Signature(name: name, email: email, time: GitTime(seconds: tipCommit.committer.time.seconds, offsetMinutes: 0))
-        return try repository.createCommit(tree: tree, parents: [tip] + (previousStatus.map { [$0] } ?? []), author: me, committer: me,
-                                           message: Self.message(covering: tip, summary: summary), signer: signer, allowEmpty: allowEmpty)
+        return try repository.createCommit(
+            tree: tree, parents: [tip] + (previousStatus.map { [$0] } ?? []), author: me, committer: me,
+            message: Self.message(covering: tip, summary: summary), signer: signer, allowEmpty: allowEmpty)
     }
 }

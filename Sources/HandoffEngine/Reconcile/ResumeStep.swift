@@ -52,15 +52,17 @@ struct ResumeStep {
 
     /// The board event for covered history that left the branch: the status is rebuilt.
     func rewrittenEvent(_ repository: Repository, tip: ObjectID, lost: ObjectID) throws -> BoardEvent {
-        BoardEvent(at: CommitReader.utc(try repository.commit(tip).committer.time), commit: tip.hex, by: email,
-                   kind: .historyRewritten(lost: lost.hex, reference: reference))
+        BoardEvent(
+            at: CommitReader.utc(try repository.commit(tip).committer.time), commit: tip.hex, by: email,
+            kind: .historyRewritten(lost: lost.hex, reference: reference))
     }
 
     /// The state at the newest trusted handoffd commit at or below `tip` (or the empty state).
     func newestTrusted(_ repository: Repository, below tip: ObjectID) throws -> FoldStart {
         for id in try repository.commits(from: [tip], newestFirst: true) {
             guard let commit = try? repository.commit(id), let covered = try own.covered(by: commit, in: repository),
-                  repository.contains(covered) else { continue }
+                repository.contains(covered)
+            else { continue }
             if let (state, loader) = try? Self.loadState(repository, tree: commit.tree) {
                 return FoldStart(state: state, covered: covered, loader: loader)
             }

@@ -20,7 +20,8 @@ extension RepositoryProcessor {
                     return .done(.unchanged(at: tip))
                 }
                 if repository.contains(processed), try repository.isAncestor(processed, of: tip),
-                   let (loaded, loader) = try? ResumeStep.loadState(repository, tree: commit.tree) {
+                    let (loaded, loader) = try? ResumeStep.loadState(repository, tree: commit.tree)
+                {
                     start = FoldStart(state: loaded, covered: processed, loader: loader)
                     try loader.loadAll(into: &start.state)
                 } else {
