@@ -21,6 +21,18 @@ struct CLITests {
     }
 
     @Test(
+        "the participants' CLI links no daemon runtime: no HandoffDaemon, ServiceLifecycle or UnixSignals symbol",
+        .enabled(if: built, "run `swift build` first"))
+    func cliLinksNoDaemon() throws {
+        let binary = try Data(contentsOf: URL(fileURLWithPath: Self.handoff))
+        // Swift mangles a module name with its length in front: `13HandoffDaemon`, `16ServiceLifecycle`.
+        for module in ["HandoffDaemon", "ServiceLifecycle", "UnixSignals"] {
+            #expect(binary.range(of: Data("\(module.utf8.count)\(module)".utf8)) == nil, "handoff links \(module)")
+        }
+        #expect(binary.range(of: Data("20HandoffConfiguration".utf8)) != nil, "the check sees the modules handoff does link")
+    }
+
+    @Test(
         "demo, handoffd --once and validate: exit codes and the documented JSON shape",
         .enabled(if: built, "run `swift build` first: the executables are not next to the tests"))
     func endToEnd() throws {
