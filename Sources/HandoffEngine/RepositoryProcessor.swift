@@ -92,6 +92,9 @@ public struct RepositoryProcessor {
         return try publishing.run(reference) { _ in
             folded.add(try foldStep.fold(repository, from: start.covered, to: tip, state: &start.state, loader: start.loader))
             start.covered = tip
+            // What the status names as processed is the newest input commit, never a status commit: the tip can
+            // be one (another instance's, or ours after a force-push back to it), and replay names the input.
+            let input = try newestInput(repository, from: tip)
             // Resumed from our own status, only what the fold touched can differ: the run's cost follows the
             // change, not the number of packets. A rebuild, or a moved packet root, rewrites everything.
             // Touched but unchanged folders are in scope too: a status file written into a folder that is no
@@ -99,20 +102,21 @@ public struct RepositoryProcessor {
             let scope = rebuilding || start.state.policy.packetRoot != resumedRoot ? nil : folded.changed.union(folded.touched)
             if scope == nil { try start.loader?.loadAll(into: &start.state) }
             let edits = try RenderStep.edits(
-                repository, state: start.state, tip: tip, only: scope,
+                repository, state: start.state, tip: tip, processed: input, only: scope,
                 previousBoard: scope == nil ? nil : start.loader?.board)
             guard !edits.isEmpty else {
-                coverage.remember(tip)
-                return .done(.unchanged(at: tip, folded: folded.count))
+                // Already what the tip holds: another instance published the same status (it is deterministic).
+                coverage.remember(input)
+                return .done(.unchanged(at: input, folded: folded.count))
             }
             let summary = Self.summary(of: folded.changed, in: start.state)
-            let commit = try writer.write(repository, edits: edits, covering: tip, summary: summary)
+            let commit = try writer.write(repository, edits: edits, covering: input, onto: tip, summary: summary)
             switch try PublishLoop.compareAndSwap(repository, reference, to: commit, expecting: tip) {
             case .swapped:
-                // The input tip, not our commit: a remote that refuses our commit then fetches back to a
-                // descendant of this tip, which is no rewrite. Only the loss of covered input is.
-                coverage.remember(tip)
-                return .done(ProcessingResult(processedTip: tip, statusCommit: commit, foldedCommits: folded.count, changes: summary))
+                // The input, not our commit: a remote that refuses our commit then fetches back to a descendant
+                // of it, which is no rewrite. Only the loss of covered input is.
+                coverage.remember(input)
+                return .done(ProcessingResult(processedTip: input, statusCommit: commit, foldedCommits: folded.count, changes: summary))
             case .moved(let actual?):
                 tip = actual  // someone pushed meanwhile: fold their commits onto what is computed
                 return .moved
@@ -122,6 +126,15 @@ public struct RepositoryProcessor {
                 return .locked
             }
         }
+    }
+
+    /// The newest commit at or below `tip` that is not a status commit of handoffd's: what a status names
+    /// as processed, in a run and in a replay alike.
+    func newestInput(_ repository: Repository, from tip: ObjectID) throws -> ObjectID {
+        for id in try repository.commits(from: [tip], newestFirst: true) {
+            guard let commit = try? repository.commit(id), try own.isOwn(commit, in: repository) else { return id }
+        }
+        return tip
     }
 
     /// The status commit's lines for the packets that changed.
@@ -143,14 +156,7 @@ public struct RepositoryProcessor {
         guard let tip = try repository.referenceTarget(settings.reference) else { return [:] }
         var state = WorkflowState()
         _ = try foldStep.fold(repository, from: nil, to: tip, state: &state, loader: nil)
-        // The board names the newest commit that is not handoffd's own, as the incremental run did.
-        var processed = tip
-        for id in try repository.commits(from: [tip], newestFirst: true) {
-            guard let commit = try? repository.commit(id), try own.isOwn(commit, in: repository) else {
-                processed = id
-                break
-            }
-        }
+        let processed = try newestInput(repository, from: tip)
         return RenderStep.files(state, processed: processed, time: try repository.commit(processed).committer.time)
     }
 }

@@ -26,13 +26,16 @@ struct RenderStep {
 
     /// The edits that make `tip`'s tree hold the computed board and status files (of `only` the given
     /// packets when set, all of them otherwise), removing status files of folders that are no packet.
+    /// The board names `processed` (the newest input commit, `tip` itself unless the tip is a status commit).
     static func edits(
-        _ repository: Repository, state: WorkflowState, tip: ObjectID, only: Set<PacketID>? = nil,
+        _ repository: Repository, state: WorkflowState, tip: ObjectID, processed: ObjectID? = nil, only: Set<PacketID>? = nil,
         previousBoard: String? = nil
     ) throws -> [TreeEdit] {
         let commit = try repository.commit(tip)
+        let input = processed ?? tip
         var edits: [TreeEdit] = []
-        let files = files(state, processed: tip, time: commit.committer.time, packets: only, previousBoard: previousBoard)
+        let time = input == tip ? commit.committer.time : try repository.commit(input).committer.time
+        let files = files(state, processed: input, time: time, packets: only, previousBoard: previousBoard)
         for (path, text) in files.sorted(by: { $0.key < $1.key }) {
             let current = try repository.file(at: path, inTree: commit.tree, sizeLimit: 16 << 20)
             if case .data(let data)? = current?.content, data == Data(text.utf8), current?.entry.mode == .blob { continue }
@@ -78,15 +81,18 @@ struct StatusCommitWriter {
     }
 
     /// Writes the commit (no reference moves): first parent the tip, second the previous status commit if any.
+    /// `onto` is the commit the status goes on (tree base and first parent), `tip` unless the branch's tip is
+    /// a status commit already; the author time is the covered input's own, so the commit follows from history.
     func write(
-        _ repository: Repository, edits: [TreeEdit], covering tip: ObjectID, summary: [String],
+        _ repository: Repository, edits: [TreeEdit], covering tip: ObjectID, onto base: ObjectID? = nil, summary: [String],
         previousStatus: ObjectID? = nil
     ) throws -> ObjectID {
+        let parent = base ?? tip
         let tipCommit = try repository.commit(tip)
-        let tree = try repository.buildTree(base: tipCommit.tree, edits: edits)
+        let tree = try repository.buildTree(base: try repository.commit(parent).tree, edits: edits)
         let me = Signature(name: name, email: email, time: GitTime(seconds: tipCommit.committer.time.seconds, offsetMinutes: 0))
         return try repository.createCommit(
-            tree: tree, parents: [tip] + (previousStatus.map { [$0] } ?? []), author: me, committer: me,
+            tree: tree, parents: [parent] + (previousStatus.map { [$0] } ?? []), author: me, committer: me,
             message: Self.message(covering: tip, summary: summary), signer: signer, allowEmpty: allowEmpty)
     }
 }
