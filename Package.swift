@@ -110,7 +110,9 @@ let package = Package(
             swiftSettings: strict
         ),
         // Test helpers: a sandbox driving the real git CLI, child processes, a loopback git daemon.
-        .target(name: "GitTestSupport", dependencies: ["Git", "HandoffSystem"], path: "Tests/GitTestSupport", swiftSettings: strict),
+        .target(
+            name: "GitTestSupport", dependencies: ["Git", "HandoffSystem", .product(name: "Logging", package: "swift-log")],
+            path: "Tests/GitTestSupport", swiftSettings: strict),
         .testTarget(name: "GitTests", dependencies: ["Git", "GitTestSupport", "HandoffSystem"], swiftSettings: strict),
         .testTarget(
             name: "HandoffCoreTests",

@@ -22,24 +22,3 @@ func eventually(timeout: Double = 30, _ condition: () throws -> Bool) rethrows -
     }
     return try condition()
 }
-
-/// Log lines collected by a test, across threads.
-final class LogCapture: Sendable {
-    private let lines = Mutex<[String]>([])
-    func append(_ line: String) { lines.withLock { $0.append(line) } }
-    var all: [String] { lines.withLock { $0 } }
-}
-
-/// A swift-log handler that records `level message` lines.
-struct CapturingHandler: LogHandler {
-    let capture: LogCapture
-    var logLevel: Logger.Level = .trace
-    var metadata: Logger.Metadata = [:]
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
-    }
-    func log(event: LogEvent) {
-        capture.append("\(event.level) \(event.message)")
-    }
-}

@@ -61,27 +61,6 @@ struct DemoTests {
     }
 }
 
-/// Log lines collected by a test, across threads.
-final class LogCapture: Sendable {
-    private let lines = Mutex<[String]>([])
-    func append(_ line: String) { lines.withLock { $0.append(line) } }
-    var all: [String] { lines.withLock { $0 } }
-}
-
-/// A swift-log handler that records `level message` lines.
-struct CapturingHandler: LogHandler {
-    let capture: LogCapture
-    var logLevel: Logger.Level = .trace
-    var metadata: Logger.Metadata = [:]
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
-    }
-    func log(event: LogEvent) {
-        capture.append("\(event.level) \(event.message)")
-    }
-}
-
 @Suite("Policy at the branch tip")
 struct BranchPolicyTests {
     @Test("the packet root, severities and policy problems come from .handoff/policy.yaml at the tip")
