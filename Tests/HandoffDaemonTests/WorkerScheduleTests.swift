@@ -1,21 +1,9 @@
 import Git
+import GitTestSupport
 import HandoffEngine
 import Testing
 
 @testable import HandoffDaemon
-
-/// SplitMix64: a seeded generator, so the jitter of a test is the same on every run.
-struct SeededGenerator: RandomNumberGenerator, Sendable {
-    var state: UInt64
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 /// The worker schedule stepped through events by hand: no clock, no sleeping, no Dispatch.
 @Suite("Worker schedule")

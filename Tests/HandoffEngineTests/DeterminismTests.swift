@@ -10,17 +10,6 @@ import Testing
 /// commit after each, give the same files as one pass from the first commit (the engine issue's AC-3).
 @Suite("Determinism", .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/ssh-keygen"), "needs ssh-keygen"))
 struct DeterminismTests {
-    struct Generator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     static let people = [
         "ops@acme.example", "ana@acme.example", "rita@acme.example", "dev@contractors.example",
         "eve@contractors.example", "nobody@else.example",
@@ -30,7 +19,7 @@ struct DeterminismTests {
 
     @Test("incremental processing equals a single pass, byte for byte", arguments: [UInt64(1), 2, 3])
     func incrementalEqualsReplay(seed: UInt64) throws {
-        var random = Generator(state: seed)
+        var random = SeededGenerator(state: seed)
         let world = try WorkflowScenarioTests.World("determinism\(seed)")
         try world.step("ops", "Policy") { try world.write(WorkflowScenarioTests.policy, ".handoff/policy.yaml", in: $0) }
         let clone = "\(world.sandbox.root)/ana"
@@ -88,7 +77,7 @@ struct DeterminismTests {
         guard result.status == 0 else { throw CommandFailed(command: ["git"] + arguments, result: result) }
     }
 
-    func change(_ kind: Int, packet: String, clone: String, world: WorkflowScenarioTests.World, step: Int, random: inout Generator) throws {
+    func change(_ kind: Int, packet: String, clone: String, world: WorkflowScenarioTests.World, step: Int, random: inout SeededGenerator) throws {
         let folder = "specs/\(packet)"
         switch kind {
         case 0, 1:  // write or rewrite the spec, sometimes with a placeholder
