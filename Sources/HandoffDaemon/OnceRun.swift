@@ -65,7 +65,9 @@ public struct OnceRun {
             logger[metadataKey: "repository"] = "\(entry.name)"
             let settings = prepared.settings(for: entry, cache: cache)
             do {
-                let result = try RepositorySync(entry: entry, settings: settings, logger: logger).run()
+                // A fresh memo: a single pass always runs.
+                let sync = RepositorySync(entry: entry, processor: RepositoryProcessor(settings: settings), memo: IdleMemo(), logger: logger)
+                guard let result = try sync.run() else { continue }
                 if let commit = result.statusCommit {
                     logger.notice(
                         "published status \(commit.abbreviated()) covering \(result.processedTip?.abbreviated() ?? "-"): \(result.changes.joined(separator: ", "))",

@@ -3,6 +3,7 @@ import Git
 import HandoffConfiguration
 import HandoffEngine
 import Logging
+import Synchronization
 
 /// One pass over one configured repository: local ones are processed in place; remote ones are fetched
 /// into a mirror, processed there, and the status commit pushed back with the server's own
@@ -13,13 +14,17 @@ import Logging
 /// refusals are retryable. An error the engine lets through unsorted is retryable for the worker.
 struct RepositorySync {
     let entry: DaemonConfiguration.RepositoryEntry
-    let settings: EngineSettings
+    let processor: RepositoryProcessor
+    let memo: IdleMemo
     let logger: Logger
     /// Most push attempts before giving up until the next run.
     var maxAttempts = 5
 
-    func run() throws -> ProcessingResult {
-        let processor = RepositoryProcessor(settings: settings)
+    var settings: EngineSettings { processor.settings }
+
+    /// One pass; nil when the references are those of a pass that found nothing to do (an idle poll: no
+    /// engine, no child process, and for a remote repository one listing of its references, no fetch).
+    func run() throws -> ProcessingResult? {
         for (path, age) in StaleLocks.clear(in: entry.path, references: [settings.reference, settings.statusReference]) {
             logger.warning("removed \(path): untouched for \(age) s, left by a process killed while updating that reference")
         }
@@ -28,7 +33,17 @@ struct RepositorySync {
             guard repository.isBare else {
                 throw ProcessingError.stalled(.notBare(path: entry.path))
             }
-            return try processor.run(repository)
+            let observed: ObservedReferences
+            do {
+                observed = ObservedReferences(
+                    input: try repository.referenceTarget(settings.reference), output: try repository.referenceTarget(settings.statusReference))
+            } catch {
+                throw ProcessingError.retryable(.git(error))
+            }
+            if memo.isIdle(at: observed) { return nil }
+            let result = try processor.run(repository)
+            if result.statusCommit == nil { memo.remember(observed) }
+            return result
         }
         if !FileManager.default.fileExists(atPath: entry.path) {
             do {
@@ -44,20 +59,21 @@ struct RepositorySync {
         for attempt in 1...maxAttempts {
             let mirror = try Self.open(entry.path)
             let fetched: ObjectID?
+            let observed: ObservedReferences
             do {
-                if output == input {
-                    try mirror.fetch(from: url, refspecs: ["+\(input):\(input)"], options: options)
-                } else {
-                    // The status branch may not exist yet: fetch it when the server has it, and drop a stale copy when not.
-                    let advertised = Set(try mirror.remoteReferences(at: url, options: options).map(\.name))
-                    let present = [input, output].filter(advertised.contains)
-                    if !present.isEmpty { try mirror.fetch(from: url, refspecs: present.map { "+\($0):\($0)" }, options: options) }
-                    if !advertised.contains(output), let stale = try mirror.referenceTarget(output) {
-                        do {
-                            try mirror.deleteReference(output, expecting: stale)
-                        } catch {
-                            throw ProcessingError.retryable(.publish(error))
-                        }
+                // Listing first makes an idle poll one round trip with nothing transferred.
+                let advertised = Dictionary(
+                    try mirror.remoteReferences(at: url, options: options).map { ($0.name, $0.target) }, uniquingKeysWith: { first, _ in first })
+                observed = ObservedReferences(input: advertised[input] ?? nil, output: advertised[output] ?? nil)
+                if attempt == 1, memo.isIdle(at: observed) { return nil }
+                // The status branch may not exist yet: fetch it when the server has it, and drop a stale copy when not.
+                let present = Set([input, output]).filter { advertised[$0] != nil }.sorted()
+                if !present.isEmpty { try mirror.fetch(from: url, refspecs: present.map { "+\($0):\($0)" }, options: options) }
+                if output != input, advertised[output] == nil, let stale = try mirror.referenceTarget(output) {
+                    do {
+                        try mirror.deleteReference(output, expecting: stale)
+                    } catch {
+                        throw ProcessingError.retryable(.publish(error))
                     }
                 }
                 fetched = try mirror.referenceTarget(output)
@@ -65,7 +81,10 @@ struct RepositorySync {
                 throw ProcessingError.retryable(.git(error))
             }
             let result = try processor.run(mirror)
-            guard result.statusCommit != nil else { return result }
+            guard result.statusCommit != nil else {
+                memo.remember(observed)
+                return result
+            }
             do {
                 try mirror.push(to: url, updates: [PushUpdate(source: output, expectation: .remoteValue(fetched))], options: options)
                 return result
@@ -88,4 +107,29 @@ struct RepositorySync {
             }
         }
     }
+}
+
+/// The watched and status references as a pass saw them (the same reference twice when status goes on the
+/// watched branch).
+struct ObservedReferences: Equatable, Sendable {
+    /// The watched branch's tip.
+    var input: ObjectID?
+    /// The status reference's tip.
+    var output: ObjectID?
+}
+
+/// What the last pass that found nothing to do saw. A later pass that sees the same references has nothing
+/// to do either: status is a pure function of history, and history is what the references point at.
+/// Forgotten on a configuration reload, which may change what the same history means (keys, operators).
+final class IdleMemo: Sendable {
+    private let seen = Mutex<ObservedReferences?>(nil)
+
+    /// Whether a pass at `references` can stop at once.
+    func isIdle(at references: ObservedReferences) -> Bool { seen.withLock { $0 == references } }
+
+    /// A pass at `references` found nothing to publish.
+    func remember(_ references: ObservedReferences) { seen.withLock { $0 = references } }
+
+    /// The next pass runs whatever it sees.
+    func forget() { seen.withLock { $0 = nil } }
 }

@@ -22,7 +22,9 @@ final class RepositoryWorker: Sendable {
     }
 
     let entry: DaemonConfiguration.RepositoryEntry
-    private let settings: EngineSettings
+    /// Kept across runs: signature verdicts are remembered by commit id, so an idle pass verifies nothing.
+    private let processor: RepositoryProcessor
+    private let memo = IdleMemo()
     private let queue: DispatchQueue
     private let housekeeping = Housekeeping()
     private let logger: Logger
@@ -47,7 +49,7 @@ final class RepositoryWorker: Sendable {
         report: @escaping @Sendable (Report) -> Void
     ) {
         self.entry = entry
-        self.settings = settings
+        processor = RepositoryProcessor(settings: settings)
         self.clock = clock
         self.report = report
         var logger = logger
@@ -93,6 +95,7 @@ final class RepositoryWorker: Sendable {
 
     /// The configuration was reloaded and kept this worker's entry: a stalled repository gets another chance.
     func configurationReloaded() {
+        memo.forget()
         handle(.configurationReloaded)
     }
 
@@ -167,8 +170,8 @@ final class RepositoryWorker: Sendable {
     private func run() {
         if state.withLock({ $0.schedule.isStopped }) { return }
         do {
-            let result = try RepositorySync(entry: entry, settings: settings, logger: logger).run()
-            if let commit = result.statusCommit {
+            let result = try RepositorySync(entry: entry, processor: processor, memo: memo, logger: logger).run()
+            if let result, let commit = result.statusCommit {
                 logger.notice(
                     "published status \(commit.abbreviated()): \(result.changes.joined(separator: ", "))",
                     metadata: ["folded": "\(result.foldedCommits)"])
@@ -186,6 +189,6 @@ final class RepositoryWorker: Sendable {
         guard entry.url == nil else { return .remote }
         guard FileManager.default.fileExists(atPath: entry.path) else { return .absent }
         guard let repository = try? Repository.open(at: entry.path) else { return .unopenable }
-        return .opened(bare: repository.isBare, tip: (try? repository.referenceTarget(settings.reference)) ?? nil)
+        return .opened(bare: repository.isBare, tip: (try? repository.referenceTarget(processor.settings.reference)) ?? nil)
     }
 }

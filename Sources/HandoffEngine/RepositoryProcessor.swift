@@ -24,7 +24,7 @@ public struct ProcessingResult: Sendable {
 /// A run is a reconcile pipeline, each step in its own file under `Reconcile/`: resume (from the newest
 /// genuine status commit), fold (the new commits), render (status files and board), publish (one
 /// compare-and-swap loop for both publishing modes), remember (the covered tip, to notice force-pushes).
-public struct RepositoryProcessor {
+public struct RepositoryProcessor: Sendable {
     /// Settings for this repository.
     public var settings: EngineSettings
     /// The publish loop (attempts and the pause between locked attempts).

@@ -47,7 +47,7 @@ struct ConvergenceTests {
         #expect(FileManager.default.createFile(atPath: lock, contents: Data()))
         // While the loser waits for the lock, the winner publishes: the loser then finds the branch moved to a
         // status commit that covers what it folded.
-        nonisolated(unsafe) let winner = twin.processor()
+        let winner = twin.processor()
         let path = twin.work
         let loser = twin.processor { _ in
             try? FileManager.default.removeItem(atPath: lock)
