@@ -1,4 +1,5 @@
 import Foundation
+import HandoffCore
 public import Logging
 
 /// A swift-log handler writing one line per message to stderr, prefixed with a syslog priority (`<3>`)
@@ -27,13 +28,15 @@ public struct JournalLogHandler: LogHandler {
 
     public func log(event: LogEvent) {
         let prefix = Self.prefixed ? Self.priority(event.level) : ""
-        var line = "\(prefix)\(label): \(event.message)"
+        // Messages quote repository names, notes and socket input: control characters are escaped, so no
+        // input can forge a line, a priority prefix or a terminal sequence (one rule: TerminalText).
+        var line = "\(prefix)\(label): \(TerminalText.escaped(event.message.description))"
         let merged = metadata.merging(event.metadata ?? [:]) { $1 }
         for key in merged.keys.sorted() {
-            line += " \(key)=\(Self.quoted("\(merged[key]!)"))"
+            line += " \(TerminalText.escaped(key))=\(Self.quoted(TerminalText.escaped("\(merged[key]!)")))"
         }
         // One write per line, so lines from several threads never interleave.
-        FileHandle.standardError.write(Data((line.replacingOccurrences(of: "\n", with: " ") + "\n").utf8))
+        FileHandle.standardError.write(Data((line + "\n").utf8))
     }
 
     /// The syslog priority prefix journald understands, e.g. `<4>` for warnings.
