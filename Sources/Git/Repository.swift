@@ -157,3 +157,22 @@ public enum RepositoryOpenError: Error, Sendable, Equatable, CustomStringConvert
         }
     }
 }
+
+extension Repository {
+    /// The paths the index records as submodules (gitlinks), from the work tree's root; empty for a bare
+    /// repository. An unpopulated submodule is an empty folder on disk, so only the index tells it apart.
+    public func indexedSubmodulePaths() throws(GitError) -> Set<String> {
+        guard !isBare else { return [] }
+        var index: OpaquePointer?
+        try check(git_repository_index(&index, pointer), "read the index of \(gitDirectory)")
+        defer { git_index_free(index) }
+        var paths: Set<String> = []
+        for position in 0..<git_index_entrycount(index) {
+            guard let entry = git_index_get_byindex(index, position), entry.pointee.mode == FileMode.submodule.rawValue,
+                let path = entry.pointee.path
+            else { continue }
+            paths.insert(String(cString: path))
+        }
+        return paths
+    }
+}

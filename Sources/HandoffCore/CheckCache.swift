@@ -11,6 +11,8 @@ public final class CheckCache: Sendable {
         var findings: [Finding]
         var operations: [APIOperation]
         var isContract: Bool
+        /// What checking the file cost, charged again to a budget on every hit.
+        var cost: CheckCost
     }
 
     /// What is kept for one acceptance file: its criteria and their findings (for the file at that path).

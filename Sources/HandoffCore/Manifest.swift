@@ -34,9 +34,10 @@ extension Manifest {
     public static let fileName = "handoff.yaml"
 
     /// Parses a manifest; problems become findings (the manifest is nil only when nothing usable was read).
-    static func parse(_ text: String, file: String, folderID: String, limits: CheckLimits) -> (Manifest?, [Finding]) {
+    /// The YAML values parsed are added to `cost`.
+    static func parse(_ text: String, file: String, folderID: String, limits: CheckLimits, cost: inout CheckCost) -> (Manifest?, [Finding]) {
         let node: Node
-        switch YAMLInput.parse(text, maxDepth: limits.maxYAMLDepth, maxNodes: limits.maxYAMLNodes) {
+        switch YAMLInput.parse(text, maxDepth: limits.maxYAMLDepth, maxNodes: limits.maxYAMLNodes, cost: &cost) {
         case .failure(let refusal):
             return (
                 nil,

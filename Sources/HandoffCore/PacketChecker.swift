@@ -40,11 +40,15 @@ public struct PacketChecker: Sendable {
     public var configuration: CheckConfiguration
     /// Memoised contract results, reused for files whose content id the view knows.
     public var cache: CheckCache?
+    /// What the checks of one commit may spend in all; nil for no bound beyond the per-file limits.
+    public var budget: CheckBudget?
 
-    /// Creates a checker; give it a cache to reuse contract checks across packets, commits and runs.
-    public init(configuration: CheckConfiguration = CheckConfiguration(), cache: CheckCache? = nil) {
+    /// Creates a checker; give it a cache to reuse contract checks across packets, commits and runs, and a
+    /// budget to bound what all the packets it checks may cost together.
+    public init(configuration: CheckConfiguration = CheckConfiguration(), cache: CheckCache? = nil, budget: CheckBudget? = nil) {
         self.configuration = configuration
         self.cache = cache
+        self.budget = budget
     }
 
     /// The ids of every packet folder under the packet root, and findings for folders whose names are not ids.
@@ -75,9 +79,15 @@ public struct PacketChecker: Sendable {
     public func check(_ id: PacketID, in view: any TreeView) throws -> PacketReport {
         let folder = configuration.packetRoot.isEmpty ? id.rawValue : "\(configuration.packetRoot)/\(id.rawValue)"
         let limits = configuration.limits
+        if let exhaustion = budget?.exhaustion {
+            let finding = configuration.applyingPolicy(to: CheckBudget.finding(exhaustion, folder: folder))
+            return PacketReport(id: id, folder: folder, manifest: nil, criteria: [], findings: [finding])
+        }
         var findings: [Finding] = []
         var manifest: Manifest?
         var criteria: [String] = []
+        // Contracts charge the budget file by file; the other files are charged at the end.
+        var cost = CheckCost()
 
         if let walked = try view.walk(folder, limit: limits.maxEntriesPerPacket) {
             if walked.truncated {
@@ -95,13 +105,13 @@ public struct PacketChecker: Sendable {
         }
 
         let manifestPath = "\(folder)/\(Manifest.fileName)"
-        switch try TextFile.read(manifestPath, from: view, limits: limits) {
+        switch try TextFile.read(manifestPath, from: view, limits: limits, cost: &cost) {
         case .missing:
             findings.append(Finding(.manifestMissing, file: manifestPath, message: "\(baseName(manifestPath)) is missing"))
         case .unusable(let finding):
             findings.append(finding)
         case .text(let text):
-            let (parsed, manifestFindings) = Manifest.parse(text, file: manifestPath, folderID: id.rawValue, limits: limits)
+            let (parsed, manifestFindings) = Manifest.parse(text, file: manifestPath, folderID: id.rawValue, limits: limits, cost: &cost)
             manifest = parsed
             findings += manifestFindings
             for dependency in parsed?.dependsOn ?? [] {
@@ -126,7 +136,7 @@ public struct PacketChecker: Sendable {
         }
 
         let contextPath = "\(folder)/\(ContextCheck.fileName)"
-        switch try TextFile.read(contextPath, from: view, limits: limits) {
+        switch try TextFile.read(contextPath, from: view, limits: limits, cost: &cost) {
         case .missing:
             findings.append(Finding(.contextMissing, file: contextPath, message: "\(baseName(contextPath)) is missing"))
         case .unusable(let finding):
@@ -135,8 +145,9 @@ public struct PacketChecker: Sendable {
             findings += try ContextCheck.check(text, file: contextPath, requiredSections: configuration.requiredSections, view: view)
         }
 
-        let contracts = try ContractCheck.check(folder: folder, in: view, limits: limits, cache: cache)
+        let contracts = try ContractCheck.check(folder: folder, in: view, limits: limits, cache: cache, budget: budget)
         findings += contracts.findings
+        if let exhaustion = contracts.exhausted { findings.append(CheckBudget.finding(exhaustion, folder: folder)) }
         if !contracts.hasContract {
             findings.append(
                 Finding(
@@ -148,13 +159,13 @@ public struct PacketChecker: Sendable {
         let gherkinPath = "\(folder)/\(AcceptanceCheck.gherkinFile)"
         // acceptance.md, or else acceptance.feature: whichever is read is checked the same way.
         var acceptance: (path: String, text: String, isGherkin: Bool)?
-        switch try TextFile.read(markdownPath, from: view, limits: limits) {
+        switch try TextFile.read(markdownPath, from: view, limits: limits, cost: &cost) {
         case .text(let text):
             acceptance = (markdownPath, text, false)
         case .unusable(let finding):
             findings.append(finding)
         case .missing:
-            switch try TextFile.read(gherkinPath, from: view, limits: limits) {
+            switch try TextFile.read(gherkinPath, from: view, limits: limits, cost: &cost) {
             case .text(let text):
                 acceptance = (gherkinPath, text, true)
             case .unusable(let finding):
@@ -180,6 +191,8 @@ public struct PacketChecker: Sendable {
             findings += result.findings
             findings += AcceptanceCheck.unknownOperations(result.criteria, operations: contracts.operations, file: path)
         }
+        budget?.charge(cost)
+        budget?.chargePacket(findings: findings.count)
         // Capped after the policy's severities apply, so the omitted counts are the severities in force.
         let (kept, omitted) = findings.map(configuration.applyingPolicy).cappedPerRule(limits.maxFindingsPerRule)
         return PacketReport(id: id, folder: folder, manifest: manifest, criteria: criteria, findings: kept, omitted: omitted)

@@ -44,6 +44,12 @@ extension Rule {
         why: "A packet is a spec, not a code base; checking is bounded so one packet cannot stall the daemon.",
         fix: "Move deliverables or generated material out of the packet folder.")
 
+    /// The commit's checks ran out of budget before this packet was checked in full.
+    public static let checkBudgetExhausted = Rule(
+        id: "packet.check-budget-exhausted", severity: .error,
+        why: "One commit's checks are bounded (bytes, YAML values, findings, packets), so no commit can stall the daemon.",
+        fix: "Split the change into smaller commits, or move bulk material out of the packets; the next commit touching the packet checks it again.")
+
     // MARK: Policy
 
     /// The repository's policy file has a problem; the defaults stand for the part that could not be read.
@@ -246,7 +252,7 @@ extension Rule {
 
     /// Every rule, in documentation order.
     public static let all: [Rule] = [
-        fileTooLarge, fileNotUTF8, fileBinary, unsupportedEntry, invalidPacketID, tooManyFiles, policyInvalid,
+        fileTooLarge, fileNotUTF8, fileBinary, unsupportedEntry, invalidPacketID, tooManyFiles, checkBudgetExhausted, policyInvalid,
         manifestMissing, manifestInvalid, manifestFieldMissing, manifestIDMismatch, manifestScopeOngoing,
         manifestUnknownDependency,
         contextMissing, contextSectionMissing, contextSectionEmpty, contextPlaceholder, contextBrokenLink,

@@ -10,7 +10,20 @@ enum TextFile {
     }
 
     static func read(_ path: String, from view: any TreeView, limits: CheckLimits) throws -> Outcome {
-        switch try view.read(path, limit: limits.maxFileBytes) {
+        var cost = CheckCost()
+        return try read(path, from: view, limits: limits, cost: &cost)
+    }
+
+    /// Reads like ``read(_:from:limits:)``, adding the bytes read to `cost` (a file over the limit costs the
+    /// limit: that much was read before it was refused).
+    static func read(_ path: String, from view: any TreeView, limits: CheckLimits, cost: inout CheckCost) throws -> Outcome {
+        let read = try view.read(path, limit: limits.maxFileBytes)
+        switch read {
+        case .bytes(let bytes): cost.bytes += bytes.count
+        case .tooLarge: cost.bytes += limits.maxFileBytes
+        case .missing, .notAFile: break
+        }
+        switch read {
         case .missing:
             return .missing
         case .notAFile(let kind):

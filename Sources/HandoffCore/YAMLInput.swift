@@ -58,7 +58,16 @@ enum YAMLInput {
 
     /// Parses `text` into a node with line marks, or says precisely why not.
     static func parse(_ text: String, maxDepth: Int, maxNodes: Int = CheckLimits.default.maxYAMLNodes) -> Result<Node?, Refusal> {
-        if let refusal = screen(text, maxDepth: maxDepth, maxNodes: maxNodes) { return .failure(refusal) }
+        var cost = CheckCost()
+        return parse(text, maxDepth: maxDepth, maxNodes: maxNodes, cost: &cost)
+    }
+
+    /// Parses `text` like ``parse(_:maxDepth:maxNodes:)``, adding to `cost` the values the screen read
+    /// (all of them, or those up to the refusal): what a check budget counts.
+    static func parse(_ text: String, maxDepth: Int, maxNodes: Int, cost: inout CheckCost) -> Result<Node?, Refusal> {
+        let screened = screen(text, maxDepth: maxDepth, maxNodes: maxNodes)
+        cost.yamlValues += screened.values
+        if let refused = screened.refusal { return .failure(refused) }
         do {
             return .success(try Yams.compose(yaml: text))
         } catch let error as YamlError {
@@ -71,9 +80,11 @@ enum YAMLInput {
     /// Reads libyaml's events for `text` and returns the first reason to refuse it, building nothing.
     ///
     /// Stops at the first problem, so its cost is bounded by the input's size whatever the input holds.
-    static func screen(_ text: String, maxDepth: Int, maxNodes: Int) -> Refusal? {
+    /// Also returns the number of values (scalars and collections) read.
+    static func screen(_ text: String, maxDepth: Int, maxNodes: Int) -> (refusal: Refusal?, values: Int) {
         var input = text
-        return input.withUTF8 { bytes -> Refusal? in
+        var nodes = 0
+        let refusal = input.withUTF8 { bytes -> Refusal? in
             var parser = yaml_parser_t()
             guard yaml_parser_initialize(&parser) == 1 else {
                 return Refusal(line: 0, column: 0, problem: .syntax(problem: "the YAML parser could not start (out of memory)"))
@@ -82,7 +93,6 @@ enum YAMLInput {
             yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING)
             yaml_parser_set_input_string(&parser, bytes.baseAddress, bytes.count)
             var depth = 0
-            var nodes = 0
             var event = yaml_event_t()
             while true {
                 guard yaml_parser_parse(&parser, &event) == 1 else { return syntaxRefusal(parser, maxDepth: maxDepth) }
@@ -109,6 +119,7 @@ enum YAMLInput {
                 if nodes > maxNodes { return Refusal(line: line, column: column, problem: .tooManyNodes(limit: maxNodes)) }
             }
         }
+        return (refusal, nodes)
     }
 
     private static func syntaxRefusal(_ parser: yaml_parser_t, maxDepth: Int) -> Refusal {

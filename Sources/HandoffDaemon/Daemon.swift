@@ -72,7 +72,9 @@ public final class Daemon: Service, Sendable {
         var socket: NotifySocket?
         let socketChanged = previous?.notifySocket != configuration.notifySocket
         if socketChanged, let path = configuration.notifySocket {
-            socket = try NotifySocket(path: path) { [weak self] name in self?.poke(name) }
+            socket = try NotifySocket(
+                path: path, poke: { [weak self] name in self?.poke(name) ?? true },
+                report: { [weak self] summary in self?.socketReport(summary) })
         }
         var started: [RepositoryWorker] = []
         var stopped: [RepositoryWorker] = []
@@ -117,11 +119,22 @@ public final class Daemon: Service, Sendable {
             metadata: ["started": "\(started.count)", "stopped": "\(stopped.count)"])
     }
 
-    /// A poke from the notify socket: one repository by name, or all of them.
-    func poke(_ name: String) {
+    /// A poke from the notify socket: one repository by name, or all of them. False when the name is not
+    /// served (the socket counts those and reports them in aggregate).
+    func poke(_ name: String) -> Bool {
         let workers = state.withLock { state in name.isEmpty ? Array(state.workers.values) : state.workers[name].map { [$0] } ?? [] }
-        if workers.isEmpty { logger.warning("poke for unknown repository '\(name)'") }
         for worker in workers { worker.poke() }
+        return !workers.isEmpty || name.isEmpty
+    }
+
+    /// One log line for what the notify socket dropped or could not route since its last report.
+    private func socketReport(_ summary: NotifyIntake.Summary) {
+        var parts: [String] = []
+        if summary.dropped > 0 { parts.append("dropped \(summary.dropped) datagram(s) over the rate limit") }
+        if summary.unknown > 0 {
+            parts.append("ignored \(summary.unknown) poke(s) for unknown repositories (e.g. '\(TerminalText.escaped(summary.unknownSample ?? ""))')")
+        }
+        logger.warning("notify socket: \(parts.joined(separator: "; ")) in the last \(Int(summary.seconds.rounded())) s")
     }
 
     /// READY=1 once every worker's first run has ended (a stalled one counts: it answered, with a stall);

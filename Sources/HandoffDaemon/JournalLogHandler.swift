@@ -1,4 +1,5 @@
 import Foundation
+import HandoffCore
 public import Logging
 
 /// A swift-log handler writing one line per message to stderr, prefixed with a syslog priority (`<3>`)
@@ -45,17 +46,20 @@ public struct JournalLogHandler: LogHandler {
         FileHandle.standardError.write(Data(line.utf8))
     }
 
-    /// One log line, newline included: newlines inside the message become spaces, metadata sorted by key.
+    /// One log line, newline included: metadata sorted by key. Messages quote repository names, notes and
+    /// socket input, so a message's own line breaks become spaces and every other control character is
+    /// escaped: no input can forge a line, a priority prefix or a terminal sequence (one rule: TerminalText).
     static func line(label: String, level: Logger.Level, message: String, metadata: Logger.Metadata, style: Style, at date: Date) -> String {
+        let message = TerminalText.escaped(message.replacingOccurrences(of: "\n", with: " "))
         var line =
             switch style {
             case .journal: "\(priority(level))\(label): \(message)"
             case .timestamped: "\(timestamp(date)) \(level.rawValue) \(label): \(message)"
             }
         for key in metadata.keys.sorted() {
-            line += " \(key)=\(quoted("\(metadata[key]!)"))"
+            line += " \(TerminalText.escaped(key))=\(quoted(TerminalText.escaped("\(metadata[key]!)")))"
         }
-        return line.replacingOccurrences(of: "\n", with: " ") + "\n"
+        return line + "\n"
     }
 
     /// RFC 3339 in UTC with milliseconds, e.g. `2026-12-02T10:15:02.123Z`: sortable, and unambiguous across zones.

@@ -62,8 +62,9 @@ struct CommitReader {
                 policy = newPolicy
             }
         }
-        let checker = PacketChecker(configuration: policy.checkConfiguration, cache: cache)
-        for (id, var kind) in kinds {
+        // One budget for all of this commit's checks, spent in packet order so every reader spends it alike.
+        let checker = PacketChecker(configuration: policy.checkConfiguration, cache: cache, budget: CheckBudget())
+        for (id, var kind) in kinds.sorted(by: { $0.key < $1.key }) {
             if try view.entries(inFolder: "\(policy.packetRoot)/\(id)") == nil {
                 kind.removed = true
             } else if kind.spec {

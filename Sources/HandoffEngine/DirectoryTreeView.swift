@@ -1,33 +1,52 @@
 import Foundation
+import Git
 public import HandoffCore
 
 /// A ``TreeView`` of a folder on disk, for `handoff validate` before anything is committed.
 ///
-/// Symlinks are reported, never followed; paths cannot leave the root.
+/// Symlinks are reported, never followed; paths cannot leave the root. Submodules are what the enclosing
+/// work tree's index says they are, so a folder and its commit give the same findings (DESIGN.md §3).
 public struct DirectoryTreeView: TreeView, Sendable {
     /// The folder viewed, without a trailing slash.
     public let root: String
+    /// Paths (from `root`) that the index records as submodules: unpopulated, they are empty folders.
+    public let submodules: Set<String>
 
-    /// A view of the folder at `root`.
-    public init(root: String) {
+    /// A view of the folder at `root`, with `submodules` as its index records them.
+    public init(root: String, submodules: Set<String> = []) {
         var root = root
         while root.count > 1, root.hasSuffix("/") { root.removeLast() }
         self.root = root
+        self.submodules = submodules
+    }
+
+    /// A view of the folder at `root` that knows the submodules of the work tree around it (none outside one).
+    public static func workTree(at root: String) -> DirectoryTreeView {
+        let plain = DirectoryTreeView(root: root)
+        guard let repository = try? Repository.open(at: plain.root, searchParents: true),
+            let workTree = repository.workingDirectory.map({ URL(fileURLWithPath: $0).resolvingSymlinksInPath().path }),
+            let indexed = try? repository.indexedSubmodulePaths()
+        else { return plain }
+        let folder = URL(fileURLWithPath: plain.root).resolvingSymlinksInPath().path
+        guard folder == workTree || folder.hasPrefix(workTree + "/") else { return plain }
+        let prefix = folder == workTree ? "" : String(folder.dropFirst(workTree.count + 1)) + "/"
+        let inside = indexed.filter { $0.hasPrefix(prefix) }.map { String($0.dropFirst(prefix.count)) }
+        return DirectoryTreeView(root: plain.root, submodules: Set(inside))
     }
 
     public func entry(at path: String) throws -> TreeViewEntry? {
         guard let normalized = Self.normalize(path), !normalized.isEmpty else { return nil }
-        return try kind(of: absolute(normalized)).map { TreeViewEntry(path: normalized, kind: $0) }
+        return try kind(of: normalized).map { TreeViewEntry(path: normalized, kind: $0) }
     }
 
     public func entries(inFolder path: String) throws -> [TreeViewEntry]? {
         guard let normalized = Self.normalize(path) else { return nil }
         let folder = normalized.isEmpty ? root : absolute(normalized)
-        guard try kind(of: folder) == .folder else { return nil }
+        guard try kind(of: normalized) == .folder else { return nil }
         var entries: [TreeViewEntry] = []
         for name in try FileManager.default.contentsOfDirectory(atPath: folder).sorted() where name != ".git" {
             let child = normalized.isEmpty ? name : "\(normalized)/\(name)"
-            if let kind = try kind(of: absolute(child)) { entries.append(TreeViewEntry(path: child, kind: kind)) }
+            if let kind = try kind(of: child) { entries.append(TreeViewEntry(path: child, kind: kind)) }
         }
         return entries
     }
@@ -35,7 +54,7 @@ public struct DirectoryTreeView: TreeView, Sendable {
     public func read(_ path: String, limit: Int) throws -> FileRead {
         guard let normalized = Self.normalize(path), !normalized.isEmpty else { return .missing }
         let full = absolute(normalized)
-        guard let kind = try kind(of: full) else { return .missing }
+        guard let kind = try kind(of: normalized) else { return .missing }
         guard kind == .file || kind == .executable else { return .notAFile(kind) }
         guard let handle = FileHandle(forReadingAtPath: full) else {
             throw CocoaError(.fileReadNoPermission, userInfo: [NSFilePathErrorKey: full])
@@ -52,7 +71,9 @@ public struct DirectoryTreeView: TreeView, Sendable {
 
     private func absolute(_ relative: String) -> String { "\(root)/\(relative)" }
 
-    private func kind(of path: String) throws -> EntryKind? {
+    /// The kind of the entry at `relative` ("" for the root).
+    private func kind(of relative: String) throws -> EntryKind? {
+        let path = relative.isEmpty ? root : absolute(relative)
         var info = stat()
         guard lstat(path, &info) == 0 else {
             if errno == ENOENT || errno == ENOTDIR { return nil }
@@ -61,7 +82,7 @@ public struct DirectoryTreeView: TreeView, Sendable {
         switch info.st_mode & S_IFMT {
         case S_IFDIR:
             // A folder with its own .git inside a packet is a nested repository: treat it as a submodule.
-            return FileManager.default.fileExists(atPath: "\(path)/.git") ? .submodule : .folder
+            return submodules.contains(relative) || FileManager.default.fileExists(atPath: "\(path)/.git") ? .submodule : .folder
         case S_IFLNK: return .symlink
         case S_IFREG: return info.st_mode & 0o111 != 0 ? .executable : .file
         default: return .special

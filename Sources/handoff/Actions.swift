@@ -49,7 +49,7 @@ extension ActionCommand {
         let change =
             outcome.from == outcome.to ? "\(outcome.to?.rawValue ?? "-")" : "\(outcome.from?.rawValue ?? "-") → \(outcome.to?.rawValue ?? "-")"
         if options.dryRun {
-            print("would record: Handoff: \(Self.action.rawValue) \(packet)\(note.isEmpty ? "" : " \(note)") (\(change)); nothing written")
+            print("would record: Handoff: \(Self.action.rawValue) \(packet)\(note.isEmpty ? "" : " \(safe(note))") (\(change)); nothing written")
             return
         }
         let commit = try clone.commitAction(

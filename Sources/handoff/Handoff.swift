@@ -22,12 +22,12 @@ struct Handoff: ParsableCommand {
             var command = try parseAsRoot()
             try command.run()
         } catch let error as CannotCheck {
-            FileHandle.standardError.write(Data("handoff: \(error)\n".utf8))
+            FileHandle.standardError.write(Data("handoff: \(safe("\(error)"))\n".utf8))
             Foundation.exit(2)
         } catch {
             let code = exitCode(for: error)
             if code == .validationFailure || (error as? CocoaError) != nil || (error as? POSIXError) != nil {
-                FileHandle.standardError.write(Data("handoff: \(fullMessage(for: error))\n".utf8))
+                FileHandle.standardError.write(Data("handoff: \(safe(fullMessage(for: error)))\n".utf8))
                 Foundation.exit(2)
             }
             exit(withError: error)

@@ -101,7 +101,7 @@ struct Validate: ParsableCommand {
         case .packet, .packetRoot: root = workTreeRoot(containing: url) ?? url.deletingLastPathComponent()
         }
         let inside = String(url.path.dropFirst(root.path.count)).trimmingCharacters(in: CharacterSet(charactersIn: "/"))
-        return Target(kind: kind, view: DirectoryTreeView(root: root.path), inside: inside, shown: trimmed(path))
+        return Target(kind: kind, view: DirectoryTreeView.workTree(at: root.path), inside: inside, shown: trimmed(path))
     }
 
     /// A PATH of a clone, read as committed at `revision` through the Git layer.

@@ -23,7 +23,7 @@ struct BoundedInputTests {
     func laughsBehindAQuote() throws {
         // The old lexical scan took the quote after a space for the start of a quoted string and missed every alias.
         let bomb = Self.billionLaughs(after: "id: PAY-142\ntitle: it 'works\n")
-        let refusal = try #require(YAMLInput.screen(bomb, maxDepth: 64, maxNodes: 100_000))
+        let refusal = try #require(YAMLInput.screen(bomb, maxDepth: 64, maxNodes: 100_000).refusal)
         #expect(refusal.problem == .alias(name: "a"))
         #expect(refusal.line == 4)
 
@@ -61,11 +61,11 @@ struct BoundedInputTests {
     @Test("nesting deeper than the limit and more values than the limit are refused before composing")
     func depthAndNodeCount() throws {
         let flow = "id: " + String(repeating: "[", count: 100_000) + "\n"
-        #expect(YAMLInput.screen(flow, maxDepth: 64, maxNodes: 100_000)?.problem == .tooDeep(limit: 64))
+        #expect(YAMLInput.screen(flow, maxDepth: 64, maxNodes: 100_000).refusal?.problem == .tooDeep(limit: 64))
         let block = (0..<400).map { String(repeating: " ", count: $0) + "k\($0):" }.joined(separator: "\n")
-        #expect(YAMLInput.screen(block, maxDepth: 64, maxNodes: 100_000)?.problem == .tooDeep(limit: 64))
+        #expect(YAMLInput.screen(block, maxDepth: 64, maxNodes: 100_000).refusal?.problem == .tooDeep(limit: 64))
         let wide = "values: [" + Array(repeating: "1", count: 100_001).joined(separator: ",") + "]\n"
-        let refusal = try #require(YAMLInput.screen(wide, maxDepth: 64, maxNodes: 100_000))
+        let refusal = try #require(YAMLInput.screen(wide, maxDepth: 64, maxNodes: 100_000).refusal)
         #expect(refusal.problem == .tooManyNodes(limit: 100_000))
         #expect(refusal.line == 1)
         var files = PacketTemplate.example()
@@ -73,12 +73,13 @@ struct BoundedInputTests {
         let finding = try #require(try PacketCheckerTests.check(files).findings.first { $0.rule == "manifest.invalid" })
         #expect(finding.message.contains("100000 values"))
         // Exactly at the limits is accepted.
-        #expect(YAMLInput.screen("[" + Array(repeating: "1", count: 99_999).joined(separator: ",") + "]", maxDepth: 1, maxNodes: 100_000) == nil)
+        #expect(
+            YAMLInput.screen("[" + Array(repeating: "1", count: 99_999).joined(separator: ",") + "]", maxDepth: 1, maxNodes: 100_000).refusal == nil)
     }
 
     @Test("syntax errors keep their line and column")
     func syntaxErrors() throws {
-        let refusal = try #require(YAMLInput.screen("id: PAY-142\ntitle: [unclosed\nscope: finite\n", maxDepth: 64, maxNodes: 100))
+        let refusal = try #require(YAMLInput.screen("id: PAY-142\ntitle: [unclosed\nscope: finite\n", maxDepth: 64, maxNodes: 100).refusal)
         guard case .syntax = refusal.problem else {
             Issue.record("expected a syntax refusal, got \(refusal.problem)")
             return

@@ -324,4 +324,55 @@ struct DaemonServiceTests {
         #expect(last.wait() == 0)
         try burst.expectEachActionOnce()
     }
+
+    @Test("a flood of 20,000 datagrams on the notify socket costs a few log lines, and the hook's poke after it still wakes handoffd")
+    func notifyFlood() throws {
+        let sandbox = try Sandbox()
+        _ = try runProcess(Executables.handoff, ["demo", sandbox.root])
+        let config = "\(sandbox.root)/handoffd.yaml"
+        let socket = "\(sandbox.root)/notify.sock"
+        try (try String(contentsOfFile: config, encoding: .utf8) + "poll_interval: 60\n").write(toFile: config, atomically: true, encoding: .utf8)
+        let bare = "\(sandbox.root)/specs.git"
+        #expect(try runProcess(Executables.handoff, ["hook", "install", "--repo", bare, "--config", config, "--socket", socket]).status == 0)
+        let listener = NotifyListener(path: "\(sandbox.root)/systemd.sock")
+        var environment = sandbox.environment
+        environment["NOTIFY_SOCKET"] = listener.path
+        let log = "\(sandbox.root)/daemon.log"
+        let daemon = try ChildProcess(Executables.handoffd, ["--config", config], environment: environment, stderr: log)
+        defer {
+            if daemon.isRunning() {
+                kill(daemon.pid, SIGKILL)
+                _ = daemon.wait()
+            }
+        }
+        #expect(listener.wait(for: "READY=1") != nil, "no READY=1")
+
+        // A blocking sender: every datagram reaches the socket (a full buffer waits instead of failing).
+        let sender = Glibc.socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0)
+        defer { close(sender) }
+        let address = try #require(UnixSocketAddress(path: socket))
+        var sent = 0
+        for index in 0..<20_000 where address.send(Array("no-such-repo-\(index)\u{1B}[2J".utf8), from: sender) > 0 { sent += 1 }
+        #expect(sent == 20_000)
+
+        try sandbox.git(["clone", "-q", bare, "clone"], in: sandbox.root)
+        let clone = "\(sandbox.root)/clone"
+        try sandbox.git(
+            ["commit", "-q", "--allow-empty", "-m", "block it\n\nHandoff: block PAY-142 waiting for legal"], in: clone,
+            env: ["GIT_AUTHOR_EMAIL": "bo@acme.example", "GIT_COMMITTER_EMAIL": "bo@acme.example"])
+        try sandbox.git(["push", "-q", "origin", "HEAD:main"], in: clone)
+        // The poll interval is a minute: only the hook's poke, after the flood, can make the status appear.
+        let blocked = try eventually { try sandbox.git(["show", "main:specs/PAY-142/status.yaml"], in: bare).contains("blocked: true") }
+        #expect(blocked, "the hook's poke after the flood did not wake handoffd")
+
+        kill(daemon.pid, SIGTERM)
+        #expect(daemon.wait() == 0)
+        let text = try String(contentsOfFile: log, encoding: .utf8)
+        let lines = text.split(separator: "\n")
+        let socketLines = lines.filter { $0.contains("no-such-repo") || $0.contains("notify socket") }
+        #expect(socketLines.count >= 1 && socketLines.count <= 3, "\(socketLines.count) line(s) about the socket")
+        #expect(text.contains("datagram(s) over the rate limit"), "\(text.prefix(2_000))")
+        #expect(text.utf8.count < 16_384, "\(text.utf8.count) bytes of log")
+        #expect(!text.contains("\u{1B}"), "an escape sequence reached the log raw")
+    }
 }

@@ -42,4 +42,38 @@ struct BoundedInputOverGitTests {
         let replayed = try world.processor.replay(try Repository.open(at: world.bare))
         #expect(try world.show("specs/PAY-142/status.yaml") + "\n" == replayed["specs/PAY-142/status.yaml"])
     }
+
+    @Test("a commit over its check budget: its packets get a finding, the next commit is checked, a claim is processed, replay agrees")
+    func overBudgetThenNormalWork() throws {
+        let world = try WorkflowScenarioTests.World()
+        try world.step("ops", "Policy") { try world.write(WorkflowScenarioTests.policy, ".handoff/policy.yaml", in: $0) }
+        // 130 contracts of 512 KiB (one blob, stored once): 65 MiB to read, over the 64 MiB a commit may.
+        let bulk = "\"" + String(repeating: "a", count: CheckLimits.default.maxFileBytes - 2) + "\""
+        try world.step("ana", "A bulky packet and a normal one") { clone in
+            for (path, text) in PacketTemplate.example() {
+                try world.write(text, path, in: clone)
+                try world.write(
+                    text.replacingOccurrences(of: "PAY-142", with: "BIG-1"), path.replacingOccurrences(of: "PAY-142", with: "BIG-1"), in: clone)
+            }
+            for index in 0..<130 { try world.write(bulk, "specs/BIG-1/contracts/bulk-\(index).json", in: clone) }
+        }
+        let big = try world.show("specs/BIG-1/status.yaml")
+        #expect(try world.state("BIG-1") == "draft")
+        #expect(big.contains(Rule.checkBudgetExhausted.id))
+        // Packets are checked in id order: PAY-142 comes after BIG-1 and finds the budget spent.
+        #expect(try world.state() == "draft")
+        #expect(try world.show("specs/PAY-142/status.yaml").contains(Rule.checkBudgetExhausted.id))
+
+        // The run went on: the next commit that touches PAY-142 checks it in full, and a claim follows.
+        try world.step("ana", "Touch PAY-142") { clone in
+            try world.write(PacketTemplate.example()["specs/PAY-142/context.md"]! + "\nReviewed again.\n", "specs/PAY-142/context.md", in: clone)
+        }
+        #expect(try world.state() == "ready")
+        try world.step("dev", "Claim\n\nHandoff: claim PAY-142 starting today")
+        #expect(try world.state() == "in_progress")
+        let replayed = try world.processor.replay(try Repository.open(at: world.bare))
+        for id in ["BIG-1", "PAY-142"] {
+            #expect(try world.show("specs/\(id)/status.yaml") + "\n" == replayed["specs/\(id)/status.yaml"])
+        }
+    }
 }

@@ -48,4 +48,27 @@ struct TerminalOutputTests {
         let json = try team.handoff("ana", ["status", "PAY-142", "--format", "json"]).stdout
         #expect(json.contains("\\u001b[2J") && !json.unicodeScalars.contains { $0.value == 0x1B })
     }
+
+    @Test("error messages and dry runs print what a participant typed escaped, and validate's refusal of a path too")
+    func errorsAndDryRuns() throws {
+        let team = try CLIWorkflowTests.Team()
+        try team.sandbox.write(
+            "roles:\n  client: [\"*@acme.example\"]\n  contractor: [\"*@contractors.example\"]\n",
+            to: ".handoff/policy.yaml", in: team.clone("ops"))
+        for (path, text) in PacketTemplate.example() { try team.sandbox.write(text, to: path, in: team.clone("ops")) }
+        try team.git("ops", ["add", "-A"])
+        try team.git("ops", ["commit", "-q", "-m", "policy and packet"])
+        try team.pushAndProcess("ops")
+        try team.git("dev", ["pull", "-q", "origin", "main"])
+
+        let dryRun = try team.handoff("dev", ["claim", "PAY-142", "--dry-run", "-m", "now \u{1B}[2J\u{1B}[1A"])
+        let unknown = try team.handoff("dev", ["status", "PAY-9\u{1B}[2J"])
+        let missing = try team.handoff("dev", ["validate", "no-such-\u{1B}]0;pwned\u{07}"])
+        for (name, output) in [("dry run", dryRun.stdout + dryRun.stderr), ("status", unknown.stderr), ("validate", missing.stderr)] {
+            #expect(!output.isEmpty, "\(name) printed nothing")
+            #expect(!output.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 }, "\(name) printed a raw control character: \(output)")
+        }
+        #expect(dryRun.stdout.contains("now \\x1B[2J\\x1B[1A"), "\(dryRun.stdout)")
+        #expect(unknown.stderr.contains("PAY-9\\x1B[2J"), "\(unknown.stderr)")
+    }
 }

@@ -63,4 +63,53 @@ struct TreeViewTests {
         #expect(try gitView.read("specs/PAY-142/handoff.yaml", limit: 10) == .tooLarge(size: size))
         #expect(try diskView.read("specs/PAY-142/handoff.yaml", limit: 10) == .tooLarge(size: size))
     }
+
+    /// A clone of a repository whose packet records a submodule: cloned without it, the submodule is an
+    /// empty folder on disk, and only the index says what it is.
+    static func cloneWithSubmodule(_ sandbox: Sandbox) throws -> String {
+        let upstream = try sandbox.workRepository("upstream")
+        for (path, text) in PacketTemplate.example() { try sandbox.write(text, to: path, in: upstream) }
+        try sandbox.git(["add", "-A"], in: upstream)
+        try sandbox.git(
+            ["update-index", "--add", "--cacheinfo", "160000,0123456789abcdef0123456789abcdef01234567,specs/PAY-142/vendor"], in: upstream)
+        try sandbox.commit("A packet with a submodule", in: upstream)
+        try sandbox.git(["clone", "-q", upstream, "clone"], in: sandbox.root)
+        let clone = "\(sandbox.root)/clone"
+        var isFolder: ObjCBool = false
+        try #require(FileManager.default.fileExists(atPath: "\(clone)/specs/PAY-142/vendor", isDirectory: &isFolder) && isFolder.boolValue)
+        try #require(try FileManager.default.contentsOfDirectory(atPath: "\(clone)/specs/PAY-142/vendor").isEmpty)
+        return clone
+    }
+
+    @Test("an unpopulated submodule is a submodule in the working folder too: folder and commit give the same report")
+    func unpopulatedSubmodule() throws {
+        let sandbox = try Sandbox()
+        let clone = try Self.cloneWithSubmodule(sandbox)
+        let repository = try Repository.open(at: clone)
+        #expect(try repository.indexedSubmodulePaths() == ["specs/PAY-142/vendor"])
+        let tip = try #require(try repository.referenceTarget("refs/heads/main"))
+        let checker = PacketChecker()
+        let fromGit = try checker.check(PacketID("PAY-142")!, in: GitTreeView(repository: repository, commit: tip))
+        #expect(fromGit.findings.map(\.rule).contains("packet.unsupported-entry"))
+        #expect(try checker.check(PacketID("PAY-142")!, in: DirectoryTreeView.workTree(at: clone)) == fromGit)
+        // From a folder inside the work tree, the index's paths are taken relative to it.
+        let inner = DirectoryTreeView.workTree(at: "\(clone)/specs")
+        #expect(inner.submodules == ["PAY-142/vendor"])
+        #expect(try inner.entry(at: "PAY-142/vendor")?.kind == .submodule)
+        // Outside any work tree an empty folder is only a folder.
+        #expect(try DirectoryTreeView.workTree(at: sandbox.root).entry(at: "clone/specs/PAY-142/vendor")?.kind == .folder)
+    }
+
+    @Test(
+        "handoff validate on the folder and on its commit agree that a packet with a submodule is not ready",
+        .enabled(if: CLITests.built, "run `swift build` first: the executables are not next to the tests"))
+    func validateAgreesOnSubmodules() throws {
+        let sandbox = try Sandbox()
+        let clone = try Self.cloneWithSubmodule(sandbox)
+        let folder = try runProcess(CLITests.handoff, ["validate", "specs/PAY-142"], in: clone, environment: sandbox.environment)
+        let commit = try runProcess(CLITests.handoff, ["validate", "--rev", "HEAD", "specs/PAY-142"], in: clone, environment: sandbox.environment)
+        #expect(commit.status == 1, "\(commit.stdout)")
+        #expect(folder.status == commit.status, "\(folder.stdout)")
+        #expect(folder.stdout.contains("vendor is a submodule"), "\(folder.stdout)")
+    }
 }

@@ -8,15 +8,26 @@ enum ContractCheck {
         var operations: [APIOperation] = []
         /// True when at least one file is a recognised contract.
         var hasContract = false
+        /// What reading and parsing the files cost (the same whether the results came from the cache or not).
+        var cost = CheckCost()
+        /// Set when the budget ran out before every file was checked: the files left were skipped.
+        var exhausted: CheckBudget.Exhaustion?
     }
 
     static let yamlExtensions: Set<String> = ["yaml", "yml", "json"]
     static let graphQLExtensions: Set<String> = ["graphql", "graphqls", "gql"]
 
-    static func check(folder: String, in view: any TreeView, limits: CheckLimits, cache: CheckCache? = nil) throws -> Result {
+    /// Checks the contracts of `folder`, spending `budget` file by file (a packet may hold a thousand).
+    static func check(
+        folder: String, in view: any TreeView, limits: CheckLimits, cache: CheckCache? = nil, budget: CheckBudget? = nil
+    ) throws -> Result {
         var result = Result()
         guard let walked = try view.walk("\(folder)/contracts", limit: limits.maxEntriesPerPacket) else { return result }
         for entry in walked.entries where entry.kind == .file || entry.kind == .executable {
+            if let exhaustion = budget?.exhaustion {
+                result.exhausted = exhaustion
+                break
+            }
             let key = try cache.flatMap { _ in try view.contentID(at: entry.path) }
                 .map { "\($0):\(entry.name.split(separator: ".").last ?? ""):\(limits.maxFileBytes):\(limits.maxYAMLDepth):\(limits.maxYAMLNodes)" }
             if let key, let cached = cache?.entry(for: key) {
@@ -27,12 +38,20 @@ enum ContractCheck {
                 }
                 result.operations += cached.operations
                 result.hasContract = result.hasContract || cached.isContract
+                // A cached file costs what checking it cost: the budget must not depend on what a cache holds.
+                result.cost = result.cost + cached.cost
+                budget?.charge(cached.cost)
                 continue
             }
             let checked = try checkFile(entry, in: view, limits: limits)
             if let key {
-                cache?.store(CheckCache.Entry(findings: checked.findings, operations: checked.operations, isContract: checked.hasContract), for: key)
+                cache?.store(
+                    CheckCache.Entry(
+                        findings: checked.findings, operations: checked.operations, isContract: checked.hasContract, cost: checked.cost),
+                    for: key)
             }
+            result.cost = result.cost + checked.cost
+            budget?.charge(checked.cost)
             result.findings += checked.findings
             result.operations += checked.operations
             result.hasContract = result.hasContract || checked.hasContract
@@ -52,7 +71,7 @@ enum ContractCheck {
             return result
         }
         let text: String
-        switch try TextFile.read(entry.path, from: view, limits: limits) {
+        switch try TextFile.read(entry.path, from: view, limits: limits, cost: &result.cost) {
         case .text(let content): text = content
         case .unusable(let finding):
             result.findings.append(finding)
@@ -71,7 +90,7 @@ enum ContractCheck {
 
     private static func checkDocument(_ text: String, file: String, limits: CheckLimits, into result: inout Result) {
         let node: Node
-        switch YAMLInput.parse(text, maxDepth: limits.maxYAMLDepth, maxNodes: limits.maxYAMLNodes) {
+        switch YAMLInput.parse(text, maxDepth: limits.maxYAMLDepth, maxNodes: limits.maxYAMLNodes, cost: &result.cost) {
         case .failure(let refusal):
             // A file named as a schema (refund.schema.json) that does not parse is a broken schema.
             let rule: Rule = baseName(file).lowercased().contains(".schema.") ? .contractsSchemaInvalid : .contractsParseError
