@@ -9,6 +9,13 @@ public enum Credentials: Hashable, Sendable {
     case sshAgent(username: String)
     /// A user name and password or token, for https.
     case userPassword(username: String, password: String)
+
+    /// The user these credentials log in as.
+    public var username: String {
+        switch self {
+        case .sshKey(let username, _, _, _), .sshAgent(let username), .userPassword(let username, _): username
+        }
+    }
 }
 
 /// How to decide whether an SSH server's host key is the right one.
@@ -237,6 +244,13 @@ private final class RemoteCallbackState {
     }
 
     private func credential(_ out: UnsafeMutablePointer<UnsafeMutablePointer<git_credential>?>?, usernameFromURL: String?, allowed: UInt32) -> Int32 {
+        // An ssh URL without `user@` makes libgit2 ask for the user name alone first (allowed = USERNAME),
+        // then for a key for that user: answer the first from the configured credentials, not as an attempt.
+        if allowed & GIT_CREDENTIAL_USERNAME.rawValue != 0, allowed & GIT_CREDENTIAL_SSH_KEY.rawValue == 0,
+            let username = options.credentials?.username
+        {
+            return git_credential_username_new(out, usernameFromURL ?? username)
+        }
         credentialAttempts += 1
         // libgit2 asks again after each refusal; one offer per connection avoids an endless loop.
         guard credentialAttempts == 1, let credentials = options.credentials else {

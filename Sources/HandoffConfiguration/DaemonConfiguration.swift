@@ -1,3 +1,4 @@
+import Foundation
 public import Logging
 
 /// `handoffd`'s configuration: who it is, where it keeps state, which repositories it serves.
@@ -86,6 +87,15 @@ public struct DaemonConfiguration: Sendable, Equatable {
     /// The repository with this name (or path); the only one when `name` is nil. Nil when none or several match.
     public func repository(named name: String?) -> RepositoryEntry? {
         let matches = repositories.filter { name == nil || $0.name == name || $0.path == name }
+        return matches.count == 1 ? matches[0] : nil
+    }
+
+    /// The local repository served from `path`, compared after resolving symlinks, `.` and `..`: what a
+    /// command handed a repository folder (`hook install --repo`) serves, without naming it again.
+    public func repository(at path: String) -> RepositoryEntry? {
+        func canonical(_ path: String) -> String { URL(fileURLWithPath: path).resolvingSymlinksInPath().standardizedFileURL.path }
+        let wanted = canonical(path)
+        let matches = repositories.filter { $0.url == nil && canonical($0.path) == wanted }
         return matches.count == 1 ? matches[0] : nil
     }
 

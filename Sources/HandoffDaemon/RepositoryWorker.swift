@@ -26,7 +26,6 @@ final class RepositoryWorker: Sendable {
     private let queue: DispatchQueue
     private let housekeeping = Housekeeping()
     private let logger: Logger
-    private let pollInterval: Double
     private let clock: @Sendable () -> MonotonicInstant
     private let report: @Sendable (Report) -> Void
 
@@ -37,6 +36,7 @@ final class RepositoryWorker: Sendable {
         var timer: (any DispatchSourceTimer)?
         var retryTimer: (any DispatchSourceTimer)?
         var watcher: RefWatcher?
+        var timetable: PollTimetable<SystemRandomNumberGenerator>
     }
 
     private let state: Mutex<State>
@@ -48,20 +48,21 @@ final class RepositoryWorker: Sendable {
     ) {
         self.entry = entry
         self.settings = settings
-        self.pollInterval = pollInterval
         self.clock = clock
         self.report = report
         var logger = logger
         logger[metadataKey: "repository"] = "\(entry.name)"
         self.logger = logger
         queue = DispatchQueue(label: "handoffd.repository.\(entry.name)")
-        state = Mutex(State(schedule: Schedule(now: clock(), generator: SystemRandomNumberGenerator())))
+        state = Mutex(
+            State(
+                schedule: Schedule(now: clock(), generator: SystemRandomNumberGenerator()),
+                timetable: PollTimetable(interval: pollInterval, generator: SystemRandomNumberGenerator())))
     }
 
-    /// Starts polling (first poll at once) with a jittered period.
+    /// Starts polling: the first poll at once, the later ones as the worker's `PollTimetable` spreads them.
     func start() {
-        let interval = pollInterval
-        let tick: @Sendable () -> Void = { [weak self] in self?.handle(.pollTimerFired) }
+        let tick: @Sendable () -> Void = { [weak self] in self?.pollTimerFired() }
         let poke: @Sendable () -> Void = { [weak self] in self?.poke() }
         // A local repository wakes its worker as soon as a ref moves; remote ones rely on polling and pokes.
         let watcher = entry.url == nil ? RefWatcher(repository: entry.path, changed: poke) : nil
@@ -69,11 +70,20 @@ final class RepositoryWorker: Sendable {
             state.watcher = watcher
             // Made inside the lock: the timer belongs to the state from birth (Dispatch sources are not Sendable).
             let timer = DispatchSource.makeTimerSource(queue: DispatchQueue.global())
-            timer.schedule(deadline: .now(), repeating: .milliseconds(Int(interval * 1000)), leeway: .milliseconds(Int(interval * 100) + 1))
+            timer.schedule(deadline: .now())
             timer.setEventHandler(handler: tick)
             timer.resume()
             state.timer = timer
         }
+    }
+
+    /// A poll: re-arms the one-shot timer at the timetable's next instant, then tells the schedule.
+    private func pollTimerFired() {
+        state.withLock { state in
+            let delay = state.timetable.delayAfterPoll()
+            state.timer?.schedule(deadline: .now() + delay, leeway: .milliseconds(Int(delay * 20) + 1))
+        }
+        handle(.pollTimerFired)
     }
 
     /// The repository may have changed (notify socket, ref watcher): runs now, coalesced, and resumes a stall.
@@ -143,6 +153,8 @@ final class RepositoryWorker: Sendable {
         case .reportRecovered:
             logger.notice("no longer stalled")
             report(.stallChanged)
+        case .reportSucceeded(let failures):
+            logger.notice("recovered: processed \(entry.path) after \(failures) failed \(failures == 1 ? "attempt" : "attempts")")
         case .cancelTimers:
             let (timer, retryTimer, watcher) = state.withLock { state in (state.timer, state.retryTimer, state.watcher) }
             timer?.cancel()

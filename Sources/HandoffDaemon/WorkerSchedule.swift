@@ -90,6 +90,9 @@ struct WorkerSchedule<Generator: RandomNumberGenerator & Sendable>: Sendable {
         case reportStalled(ProcessingError.Stall, repeated: Bool)
         /// The repository no longer stalls (its run succeeded or failed for a transient reason).
         case reportRecovered
+        /// A run succeeded after this many retryable failures in a row: the operator saw the errors, so
+        /// say that it works again.
+        case reportSucceeded(afterFailures: Int)
         /// Cancel the timers and the watcher: the worker is stopping.
         case cancelTimers
     }
@@ -219,6 +222,7 @@ struct WorkerSchedule<Generator: RandomNumberGenerator & Sendable>: Sendable {
         var actions: [Action] = []
         switch outcome {
         case .succeeded:
+            if backoff.failures > 0 { actions.append(.reportSucceeded(afterFailures: backoff.failures)) }
             backoff.succeeded()
             condition = .ready
         case .retryable:
@@ -253,6 +257,30 @@ struct WorkerSchedule<Generator: RandomNumberGenerator & Sendable>: Sendable {
             }
         }
         return actions
+    }
+}
+
+/// When a repository's polls fire. The first is at once (the first pass counts towards READY=1); the
+/// second comes after half to one and a half intervals, drawn per repository, and each later one after an
+/// interval jittered by ±10 %, so that N repositories started together spread their polls over the
+/// interval instead of all polling in the same instant.
+struct PollTimetable<Generator: RandomNumberGenerator & Sendable>: Sendable {
+    /// The configured poll interval, in seconds.
+    let interval: Double
+    private var generator: Generator
+    private var polls = 0
+
+    /// A timetable polling about every `interval` seconds, drawing its offsets from `generator`.
+    init(interval: Double, generator: Generator) {
+        self.interval = interval
+        self.generator = generator
+    }
+
+    /// The delay from the poll that just fired to the next one.
+    mutating func delayAfterPoll() -> Double {
+        polls += 1
+        let factor = polls == 1 ? Double.random(in: 0.5..<1.5, using: &generator) : Double.random(in: 0.9...1.1, using: &generator)
+        return interval * factor
     }
 }
 

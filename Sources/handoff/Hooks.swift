@@ -22,15 +22,23 @@ struct HookOptions: ParsableArguments {
     @Option(name: .customLong("name"), help: "The repository's name in the configuration (default: the only one).")
     var name: String?
 
-    func entry() throws -> (DaemonConfiguration, DaemonConfiguration.RepositoryEntry) {
+    /// The configuration and the repository entry named by `--name`; without it, the one served from
+    /// `path` when one is given, else the only one.
+    func entry(servedAt path: String? = nil) throws -> (DaemonConfiguration, DaemonConfiguration.RepositoryEntry) {
         let configuration: DaemonConfiguration
         do {
             configuration = try DaemonConfiguration.load(config)
         } catch {
             throw CannotCheck(error.description)
         }
+        if name == nil, let path, let entry = configuration.repository(at: path) { return (configuration, entry) }
         guard let entry = configuration.repository(named: name) else {
-            throw CannotCheck(name == nil ? "\(config) serves several repositories: name one with --name" : "no repository '\(name!)' in \(config)")
+            let names = configuration.repositories.map(\.name).joined(separator: ", ")
+            let served = path.map { " and none at \($0)" } ?? ""
+            throw CannotCheck(
+                name == nil
+                    ? "\(config) serves several repositories\(served): name one with --name (one of: \(names))"
+                    : "no repository '\(name!)' in \(config) (it serves: \(names))")
         }
         return (configuration, entry)
     }
@@ -53,9 +61,10 @@ struct HookInstall: ParsableCommand {
     var force = false
 
     func run() throws {
-        let (_, entry) = try options.entry()
+        let (_, entry) = try options.entry(servedAt: repo)
+        // The hook names the entry even when --repo chose it: the configuration may serve several.
         let hooks = try Self.install(
-            repository: repo, config: options.config, name: options.name, repositoryName: entry.name,
+            repository: repo, config: options.config, name: options.name ?? entry.name, repositoryName: entry.name,
             socket: socket, force: force)
         print("Installed pre-receive and post-receive in \(hooks)")
     }

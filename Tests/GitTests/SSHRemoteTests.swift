@@ -63,6 +63,16 @@ struct SSHRemoteTests {
         #expect(try fixture.sandbox.git(["rev-parse", "main"], in: fixture.bare) == next.hex)
     }
 
+    @Test("an ssh URL without user@ logs in as the configured user (libgit2 asks for the name first)")
+    func userFromConfiguration() throws {
+        let fixture = try Fixture()
+        defer { fixture.server.stop() }
+        let url = fixture.server.url(fixture.bare).replacingOccurrences(of: "ssh://\(fixture.server.user)@", with: "ssh://")
+        #expect(!url.contains("@"))
+        try fixture.mirror.fetch(from: url, refspecs: ["+refs/heads/main:refs/heads/main"], options: fixture.options)
+        #expect(try fixture.mirror.referenceTarget("refs/heads/main")?.hex == (try fixture.sandbox.git(["rev-parse", "main"], in: fixture.bare)))
+    }
+
     @Test("a host key that is not the pinned one is refused before authenticating")
     func wrongHostKey() throws {
         let fixture = try Fixture()

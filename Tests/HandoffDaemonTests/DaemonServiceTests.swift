@@ -183,7 +183,7 @@ struct DaemonServiceTests {
         let told = attempts()
         #expect(told.count == 1, "\(told)")
         #expect(
-            told.first?.hasPrefix("<3>handoffd: stalled, a person must act: cannot process \(wrong): cannot open repository at \(wrong)")
+            told.first?.contains(" error handoffd: stalled, a person must act: cannot process \(wrong): cannot open repository at \(wrong)")
                 == true, "\(told)")
         #expect(!told.contains { $0.contains("retrying in") })
 

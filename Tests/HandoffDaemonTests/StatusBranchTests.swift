@@ -91,6 +91,42 @@ struct StatusBranchTests {
         try sandbox.git(["fsck", "--strict", "--no-dangling"], in: server)
     }
 
+    @Test("a foreign commit on the status branch is tampering: recorded on the board and written over from the last genuine status, no rebuild")
+    func foreignStatusCommit() throws {
+        let sandbox = try Sandbox()
+        let server = "\(sandbox.root)/specs.git"
+        try DemoRepository.create(at: server)
+        let configuration = try DaemonConfiguration.parse(Self.configuration(sandbox, repository: "path: \(server)"), file: "t.yaml")
+        let key = try CommitSigningKey.prepare(
+            at: configuration.signingKey, principal: configuration.email, stateDirectory: configuration.stateDirectory)
+        let processor = RepositoryProcessor(settings: configuration.engineSettings(for: configuration.repositories[0], key: key, cache: nil))
+        #expect(try processor.run(repositoryAt: server).statusCommit != nil)
+        let genuine = try sandbox.git(["show", "handoff/status:specs/PAY-142/status.yaml"], in: server)
+
+        // A contractor forges delivery on the status branch itself, two commits deep.
+        try sandbox.git(["clone", "-q", "-b", "handoff/status", server, "clone"], in: sandbox.root)
+        let clone = "\(sandbox.root)/clone"
+        let forger = ["GIT_AUTHOR_EMAIL": "dev@contractors.example", "GIT_COMMITTER_EMAIL": "dev@contractors.example"]
+        let status = "\(clone)/specs/PAY-142/status.yaml"
+        try genuine.replacingOccurrences(of: "state: ready", with: "state: delivered").write(toFile: status, atomically: true, encoding: .utf8)
+        try sandbox.git(["commit", "-q", "-am", "delivered"], in: clone, env: forger)
+        try sandbox.git(
+            ["commit", "-q", "--allow-empty", "-m", "Handoff-Processed: 0123456789012345678901234567890123456789"], in: clone, env: forger)
+        try sandbox.git(["push", "-q", "origin", "HEAD:handoff/status"], in: clone)
+        let forged = try sandbox.git(["rev-parse", "handoff/status"], in: server)
+        #expect(try sandbox.git(["show", "handoff/status:specs/PAY-142/status.yaml"], in: server).contains("state: delivered"))
+
+        let result = try processor.run(repositoryAt: server)
+        #expect(result.statusCommit != nil)
+        #expect(result.foldedCommits == 0, "resumed from the last genuine status, not rebuilt from the first commit")
+        #expect(try sandbox.git(["show", "handoff/status:specs/PAY-142/status.yaml"], in: server) == genuine)
+        #expect(try sandbox.git(["rev-parse", "handoff/status^2"], in: server) == forged, "the status branch still only fast-forwards")
+        let board = try sandbox.git(["show", "handoff/status:\(BoardFile.path)"], in: server)
+        #expect(board.contains("2 commit(s) on the status branch were not written by handoffd"), "\(board)")
+        #expect(!board.contains("history.rewritten"))
+        #expect(try processor.run(repositoryAt: server).statusCommit == nil, "written over once: no write-back loop")
+    }
+
     @Test(
         "over ssh with the configured key and known_hosts; a known_hosts without the host is a clear error",
         .enabled(if: SSHServer.isAvailable, "needs root and openssh-server"))

@@ -69,7 +69,7 @@ struct WorkerScheduleTests {
         #expect(delays.allSatisfy { $0 <= 72 })
         #expect(delays.suffix(4).allSatisfy { $0 >= 48 }, "the delay stays at the cap (±20%): \(delays)")
         #expect(schedule.backoff.failures == 10)
-        #expect(schedule.handle(.runFinished(.succeeded), at: t(now)) == [])
+        #expect(schedule.handle(.runFinished(.succeeded), at: t(now)) == [.reportSucceeded(afterFailures: 10)], "the recovery is told once")
         #expect(schedule.backoff.failures == 0)
         #expect(schedule.handle(.poke, at: t(now)) == [.startRun])
         let first = try #require(retry(in: schedule.handle(.runFinished(.retryable), at: t(now))))
@@ -226,5 +226,21 @@ struct WorkerScheduleTests {
         let line = ServiceStatus.line(serving: 3, stalled: [("specs", Self.workTree), ("gone", Self.missing)])
         #expect(line.hasPrefix("serving 3 repositories; stalled: gone (cannot open repository at /srv/gone.git"))
         #expect(line.contains(", specs (/srv/specs is a work tree;"))
+    }
+
+    @Test("polls spread: 100 repositories started together poll apart after the first pass, about once an interval each")
+    func pollsSpread() {
+        var secondPolls: [Double] = []
+        for seed in 1...100 {
+            var timetable = PollTimetable(interval: 2, generator: SeededGenerator(state: UInt64(seed)))
+            let second = timetable.delayAfterPoll()
+            #expect((1...3).contains(second))
+            secondPolls.append(second)
+            for _ in 0..<50 { #expect((1.8...2.2).contains(timetable.delayAfterPoll())) }
+        }
+        // Ten slots of a fifth of a second over the interval: none holds more than a fifth of the repositories.
+        let slots = Dictionary(grouping: secondPolls) { Int(($0.truncatingRemainder(dividingBy: 2)) * 5) }
+        #expect(slots.count == 10, "every tenth of the interval has polls: \(slots.keys.sorted())")
+        #expect(slots.values.allSatisfy { $0.count <= 20 })
     }
 }

@@ -43,7 +43,7 @@ struct CLITests {
         let config = "\(sandbox.root)/handoffd.yaml"
         let once = try runProcess(Self.handoffd, ["--config", config, "--once"])
         #expect(once.status == 0, "\(once.stderr)")
-        #expect(once.stderr.contains("<5>handoffd: published status"))
+        #expect(once.stderr.contains("notice handoffd: published status"))
         #expect(try sandbox.git(["show", "main:specs/PAY-150/status.yaml"], in: bare).contains("state: draft"))
         let replay = try runProcess(Self.handoff, ["replay", "--config", config, "--check"])
         #expect(replay.status == 0, "\(replay.stdout)\(replay.stderr)")
@@ -54,7 +54,7 @@ struct CLITests {
             .write(toFile: broken, atomically: true, encoding: .utf8)
         let missing = try runProcess(Self.handoffd, ["--config", broken, "--once"])
         #expect(missing.status == 1)
-        #expect(missing.stderr.contains("<3>handoffd: cannot process"))
+        #expect(missing.stderr.contains("error handoffd: cannot process"))
         #expect(try runProcess(Self.handoffd, ["--config", config, "--once", "--log-level", "loud"]).status == 64)
         #expect(try runProcess(Self.handoffd, ["--config", "\(sandbox.root)/missing.yaml", "--once"]).status == 64)
 

@@ -26,7 +26,7 @@ public enum WorkflowRecords {
             .boardTampering, .malformedTrailer(TrailerProblem(value: "", reason: "")), .unknownPacket(.claim, id),
             .deliveryOutsidePacket(id), .changeRejected(.specChange, id, .specChangeNotPermitted), .commitUnreadable(""),
             .packetRemoved(id, by: ""), .policyUnauthorized(identity: ""), .policyInvalid(problems: 1, first: ""),
-            .policyChanged(by: ""), .historyRewritten(lost: "", reference: ""),
+            .policyChanged(by: ""), .historyRewritten(lost: "", reference: ""), .statusBranchTampering(commits: 1),
         ]
     }()
 
@@ -44,6 +44,7 @@ public enum WorkflowRecords {
         case .policyInvalid: "an operator's policy change with problems; the last good policy stays"
         case .policyChanged: "an operator's valid policy change, in force from that commit"
         case .historyRewritten: "covered history left the branch (force-push); status rebuilt from the first commit"
+        case .statusBranchTampering: "commits on the status branch that handoffd did not write; the last genuine status written back"
         case .recorded: "an event read back from a board"
         }
     }

@@ -63,13 +63,15 @@ public enum BoardEventKind: Hashable, Sendable {
     case historyRewritten(lost: String, reference: String)
     /// A commit that could not be read is skipped.
     case commitUnreadable(String)
+    /// Commits on the status branch that handoffd did not write: the last genuine status is written back.
+    case statusBranchTampering(commits: Int)
     /// An event read back from a board; its meaning was settled when it was first recorded.
     case recorded(name: String, note: String)
 
     /// The stable event name.
     public var name: String {
         switch self {
-        case .boardTampering: "tampering"
+        case .boardTampering, .statusBranchTampering: "tampering"
         case .malformedTrailer, .unknownPacket, .deliveryOutsidePacket, .changeRejected, .commitUnreadable: "rejected"
         case .packetRemoved: "packet.removed"
         case .policyUnauthorized: "policy.unauthorized-change"
@@ -97,6 +99,8 @@ public enum BoardEventKind: Hashable, Sendable {
         case .historyRewritten(let lost, let reference):
             "\(lost.prefix(12)) is no longer in the history of \(reference) (force-push); status rebuilt from the first commit"
         case .commitUnreadable(let reason): "commit ignored: \(reason)"
+        case .statusBranchTampering(let commits):
+            "\(commits) commit(s) on the status branch were not written by handoffd; the last genuine status was written back"
         case .recorded(_, let note): note
         }
     }
@@ -105,7 +109,7 @@ public enum BoardEventKind: Hashable, Sendable {
     public var refusesPush: Bool {
         switch self {
         case .boardTampering, .malformedTrailer, .unknownPacket, .deliveryOutsidePacket, .changeRejected, .commitUnreadable,
-            .policyUnauthorized, .policyInvalid:
+            .policyUnauthorized, .policyInvalid, .statusBranchTampering:
             true
         case .packetRemoved, .policyChanged, .historyRewritten:
             false

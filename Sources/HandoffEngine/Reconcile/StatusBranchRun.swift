@@ -14,23 +14,33 @@ extension RepositoryProcessor {
             guard let tip = try repository.referenceTarget(settings.reference) else { return .done(.unchanged(at: nil)) }
             let previous = try repository.referenceTarget(output)
             var start = FoldStart(state: WorkflowState())
-            if let previous, let commit = try? repository.commit(previous), let processed = try own.covered(by: commit, in: repository) {
-                if processed == tip {
+            var foreign: [ObjectID] = []
+            if let previous, let genuine = try newestGenuineStatus(repository, from: previous, input: tip) {
+                foreign = genuine.foreign
+                if genuine.covered == tip, foreign.isEmpty {
                     coverage.remember(tip)
                     return .done(.unchanged(at: tip))
                 }
-                if repository.contains(processed), try repository.isAncestor(processed, of: tip),
-                    let (loaded, loader) = try? ResumeStep.loadState(repository, tree: commit.tree)
+                if repository.contains(genuine.covered), try repository.isAncestor(genuine.covered, of: tip),
+                    let (loaded, loader) = try? ResumeStep.loadState(repository, tree: genuine.commit.tree)
                 {
-                    start = FoldStart(state: loaded, covered: processed, loader: loader)
+                    start = FoldStart(state: loaded, covered: genuine.covered, loader: loader)
                     try loader.loadAll(into: &start.state)
                 } else {
-                    start.state.record(try resumeStep.rewrittenEvent(repository, tip: tip, lost: processed))
+                    start.state.record(try resumeStep.rewrittenEvent(repository, tip: tip, lost: genuine.covered))
                 }
+            }
+            if let previous, !foreign.isEmpty {
+                let written = try repository.commit(previous)
+                start.state.record(
+                    BoardEvent(
+                        at: CommitReader.utc(written.committer.time), commit: previous.hex, by: written.author.email,
+                        kind: .statusBranchTampering(commits: foreign.count)))
             }
             let folded = try foldStep.fold(repository, from: start.covered, to: tip, state: &start.state, loader: nil)
             let edits = try RenderStep.edits(repository, state: start.state, tip: tip)
-            let summary = Self.summary(of: folded.changed, in: start.state)
+            var summary = Self.summary(of: folded.changed, in: start.state)
+            if !foreign.isEmpty { summary.append("status branch: \(foreign.count) foreign commit(s) written over") }
             let commit = try writer.write(repository, edits: edits, covering: tip, summary: summary, previousStatus: previous)
             switch try PublishLoop.compareAndSwap(repository, output, to: commit, expecting: previous) {
             case .swapped:
@@ -42,5 +52,20 @@ extension RepositoryProcessor {
                 return .locked
             }
         }
+    }
+
+    /// handoffd's newest genuine status commit at or below the status branch's tip `previous`, what it
+    /// covers, and the commits above it that someone else put on the status branch (tampering, written
+    /// over from the genuine one instead of rebuilding from the first commit). Input history is hidden
+    /// from the walk, so it visits the status branch's own commits only. Nil when there is none.
+    func newestGenuineStatus(_ repository: Repository, from previous: ObjectID, input tip: ObjectID) throws -> (
+        commit: Commit, covered: ObjectID, foreign: [ObjectID]
+    )? {
+        for id in try repository.commits(from: [previous], hiding: [tip], newestFirst: true) {
+            guard let commit = try? repository.commit(id), let covered = try own.covered(by: commit, in: repository) else { continue }
+            let foreign = id == previous ? [] : try repository.commits(from: [previous], hiding: [id, tip])
+            return (commit, covered, foreign)
+        }
+        return nil
     }
 }
