@@ -16,7 +16,7 @@ RELEASE = -c release --static-swift-stdlib
 FIXTURES ?= ../shared/fixtures/openapi
 SMELLS ?= ../shared/fixtures/requirement-smells
 
-.PHONY: all deps test-deps bench-deps build run test lint format bench smells install clean
+.PHONY: all deps test-deps bench-deps build run test lint format bench smells torture install clean
 
 all: build
 
@@ -41,7 +41,15 @@ run: build
 test: test-deps bench-deps lint
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --disable-xctest
+	$(MAKE) --no-print-directory torture QUICK=1
 	$(MAKE) --no-print-directory bench QUICK=1
+
+# Seeded random histories through the pre-receive hook and handoffd (HandoffTortureTests); QUICK=1 for a few
+# batches, SEED=n for another history, ONLY=actions,merges,... for some kinds of commit, KEEP=1 to keep the repositories.
+torture: test-deps
+	$(SWIFT) build --build-tests
+	HANDOFF_TORTURE=$(if $(QUICK),quick,full) $(if $(SEED),HANDOFF_TORTURE_SEED=$(SEED)) $(if $(ONLY),HANDOFF_TORTURE_ONLY=$(ONLY)) \
+		$(if $(KEEP),HANDOFF_TORTURE_KEEP=1) $(SWIFT) test --disable-xctest --skip-build --filter HandoffTortureTests
 
 # House rules the tools keep: swift-format's lint (.swift-format), and no decision made by matching text.
 lint:

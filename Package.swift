@@ -140,6 +140,10 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // The torture suite (make torture): seeded random histories through the hook and handoffd; skipped
+        // unless HANDOFF_TORTURE is set.
+        .testTarget(
+            name: "HandoffTortureTests", dependencies: ["HandoffCore", "GitTestSupport"], swiftSettings: strict),
         // The daemon's tests: the pure worker schedule, the service through its real process, remote mode, systemd units.
         .testTarget(
             name: "HandoffDaemonTests",

@@ -38,4 +38,12 @@ struct LogLineTests {
         // The test runner's stderr is not a journal stream, whatever the environment says.
         #expect(JournalLogHandler.style == .timestamped || ProcessInfo.processInfo.environment["JOURNAL_STREAM"] != nil)
     }
+
+    @Test("control characters in a message or metadata are escaped: input cannot forge a priority, a line or a terminal sequence")
+    func controlCharacters() {
+        let line = JournalLogHandler.line(
+            label: "handoffd", level: .info, message: "poke for 'x\r<2>handoffd: forged\u{1B}[2J'", metadata: ["note": "a\u{07}b"],
+            style: .journal, at: Self.date)
+        #expect(line == "<6>handoffd: poke for 'x\\r<2>handoffd: forged\\x1B[2J' note=a\\x07b\n")
+    }
 }
