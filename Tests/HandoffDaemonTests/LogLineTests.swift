@@ -25,14 +25,6 @@ struct LogLineTests {
         #expect(line == "2026-12-02T10:15:02.125Z notice handoffd: published status abc folded=3 note=\"a b\"\n")
     }
 
-    @Test("input quoted in a message cannot forge a line, a priority or a terminal sequence")
-    func escaped() {
-        let line = JournalLogHandler.line(
-            label: "handoffd", level: .info, message: "poke for \u{1B}[2Jdemo\r<2>handoffd: fake", metadata: ["name": "a\u{7}"],
-            style: .journal, at: Self.date)
-        #expect(line == "<6>handoffd: poke for \\x1B[2Jdemo\\r<2>handoffd: fake name=a\\x07\n")
-    }
-
     @Test("a JOURNAL_STREAM inherited by a process whose stderr is not that stream does not count as journald")
     func inheritedStream() {
         // The test runner's stderr is not a journal stream, whatever the environment says.
@@ -45,5 +37,9 @@ struct LogLineTests {
             label: "handoffd", level: .info, message: "poke for 'x\r<2>handoffd: forged\u{1B}[2J'", metadata: ["note": "a\u{07}b"],
             style: .journal, at: Self.date)
         #expect(line == "<6>handoffd: poke for 'x\\r<2>handoffd: forged\\x1B[2J' note=a\\x07b\n")
+        let unquoted = JournalLogHandler.line(
+            label: "handoffd", level: .info, message: "poke for \u{1B}[2Jdemo\r<2>handoffd: fake", metadata: ["name": "a\u{7}"],
+            style: .journal, at: Self.date)
+        #expect(unquoted == "<6>handoffd: poke for \\x1B[2Jdemo\\r<2>handoffd: fake name=a\\x07\n")
     }
 }
