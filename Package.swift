@@ -40,7 +40,9 @@ let package = Package(
             pkgConfig: "libgit2",
             providers: [.apt(["libgit2-dev"])]
         ),
-        .target(name: "Git", dependencies: ["CGit2"], swiftSettings: strict),
+        // libgit2 1.5 has no network timeouts: a socket stream with a connect deadline and an inactivity watchdog.
+        .target(name: "CGit2Network", dependencies: ["CGit2"], cSettings: [.unsafeFlags(["-Wall", "-Wextra"])]),
+        .target(name: "Git", dependencies: ["CGit2", "CGit2Network"], swiftSettings: strict),
         // The one home of POSIX plumbing: child processes and Unix socket addresses, for product, tests and bench.
         .target(name: "HandoffSystem", swiftSettings: strict),
         .target(

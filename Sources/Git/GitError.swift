@@ -54,6 +54,10 @@ public struct GitError: Error, Sendable, Equatable, CustomStringConvertible {
         public static let invalidArgument = Code(rawValue: -1003)
         /// Handoff: an object exists but has another type than the one asked for.
         public static let wrongType = Code(rawValue: -1004)
+        /// Handoff: a remote did not connect, or went silent, within its deadline (``NetworkDeadlines``).
+        public static let timedOut = Code(rawValue: -1005)
+        /// Handoff: a network operation was cancelled because the process is stopping.
+        public static let cancelled = Code(rawValue: -1006)
 
         public var description: String {
             switch self {
@@ -74,6 +78,8 @@ public struct GitError: Error, Sendable, Equatable, CustomStringConvertible {
             case .emptyCommit: "empty commit"
             case .invalidArgument: "invalid argument"
             case .wrongType: "wrong object type"
+            case .timedOut: "timed out"
+            case .cancelled: "cancelled"
             default: "libgit2 error \(rawValue)"
             }
         }

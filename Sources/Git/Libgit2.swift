@@ -1,4 +1,5 @@
 internal import CGit2
+internal import CGit2Network
 
 /// Process-wide libgit2 setup, done once on first use and never undone.
 ///
@@ -14,6 +15,8 @@ enum Libgit2 {
         // table from the start (quadratic over a long catch-up), and it held 64 MiB besides. Each object is
         // read about once per run; the trees read again and again are kept per handle (TreeHandles).
         _ = handoff_git_enable_caching(0)
+        // Every TCP connection (git://, http(s), ssh) goes through Handoff's stream, which honours deadlines.
+        _ = handoff_net_register()
         return true
     }()
 

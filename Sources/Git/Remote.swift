@@ -1,4 +1,5 @@
 internal import CGit2
+internal import CGit2Network
 import Foundation
 
 /// How to authenticate to a remote.
@@ -26,17 +27,65 @@ public enum HostKeyPolicy: Hashable, Sendable {
     case trustedKeys([String])
 }
 
+/// How long a network operation may wait: for a connection, and for any traffic once connected.
+///
+/// libgit2 1.5 has no timeouts of its own; a silent remote would block its caller forever.
+public struct NetworkDeadlines: Hashable, Sendable {
+    /// From the start of the operation until a TCP connection is established.
+    public var connect: Duration
+    /// The longest stretch without traffic in either direction once connected.
+    public var inactivity: Duration
+
+    /// Creates deadlines; zero means unbounded.
+    public init(connect: Duration, inactivity: Duration) {
+        self.connect = connect
+        self.inactivity = inactivity
+    }
+
+    /// 10 s to connect, 60 s without traffic: generous for a server computing a pack, short for a dead one.
+    public static let standard = NetworkDeadlines(connect: .seconds(10), inactivity: .seconds(60))
+
+}
+
+/// Network operations that are cut together: a daemon's, when it stops, so that no remote can hold a stop.
+public struct NetworkGroup: Hashable, Sendable {
+    let id: UInt64
+
+    /// A new, empty group.
+    public init() {
+        Libgit2.ensureInitialized()
+        id = UInt64(handoff_net_group_new())
+    }
+
+    /// Shuts down the connections of every operation of the group in progress (they fail as
+    /// ``GitError/Code-swift.struct/cancelled``), and fails its later operations at once. Returns how
+    /// many were in progress.
+    @discardableResult
+    public func cancel() -> Int {
+        Int(handoff_net_cancel_group(CUnsignedLongLong(id)))
+    }
+}
+
 /// Settings for talking to a remote.
 public struct RemoteOptions: Hashable, Sendable {
     /// Credentials to offer when the server asks; nil offers none.
     public var credentials: Credentials?
     /// How SSH host keys are checked.
     public var hostKeys: HostKeyPolicy
+    /// How long the operation may wait on the remote.
+    public var deadlines: NetworkDeadlines
+    /// The group whose cancel cuts the operation, if any.
+    public var group: NetworkGroup?
 
     /// Creates remote options.
-    public init(credentials: Credentials? = nil, hostKeys: HostKeyPolicy = .libgit2Default) {
+    public init(
+        credentials: Credentials? = nil, hostKeys: HostKeyPolicy = .libgit2Default, deadlines: NetworkDeadlines = .standard,
+        group: NetworkGroup? = nil
+    ) {
         self.credentials = credentials
         self.hostKeys = hostKeys
+        self.deadlines = deadlines
+        self.group = group
     }
 }
 
@@ -98,39 +147,43 @@ extension Repository {
     /// Fetches `refspecs` (e.g. `+refs/heads/main:refs/remotes/origin/main`) from `url`, without tags.
     public func fetch(from url: String, refspecs: [String], options: RemoteOptions = RemoteOptions()) throws(GitError) {
         let state = RemoteCallbackState(options: options)
-        try withAnonymousRemote(url) { (remote) throws(GitError) in
-            var fetchOptions = git_fetch_options()
-            try check(git_fetch_options_init(&fetchOptions, UInt32(GIT_FETCH_OPTIONS_VERSION)), "prepare fetch")
-            fetchOptions.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE
-            fetchOptions.prune = GIT_FETCH_NO_PRUNE
-            state.install(into: &fetchOptions.callbacks)
-            let result = withExtendedLifetime(state) {
-                Self.withStrArray(refspecs) { array in
-                    git_remote_fetch(remote, &array, &fetchOptions, "handoff: fetch from \(url)")
+        try withDeadlines(options, "fetch from \(url)") { () throws(GitError) in
+            try withAnonymousRemote(url) { (remote) throws(GitError) in
+                var fetchOptions = git_fetch_options()
+                try check(git_fetch_options_init(&fetchOptions, UInt32(GIT_FETCH_OPTIONS_VERSION)), "prepare fetch")
+                fetchOptions.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE
+                fetchOptions.prune = GIT_FETCH_NO_PRUNE
+                state.install(into: &fetchOptions.callbacks)
+                let result = withExtendedLifetime(state) {
+                    Self.withStrArray(refspecs) { array in
+                        git_remote_fetch(remote, &array, &fetchOptions, "handoff: fetch from \(url)")
+                    }
                 }
+                try check(result, state.failureContext("fetch from \(url)"))
             }
-            try check(result, state.failureContext("fetch from \(url)"))
         }
     }
 
     /// The references a remote advertises, as `git ls-remote` lists them.
     public func remoteReferences(at url: String, options: RemoteOptions = RemoteOptions()) throws(GitError) -> [Reference] {
         let state = RemoteCallbackState(options: options)
-        return try withAnonymousRemote(url) { (remote) throws(GitError) -> [Reference] in
-            var callbacks = git_remote_callbacks()
-            try check(git_remote_init_callbacks(&callbacks, UInt32(GIT_REMOTE_CALLBACKS_VERSION)), "prepare connection")
-            state.install(into: &callbacks)
-            let connected = withExtendedLifetime(state) { git_remote_connect(remote, GIT_DIRECTION_FETCH, &callbacks, nil, nil) }
-            try check(connected, state.failureContext("connect to \(url)"))
-            defer { git_remote_disconnect(remote) }
-            var heads: UnsafeMutablePointer<UnsafePointer<git_remote_head>?>?
-            var count = 0
-            try check(git_remote_ls(&heads, &count, remote), "list references of \(url)")
-            return (0..<count).compactMap { index -> Reference? in
-                guard let head = heads?[index]?.pointee else { return nil }
-                return Reference(
-                    name: String(cString: head.name), target: ObjectID(head.oid),
-                    symbolicTarget: head.symref_target.map { String(cString: $0) })
+        return try withDeadlines(options, "list references of \(url)") { () throws(GitError) -> [Reference] in
+            try withAnonymousRemote(url) { (remote) throws(GitError) -> [Reference] in
+                var callbacks = git_remote_callbacks()
+                try check(git_remote_init_callbacks(&callbacks, UInt32(GIT_REMOTE_CALLBACKS_VERSION)), "prepare connection")
+                state.install(into: &callbacks)
+                let connected = withExtendedLifetime(state) { git_remote_connect(remote, GIT_DIRECTION_FETCH, &callbacks, nil, nil) }
+                try check(connected, state.failureContext("connect to \(url)"))
+                defer { git_remote_disconnect(remote) }
+                var heads: UnsafeMutablePointer<UnsafePointer<git_remote_head>?>?
+                var count = 0
+                try check(git_remote_ls(&heads, &count, remote), "list references of \(url)")
+                return (0..<count).compactMap { index -> Reference? in
+                    guard let head = heads?[index]?.pointee else { return nil }
+                    return Reference(
+                        name: String(cString: head.name), target: ObjectID(head.oid),
+                        symbolicTarget: head.symref_target.map { String(cString: $0) })
+                }
             }
         }
     }
@@ -149,20 +202,24 @@ extension Repository {
             (update.expectation == .fastForward ? "" : "+") + "\(update.source):\(update.destination)"
         }
         do {
-            try withAnonymousRemote(url) { (remote) throws(GitError) in
-                var pushOptions = git_push_options()
-                try check(git_push_options_init(&pushOptions, UInt32(GIT_PUSH_OPTIONS_VERSION)), "prepare push")
-                state.install(into: &pushOptions.callbacks)
-                let result = withExtendedLifetime(state) {
-                    Self.withStrArray(refspecs) { array in git_remote_push(remote, &array, &pushOptions) }
+            try withDeadlines(options, "push to \(url)") { () throws(GitError) in
+                try withAnonymousRemote(url) { (remote) throws(GitError) in
+                    var pushOptions = git_push_options()
+                    try check(git_push_options_init(&pushOptions, UInt32(GIT_PUSH_OPTIONS_VERSION)), "prepare push")
+                    state.install(into: &pushOptions.callbacks)
+                    let result = withExtendedLifetime(state) {
+                        Self.withStrArray(refspecs) { array in git_remote_push(remote, &array, &pushOptions) }
+                    }
+                    if result == GIT_ENONFASTFORWARD.rawValue, state.rejections.isEmpty {
+                        let error = GitError(operation: "push to \(url)", result: result)
+                        state.rejections = updates.filter { $0.expectation == .fastForward }
+                            .map {
+                                PushRejection(reference: $0.destination, reason: "non-fast-forward (\(error.message)); fetch, merge and push again")
+                            }
+                    }
+                    if !state.rejections.isEmpty { return }
+                    try check(result, state.failureContext("push to \(url)"))
                 }
-                if result == GIT_ENONFASTFORWARD.rawValue, state.rejections.isEmpty {
-                    let error = GitError(operation: "push to \(url)", result: result)
-                    state.rejections = updates.filter { $0.expectation == .fastForward }
-                        .map { PushRejection(reference: $0.destination, reason: "non-fast-forward (\(error.message)); fetch, merge and push again") }
-                }
-                if !state.rejections.isEmpty { return }
-                try check(result, state.failureContext("push to \(url)"))
             }
         } catch {
             throw .failed(error)
@@ -173,6 +230,39 @@ extension Repository {
         if !missing.isEmpty {
             throw .rejected(missing.map { PushRejection(reference: $0, reason: "the server did not report this reference as updated") })
         }
+    }
+
+    /// Runs `body` (one whole remote operation, the remote freed inside it) under the options' deadlines; a timeout or
+    /// cancel becomes a ``GitError`` of its own code, whatever libgit2 reported when its socket was shut.
+    private func withDeadlines<T>(
+        _ options: RemoteOptions, _ operation: String, _ body: () throws(GitError) -> T
+    ) throws(GitError) -> T {
+        Libgit2.ensureInitialized()
+        let deadlines = options.deadlines
+        let deadline = handoff_net_deadline_begin(
+            Self.milliseconds(deadlines.connect), Self.milliseconds(deadlines.inactivity), CUnsignedLongLong(options.group?.id ?? 0))
+        let result: Result<T, GitError>
+        do { result = .success(try body()) } catch { result = .failure(error) }
+        switch handoff_net_deadline_end(deadline) {
+        case HANDOFF_NET_CONNECT_TIMEOUT:
+            throw GitError(operation: operation, code: .timedOut, message: "no connection within \(Self.text(deadlines.connect))")
+        case HANDOFF_NET_INACTIVITY_TIMEOUT:
+            throw GitError(operation: operation, code: .timedOut, message: "the remote sent nothing for \(Self.text(deadlines.inactivity))")
+        case HANDOFF_NET_CANCELLED:
+            throw GitError(operation: operation, code: .cancelled, message: "cancelled: the process is stopping")
+        default:
+            return try result.get()
+        }
+    }
+
+    private static func text(_ duration: Duration) -> String {
+        let milliseconds = Int(milliseconds(duration))
+        return milliseconds % 1000 == 0 ? "\(milliseconds / 1000) s" : "\(milliseconds) ms"
+    }
+
+    private static func milliseconds(_ duration: Duration) -> Int32 {
+        let (seconds, attoseconds) = duration.components
+        return Int32(clamping: max(0, seconds) * 1000 + attoseconds / 1_000_000_000_000_000)
     }
 
     private func withAnonymousRemote<T>(_ url: String, _ body: (OpaquePointer) throws(GitError) -> T) throws(GitError) -> T {
@@ -214,15 +304,31 @@ private final class RemoteCallbackState {
     func install(into callbacks: inout git_remote_callbacks) {
         // The callbacks run synchronously inside the libgit2 call, while the caller keeps `self` alive.
         callbacks.payload = Unmanaged.passUnretained(self).toOpaque()
+        // libssh2 reads its socket itself: each callback is the only sign of traffic the deadline gets.
+        callbacks.sideband_progress = { _, _, _ in
+            handoff_net_deadline_touch()
+            return 0
+        }
+        callbacks.transfer_progress = { _, _ in
+            handoff_net_deadline_touch()
+            return 0
+        }
+        callbacks.push_transfer_progress = { _, _, _, _ in
+            handoff_net_deadline_touch()
+            return 0
+        }
         callbacks.credentials = { out, _, usernameFromURL, allowed, payload in
+            handoff_net_deadline_touch()
             let state = Unmanaged<RemoteCallbackState>.fromOpaque(payload!).takeUnretainedValue()
             return state.credential(out, usernameFromURL: usernameFromURL.map { String(cString: $0) }, allowed: allowed)
         }
         callbacks.certificate_check = { cert, valid, host, payload in
+            handoff_net_deadline_touch()
             let state = Unmanaged<RemoteCallbackState>.fromOpaque(payload!).takeUnretainedValue()
             return state.checkCertificate(cert, valid: valid != 0, host: host.map { String(cString: $0) } ?? "?")
         }
         callbacks.push_negotiation = { updates, count, payload in
+            handoff_net_deadline_touch()
             let state = Unmanaged<RemoteCallbackState>.fromOpaque(payload!).takeUnretainedValue()
             var list: [(String, ObjectID)] = []
             for index in 0..<count {
