@@ -9,9 +9,14 @@ internal import Yams
 /// (the `repositories` list), hence this pass; reading typed values and environment overrides is its job.
 struct ConfigurationFile {
     /// Keys allowed at the top level.
-    static let globalKeys: Set<String> = ["identity", "state_directory", "repositories", "poll_interval", "notify_socket", "log_level"]
-    /// Keys allowed under `identity`.
-    static let identityKeys: Set<String> = ["name", "email", "signing_key"]
+    static let globalKeys: Set<String> = [
+        "identity", "state_directory", "repositories", "poll_interval", "network", "notify_socket", "log_level",
+    ]
+    /// Keys allowed under each section (a mapping of scalars) of the top level.
+    static let sectionKeys: [String: Set<String>] = [
+        "identity": ["name", "email", "signing_key"],
+        "network": ["connect_timeout", "inactivity_timeout"],
+    ]
     /// Keys allowed in each repository.
     static let repositoryKeys: Set<String> = [
         "name", "path", "url", "branch", "status_branch", "operators",
@@ -72,9 +77,9 @@ struct ConfigurationFile {
 
         for (key, value) in try mapping(root, "", allowed: Self.globalKeys) {
             switch key {
-            case "identity":
-                for (field, node) in try mapping(value, "identity", allowed: Self.identityKeys) {
-                    try scalar(node, "identity.\(field)", components: ["identity", field], list: false)
+            case let section where Self.sectionKeys[section] != nil:
+                for (field, node) in try mapping(value, section, allowed: Self.sectionKeys[section] ?? []) {
+                    try scalar(node, "\(section).\(field)", components: [section, field], list: false)
                 }
             case "repositories":
                 guard let list = value.sequence, !list.isEmpty else {

@@ -65,8 +65,8 @@ extension DaemonConfiguration {
         case notAnEmail(String)
         /// The value must be an absolute path.
         case notAbsolute(String)
-        /// `poll_interval` is not a number of seconds in range.
-        case badPollInterval(String)
+        /// A duration (`poll_interval`, `network.*`) is not a number of seconds in range.
+        case badSeconds(String, ClosedRange<Double>)
         /// The socket path does not fit a `sockaddr_un`.
         case socketPathTooLong
         /// Not one of swift-log's levels.
@@ -109,7 +109,8 @@ extension DaemonConfiguration {
             case .missingStateDirectory: "missing: give an absolute path such as /var/lib/handoff"
             case .notAnEmail(let value): "'\(value)' is not an email address"
             case .notAbsolute(let value): "'\(value)' must be an absolute path"
-            case .badPollInterval(let value): "'\(value)' must be a number of seconds from 0.1 to 3600"
+            case .badSeconds(let value, let range):
+                "'\(value)' must be a number of seconds from \(Self.plain(range.lowerBound)) to \(Self.plain(range.upperBound))"
             case .socketPathTooLong: "must be shorter than 100 bytes (a Unix socket path)"
             case .unknownLogLevel(let value): "'\(value)' is not one of trace, debug, info, notice, warning, error, critical"
             case .noOperators: "must list operator emails (or patterns such as '*@acme.example')"
@@ -124,6 +125,10 @@ extension DaemonConfiguration {
             case .credentialNotForScheme(let scheme): "applies only to \(scheme == .ssh ? "an ssh" : "an https") url"
             case .usernameAndPasswordTogether: "username and password_file go together"
             }
+        }
+
+        private static func plain(_ seconds: Double) -> String {
+            seconds == seconds.rounded() ? "\(Int(seconds))" : "\(seconds)"
         }
     }
 }

@@ -18,6 +18,10 @@ extension DaemonConfiguration {
     ///   handoffd's ed25519 SSH key, generated on first use.
     /// - `state_directory` (absolute path, required): where handoffd keeps its key, memory and mirrors.
     /// - `poll_interval` (seconds, optional, default 2, 0.1 to 3600): between polls of each repository.
+    /// - `network.connect_timeout` (seconds, optional, default 10, 0.1 to 600): how long a remote repository
+    ///   may take to accept a connection.
+    /// - `network.inactivity_timeout` (seconds, optional, default 60, 1 to 3600): how long a remote may stay
+    ///   silent once connected before the operation is cut and retried with back-off.
     /// - `notify_socket` (absolute path under 100 bytes, optional): the datagram socket the post-receive hook pokes.
     /// - `log_level` (string, optional, default `info`): trace, debug, info, notice, warning, error or critical.
     /// - `repositories` (list, required, at least one), each entry with:
@@ -125,12 +129,9 @@ private struct ValueReading {
             name: try string(["identity", "name"]) ?? "handoffd", email: email,
             signingKey: try absolutePath(["identity", "signing_key"]) ?? "\(stateDirectory)/handoffd_ed25519",
             stateDirectory: stateDirectory, repositories: repositories)
-        if let interval = try string(["poll_interval"]) {
-            guard let seconds = Double(interval), (0.1...3_600).contains(seconds) else {
-                throw fail(["poll_interval"], .badPollInterval(interval))
-            }
-            configuration.pollInterval = seconds
-        }
+        if let interval = try seconds(["poll_interval"], in: 0.1...3_600) { configuration.pollInterval = interval }
+        if let connect = try seconds(["network", "connect_timeout"], in: 0.1...600) { configuration.connectTimeout = connect }
+        if let inactivity = try seconds(["network", "inactivity_timeout"], in: 1...3_600) { configuration.inactivityTimeout = inactivity }
         if let socket = try absolutePath(["notify_socket"]) {
             guard socket.utf8.count < 100 else { throw fail(["notify_socket"], .socketPathTooLong) }
             configuration.notifySocket = socket
@@ -189,6 +190,13 @@ private struct ValueReading {
         return DaemonConfiguration.RepositoryEntry(
             name: name, path: local, url: remote?.url, branch: branch, statusBranch: statusBranch,
             operators: operators, credentials: credentials)
+    }
+
+    /// A number of seconds within `range`, or nil when the key is not set.
+    func seconds(_ key: [String], in range: ClosedRange<Double>) throws(DaemonConfiguration.Problem) -> Double? {
+        guard let text = try string(key) else { return nil }
+        guard let value = Double(text), range.contains(value) else { throw fail(key, .badSeconds(text, range)) }
+        return value
     }
 
     func checkBranchName(_ branch: String, _ key: [String]) throws(DaemonConfiguration.Problem) {

@@ -67,6 +67,10 @@ public struct DaemonConfiguration: Sendable, Equatable {
     public var repositories: [RepositoryEntry]
     /// Seconds between polls of each repository (pokes wake it sooner).
     public var pollInterval: Double = 2
+    /// Seconds a remote repository may take to accept a connection.
+    public var connectTimeout: Double = 10
+    /// Seconds a remote may stay silent once connected before the operation is cut.
+    public var inactivityTimeout: Double = 60
     /// The Unix datagram socket the post-receive hook pokes, or nil for none.
     public var notifySocket: String?
     /// The lowest level logged.

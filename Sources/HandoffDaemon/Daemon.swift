@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import Git
 import HandoffConfiguration
 import HandoffCore
 import HandoffEngine
@@ -16,6 +17,8 @@ public final class Daemon: Service, Sendable {
     private let logger: Logger
     private let notifier = SystemdNotifier()
     private let cache = CheckCache()
+    /// Every remote operation of this daemon: cancelled at stop, so no silent remote can hold SIGTERM.
+    private let network = NetworkGroup()
 
     private struct State {
         var configuration: DaemonConfiguration?
@@ -62,6 +65,8 @@ public final class Daemon: Service, Sendable {
         let configuration = try DaemonConfiguration.load(configurationPath)
         configuration.sweepScratch(logger: logger)
         try apply(configuration)
+        // With remote repositories only, nothing is awaited: READY=1 at once.
+        if let message = state.withLock({ Self.readiness(&$0) }) { notifier.notify(message) }
         startWatchdog()
     }
 
@@ -85,6 +90,7 @@ public final class Daemon: Service, Sendable {
                 previous.map {
                     $0.email == configuration.email && $0.name == configuration.name
                         && $0.signingKey == configuration.signingKey && $0.pollInterval == configuration.pollInterval
+                        && $0.connectTimeout == configuration.connectTimeout && $0.inactivityTimeout == configuration.inactivityTimeout
                 } ?? false
             for (name, worker) in state.workers {
                 let kept = configuration.repositories.first { $0.name == name }
@@ -99,7 +105,7 @@ public final class Daemon: Service, Sendable {
                 let settings = prepared.settings(for: entry, cache: cache)
                 let worker = RepositoryWorker(
                     entry: entry, settings: settings, pollInterval: configuration.pollInterval,
-                    logger: logger
+                    limits: RemoteLimits(configuration, group: network), logger: logger
                 ) { [weak self] report in self?.reported(report) }
                 state.workers[entry.name] = worker
                 started.append(worker)
@@ -137,24 +143,28 @@ public final class Daemon: Service, Sendable {
         logger.warning("notify socket: \(parts.joined(separator: "; ")) in the last \(Int(summary.seconds.rounded())) s")
     }
 
-    /// READY=1 once every worker's first run has ended (a stalled one counts: it answered, with a stall);
-    /// after that, STATUS= follows the stalls.
+    /// READY=1 once every local repository's first run has ended; after that, STATUS= follows the stalls
+    /// and the remote repositories' first answers.
     private func reported(_ report: RepositoryWorker.Report) {
         let message = state.withLock { state -> String? in
-            switch report {
-            case .firstPassDone:
-                guard !state.readySent, state.workers.values.allSatisfy(\.firstPassDone) else { return nil }
-                state.readySent = true
-                return "READY=1\nSTATUS=\(Self.status(of: state.workers))"
-            case .stallChanged:
-                return state.readySent ? "STATUS=\(Self.status(of: state.workers))" : nil
-            }
+            Self.readiness(&state) ?? (state.readySent ? "STATUS=\(Self.status(of: state.workers))" : nil)
         }
         if let message { notifier.notify(message) }
     }
 
+    /// READY=1 when it is due: every local repository's first run has ended (a stalled one counts: it
+    /// answered, with a stall). A remote one is never awaited, since it may be down for hours: STATUS= names
+    /// it until it answers.
+    private static func readiness(_ state: inout State) -> String? {
+        guard !state.readySent, state.workers.values.allSatisfy({ $0.entry.url != nil || $0.firstPassDone }) else { return nil }
+        state.readySent = true
+        return "READY=1\nSTATUS=\(status(of: state.workers))"
+    }
+
     private static func status(of workers: [String: RepositoryWorker]) -> String {
-        ServiceStatus.line(serving: workers.count, stalled: workers.compactMap { name, worker in worker.stall.map { (name, $0) } })
+        ServiceStatus.line(
+            serving: workers.count, stalled: workers.compactMap { name, worker in worker.stall.map { (name, $0) } },
+            waiting: workers.filter { !$0.value.firstPassDone }.map(\.key))
     }
 
     /// SIGHUP: a bad new configuration is logged and the old one kept; the process never exits on it.
@@ -181,7 +191,11 @@ public final class Daemon: Service, Sendable {
         logger.notice("stopping: finishing the runs in progress")
         watchdog?.cancel()
         socket?.shutdown()
-        for worker in workers { worker.stop() }
+        // Stop first (no new run starts), then cut the remote operations in flight, then wait for the runs.
+        for worker in workers { worker.requestStop() }
+        let cut = network.cancel()
+        if cut > 0 { logger.notice("cancelled \(cut) remote operation(s) in progress") }
+        for worker in workers { worker.waitUntilStopped() }
         logger.notice("stopped")
     }
 

@@ -66,7 +66,9 @@ public struct OnceRun {
             let settings = prepared.settings(for: entry, cache: cache)
             do {
                 // A fresh memo: a single pass always runs.
-                let sync = RepositorySync(entry: entry, processor: RepositoryProcessor(settings: settings), memo: IdleMemo(), logger: logger)
+                let sync = RepositorySync(
+                    entry: entry, processor: RepositoryProcessor(settings: settings), memo: IdleMemo(), logger: logger,
+                    limits: RemoteLimits(configuration))
                 guard let result = try sync.run() else { continue }
                 if let commit = result.statusCommit {
                     logger.notice(

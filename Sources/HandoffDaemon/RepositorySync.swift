@@ -17,6 +17,8 @@ struct RepositorySync {
     let processor: RepositoryProcessor
     let memo: IdleMemo
     let logger: Logger
+    /// How long the remote may take, and the group a stop cancels.
+    var limits = RemoteLimits()
     /// Most push attempts before giving up until the next run.
     var maxAttempts = 5
 
@@ -52,7 +54,9 @@ struct RepositorySync {
                 throw ProcessingError.retryable(.git(error))
             }
         }
-        let options = try entry.credentials.options(for: url)
+        var options = try entry.credentials.options(for: url)
+        options.deadlines = limits.deadlines
+        options.group = limits.group
         let input = settings.reference
         let output = settings.statusReference
         var lastRefusal = ""
@@ -88,6 +92,9 @@ struct RepositorySync {
             do {
                 try mirror.push(to: url, updates: [PushUpdate(source: output, expectation: .remoteValue(fetched))], options: options)
                 return result
+            } catch .failed(let cause) {
+                // Not a refusal: the network failed (or timed out). Fetching again at once would not help.
+                throw ProcessingError.retryable(.git(cause))
             } catch {
                 lastRefusal = error.description
                 logger.warning("push of the status commit refused (attempt \(attempt)): \(error); fetching again")
@@ -106,6 +113,25 @@ struct RepositorySync {
             case .missingPath, .notARepository, .unsupportedExtension, .ownership: throw .stalled(.cannotOpen(error))
             }
         }
+    }
+}
+
+/// How handoffd's remote operations are bounded and cut: the configured deadlines, and the daemon's group,
+/// which its stop cancels so that no remote can hold SIGTERM.
+struct RemoteLimits: Sendable, Equatable {
+    /// Connect and inactivity deadlines.
+    var deadlines = NetworkDeadlines.standard
+    /// Cancelled together when the daemon stops; nil for a single pass.
+    var group: NetworkGroup?
+
+    /// The deadlines `configuration` sets, in `group`.
+    init(_ configuration: DaemonConfiguration? = nil, group: NetworkGroup? = nil) {
+        if let configuration {
+            deadlines = NetworkDeadlines(
+                connect: .milliseconds(Int(configuration.connectTimeout * 1000)),
+                inactivity: .milliseconds(Int(configuration.inactivityTimeout * 1000)))
+        }
+        self.group = group
     }
 }
 

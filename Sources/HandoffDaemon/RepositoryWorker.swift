@@ -25,6 +25,7 @@ final class RepositoryWorker: Sendable {
     /// Kept across runs: signature verdicts are remembered by commit id, so an idle pass verifies nothing.
     private let processor: RepositoryProcessor
     private let memo = IdleMemo()
+    private let limits: RemoteLimits
     private let queue: DispatchQueue
     private let housekeeping = Housekeeping()
     private let logger: Logger
@@ -44,12 +45,13 @@ final class RepositoryWorker: Sendable {
     private let state: Mutex<State>
 
     init(
-        entry: DaemonConfiguration.RepositoryEntry, settings: EngineSettings, pollInterval: Double, logger: Logger,
-        clock: @escaping @Sendable () -> MonotonicInstant = { MonotonicInstant(.now()) },
+        entry: DaemonConfiguration.RepositoryEntry, settings: EngineSettings, pollInterval: Double, limits: RemoteLimits,
+        logger: Logger, clock: @escaping @Sendable () -> MonotonicInstant = { MonotonicInstant(.now()) },
         report: @escaping @Sendable (Report) -> Void
     ) {
         self.entry = entry
         processor = RepositoryProcessor(settings: settings)
+        self.limits = limits
         self.clock = clock
         self.report = report
         var logger = logger
@@ -101,7 +103,17 @@ final class RepositoryWorker: Sendable {
 
     /// Stops polling and waits for the run in progress to finish.
     func stop() {
+        requestStop()
+        waitUntilStopped()
+    }
+
+    /// Stops polling: no run starts after this one.
+    func requestStop() {
         handle(.stop)
+    }
+
+    /// Waits for the run in progress, if any, to finish.
+    func waitUntilStopped() {
         queue.sync {}
     }
 
@@ -170,7 +182,7 @@ final class RepositoryWorker: Sendable {
     private func run() {
         if state.withLock({ $0.schedule.isStopped }) { return }
         do {
-            let result = try RepositorySync(entry: entry, processor: processor, memo: memo, logger: logger).run()
+            let result = try RepositorySync(entry: entry, processor: processor, memo: memo, logger: logger, limits: limits).run()
             if let result, let commit = result.statusCommit {
                 logger.notice(
                     "published status \(commit.abbreviated()): \(result.changes.joined(separator: ", "))",

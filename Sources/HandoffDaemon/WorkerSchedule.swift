@@ -294,11 +294,16 @@ enum WatchdogRule {
 
 /// The text of systemd's `STATUS=`: how many repositories are served and which stall, with what to do.
 enum ServiceStatus {
-    /// `serving N repositories`, then `; stalled: name (what to do), …` when any stalls (sorted by name).
-    static func line(serving count: Int, stalled: [(name: String, stall: ProcessingError.Stall)]) -> String {
-        let serving = "serving \(count) repositories"
-        if stalled.isEmpty { return serving }
-        let names = stalled.sorted { $0.name < $1.name }.map { "\($0.name) (\(ProcessingError.stalled($0.stall)))" }
-        return serving + "; stalled: " + names.joined(separator: ", ")
+    /// `serving N repositories`, then `; stalled: name (what to do), …` when any stalls, then `; waiting
+    /// for a first answer: name, …` for repositories whose first run has not ended (each list sorted by name).
+    static func line(serving count: Int, stalled: [(name: String, stall: ProcessingError.Stall)], waiting: [String] = []) -> String {
+        var line = "serving \(count) repositories"
+        if !stalled.isEmpty {
+            line +=
+                "; stalled: "
+                + stalled.sorted { $0.name < $1.name }.map { "\($0.name) (\(ProcessingError.stalled($0.stall)))" }.joined(separator: ", ")
+        }
+        if !waiting.isEmpty { line += "; waiting for a first answer: " + waiting.sorted().joined(separator: ", ") }
+        return line
     }
 }

@@ -50,6 +50,14 @@ struct DaemonConfigurationTests {
                 "handoffd.yaml:3: poll_interval: 'soon' must be a number of seconds"
             ),
             (
+                "identity: {email: x@y}\nstate_directory: /s\nnetwork:\n  inactivity_timeout: 0\nrepositories: [{name: a, path: /p, operators: [o@x]}]\n",
+                "handoffd.yaml:4: network.inactivity_timeout: '0' must be a number of seconds from 1 to 3600"
+            ),
+            (
+                "identity: {email: x@y}\nstate_directory: /s\nnetwork: {timeout: 5}\nrepositories: [{name: a, path: /p, operators: [o@x]}]\n",
+                "handoffd.yaml:3: network.timeout: unknown key"
+            ),
+            (
                 "identity: {email: x@y}\nstate_directory: /s\nlog_level: loud\nrepositories: [{name: a, path: /p, operators: [o@x]}]\n",
                 "handoffd.yaml:3: log_level: 'loud' is not one of trace"
             ),
@@ -99,12 +107,13 @@ struct DaemonConfigurationTests {
             "HANDOFFD_POLL_INTERVAL": "0.5", "HANDOFFD_LOG_LEVEL": "debug",
             "HANDOFFD_REPOSITORIES_SPECS_BRANCH": "trunk",
             "HANDOFFD_REPOSITORIES_SPECS_OPERATORS": "a@acme.example,b@acme.example",
-            "HANDOFFD_IDENTITY_NAME": "handoff-bot",
+            "HANDOFFD_IDENTITY_NAME": "handoff-bot", "HANDOFFD_NETWORK_CONNECT_TIMEOUT": "2.5",
         ]
         let configuration = try DaemonConfiguration.parse(Self.base, file: "h.yaml", environment: environment)
         #expect(configuration.pollInterval == 0.5)
         #expect(configuration.logLevel == .debug)
         #expect(configuration.name == "handoff-bot")
+        #expect(configuration.connectTimeout == 2.5 && configuration.inactivityTimeout == 60)
         #expect(configuration.repositories[0].branch == "trunk")
         #expect(configuration.repositories[0].operators == ["a@acme.example", "b@acme.example"])
         let plain = try DaemonConfiguration.parse(Self.base, file: "h.yaml")

@@ -226,6 +226,9 @@ struct WorkerScheduleTests {
         let line = ServiceStatus.line(serving: 3, stalled: [("specs", Self.workTree), ("gone", Self.missing)])
         #expect(line.hasPrefix("serving 3 repositories; stalled: gone (cannot open repository at /srv/gone.git"))
         #expect(line.contains(", specs (/srv/specs is a work tree;"))
+        #expect(
+            ServiceStatus.line(serving: 3, stalled: [], waiting: ["upstream", "mirror"])
+                == "serving 3 repositories; waiting for a first answer: mirror, upstream")
     }
 
     @Test("polls spread: 100 repositories started together poll apart after the first pass, about once an interval each")
