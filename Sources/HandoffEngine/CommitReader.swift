@@ -12,16 +12,24 @@ struct CommitReader {
     /// Where identities come from.
     let identityMode: IdentityMode
 
-    func identity(of commit: Commit) -> String {
-        switch identityMode {
-        case .authorEmail: commit.author.email
-        }
-    }
+    func identity(of commit: Commit) -> String { identityMode.identity(of: commit) }
 
     /// UTC ISO 8601 with `Z`, from a commit's own time: status never depends on the clock.
     static func utc(_ time: GitTime) -> String {
         let text = GitTime(seconds: time.seconds, offsetMinutes: 0).iso8601
         return text.hasSuffix("+00:00") ? String(text.dropLast(6)) + "Z" : text
+    }
+
+    /// What `commit` itself changed: against its parent, or for a merge the paths whose version differs
+    /// from every parent's (`git diff-tree -c` lists the same), in the first parent's terms.
+    static func ownChanges(of commit: Commit, in repository: Repository) throws -> [TreeChange] {
+        guard let first = commit.parents.first else { return try repository.diff(from: nil, to: commit.tree) }
+        var own = try repository.diff(from: try repository.tree(ofCommit: first), to: commit.tree)
+        for parent in commit.parents.dropFirst() where !own.isEmpty {
+            let changed = Set(try repository.diff(from: try repository.tree(ofCommit: parent), to: commit.tree).map(\.path))
+            own.removeAll { !changed.contains($0.path) }
+        }
+        return own
     }
 
     func input(for commit: Commit, state: WorkflowState) throws -> CommitInput {
@@ -32,35 +40,33 @@ struct CommitReader {
         let view = GitTreeView(repository: repository, tree: commit.tree)
         var policy = state.policy
         var kinds: [PacketID: PacketChange] = [:]
-        // A merge brings commits that are walked on their own: only its trailers count here.
-        if commit.parents.count <= 1 {
-            let parentTree = try commit.parents.first.map { try repository.tree(ofCommit: $0) }
-            let changes = try repository.diff(from: parentTree, to: commit.tree)
-            if changes.contains(where: { $0.path == Policy.path }) {
-                input.policyChange = try Policy.load(from: view)
+        // A merge's own changes (evil edits, conflict resolutions) are judged like any commit's; what one
+        // side brought was judged in that side's commits, which are walked on their own.
+        let changes = try Self.ownChanges(of: commit, in: repository)
+        if changes.contains(where: { $0.path == Policy.path }) {
+            input.policyChange = try Policy.load(from: view)
+        }
+        input.touchedBoard = changes.contains { $0.path == BoardFile.path }
+        let root = policy.packetRoot + "/"
+        for change in changes where change.path.hasPrefix(root) {
+            let rest = change.path.dropFirst(root.count).split(separator: "/", maxSplits: 1)
+            guard rest.count == 2, let id = PacketID(rest[0]) else { continue }
+            var kind = kinds[id] ?? PacketChange()
+            if rest[1] == StatusFile.fileName {
+                kind.status = true
+            } else if rest[1].hasPrefix("delivery/") {
+                kind.delivery = true
+            } else {
+                kind.spec = true
             }
-            input.touchedBoard = changes.contains { $0.path == BoardFile.path }
-            let root = policy.packetRoot + "/"
-            for change in changes where change.path.hasPrefix(root) {
-                let rest = change.path.dropFirst(root.count).split(separator: "/", maxSplits: 1)
-                guard rest.count == 2, let id = PacketID(rest[0]) else { continue }
-                var kind = kinds[id] ?? PacketChange()
-                if rest[1] == StatusFile.fileName {
-                    kind.status = true
-                } else if rest[1].hasPrefix("delivery/") {
-                    kind.delivery = true
-                } else {
-                    kind.spec = true
-                }
-                kinds[id] = kind
-            }
-            // The fold honours an operator's valid policy change; this commit's packets are checked under it.
-            if case .honoured(let newPolicy) = PolicyChange.judge(
-                input.policyChange, by: input.identity, inForce: policy,
-                operators: operators)
-            {
-                policy = newPolicy
-            }
+            kinds[id] = kind
+        }
+        // The fold honours an operator's valid policy change; this commit's packets are checked under it.
+        if case .honoured(let newPolicy) = PolicyChange.judge(
+            input.policyChange, by: input.identity, inForce: policy,
+            operators: operators)
+        {
+            policy = newPolicy
         }
         // One budget for all of this commit's checks, spent in packet order so every reader spends it alike.
         let checker = PacketChecker(configuration: policy.checkConfiguration, cache: cache, budget: CheckBudget())

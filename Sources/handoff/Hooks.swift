@@ -78,8 +78,7 @@ struct HookInstall: ParsableCommand {
         guard FileManager.default.fileExists(atPath: URL(fileURLWithPath: repository).appendingPathComponent("HEAD").path) else {
             throw CannotCheck("\(repository) is not a bare repository")
         }
-        let executable = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL.path
-        let binary = executable.hasPrefix("/") ? executable : FileManager.default.currentDirectoryPath + "/" + executable
+        let binary = runningExecutable()
         let configPath = URL(fileURLWithPath: config).standardizedFileURL.path
         let nameOption = name.map { " --name \(quote($0))" } ?? ""
         let scripts = [
@@ -100,6 +99,19 @@ struct HookInstall: ParsableCommand {
             try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: path)
         }
         return hooks.path
+    }
+
+    /// The absolute path of this very binary, symlinks resolved: what a hook can exec from any folder as
+    /// any user. argv[0] is not it: `handoff` found on PATH would become `$PWD/handoff`.
+    static func runningExecutable() -> String {
+        if let real = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"), real.hasPrefix("/") { return real }
+        let invoked = CommandLine.arguments[0]
+        let candidates =
+            invoked.contains("/")
+            ? [invoked]
+            : (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").map { "\($0)/\(invoked)" }
+        let found = candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? invoked
+        return URL(fileURLWithPath: found).resolvingSymlinksInPath().standardizedFileURL.path
     }
 
     static func quote(_ text: String) -> String { "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'" }

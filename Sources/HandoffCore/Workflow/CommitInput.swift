@@ -8,7 +8,7 @@ public struct CommitInput: Sendable {
     public var time: String
     /// The `Handoff:` trailer values, in order.
     public var actionTrailers: [String]
-    /// What the commit did to each packet it touched (empty for merge commits: their parents are walked).
+    /// What the commit did to each packet it touched (for a merge: what differs from every parent).
     public var touched: [PacketID: PacketChange]
     /// Whether the commit changed `.handoff/board.md`.
     public var touchedBoard: Bool

@@ -17,13 +17,29 @@ public struct PushRefusal: Sendable, Hashable, CustomStringConvertible {
 
 extension RepositoryProcessor {
     /// What the pre-receive hook refuses in `old..new`: forbidden or impossible actions, tampering with
-    /// status files or the board, unauthorised policy changes, and (when the policy requires it) packets
-    /// pushed while not ready. handoffd's own genuine commits are never refused.
+    /// status files or the board (merges included), unauthorised policy changes, (when the policy requires
+    /// it) packets pushed while not ready, and a rewrite of the watched branch by anyone but an operator.
+    /// handoffd's own genuine commits are never refused.
     public func audit(_ repository: Repository, old: ObjectID?, new: ObjectID) throws -> [PushRefusal] {
+        var base = old
+        if let old, !(try repository.isAncestor(old, of: new)) {
+            // A rewrite erases recorded actions from history: only an operator may, and a rewrite by one
+            // is judged from where the two histories part.
+            let pusher = settings.identityMode.identity(of: try repository.commit(new))
+            guard RoleBook(operators: settings.operators).roles(of: pusher).contains(.operator) else {
+                return [
+                    PushRefusal(
+                        commit: new, packet: nil,
+                        reason: "non-fast-forward update of \(settings.branch) by \(pusher), who is not an operator: only an "
+                            + "operator may rewrite its history (git pull --rebase, then push on top)")
+                ]
+            }
+            base = try repository.mergeBase(old, new)
+        }
         do {
-            return try audit(repository, old: old, new: new, rebuild: false)
+            return try audit(repository, old: base, new: new, rebuild: false)
         } catch is StatusLoader.Unreadable {
-            return try audit(repository, old: old, new: new, rebuild: true)
+            return try audit(repository, old: base, new: new, rebuild: true)
         }
     }
 
