@@ -31,6 +31,8 @@ let package = Package(
         // Without its default JSON trait: handoffd's YAML is parsed by Yams and fed in with environment overrides.
         .package(url: "https://github.com/apple/swift-configuration", from: "1.4.0", traits: []),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        // Ed25519 and SHA-2 for verifying participants' SSH commit signatures in process.
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         // Reads the labelled requirement sets in the bench and the tests (not in the product).
         .package(url: "https://github.com/swiftcsv/SwiftCSV", from: "0.10.0"),
     ],
@@ -57,7 +59,7 @@ let package = Package(
         ),
         .target(
             name: "HandoffEngine",
-            dependencies: ["Git", "HandoffCore", "HandoffSystem"],
+            dependencies: ["Git", "HandoffCore", "HandoffSystem", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strict
         ),
         // handoffd.yaml as plain values, read through swift-configuration, and the startup sequence (key, settings).

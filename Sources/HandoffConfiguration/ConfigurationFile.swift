@@ -20,7 +20,7 @@ struct ConfigurationFile {
     /// Keys allowed in each repository.
     static let repositoryKeys: Set<String> = [
         "name", "path", "url", "branch", "status_branch", "operators",
-        "ssh_key", "ssh_user", "known_hosts", "username", "password_file",
+        "ssh_key", "ssh_user", "known_hosts", "username", "password_file", "participant_identity", "allowed_signers",
     ]
     /// Keys whose value is a list of strings; every other value is a scalar.
     static let listKeys: Set<String> = ["operators"]

@@ -87,6 +87,12 @@ extension DaemonConfiguration {
         case credentialNotForScheme(RemoteScheme)
         /// `username` without `password_file`, or the reverse.
         case usernameAndPasswordTogether
+        /// `participant_identity` is neither `signature` nor `author`.
+        case unknownParticipantIdentity(String)
+        /// `participant_identity: signature` without an `allowed_signers` file.
+        case allowedSignersRequired
+        /// `allowed_signers` given where identities come from author lines.
+        case allowedSignersUnused
 
         public var description: String {
             switch self {
@@ -124,6 +130,11 @@ extension DaemonConfiguration {
                     + "Serve a bare clone (git clone --bare), or give the work tree's upstream as url"
             case .credentialNotForScheme(let scheme): "applies only to \(scheme == .ssh ? "an ssh" : "an https") url"
             case .usernameAndPasswordTogether: "username and password_file go together"
+            case .unknownParticipantIdentity(let value):
+                "'\(value)' is not one of signature (the verified SSH signer, looked up in allowed_signers) or author (the author line, for trusted setups)"
+            case .allowedSignersRequired:
+                "participant_identity: signature needs allowed_signers: the file (git's format) naming each participant's SSH key"
+            case .allowedSignersUnused: "applies only with participant_identity: signature"
             }
         }
 

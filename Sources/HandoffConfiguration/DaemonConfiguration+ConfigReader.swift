@@ -1,5 +1,6 @@
 internal import Configuration
 import Foundation
+import HandoffEngine
 import Logging
 
 extension DaemonConfiguration {
@@ -38,6 +39,10 @@ extension DaemonConfiguration {
     ///   - `known_hosts` (absolute path, ssh only): the only host keys accepted.
     ///   - `username` (string, https only) with `password_file` (absolute path, https only): a file holding
     ///     the password or token, read at each run.
+    ///   - `participant_identity` (string, optional, default `author`): `signature`, a commit's identity is the
+    ///     principal of its verified SSH signature in `allowed_signers` (unsigned commits hold no role); or
+    ///     `author`, the author line's email, which anyone can type (trusted setups; a warning at start).
+    ///   - `allowed_signers` (absolute path, with `signature` only): git's `allowed_signers` file of participants' keys.
     public static func load(_ path: String) throws(Problem) -> DaemonConfiguration {
         try load(path, environment: ProcessInfo.processInfo.environment)
     }
@@ -187,9 +192,26 @@ private struct ValueReading {
         if (credentials.username == nil) != (credentials.passwordFile == nil) {
             throw fail(key + [credentials.username == nil ? "username" : "password_file"], .usernameAndPasswordTogether)
         }
-        return DaemonConfiguration.RepositoryEntry(
+        var entry = DaemonConfiguration.RepositoryEntry(
             name: name, path: local, url: remote?.url, branch: branch, statusBranch: statusBranch,
             operators: operators, credentials: credentials)
+        entry.participantIdentity = try participantIdentity(key)
+        return entry
+    }
+
+    /// `participant_identity` with its `allowed_signers` file.
+    func participantIdentity(_ key: [String]) throws(DaemonConfiguration.Problem) -> IdentityMode {
+        let signers = try absolutePath(key + ["allowed_signers"])
+        switch try string(key + ["participant_identity"]) {
+        case nil, "author":
+            guard signers == nil else { throw fail(key + ["allowed_signers"], .allowedSignersUnused) }
+            return .authorEmail
+        case "signature":
+            guard let signers else { throw fail(key + ["allowed_signers"], .allowedSignersRequired) }
+            return .signature(allowedSigners: signers)
+        case let other?:
+            throw fail(key + ["participant_identity"], .unknownParticipantIdentity(other))
+        }
     }
 
     /// A number of seconds within `range`, or nil when the key is not set.

@@ -1,4 +1,5 @@
 import Foundation
+public import HandoffEngine
 public import Logging
 
 /// `handoffd`'s configuration: who it is, where it keeps state, which repositories it serves.
@@ -22,6 +23,9 @@ public struct DaemonConfiguration: Sendable, Equatable {
         public var operators: [String]
         /// How to authenticate to `url`.
         public var credentials = RemoteCredentials()
+        /// Where participants' identities come from: the author line (the default, for existing configurations)
+        /// or verified SSH signatures.
+        public var participantIdentity = IdentityMode.authorEmail
 
         /// Creates an entry.
         public init(

@@ -32,6 +32,7 @@ extension DaemonConfiguration {
             branch: entry.branch, operators: entry.operators, name: name, email: email,
             signingKey: key, cache: cache)
         settings.statusBranch = entry.statusBranch
+        settings.identityMode = entry.participantIdentity
         settings.memoryFile = memoryFile(for: entry)
         return settings
     }

@@ -117,6 +117,10 @@ public final class Daemon: Service, Sendable {
             }
         }
         for worker in stopped { worker.stop() }
+        let startedNames = Set(started.map(\.entry.name))
+        for warning in configuration.identityWarnings(for: configuration.repositories.filter { startedNames.contains($0.name) }) {
+            logger.warning("\(warning)")
+        }
         for worker in started { worker.start() }
         // A reload is the operator's word that something was fixed: stalled workers it keeps try again.
         for worker in unchanged { worker.configurationReloaded() }

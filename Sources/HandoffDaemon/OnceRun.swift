@@ -59,6 +59,7 @@ public struct OnceRun {
             logger.error("cannot use the signing key: \(error)")
             return Summary(stalled: configuration.repositories.map(\.name))
         }
+        for warning in configuration.identityWarnings() { logger.warning("\(warning)") }
         var summary = Summary()
         for entry in configuration.repositories {
             var logger = self.logger

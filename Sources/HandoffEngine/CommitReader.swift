@@ -10,9 +10,7 @@ struct CommitReader {
     /// The configured operators (the fold's, so both agree on which policy is in force).
     let operators: [String]
     /// Where identities come from.
-    let identityMode: IdentityMode
-
-    func identity(of commit: Commit) -> String { identityMode.identity(of: commit) }
+    let identifier: CommitIdentifier
 
     /// UTC ISO 8601 with `Z`, from a commit's own time: status never depends on the clock.
     static func utc(_ time: GitTime) -> String {
@@ -34,9 +32,10 @@ struct CommitReader {
 
     func input(for commit: Commit, state: WorkflowState) throws -> CommitInput {
         let actions = commit.trailers.filter { $0.key.caseInsensitiveCompare(ActionRequest.trailerKey) == .orderedSame }.map(\.value)
+        let who = try identifier.identify(commit, in: repository)
         var input = CommitInput(
-            id: commit.id.hex, identity: identity(of: commit), time: Self.utc(commit.committer.time),
-            actionTrailers: actions)
+            id: commit.id.hex, identity: who.identity, time: Self.utc(commit.committer.time),
+            actionTrailers: actions, unverified: who.problem)
         let view = GitTreeView(repository: repository, tree: commit.tree)
         var policy = state.policy
         var kinds: [PacketID: PacketChange] = [:]

@@ -2,16 +2,12 @@ import Git
 public import HandoffCore
 
 /// Where a commit's identity (the email matched against roles) comes from.
-public enum IdentityMode: String, Sendable, Hashable {
-    /// The author email, as written in the commit (the default of DESIGN.md §4).
-    case authorEmail = "author"
-
-    /// Who `commit` says it is, in this mode: the one home of that decision (fold, hook, push rules).
-    func identity(of commit: Commit) -> String {
-        switch self {
-        case .authorEmail: commit.author.email
-        }
-    }
+public enum IdentityMode: Sendable, Hashable {
+    /// The author email, as written in the commit: anyone can type it (trusted setups only).
+    case authorEmail
+    /// The principal of the commit's verified SSH signature, looked up in this `allowed_signers` file;
+    /// an unsigned or unverifiable commit holds no role.
+    case signature(allowedSigners: String)
 }
 
 /// Who handoffd is in a repository and how it works there: the inputs of ``RepositoryProcessor``.

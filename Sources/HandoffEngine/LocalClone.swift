@@ -95,6 +95,36 @@ public struct LocalClone {
         return (try repository.configValue("user.name") ?? email, email)
     }
 
+    /// How git would sign a commit made here, or nil when `commit.gpgsign` is off. Only SSH signatures
+    /// (`gpg.format=ssh`) are made: they are what handoffd verifies under `participant_identity: signature`.
+    public func commitSigner() throws -> CommitSigner? {
+        guard try repository.configFlag("commit.gpgsign") == true else { return nil }
+        let format = try repository.configValue("gpg.format") ?? "openpgp"
+        guard format == "ssh" else {
+            throw Problem(
+                description: "commit.gpgsign is on with gpg.format=\(format); handoff signs with SSH keys only "
+                    + "(run handoff signing setup, or git config gpg.format ssh)")
+        }
+        guard let configured = try repository.configValue("user.signingkey"), !configured.isEmpty else {
+            throw Problem(description: "commit.gpgsign is on but user.signingkey is not set; run handoff signing setup")
+        }
+        let scratch = "\(repository.gitDirectory)/handoff-tmp"
+        var key = configured
+        if configured.hasPrefix("key::") {
+            // A literal public key, as git accepts: the agent holds its private half.
+            guard let literal = SSHPublicKey(line: String(configured.dropFirst(5))) else {
+                throw Problem(description: "user.signingkey 'key::…' does not hold an SSH public key")
+            }
+            key = "\(scratch)/signing-key.pub"
+            try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+            try Data((literal.line + "\n").utf8).write(to: URL(fileURLWithPath: key))
+        } else if configured.hasPrefix("~/") {
+            key = NSHomeDirectory() + configured.dropFirst()
+        }
+        let environment = ProcessInfo.processInfo.environment.filter { $0.key == "SSH_AUTH_SOCK" }
+        return { [key] payload in try SSHKeygen.sign(payload, key: key, scratch: scratch, environment: environment) }
+    }
+
     /// How many commits on the branch came after handoffd's last status commit (0: the status is current).
     public func unprocessedCommits() throws -> Int {
         if let statusCommit {
@@ -145,7 +175,8 @@ public struct LocalClone {
             ?? "\(action.rawValue) \(packet)"
         let text = "\(summary)\n\nHandoff: \(action.rawValue) \(packet)\(note.isEmpty ? "" : " \(note)")\n"
         let tree = try repository.tree(ofCommit: head)
-        let commit = try repository.createCommit(tree: tree, parents: [head], author: me, committer: me, message: text, allowEmpty: true)
+        let commit = try repository.createCommit(
+            tree: tree, parents: [head], author: me, committer: me, message: text, signer: try commitSigner(), allowEmpty: true)
         do {
             try repository.updateReference(branch, to: commit, expecting: head, logMessage: "handoff: \(action.rawValue) \(packet)")
         } catch {

@@ -24,6 +24,8 @@ public enum ProcessingError: Error, Sendable, Equatable, CustomStringConvertible
         case credentials(String)
         /// The remote refused the status commit for a reason no retry changes (a hook declining it).
         case refusedByRemote(url: String, String)
+        /// `participant_identity: signature` names an `allowed_signers` file that cannot be read.
+        case allowedSigners(path: String)
     }
 
     /// A failure expected to pass on its own.
@@ -58,6 +60,9 @@ public enum ProcessingError: Error, Sendable, Equatable, CustomStringConvertible
                 problem
             case .refusedByRemote(let url, let reason):
                 "\(url) refuses the status commit: \(reason)"
+            case .allowedSigners(let path):
+                "the allowed_signers file \(path) is missing or not readable by this user; without it no commit "
+                    + "has an identity (participant_identity: signature)"
             }
         case .retryable(let transient):
             switch transient {

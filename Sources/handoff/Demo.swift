@@ -6,10 +6,12 @@ import HandoffEngine
 /// `handoff demo DIR`: creates the built-in demo spec repository.
 struct Demo: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Create the demo spec repository (one ready packet, one draft).",
+        abstract: "Create the demo spec repository (one ready packet, one draft), its people's keys and a configuration.",
         discussion: """
-            Creates DIR/specs.git, a bare repository with the handoff hooks installed, and DIR/handoffd.yaml, \
-            a configuration serving it with a notify socket in DIR.
+            Creates DIR/specs.git, a bare repository with the handoff hooks installed; DIR/keys, an SSH key for \
+            each demo participant and the allowed_signers file listing them; and DIR/handoffd.yaml, a \
+            configuration serving the repository with participant_identity: signature and a notify socket in DIR. \
+            Every demo commit is signed by its author's key.
             """
     )
 
@@ -19,30 +21,35 @@ struct Demo: ParsableCommand {
     func run() throws {
         let folder = URL(fileURLWithPath: directory).standardizedFileURL
         let path = folder.appendingPathComponent("specs.git").path
-        guard !FileManager.default.fileExists(atPath: path) else {
-            throw CannotCheck("\(path) already exists; remove it or choose another folder")
+        let keys = folder.appendingPathComponent("keys").path
+        for existing in [path, keys] where FileManager.default.fileExists(atPath: existing) {
+            throw CannotCheck("\(existing) already exists; remove it or choose another folder")
         }
-        let tip = try DemoRepository.create(at: path)
+        let allowedSigners = try DemoRepository.createKeys(in: keys, scratch: "\(keys)/tmp")
+        let tip = try DemoRepository.create(at: path, keys: keys)
         let config = folder.appendingPathComponent("handoffd.yaml").path
         let socket = folder.appendingPathComponent("notify.sock").path
         try Data(
             DemoRepository.configuration(
                 repository: path, stateDirectory: folder.appendingPathComponent("state").path,
-                notifySocket: socket
+                notifySocket: socket, allowedSigners: allowedSigners
             ).utf8
         )
         .write(to: URL(fileURLWithPath: config))
         _ = try HookInstall.install(repository: path, config: config, name: nil, repositoryName: "demo", socket: socket, force: false)
         print(
             """
-            Created \(path) (main at \(tip.abbreviated())), with its hooks, and \(config).
+            Created \(path) (main at \(tip.abbreviated())), with its hooks; \(keys), a key per demo participant and the
+            allowed_signers file naming them; and \(config) (participant_identity: signature).
             Serve it:     handoffd --config \(config)            (or once: add --once)
-            In another terminal, as a contractor:
+            In another terminal, as the contractor (a commit counts only when signed by a listed key):
               git clone \(path) /tmp/handoff-demo && cd /tmp/handoff-demo
               git config user.email dev@contractors.example
+              handoff signing setup --key \(keys)/dev_ed25519 --apply
               handoff board
               handoff claim PAY-142 -m "starting today" && git push
               git pull && handoff status PAY-142          (handoffd has written the new state)
+            An unsigned commit holds no role: the server's hook refuses it, and handoffd records it without effect.
             """)
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import GitTestSupport
 import HandoffConfiguration
+import HandoffEngine
 import Logging
 import Testing
 
@@ -89,6 +90,22 @@ struct DaemonConfigurationTests {
                 "identity: {email: x@y}\nstate_directory: /s\nrepositories:\n  - {name: a, path: /p, operators: [o@x]}\n  - {name: a, path: /q, operators: [o@x]}\n",
                 "handoffd.yaml:5: repositories[1].name: 'a' is used twice"
             ),
+            (
+                "identity: {email: x@y}\nstate_directory: /s\nrepositories: [{name: a, path: /p, operators: [o@x], participant_identity: signature}]\n",
+                "handoffd.yaml:3: repositories.a.allowed_signers: participant_identity: signature needs allowed_signers"
+            ),
+            (
+                "identity: {email: x@y}\nstate_directory: /s\nrepositories: [{name: a, path: /p, operators: [o@x], participant_identity: gpg}]\n",
+                "handoffd.yaml:3: repositories.a.participant_identity: 'gpg' is not one of signature"
+            ),
+            (
+                "identity: {email: x@y}\nstate_directory: /s\nrepositories: [{name: a, path: /p, operators: [o@x], allowed_signers: /s/a}]\n",
+                "handoffd.yaml:3: repositories.a.allowed_signers: applies only with participant_identity: signature"
+            ),
+            (
+                "identity: {email: x@y}\nstate_directory: /s\nrepositories: [{name: a, path: /p, operators: [o@x], participant_identity: signature, allowed_signers: s}]\n",
+                "handoffd.yaml:3: repositories.a.allowed_signers: 's' must be an absolute path"
+            ),
             ("identity: [x]\n", "handoffd.yaml:1: identity: must be a mapping"),
             ("identity: {email: x@y\n", "handoffd.yaml: not valid YAML"),
         ])
@@ -99,6 +116,31 @@ struct DaemonConfigurationTests {
         } catch {
             #expect(error.description.hasPrefix(expected), "\(error.description)")
         }
+    }
+
+    @Test("participant_identity: signature with its allowed_signers, author by default; both warned about at start as they deserve")
+    func participantIdentity() throws {
+        let sandbox = FileManager.default.temporaryDirectory.appendingPathComponent("handoff-signers-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: sandbox, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: sandbox) }
+        try Data("ana@x namespaces=\"git\" ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIIH7b2Zy0p1bB0Yw6M7S5qVgq3mQ4m0m2mNwJQ1r1w2K\nbroken\n".utf8)
+            .write(to: URL(fileURLWithPath: "\(sandbox)/allowed_signers"))
+        let configuration = try DaemonConfiguration.parse(
+            """
+            identity: {email: x@y}
+            state_directory: /s
+            repositories:
+              - {name: signed, path: /p, operators: [o@x], participant_identity: signature, allowed_signers: \(sandbox)/allowed_signers}
+              - {name: trusted, path: /q, operators: [o@x]}
+
+            """, file: "handoffd.yaml")
+        #expect(configuration.repositories.map(\.participantIdentity) == [.signature(allowedSigners: "\(sandbox)/allowed_signers"), .authorEmail])
+        #expect(
+            configuration.identityWarnings() == [
+                .skippedSigner(
+                    repository: "signed", file: "\(sandbox)/allowed_signers", line: 2, reason: "expected principals, [options,] key type and key"),
+                .authorLines(repository: "trusted"),
+            ])
     }
 
     @Test("HANDOFFD_* environment variables override the file, globally and per repository")

@@ -70,6 +70,7 @@ struct DaemonServiceTests {
         let first = try sandbox.git(["rev-parse", "main"], in: bare)
 
         try sandbox.git(["clone", "-q", bare, "clone"], in: sandbox.root)
+        try signAsDemoParticipant(demo: sandbox.root, clone: "\(sandbox.root)/clone")
         let clone = "\(sandbox.root)/clone"
         try sandbox.git(
             ["commit", "-q", "--allow-empty", "-m", "block it\n\nHandoff: block PAY-142 waiting for legal"], in: clone,
@@ -254,6 +255,7 @@ struct DaemonServiceTests {
             bare = "\(sandbox.root)/specs.git"
             self.pushes = pushes
             try sandbox.git(["clone", "-q", bare, "clone"], in: sandbox.root)
+            try signAsDemoParticipant(demo: sandbox.root, clone: "\(sandbox.root)/clone")
             // A stale ref lock (a kill inside libgit2's microseconds of holding it) blocks pushes until a running
             // handoffd clears it after StaleLocks.maximumAge: the pusher keeps trying for up to two minutes.
             let script = """
@@ -359,6 +361,7 @@ struct DaemonServiceTests {
         #expect(sent == 20_000)
 
         try sandbox.git(["clone", "-q", bare, "clone"], in: sandbox.root)
+        try signAsDemoParticipant(demo: sandbox.root, clone: "\(sandbox.root)/clone")
         let clone = "\(sandbox.root)/clone"
         try sandbox.git(
             ["commit", "-q", "--allow-empty", "-m", "block it\n\nHandoff: block PAY-142 waiting for legal"], in: clone,

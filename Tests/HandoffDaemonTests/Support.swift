@@ -1,4 +1,5 @@
 import Foundation
+import GitTestSupport
 import Logging
 import Synchronization
 
@@ -21,4 +22,13 @@ func eventually(timeout: Double = 30, _ condition: () throws -> Bool) rethrows -
         usleep(20_000)
     }
     return try condition()
+}
+
+/// Makes the clone at `clone` sign every commit with demo participant `short`'s key (`handoff demo` serves
+/// its repository with `participant_identity: signature`, so unsigned pushes are refused).
+func signAsDemoParticipant(_ short: String = "ops", demo root: String, clone: String) throws {
+    for (key, value) in [("gpg.format", "ssh"), ("user.signingkey", "\(root)/keys/\(short)_ed25519"), ("commit.gpgsign", "true")] {
+        let result = try runProcess("/usr/bin/git", ["config", key, value], in: clone)
+        guard result.status == 0 else { throw CommandFailed(command: ["git", "config", key, value], result: result) }
+    }
 }

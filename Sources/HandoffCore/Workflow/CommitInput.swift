@@ -4,6 +4,9 @@ public struct CommitInput: Sendable {
     public var id: String
     /// The identity: the author's email (or, in signature mode, the verified signer).
     public var identity: String
+    /// In signature mode, why the commit has no verified identity (then `identity` is only the author
+    /// line's claim, and the commit holds no role); nil when it has one.
+    public var unverified: SignatureProblem?
     /// The commit's time, ISO 8601 in UTC.
     public var time: String
     /// The `Handoff:` trailer values, in order.
@@ -25,10 +28,12 @@ public struct CommitInput: Sendable {
         id: String, identity: String, time: String, actionTrailers: [String] = [],
         touched: [PacketID: PacketChange] = [:], touchedBoard: Bool = false,
         policyChange: (policy: Policy, findings: [Finding])? = nil,
-        reports: [PacketID: PacketReport] = [:], deliveryFindings: [PacketID: [Finding]] = [:]
+        reports: [PacketID: PacketReport] = [:], deliveryFindings: [PacketID: [Finding]] = [:],
+        unverified: SignatureProblem? = nil
     ) {
         self.id = id
         self.identity = identity
+        self.unverified = unverified
         self.time = time
         self.actionTrailers = actionTrailers
         self.touched = touched

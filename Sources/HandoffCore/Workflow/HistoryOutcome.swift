@@ -47,6 +47,8 @@ public enum Rejection: Hashable, Sendable {
     case action(ActionRejection)
     /// The committer holds no role in the repository.
     case noRole(identity: String)
+    /// The commit has no verified signature (`participant_identity: signature`), so it holds no role.
+    case unverified(SignatureProblem)
     /// A change outside `delivery/` by someone who is neither client nor operator.
     case specChangeNotPermitted
     /// A packet removed by someone who is neither client nor operator.
@@ -61,6 +63,7 @@ public enum Rejection: Hashable, Sendable {
         switch self {
         case .action(let rejection): rejection.reason
         case .noRole(let identity): "\(identity) holds no role in this repository"
+        case .unverified(let problem): "no verified identity: \(problem.reason)"
         case .specChangeNotPermitted: "only clients and operators may change a packet outside delivery/"
         case .removalNotPermitted: "only clients and operators may remove a packet"
         case .deliveryChangeNotPermitted: "only the assignee and operators may change delivery/"
@@ -71,7 +74,7 @@ public enum Rejection: Hashable, Sendable {
     /// Whether the committer lacked a role the action or change needs (as opposed to a wrong state or content).
     public var isMissingRole: Bool {
         switch self {
-        case .action(.notPermitted), .action(.ownDelivery), .noRole, .specChangeNotPermitted, .removalNotPermitted,
+        case .action(.notPermitted), .action(.ownDelivery), .noRole, .unverified, .specChangeNotPermitted, .removalNotPermitted,
             .deliveryChangeNotPermitted:
             true
         case .action, .recorded:
@@ -105,6 +108,7 @@ public enum Rejection: Hashable, Sendable {
         case .statusEdit, .other:
             break
         }
+        candidates += SignatureProblem.allCases.map { .unverified($0) }
         return candidates.first { $0.reason == reason } ?? .recorded(reason: reason)
     }
 }

@@ -14,7 +14,11 @@ public struct WorkflowFold: Sendable {
     public func apply(_ commit: CommitInput, to state: inout WorkflowState) -> Set<PacketID> {
         var changed = Set<PacketID>()
         let who = commit.identity
-        switch PolicyChange.judge(commit.policyChange, by: who, inForce: state.policy, operators: operators) {
+        // A commit without a verified identity holds no role: nothing it asks for or changes takes effect.
+        let policyVerdict =
+            commit.unverified == nil || commit.policyChange == nil
+            ? PolicyChange.judge(commit.policyChange, by: who, inForce: state.policy, operators: operators) : .unauthorized
+        switch policyVerdict {
         case .unchanged:
             break
         case .unauthorized:
@@ -25,7 +29,7 @@ public struct WorkflowFold: Sendable {
             state.policy = policy
             state.record(event(commit, .policyChanged(by: who)))
         }
-        let roles = RoleBook(policy: state.policy, operators: operators).roles(of: who)
+        let roles = commit.unverified == nil ? RoleBook(policy: state.policy, operators: operators).roles(of: who) : []
         if commit.touchedBoard {
             state.record(event(commit, .boardTampering))
         }
@@ -59,7 +63,9 @@ public struct WorkflowFold: Sendable {
         let maySpec = roles.contains(.client) || roles.contains(.operator)
         if change.removed {
             guard state.packets[id] != nil else { return false }
-            if maySpec {
+            if let problem = commit.unverified {
+                record(on: id, commit, .removal, .rejected(.unverified(problem)), state: &state)
+            } else if maySpec {
                 state.packets[id] = nil
                 state.record(event(commit, .packetRemoved(id, by: who)))
             } else {
@@ -74,7 +80,9 @@ public struct WorkflowFold: Sendable {
         }
         if change.spec, let report = change.report {
             touched = true
-            if roles.isEmpty {
+            if let problem = commit.unverified {
+                rejectOrRecord(id, commit, .specChange, .unverified(problem), state: &state)
+            } else if roles.isEmpty {
                 rejectOrRecord(id, commit, .specChange, .noRole(identity: who), state: &state)
             } else if !maySpec {
                 rejectOrRecord(id, commit, .specChange, .specChangeNotPermitted, state: &state)
@@ -115,7 +123,9 @@ public struct WorkflowFold: Sendable {
                 return touched
             }
             let mayDeliver = roles.contains(.operator) || (status.assignee.map { $0.lowercased() == who.lowercased() } ?? false)
-            if !mayDeliver {
+            if let problem = commit.unverified {
+                status.history.append(entry(commit, .deliveryChange, status.state, status.state, .rejected(.unverified(problem))))
+            } else if !mayDeliver {
                 status.history.append(
                     entry(
                         commit, .deliveryChange, status.state, status.state,
@@ -141,6 +151,11 @@ public struct WorkflowFold: Sendable {
         guard var status = state.packets[request.packet] else { return }
         let who = commit.identity
         let before = status.state
+        if let problem = commit.unverified {
+            status.history.append(entry(commit, .workflow(request.action), before, before, .rejected(.unverified(problem))))
+            state.packets[request.packet] = status
+            return
+        }
         let isAssignee = status.assignee.map { $0.lowercased() == who.lowercased() } ?? false
         let isReviewer = status.reviewers.contains { $0.lowercased() == who.lowercased() }
         let isOperator = roles.contains(.operator)

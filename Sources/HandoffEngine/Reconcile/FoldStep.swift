@@ -42,7 +42,7 @@ struct FoldStep {
         _ repository: Repository, commits: [ObjectID], state: inout WorkflowState, loader: StatusLoader?,
         observe: ((ObjectID, CommitInput, _ before: WorkflowState, _ after: WorkflowState) throws -> Void)?
     ) throws -> FoldResult {
-        let reader = CommitReader(repository: repository, cache: cache, operators: operators, identityMode: identityMode)
+        let reader = CommitReader(repository: repository, cache: cache, operators: operators, identifier: try CommitIdentifier(identityMode))
         let fold = WorkflowFold(operators: operators)
         var result = FoldResult()
         for id in commits {

@@ -25,12 +25,12 @@ extension RepositoryProcessor {
         if let old, !(try repository.isAncestor(old, of: new)) {
             // A rewrite erases recorded actions from history: only an operator may, and a rewrite by one
             // is judged from where the two histories part.
-            let pusher = settings.identityMode.identity(of: try repository.commit(new))
-            guard RoleBook(operators: settings.operators).roles(of: pusher).contains(.operator) else {
+            let pusher = try CommitIdentifier(settings.identityMode).identify(try repository.commit(new), in: repository)
+            guard pusher.problem == nil, RoleBook(operators: settings.operators).roles(of: pusher.identity).contains(.operator) else {
                 return [
                     PushRefusal(
                         commit: new, packet: nil,
-                        reason: "non-fast-forward update of \(settings.branch) by \(pusher), who is not an operator: only an "
+                        reason: "non-fast-forward update of \(settings.branch) by \(pusher.identity), who is not an operator: only an "
                             + "operator may rewrite its history (git pull --rebase, then push on top)")
                 ]
             }
@@ -67,6 +67,11 @@ extension RepositoryProcessor {
             for entry in status.history.dropFirst(earlier) where entry.outcome.refusesPush {
                 refusals.append(PushRefusal(commit: id, packet: packet, reason: "\(entry.action): \(entry.note)"))
             }
+        }
+        // In signature mode a commit nobody can be held to is refused, even one that asks for nothing (once:
+        // its rejected actions and changes already say why).
+        if let problem = input.unverified, refusals.isEmpty {
+            refusals.append(PushRefusal(commit: id, packet: nil, reason: "no verified identity (participant_identity: signature): \(problem.reason)"))
         }
         for event in after.events.dropFirst(before.events.count) where event.kind.refusesPush {
             refusals.append(PushRefusal(commit: id, packet: nil, reason: "\(event.event): \(event.note)"))
