@@ -25,6 +25,7 @@ enum CatchUpScenario {
 
             """.utf8
         ).write(to: URL(fileURLWithPath: configuration))
+        try BoardScenario.shell([handoffd, "key", "generate", "--config", configuration])
         // Both read a packed repository from a warm page cache: one unmeasured pass first.
         let log = ["git", "--git-dir", repository.path, "log", "--raw", "--no-renames", "--format=%H%n%B", "main"]
         _ = try MeasuredRun.run(log)

@@ -22,6 +22,7 @@ enum HookScenario {
         let config = folder.appendingPathComponent("handoffd.yaml").path
         try Data(DemoRepository.configuration(repository: hooked, stateDirectory: folder.appendingPathComponent("state").path).utf8)
             .write(to: URL(fileURLWithPath: config))
+        try BoardScenario.shell([handoffd, "key", "generate", "--config", config])
         try BoardScenario.shell([handoff, "hook", "install", "--repo", hooked, "--config", config], quiet: true)
         let clone = folder.appendingPathComponent("clone").path
         try BoardScenario.shell(["git", "clone", "-q", hooked, clone])

@@ -26,6 +26,7 @@ enum IdleMemoryScenario {
             "identity: { email: handoffd@acme.example }\nstate_directory: \(folder)/state-idle\npoll_interval: 2\nrepositories:\n\(entries)"
                 .utf8
         ).write(to: URL(fileURLWithPath: configuration))
+        try BoardScenario.shell([handoffd, "key", "generate", "--config", configuration])
         let daemon = try ChildProcess(handoffd, ["--config", configuration])
         defer {
             kill(daemon.pid, SIGTERM)

@@ -33,6 +33,7 @@ enum IncrementalScenario {
 
                 """.utf8
             ).write(to: URL(fileURLWithPath: configuration))
+            try BoardScenario.shell([handoffd, "key", "generate", "--config", configuration])
             let first = try MeasuredRun.run([handoffd, "--config", configuration, "--once"])
             guard first.status == 0 else { throw BenchError("B4: first pass failed: \(first.stderr)") }
             var times: [Double] = [], peak = 0.0

@@ -14,7 +14,7 @@ struct ConfigurationFile {
     ]
     /// Keys allowed under each section (a mapping of scalars) of the top level.
     static let sectionKeys: [String: Set<String>] = [
-        "identity": ["name", "email", "signing_key"],
+        "identity": ["name", "email", "signing_key", "trusted_keys"],
         "network": ["connect_timeout", "inactivity_timeout"],
     ]
     /// Keys allowed in each repository.
@@ -23,7 +23,7 @@ struct ConfigurationFile {
         "ssh_key", "ssh_user", "known_hosts", "username", "password_file", "participant_identity", "allowed_signers",
     ]
     /// Keys whose value is a list of strings; every other value is a scalar.
-    static let listKeys: Set<String> = ["operators"]
+    static let listKeys: Set<String> = ["operators", "trusted_keys"]
 
     /// Values by key: `identity.email`, `repositories.<name>.path`, …
     var values: [AbsoluteConfigKey: ConfigValue] = [:]
@@ -79,7 +79,7 @@ struct ConfigurationFile {
             switch key {
             case let section where Self.sectionKeys[section] != nil:
                 for (field, node) in try mapping(value, section, allowed: Self.sectionKeys[section] ?? []) {
-                    try scalar(node, "\(section).\(field)", components: [section, field], list: false)
+                    try scalar(node, "\(section).\(field)", components: [section, field], list: Self.listKeys.contains(field))
                 }
             case "repositories":
                 guard let list = value.sequence, !list.isEmpty else {

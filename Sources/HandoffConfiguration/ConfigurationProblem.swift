@@ -93,6 +93,8 @@ extension DaemonConfiguration {
         case allowedSignersRequired
         /// `allowed_signers` given where identities come from author lines.
         case allowedSignersUnused
+        /// A `trusted_keys` entry that is not an SSH public key line.
+        case notAPublicKey(String)
 
         public var description: String {
             switch self {
@@ -135,6 +137,8 @@ extension DaemonConfiguration {
             case .allowedSignersRequired:
                 "participant_identity: signature needs allowed_signers: the file (git's format) naming each participant's SSH key"
             case .allowedSignersUnused: "applies only with participant_identity: signature"
+            case .notAPublicKey(let value):
+                "'\(value)' is not an SSH public key line such as 'ssh-ed25519 AAAA… handoffd@acme.example' (handoffd key show prints its own)"
             }
         }
 

@@ -16,7 +16,10 @@ extension DaemonConfiguration {
     /// - `identity.email` (string, required): the email on handoffd's commits and the principal of its key.
     /// - `identity.name` (string, optional, default `handoffd`): the name on handoffd's commits.
     /// - `identity.signing_key` (absolute path, optional, default `<state_directory>/handoffd_ed25519`):
-    ///   handoffd's ed25519 SSH key, generated on first use.
+    ///   handoffd's ed25519 SSH key, made once by `handoffd key generate`; a missing key stalls every repository.
+    /// - `identity.trusted_keys` (list of SSH public key lines, optional): more keys whose signed status commits
+    ///   are handoffd's own (a rotated key, other instances); the pre-receive hook verifies with these and
+    ///   `<signing_key>.pub`, so it needs no private key.
     /// - `state_directory` (absolute path, required): where handoffd keeps its key, memory and mirrors.
     /// - `poll_interval` (seconds, optional, default 2, 0.1 to 3600): between polls of each repository.
     /// - `network.connect_timeout` (seconds, optional, default 10, 0.1 to 600): how long a remote repository
@@ -134,6 +137,10 @@ private struct ValueReading {
             name: try string(["identity", "name"]) ?? "handoffd", email: email,
             signingKey: try absolutePath(["identity", "signing_key"]) ?? "\(stateDirectory)/handoffd_ed25519",
             stateDirectory: stateDirectory, repositories: repositories)
+        for line in reader.stringArray(forKey: ConfigKey(["identity", "trusted_keys"])) ?? [] {
+            guard let key = SSHPublicKey(line: line) else { throw fail(["identity", "trusted_keys"], .notAPublicKey(line)) }
+            configuration.trustedKeys.append(key)
+        }
         if let interval = try seconds(["poll_interval"], in: 0.1...3_600) { configuration.pollInterval = interval }
         if let connect = try seconds(["network", "connect_timeout"], in: 0.1...600) { configuration.connectTimeout = connect }
         if let inactivity = try seconds(["network", "inactivity_timeout"], in: 1...3_600) { configuration.inactivityTimeout = inactivity }

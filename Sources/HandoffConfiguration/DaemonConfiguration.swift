@@ -63,8 +63,11 @@ public struct DaemonConfiguration: Sendable, Equatable {
     public var name: String
     /// The email on handoffd's commits (and the principal of its signing key).
     public var email: String
-    /// handoffd's private SSH key; generated on first use when absent.
+    /// handoffd's private SSH key, made once by `handoffd key generate` (never on the way).
     public var signingKey: String
+    /// Public keys whose signed status commits are handoffd's own besides its signing key's: a rotated key,
+    /// other instances serving the same repositories. What a hook run by another user verifies with.
+    public var trustedKeys: [SSHPublicKey] = []
     /// Where handoffd keeps its key and memory.
     public var stateDirectory: String
     /// The repositories served.

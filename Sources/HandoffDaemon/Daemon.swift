@@ -22,6 +22,9 @@ public final class Daemon: Service, Sendable {
 
     private struct State {
         var configuration: DaemonConfiguration?
+        /// The keys and key state the workers were started with.
+        var trustedKeys: TrustedKeys?
+        var keyUsable = false
         var workers: [String: RepositoryWorker] = [:]
         var socket: NotifySocket?
         var readySent = false
@@ -72,7 +75,7 @@ public final class Daemon: Service, Sendable {
 
     /// Starts, stops or replaces workers so that they match `configuration`.
     private func apply(_ configuration: DaemonConfiguration) throws {
-        let prepared = try PreparedConfiguration(configuration)
+        let prepared = PreparedConfiguration(configuration)
         let previous = state.withLock { $0.configuration }
         var socket: NotifySocket?
         let socketChanged = previous?.notifySocket != configuration.notifySocket
@@ -91,10 +94,13 @@ public final class Daemon: Service, Sendable {
                     $0.email == configuration.email && $0.name == configuration.name
                         && $0.signingKey == configuration.signingKey && $0.pollInterval == configuration.pollInterval
                         && $0.connectTimeout == configuration.connectTimeout && $0.inactivityTimeout == configuration.inactivityTimeout
+                        && $0.trustedKeys == configuration.trustedKeys
                 } ?? false
+            // A key made or restored since (handoffd key generate, then a reload) restarts the workers that stalled on it.
+            let sameKey = state.trustedKeys == prepared.trustedKeys && state.keyUsable == prepared.isSigningKeyUsable
             for (name, worker) in state.workers {
                 let kept = configuration.repositories.first { $0.name == name }
-                if kept == nil || kept != oldEntries[name] || !sameGlobals {
+                if kept == nil || kept != oldEntries[name] || !sameGlobals || !sameKey {
                     stopped.append(worker)
                     state.workers[name] = nil
                 } else {
@@ -111,6 +117,8 @@ public final class Daemon: Service, Sendable {
                 started.append(worker)
             }
             state.configuration = configuration
+            state.trustedKeys = prepared.trustedKeys
+            state.keyUsable = prepared.isSigningKeyUsable
             if socketChanged {
                 state.socket?.shutdown()
                 state.socket = socket

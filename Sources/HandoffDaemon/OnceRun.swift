@@ -52,13 +52,8 @@ public struct OnceRun {
     /// Processes every repository; returns which failed, sorted by who must act.
     public func pass() -> Summary {
         configuration.sweepScratch(logger: logger)
-        let prepared: PreparedConfiguration
-        do {
-            prepared = try PreparedConfiguration(configuration)
-        } catch {
-            logger.error("cannot use the signing key: \(error)")
-            return Summary(stalled: configuration.repositories.map(\.name))
-        }
+        // A key that cannot be used stalls each repository with its own message (RepositoryProcessor.run).
+        let prepared = PreparedConfiguration(configuration)
         for warning in configuration.identityWarnings() { logger.warning("\(warning)") }
         var summary = Summary()
         for entry in configuration.repositories {

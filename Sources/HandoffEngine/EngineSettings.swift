@@ -20,8 +20,11 @@ public struct EngineSettings: Sendable {
     public var name: String
     /// The email on handoffd's commits.
     public var email: String
-    /// handoffd's signing key: its commits are trusted as watermarks only when signed by it.
-    public var signingKey: CommitSigningKey
+    /// handoffd's signing key, or why it cannot be used: a repository can be audited and replayed without
+    /// it, but a run that must publish stalls.
+    public var signingKey: Result<CommitSigningKey, CommitSigningKey.Problem>
+    /// The keys whose signed status commits are handoffd's own (its watermarks; everything else is input).
+    public var trustedKeys: TrustedKeys
     /// The branch status commits go to when it is not the watched one (short name or `refs/heads/…`).
     public var statusBranch: String?
     /// Memoised contract checks, shared across runs.
@@ -31,16 +34,27 @@ public struct EngineSettings: Sendable {
     /// A file where the last covered tip is kept between runs, to notice a rewritten history (nil: not kept).
     public var memoryFile: String?
 
-    /// Creates settings.
+    /// Creates settings that sign with `signingKey` and trust it alone.
     public init(
         branch: String = "main", operators: [String], name: String = "handoffd", email: String,
         signingKey: CommitSigningKey, cache: CheckCache? = CheckCache()
+    ) {
+        self.init(
+            branch: branch, operators: operators, name: name, email: email, signingKey: .success(signingKey),
+            trustedKeys: TrustedKeys([signingKey.publicKey]), cache: cache)
+    }
+
+    /// Creates settings with a signing key that may be unusable, trusting `trustedKeys`.
+    public init(
+        branch: String = "main", operators: [String], name: String = "handoffd", email: String,
+        signingKey: Result<CommitSigningKey, CommitSigningKey.Problem>, trustedKeys: TrustedKeys, cache: CheckCache? = CheckCache()
     ) {
         self.branch = branch
         self.operators = operators
         self.name = name
         self.email = email
         self.signingKey = signingKey
+        self.trustedKeys = trustedKeys
         self.cache = cache
     }
 

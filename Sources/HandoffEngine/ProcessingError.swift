@@ -19,7 +19,7 @@ public enum ProcessingError: Error, Sendable, Equatable, CustomStringConvertible
         /// The configured path holds no repository handoffd can open (missing, not a repository, foreign owner).
         case cannotOpen(RepositoryOpenError)
         /// handoffd's signing key cannot be used (missing, unreadable, ssh-keygen absent).
-        case signingKey(String)
+        case signingKey(CommitSigningKey.Problem)
         /// The remote's credentials or host keys are missing or refused.
         case credentials(String)
         /// The remote refused the status commit for a reason no retry changes (a hook declining it).
@@ -32,7 +32,7 @@ public enum ProcessingError: Error, Sendable, Equatable, CustomStringConvertible
     public enum Transient: Sendable, Equatable {
         /// A git operation failed (I/O, network, a lock held too long).
         case git(GitError)
-        /// A signature could not be checked (ssh-keygen failed to run): not the same as a forged one.
+        /// A signature could not be checked (it could not be read): not the same as a forged one.
         case signatureUnverifiable(commit: ObjectID, String)
         /// Publishing the status commit failed for a reason other than the branch moving.
         case publish(ReferenceUpdateError)
@@ -55,7 +55,7 @@ public enum ProcessingError: Error, Sendable, Equatable, CustomStringConvertible
             case .cannotOpen(let error):
                 "\(error); fix the configured path or the repository"
             case .signingKey(let problem):
-                "the signing key cannot be used: \(problem)"
+                "\(problem)"
             case .credentials(let problem):
                 problem
             case .refusedByRemote(let url, let reason):

@@ -40,15 +40,20 @@ public struct RepositoryProcessor: Sendable {
         self.coverage = coverage ?? settings.memoryFile.map { FileCoverageStore(path: $0) } ?? NoCoverageStore()
     }
 
-    var own: OwnCommits { OwnCommits(key: settings.signingKey, verdicts: verdicts) }
+    var own: OwnCommits { OwnCommits(keys: settings.trustedKeys, verdicts: verdicts) }
     var resumeStep: ResumeStep { ResumeStep(own: own, coverage: coverage, reference: settings.reference, email: settings.email) }
     var foldStep: FoldStep {
         FoldStep(own: own, cache: settings.cache, operators: settings.operators, identityMode: settings.identityMode)
     }
-    var writer: StatusCommitWriter {
-        StatusCommitWriter(
-            name: settings.name, email: settings.email, signer: settings.signingKey.sign,
-            allowEmpty: settings.statusReference != settings.reference)
+    /// The writer of status commits, signed by handoffd's key; a key that cannot be used stalls the run.
+    func writer() throws(ProcessingError) -> StatusCommitWriter {
+        switch settings.signingKey {
+        case .success(let key):
+            StatusCommitWriter(
+                name: settings.name, email: settings.email, signer: key.sign, allowEmpty: settings.statusReference != settings.reference)
+        case .failure(let problem):
+            throw .stalled(.signingKey(problem))
+        }
     }
 
     /// Processes the repository at `path` once.
@@ -69,6 +74,8 @@ public struct RepositoryProcessor: Sendable {
     /// Processes an open repository once: resume → fold → render → publish → remember.
     @discardableResult
     public func run(_ repository: Repository) throws -> ProcessingResult {
+        // Without a usable key nothing can be published: stall before the work, not after it.
+        _ = try writer()
         do {
             if settings.statusReference != settings.reference { return try runOnStatusBranch(repository) }
             do {
@@ -110,7 +117,7 @@ public struct RepositoryProcessor: Sendable {
                 return .done(.unchanged(at: input, folded: folded.count))
             }
             let summary = Self.summary(of: folded.changed, in: start.state)
-            let commit = try writer.write(repository, edits: edits, covering: input, onto: tip, summary: summary)
+            let commit = try writer().write(repository, edits: edits, covering: input, onto: tip, summary: summary)
             switch try PublishLoop.compareAndSwap(repository, reference, to: commit, expecting: tip) {
             case .swapped:
                 // The input, not our commit: a remote that refuses our commit then fetches back to a descendant

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Git
+import HandoffConfiguration
 import HandoffEngine
 
 /// `handoff demo DIR`: creates the built-in demo spec repository.
@@ -36,6 +37,12 @@ struct Demo: ParsableCommand {
             ).utf8
         )
         .write(to: URL(fileURLWithPath: config))
+        // handoffd never makes its key on the way; the demo makes it, as an operator would with `handoffd key generate`.
+        do {
+            try DaemonConfiguration.load(config).generateSigningKey()
+        } catch {
+            throw CannotCheck("\(error)")
+        }
         _ = try HookInstall.install(repository: path, config: config, name: nil, repositoryName: "demo", socket: socket, force: false)
         print(
             """

@@ -126,7 +126,12 @@ struct PreReceive: ParsableCommand {
 
     func run() throws {
         let (configuration, entry) = try options.entry()
-        let prepared = try PreparedConfiguration(configuration)
+        let prepared: PreparedConfiguration
+        do {
+            prepared = try PreparedConfiguration.forVerifying(configuration)
+        } catch {
+            throw CannotCheck("\(error)")
+        }
         // Contract checks survive between pushes on disk: a hook is a short-lived process.
         let cachePath = "\(configuration.stateDirectory)/\(entry.name).check-cache.json"
         let cache = CheckCache.load(from: cachePath)

@@ -42,7 +42,13 @@ struct Replay: ParsableCommand {
                     ? "the configuration serves several repositories: name one with --repo"
                     : "no repository '\(repository!)' in \(config)")
         }
-        var settings = try PreparedConfiguration(configuration).settings(for: entry, cache: CheckCache())
+        let prepared: PreparedConfiguration
+        do {
+            prepared = try PreparedConfiguration.forVerifying(configuration)
+        } catch {
+            throw CannotCheck("\(error)")
+        }
+        var settings = prepared.settings(for: entry, cache: CheckCache())
         if let branch { settings.branch = branch }
         let opened: Repository
         do {

@@ -23,7 +23,8 @@ struct Handoffd: AsyncParsableCommand {
             Logs go to stderr, with journald priority prefixes when not on a terminal. 64 means a bad command \
             line or configuration.
             """,
-        version: HandoffVersion.current
+        version: HandoffVersion.current,
+        subcommands: [Key.self]
     )
 
     @Option(help: "The configuration file (see Config/handoffd.yaml).")

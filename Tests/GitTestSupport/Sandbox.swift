@@ -95,3 +95,16 @@ extension ObjectID {
         self = id
     }
 }
+
+extension Sandbox {
+    /// Makes handoffd's signing key in `stateDirectory` (its default `handoffd_ed25519`), as an operator's
+    /// `handoffd key generate` would: handoffd never makes one itself. Kept when it already exists.
+    public func handoffdKey(in stateDirectory: String? = nil) throws {
+        let state = stateDirectory ?? "\(root)/state"
+        guard !FileManager.default.fileExists(atPath: "\(state)/handoffd_ed25519") else { return }
+        try FileManager.default.createDirectory(atPath: state, withIntermediateDirectories: true)
+        let made = try runProcess(
+            "/usr/bin/ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "handoffd@acme.example", "-f", "\(state)/handoffd_ed25519"])
+        guard made.status == 0 else { throw CommandFailed(command: ["ssh-keygen"], result: made) }
+    }
+}

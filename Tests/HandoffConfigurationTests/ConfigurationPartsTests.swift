@@ -52,15 +52,30 @@ struct ConfigurationPartsTests {
                 == "https://host/specs.git")
     }
 
-    @Test("the startup sequence prepares handoffd's key once and maps each entry to its engine settings")
+    @Test("the startup sequence never makes a key: a missing one is a typed problem; generated once, it signs and is trusted with trusted_keys")
     func prepared() throws {
         let state = FileManager.default.temporaryDirectory.appendingPathComponent("handoff-prepared-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: state, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: state) }
         let text = Self.text.replacingOccurrences(of: "/var/lib/handoff", with: state)
-        let prepared = try PreparedConfiguration(try DaemonConfiguration.parse(text, file: "t.yaml"))
-        #expect(prepared.signingKey.privateKeyPath == "\(state)/handoffd_ed25519")
-        #expect(FileManager.default.fileExists(atPath: prepared.signingKey.allowedSignersPath))
+        let configuration = try DaemonConfiguration.parse(text, file: "t.yaml")
+        let missing = PreparedConfiguration(configuration)
+        #expect(throws: CommitSigningKey.Problem.missing(path: "\(state)/handoffd_ed25519")) { try missing.signingKey.get() }
+        #expect(!FileManager.default.fileExists(atPath: "\(state)/handoffd_ed25519"), "no key made on the way")
+        #expect(missing.trustedKeys.keys.isEmpty)
+        #expect(throws: PreparedConfiguration.UnknownOwnKeys.self) { try PreparedConfiguration.forVerifying(configuration) }
+
+        let made = try configuration.generateSigningKey()
+        #expect(throws: CommitSigningKey.Problem.exists(path: made.privateKeyPath)) { try configuration.generateSigningKey() }
+        #expect(FileManager.default.fileExists(atPath: CommitSigningKey.allowedSignersPath(for: made.privateKeyPath)))
+        let prepared = PreparedConfiguration(configuration)
+        #expect(try prepared.signingKey.get().publicKey == made.publicKey)
+        #expect(prepared.trustedKeys.keys == [made.publicKey])
+        // What only verifies reads the public half, and adds the configured keys.
+        let other = try SSHKeygen.generate(at: "\(state)/other", comment: "other", scratch: "\(state)/tmp")
+        var withTrusted = configuration
+        withTrusted.trustedKeys = [other]
+        #expect(try PreparedConfiguration.forVerifying(withTrusted).trustedKeys.keys == [made.publicKey, other])
         let settings = prepared.settings(for: prepared.configuration.repositories[0], cache: nil)
         #expect(settings.branch == "main" && settings.statusBranch == "handoff/status")
         #expect(settings.operators == ["ops@acme.example"] && settings.email == "handoffd@acme.example")

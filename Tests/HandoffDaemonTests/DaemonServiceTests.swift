@@ -101,6 +101,7 @@ struct DaemonServiceTests {
     @Test("one process serves 20 repositories; a vanished one is reported as stalled and resumed when it appears, without disturbing the others")
     func twentyRepositories() throws {
         let sandbox = try Sandbox()
+        try sandbox.handoffdKey()
         var config = "identity:\n  email: handoffd@acme.example\nstate_directory: \(sandbox.root)/state\npoll_interval: 0.5\nrepositories:\n"
         for index in 0..<20 {
             let path = "\(sandbox.root)/repo\(index).git"
@@ -146,6 +147,7 @@ struct DaemonServiceTests {
     )
     func stalledUntilReloaded() throws {
         let sandbox = try Sandbox()
+        try sandbox.handoffdKey()
         let good = "\(sandbox.root)/good.git"
         try DemoRepository.create(at: good)
         // The path names the folder the repositories live in, not the repository (a work tree is refused at load).
@@ -210,6 +212,7 @@ struct DaemonServiceTests {
     @Test("without hooks, a push to a local repository is noticed through inotify long before the next poll")
     func inotify() throws {
         let sandbox = try Sandbox()
+        try sandbox.handoffdKey()
         let bare = "\(sandbox.root)/specs.git"
         try DemoRepository.create(at: bare)
         let config = "\(sandbox.root)/handoffd.yaml"

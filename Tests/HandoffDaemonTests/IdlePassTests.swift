@@ -14,9 +14,7 @@ struct IdlePassTests {
     static func sync(_ text: String) throws -> RepositorySync {
         let configuration = try DaemonConfiguration.parse(text, file: "t.yaml")
         let entry = configuration.repositories[0]
-        let key = try CommitSigningKey.prepare(
-            at: configuration.signingKey, principal: configuration.email, stateDirectory: configuration.stateDirectory)
-        let processor = RepositoryProcessor(settings: configuration.engineSettings(for: entry, key: key, cache: nil))
+        let processor = RepositoryProcessor(settings: PreparedConfiguration(configuration).settings(for: entry, cache: nil))
         return RepositorySync(entry: entry, processor: processor, memo: IdleMemo(), logger: Logger(label: "test"))
     }
 
@@ -32,6 +30,7 @@ struct IdlePassTests {
     @Test("local: the pass after an empty one stops at once; a push, or a reload's forget, makes the next pass run")
     func local() throws {
         let sandbox = try Sandbox()
+        try sandbox.handoffdKey()
         let server = "\(sandbox.root)/specs.git"
         try DemoRepository.create(at: server)
         let sync = try Self.sync(
@@ -58,6 +57,7 @@ struct IdlePassTests {
     @Test("remote over git://: an idle pass lists the references and fetches nothing; a push to the server is processed")
     func remote() throws {
         let sandbox = try Sandbox()
+        try sandbox.handoffdKey()
         let served = try sandbox.folder("served")
         let server = "\(served)/specs.git"
         try DemoRepository.create(at: server)

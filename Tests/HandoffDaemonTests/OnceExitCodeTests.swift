@@ -21,6 +21,7 @@ struct OnceExitCodeTests {
         .enabled(if: Executables.built, "run `swift build` first: the executables are not next to the tests"))
     func binary() throws {
         let sandbox = try Sandbox()
+        try sandbox.handoffdKey()
         let good = "\(sandbox.root)/good.git"
         try DemoRepository.create(at: good)
         let wrong = try sandbox.folder("repositories")

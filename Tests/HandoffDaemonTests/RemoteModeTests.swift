@@ -13,6 +13,7 @@ struct RemoteModeTests {
     @Test("a status commit reaches a git:// server, retried after its pre-receive hook declines the first attempt")
     func remote() throws {
         let sandbox = try Sandbox()
+        try sandbox.handoffdKey()
         let served = try sandbox.folder("served")
         let server = "\(served)/specs.git"
         try DemoRepository.create(at: server)
@@ -52,6 +53,7 @@ struct RemoteModeTests {
     @Test("a push race: another writer moves the branch while handoffd pushes; the refused push is fetched, refolded and retried")
     func pushRace() throws {
         let sandbox = try Sandbox()
+        try sandbox.handoffdKey()
         let served = try sandbox.folder("served")
         let server = "\(served)/specs.git"
         try DemoRepository.create(at: server)

@@ -16,6 +16,7 @@ struct SilentRemoteTests {
 
         init(_ name: String = #function) throws {
             sandbox = try Sandbox(name)
+            try sandbox.handoffdKey()
             server = try SilentServer(.acceptsAndHolds, scratch: sandbox.root)
             local = "\(sandbox.root)/local.git"
             try DemoRepository.create(at: local)

@@ -27,6 +27,7 @@ struct StatusBranchTests {
     @Test("a local repository: main is untouched, the status branch fast-forwards, a force-push is noticed, replay agrees")
     func local() throws {
         let sandbox = try Sandbox()
+        try sandbox.handoffdKey()
         let server = "\(sandbox.root)/specs.git"
         try DemoRepository.create(at: server)
         let mainBefore = try sandbox.git(["rev-parse", "main"], in: server)
@@ -72,10 +73,7 @@ struct StatusBranchTests {
 
         // The status branch holds what a replay from the first commit computes.
         let entry = configuration.repositories[0]
-        let key = try CommitSigningKey.prepare(
-            at: configuration.signingKey, principal: configuration.email,
-            stateDirectory: configuration.stateDirectory)
-        let processor = RepositoryProcessor(settings: configuration.engineSettings(for: entry, key: key, cache: nil))
+        let processor = RepositoryProcessor(settings: PreparedConfiguration(configuration).settings(for: entry, cache: nil))
         let replayed = try processor.replay(try Repository.open(at: server))
         for (path, text) in replayed where path != BoardFile.path {
             #expect(
@@ -94,12 +92,11 @@ struct StatusBranchTests {
     @Test("a foreign commit on the status branch is tampering: recorded on the board and written over from the last genuine status, no rebuild")
     func foreignStatusCommit() throws {
         let sandbox = try Sandbox()
+        try sandbox.handoffdKey()
         let server = "\(sandbox.root)/specs.git"
         try DemoRepository.create(at: server)
         let configuration = try DaemonConfiguration.parse(Self.configuration(sandbox, repository: "path: \(server)"), file: "t.yaml")
-        let key = try CommitSigningKey.prepare(
-            at: configuration.signingKey, principal: configuration.email, stateDirectory: configuration.stateDirectory)
-        let processor = RepositoryProcessor(settings: configuration.engineSettings(for: configuration.repositories[0], key: key, cache: nil))
+        let processor = RepositoryProcessor(settings: PreparedConfiguration(configuration).settings(for: configuration.repositories[0], cache: nil))
         #expect(try processor.run(repositoryAt: server).statusCommit != nil)
         let genuine = try sandbox.git(["show", "handoff/status:specs/PAY-142/status.yaml"], in: server)
 
@@ -132,6 +129,7 @@ struct StatusBranchTests {
         .enabled(if: SSHServer.isAvailable, "needs root and openssh-server"))
     func overSSH() throws {
         let sandbox = try Sandbox()
+        try sandbox.handoffdKey()
         let server = "\(sandbox.root)/specs.git"
         try DemoRepository.create(at: server)
         let sshd = try SSHServer(folder: "\(sandbox.root)/sshd")

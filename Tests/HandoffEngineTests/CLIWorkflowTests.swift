@@ -16,6 +16,7 @@ struct CLIWorkflowTests {
 
         init(_ name: String = #function) throws {
             sandbox = try Sandbox(name)
+            try sandbox.handoffdKey()
             bare = "\(sandbox.root)/specs.git"
             try sandbox.git(["init", "-q", "--bare", "-b", "main", bare], in: sandbox.root)
             config = "\(sandbox.root)/handoffd.yaml"

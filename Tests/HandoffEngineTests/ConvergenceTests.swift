@@ -22,7 +22,7 @@ struct ConvergenceTests {
             try sandbox.write(WorkflowScenarioTests.policy, to: ".handoff/policy.yaml", in: work)
             for (path, text) in PacketTemplate.example() { try sandbox.write(text, to: path, in: work) }
             _ = try sandbox.commitAll("Policy and PAY-142", in: work)
-            key = try CommitSigningKey.prepare(
+            key = try CommitSigningKey.generate(
                 at: "\(sandbox.root)/state/key", principal: "handoffd@acme.example", stateDirectory: "\(sandbox.root)/state")
         }
 

@@ -31,6 +31,7 @@ struct DemoTests {
     @Test("handoffd --once: a broken repository is logged in one line and counted; the others are processed")
     func onceRunIsolatesFailures() throws {
         let sandbox = try Sandbox()
+        try sandbox.handoffdKey()
         let good = "\(sandbox.root)/good.git"
         try DemoRepository.create(at: good)
         let empty = "\(sandbox.root)/empty.git"

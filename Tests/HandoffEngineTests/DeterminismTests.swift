@@ -113,7 +113,7 @@ struct DeterminismTests {
         // A genuine, signed status commit whose PAY-142 status file is garbage (as older versions could leave).
         let repository = try Repository.open(at: world.bare)
         let tip = try #require(try repository.referenceTarget("refs/heads/main"))
-        let forged = try world.processor.writer.write(
+        let forged = try world.processor.writer().write(
             repository, edits: [.upsert(path: "specs/PAY-142/status.yaml", content: Data("id: [\n".utf8))],
             covering: tip, summary: [])
         try repository.updateReference("refs/heads/main", to: forged, expecting: tip, logMessage: "test")

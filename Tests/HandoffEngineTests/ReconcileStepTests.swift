@@ -139,7 +139,7 @@ struct ReconcileStepTests {
             work = try sandbox.workRepository()
             try sandbox.write(WorkflowScenarioTests.policy, to: ".handoff/policy.yaml", in: work)
             _ = try sandbox.commitAll("Policy", in: work)
-            let key = try CommitSigningKey.prepare(
+            let key = try CommitSigningKey.generate(
                 at: "\(sandbox.root)/state/key", principal: "handoffd@acme.example",
                 stateDirectory: "\(sandbox.root)/state")
             // The sandbox commits as ana@client.example: the operator here, so her policy and packets count.
@@ -240,7 +240,7 @@ struct ReconcileStepTests {
         let edits = try RenderStep.edits(bench.repository, state: state, tip: try bench.tip)
         #expect(edits.count == 3)
         #expect(edits.contains(.remove(path: "specs/GONE-1/status.yaml")))
-        let commit = try bench.processor.writer.write(bench.repository, edits: edits, covering: try bench.tip, summary: ["PAY-142: new → ready"])
+        let commit = try bench.processor.writer().write(bench.repository, edits: edits, covering: try bench.tip, summary: ["PAY-142: new → ready"])
         try bench.repository.updateReference("refs/heads/main", to: commit, expecting: try bench.tip, logMessage: "test")
         #expect(
             try RenderStep.edits(bench.repository, state: state, tip: commit).filter {

@@ -19,17 +19,19 @@ struct ScratchFolderTests {
     func signingUsesTheStateDirectory() throws {
         let sandbox = try Sandbox()
         let state = "\(sandbox.root)/state"
-        let key = try CommitSigningKey.prepare(at: "\(state)/handoffd_ed25519", principal: "handoffd@acme.example", stateDirectory: state)
+        let key = try CommitSigningKey.generate(at: "\(state)/handoffd_ed25519", principal: "handoffd@acme.example", stateDirectory: state)
         #expect(key.scratchDirectory == "\(state)/tmp")
         let signature = try key.sign("tree 0000\n\npayload\n")
-        #expect(key.verify(signature: signature, payload: "tree 0000\n\npayload\n"))
-        #expect(!key.verify(signature: signature, payload: "tree 0000\n\ntampered\n"))
+        let trusted = TrustedKeys([key.publicKey])
+        #expect(trusted.verdict(signature: signature, payload: "tree 0000\n\npayload\n") == .genuine)
+        #expect(trusted.verdict(signature: signature, payload: "tree 0000\n\ntampered\n") == .forged)
         #expect(try FileManager.default.contentsOfDirectory(atPath: "\(state)/tmp") == [])
     }
 
     @Test("handoffd removes the scratch folders of dead processes at start, and keeps those of live ones")
     func sweptAtStart() throws {
         let sandbox = try Sandbox()
+        try sandbox.handoffdKey()
         let bare = "\(sandbox.root)/specs.git"
         try sandbox.git(["init", "-q", "--bare", "-b", "main", bare], in: sandbox.root)
         let state = "\(sandbox.root)/state"

@@ -33,7 +33,7 @@ struct SignatureIdentityTests {
             allowedSigners = "\(keys)/allowed_signers"
             try Data(lines.utf8).write(to: URL(fileURLWithPath: allowedSigners))
             let state = "\(sandbox.root)/state"
-            let key = try CommitSigningKey.prepare(at: "\(state)/handoffd_ed25519", principal: "handoffd@acme.example", stateDirectory: state)
+            let key = try CommitSigningKey.generate(at: "\(state)/handoffd_ed25519", principal: "handoffd@acme.example", stateDirectory: state)
             var settings = EngineSettings(operators: [SignatureIdentityTests.people["ops"]!], email: "handoffd@acme.example", signingKey: key)
             settings.identityMode = .signature(allowedSigners: allowedSigners)
             self.settings = settings

@@ -22,7 +22,7 @@ struct WorkflowScenarioTests {
             sandbox = try Sandbox(name)
             bare = "\(sandbox.root)/specs.git"
             try sandbox.git(["init", "-q", "--bare", "-b", "main", bare], in: sandbox.root)
-            let key = try CommitSigningKey.prepare(
+            let key = try CommitSigningKey.generate(
                 at: "\(sandbox.root)/state/handoffd_ed25519", principal: "handoffd@acme.example",
                 stateDirectory: "\(sandbox.root)/state")
             var settings = EngineSettings(operators: [WorkflowScenarioTests.operatorEmail], email: "handoffd@acme.example", signingKey: key)

@@ -51,6 +51,7 @@ struct TortureTests {
 
         init(seed: UInt64) throws {
             sandbox = try Sandbox("torture")
+            try sandbox.handoffdKey()
             random = SeededGenerator(state: seed)
             bare = "\(sandbox.root)/specs.git"
             config = "\(sandbox.root)/handoffd.yaml"

@@ -18,17 +18,14 @@ public enum ProcessedTrailer {
 /// Tells handoffd's own status commits from everything else: a commit is its own only when it carries
 /// the processed trailer and a signature its key verifies. Verdicts are remembered by commit id.
 struct OwnCommits: Sendable {
-    let key: CommitSigningKey
+    let keys: TrustedKeys
     let verdicts: VerifiedCommits
 
     /// The commit `commit` covers when it is genuinely handoffd's; nil when it is not (no trailer, unsigned,
-    /// forged). Throws when the signature could not be checked, so a failing ssh-keygen never reads as forgery.
+    /// forged). Throws when the signature could not be read, so an I/O failure never reads as forgery.
     func covered(by commit: Commit, in repository: Repository) throws(ProcessingError) -> ObjectID? {
         guard let claimed = ProcessedTrailer.claimed(by: commit) else { return nil }
-        let verdict = verdicts.verdict(for: commit.id) { () -> SignatureVerdict in
-            guard let signature = try? repository.signature(ofCommit: commit.id), signature.isSSH else { return .forged }
-            return key.verdict(signature: signature.signature, payload: signature.signedPayload)
-        }
+        let verdict = verdicts.verdict(for: commit.id) { keys.verdict(ofCommit: commit.id, in: repository) }
         switch verdict {
         case .genuine: return claimed
         case .forged: return nil

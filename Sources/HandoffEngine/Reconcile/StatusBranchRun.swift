@@ -41,7 +41,7 @@ extension RepositoryProcessor {
             let edits = try RenderStep.edits(repository, state: start.state, tip: tip)
             var summary = Self.summary(of: folded.changed, in: start.state)
             if !foreign.isEmpty { summary.append("status branch: \(foreign.count) foreign commit(s) written over") }
-            let commit = try writer.write(repository, edits: edits, covering: tip, summary: summary, previousStatus: previous)
+            let commit = try writer().write(repository, edits: edits, covering: tip, summary: summary, previousStatus: previous)
             switch try PublishLoop.compareAndSwap(repository, output, to: commit, expecting: previous) {
             case .swapped:
                 coverage.remember(tip)
