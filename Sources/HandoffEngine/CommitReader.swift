@@ -36,14 +36,29 @@ struct CommitReader {
         var input = CommitInput(
             id: commit.id.hex, identity: who.identity, time: Self.utc(commit.committer.time),
             actionTrailers: actions, unverified: who.problem)
-        let view = GitTreeView(repository: repository, tree: commit.tree)
+        let tree = GitTreeView(repository: repository, tree: commit.tree)
         var policy = state.policy
         var kinds: [PacketID: PacketChange] = [:]
         // A merge's own changes (evil edits, conflict resolutions) are judged like any commit's; what one
         // side brought was judged in that side's commits, which are walked on their own.
         let changes = try Self.ownChanges(of: commit, in: repository)
         if changes.contains(where: { $0.path == Policy.path }) {
-            input.policyChange = try Policy.load(from: view)
+            input.policyChange = try Policy.load(from: tree)
+        }
+        input.fileChanges = changes.filter { ContentInForce.area(of: $0.path, packetRoot: policy.packetRoot) != nil }.map {
+            FileChange(path: $0.path, before: $0.oldID?.hex, after: $0.newID?.hex)
+        }
+        for path in state.held.keys {
+            input.heldInTree[path] = .some(try repository.entry(at: path, inTree: commit.tree)?.id.hex)
+        }
+        // Checks read the content in force: the tree, with every held file at its version in force.
+        let verdicts = ContentInForce.judge(input, state: state, operators: operators)
+        let view = InForceView(base: tree, held: verdicts.held) { id, limit in
+            guard let object = ObjectID(hex: id) else { return .missing }
+            switch try repository.blob(object, sizeLimit: limit) {
+            case .data(let data): return .bytes(Array(data))
+            case .tooLarge(let size): return .tooLarge(size: size)
+            }
         }
         input.touchedBoard = changes.contains { $0.path == BoardFile.path }
         let root = policy.packetRoot + "/"
@@ -61,12 +76,7 @@ struct CommitReader {
             kinds[id] = kind
         }
         // The fold honours an operator's valid policy change; this commit's packets are checked under it.
-        if case .honoured(let newPolicy) = PolicyChange.judge(
-            input.policyChange, by: input.identity, inForce: policy,
-            operators: operators)
-        {
-            policy = newPolicy
-        }
+        if case .honoured(let newPolicy) = verdicts.policy { policy = newPolicy }
         // One budget for all of this commit's checks, spent in packet order so every reader spends it alike.
         let checker = PacketChecker(configuration: policy.checkConfiguration, cache: cache, budget: CheckBudget())
         for (id, var kind) in kinds.sorted(by: { $0.key < $1.key }) {

@@ -110,7 +110,7 @@ public struct RepositoryProcessor: Sendable {
             if scope == nil { try start.loader?.loadAll(into: &start.state) }
             let edits = try RenderStep.edits(
                 repository, state: start.state, tip: tip, processed: input, only: scope,
-                previousBoard: scope == nil ? nil : start.loader?.board)
+                previousBoard: scope == nil ? nil : start.loader?.board, restoring: true)
             guard !edits.isEmpty else {
                 // Already what the tip holds: another instance published the same status (it is deterministic).
                 coverage.remember(input)

@@ -39,7 +39,7 @@ struct StatusFixtureTests {
     @Test("the board's policy and events read back, and the board renders byte for byte from them and the packets")
     func board() throws {
         let written = try Self.text("board.md")
-        let (policy, events) = try BoardFile.parseState(written)
+        let (policy, events, _) = try BoardFile.parseState(written)
         var state = WorkflowState(policy: policy)
         state.events = events
         for name in ["PAY-142.status.yaml", "PAY-150.status.yaml"] {

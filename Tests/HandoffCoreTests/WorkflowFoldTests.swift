@@ -219,7 +219,7 @@ struct StatusFileTests {
         #expect(text.contains("## Ready (1)\n"))
         #expect(text.contains("| PAY-142 | Refunds | — | 2026-11-01 | 100 | 0 |"))
         #expect(text.components(separatedBy: "-->").count == 3, "only the header comment and the state block close")
-        let (policy, events) = try BoardFile.parseState(text)
+        let (policy, events, _) = try BoardFile.parseState(text)
         #expect(policy == driver.state.policy)
         #expect(events == driver.state.events)
         #expect(

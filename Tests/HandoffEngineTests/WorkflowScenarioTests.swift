@@ -17,8 +17,11 @@ struct WorkflowScenarioTests {
         let sandbox: Sandbox
         let bare: String
         let processor: RepositoryProcessor
+        /// Where status commits go: main itself, or this branch.
+        let statusBranch: String?
 
-        init(_ name: String = #function) throws {
+        init(_ name: String = #function, statusBranch: String? = nil) throws {
+            self.statusBranch = statusBranch
             sandbox = try Sandbox(name)
             bare = "\(sandbox.root)/specs.git"
             try sandbox.git(["init", "-q", "--bare", "-b", "main", bare], in: sandbox.root)
@@ -27,6 +30,7 @@ struct WorkflowScenarioTests {
                 stateDirectory: "\(sandbox.root)/state")
             var settings = EngineSettings(operators: [WorkflowScenarioTests.operatorEmail], email: "handoffd@acme.example", signingKey: key)
             settings.memoryFile = "\(sandbox.root)/state/covered"
+            settings.statusBranch = statusBranch
             processor = RepositoryProcessor(settings: settings)
             for person in ["ops", "ana", "dev", "rita"] {
                 try sandbox.git(["clone", "-q", bare, person], in: sandbox.root)
@@ -59,12 +63,14 @@ struct WorkflowScenarioTests {
             guard result.status == 0 else { throw CommandFailed(command: ["git"] + arguments, result: result) }
         }
 
-        func show(_ path: String) throws -> String { try sandbox.git(["show", "main:\(path)"], in: bare) }
+        func show(_ path: String) throws -> String { try sandbox.git(["show", "\(statusBranch ?? "main"):\(path)"], in: bare) }
 
         /// The files whose committed bytes differ from a replay from the first commit (empty: they agree).
         func replayDisagreements() throws -> [String] {
             try processor.replay(try Repository.open(at: bare)).sorted { $0.key < $1.key }.compactMap { path, text in
-                let committed = try runProcess("/usr/bin/git", ["show", "main:\(path)"], in: bare, environment: sandbox.environment).stdout
+                let committed = try runProcess(
+                    "/usr/bin/git", ["show", "\(statusBranch ?? "main"):\(path)"], in: bare, environment: sandbox.environment
+                ).stdout
                 return committed == text ? nil : path
             }
         }

@@ -72,6 +72,9 @@ public enum BoardFile {
             out += "\n\(tableHeader)\n| --- | --- | --- | --- | --- | --- |\n"
             for row in rows { out += row.line + "\n" }
         }
+        if !state.held.isEmpty {
+            out += heldSection(state.held)
+        }
         if !state.events.isEmpty {
             out += "\n## Events\n\n| At | Commit | By | Event | Note |\n| --- | --- | --- | --- | --- |\n"
             for event in state.events.reversed() {
@@ -94,11 +97,35 @@ public enum BoardFile {
             out +=
                 "  - { at: \(safe(event.at)), commit: \(safe(event.commit)), by: \(safe(event.by)), event: \(safe(event.event)), note: \(safe(event.note)) }\n"
         }
+        if !state.held.isEmpty {
+            out += "not_in_force:\n"
+            for file in state.held.values.sorted(by: { $0.path < $1.path }) {
+                out += "  - { path: \(safe(file.path)), in_force: \(safe(file.inForce ?? "")), refused_by: \(safe(file.refusedBy)) }\n"
+            }
+        }
         return out + "\(stateClose)\n"
     }
 
-    /// The policy in force and the events, read back from a board written by ``render(_:processed:at:)``.
-    public static func parseState(_ text: String) throws(StatusFile.ParseError) -> (policy: Policy, events: [BoardEvent]) {
+    /// Most held files the board lists by name (its state block keeps them all).
+    static let maxHeldRows = 200
+
+    /// The board's section on files whose tree version is not in force.
+    static func heldSection(_ held: [String: HeldFile]) -> String {
+        let files = held.values.sorted { $0.path < $1.path }
+        var out = "\n## Not in force (\(files.count))\n\n"
+        out += "Changes to these files were refused; every check reads their version in force. Restore each to release it "
+        out += "(`git checkout <commit before the refused one> -- <file>`, or `git rm` where no version is in force).\n\n"
+        out += "| File | Refused commit | Version in force |\n| --- | --- | --- |\n"
+        for file in files.prefix(maxHeldRows) {
+            out +=
+                "| `\(cell(file.path))` | `\(file.refusedBy.prefix(12))` | \(file.inForce.map { "blob `\($0.prefix(12))`" } ?? "none: remove the file") |\n"
+        }
+        if files.count > maxHeldRows { out += "\n… and \(files.count - maxHeldRows) more.\n" }
+        return out
+    }
+
+    /// The policy in force, the events and the held files, read back from a board written by ``render(_:processed:at:)``.
+    public static func parseState(_ text: String) throws(StatusFile.ParseError) -> (policy: Policy, events: [BoardEvent], held: [String: HeldFile]) {
         guard let start = text.range(of: stateOpen), let end = text.range(of: stateClose, range: start.upperBound..<text.endIndex) else {
             throw StatusFile.ParseError(description: "the board holds no handoff-state block")
         }
@@ -115,7 +142,14 @@ public enum BoardFile {
             func field(_ key: String) -> String { item.child(key)?.scalar?.string ?? "" }
             events.append(BoardEvent(at: field("at"), commit: field("commit"), by: field("by"), event: field("event"), note: field("note")))
         }
-        return (policy, events)
+        var held: [String: HeldFile] = [:]
+        for item in parsed.child("not_in_force")?.sequence ?? Node.Sequence([]) {
+            func field(_ key: String) -> String { item.child(key)?.scalar?.string ?? "" }
+            let path = field("path"), inForce = field("in_force")
+            guard !path.isEmpty else { throw StatusFile.ParseError(description: "a held file without a path on the board") }
+            held[path] = HeldFile(path: path, inForce: inForce.isEmpty ? nil : inForce, refusedBy: field("refused_by"))
+        }
+        return (policy, events, held)
     }
 
     /// The board up to its events: the part a replay must reproduce exactly (events depend on what a

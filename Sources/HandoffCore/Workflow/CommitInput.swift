@@ -22,6 +22,10 @@ public struct CommitInput: Sendable {
     public var reports: [PacketID: PacketReport]
     /// Delivery-note findings for packets named by a `submit` action.
     public var deliveryFindings: [PacketID: [Finding]]
+    /// The commit's own changes of files that need a role to change (spec, delivery, policy).
+    public var fileChanges: [FileChange] = []
+    /// For each file held before this commit, its blob in the commit's tree (nil: absent).
+    public var heldInTree: [String: String?] = [:]
 
     /// Creates a commit input.
     public init(

@@ -55,6 +55,8 @@ public enum Rejection: Hashable, Sendable {
     case removalNotPermitted
     /// A change under `delivery/` by someone who is neither the assignee nor an operator.
     case deliveryChangeNotPermitted
+    /// A change of a file whose tree version holds a refused change: it builds on content not in force.
+    case buildsOnRefusedChange(path: String, refusedBy: String)
     /// A rejection read back from a status file whose reason this version cannot rebuild (kept verbatim).
     case recorded(reason: String)
 
@@ -67,6 +69,8 @@ public enum Rejection: Hashable, Sendable {
         case .specChangeNotPermitted: "only clients and operators may change a packet outside delivery/"
         case .removalNotPermitted: "only clients and operators may remove a packet"
         case .deliveryChangeNotPermitted: "only the assignee and operators may change delivery/"
+        case .buildsOnRefusedChange(let path, let refusedBy):
+            "\(path) is not in force: it holds a refused change (commit \(refusedBy.prefix(12))); restore its version in force, then change it"
         case .recorded(let reason): reason
         }
     }
@@ -77,7 +81,7 @@ public enum Rejection: Hashable, Sendable {
         case .action(.notPermitted), .action(.ownDelivery), .noRole, .unverified, .specChangeNotPermitted, .removalNotPermitted,
             .deliveryChangeNotPermitted:
             true
-        case .action, .recorded:
+        case .action, .recorded, .buildsOnRefusedChange:
             false
         }
     }

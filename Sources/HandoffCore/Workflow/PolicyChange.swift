@@ -10,6 +10,9 @@ public enum PolicyChange: Hashable, Sendable {
     case invalid([Finding])
     /// An operator's valid change: in force from this commit.
     case honoured(Policy)
+    /// A change of a policy file that holds a refused change (``ContentInForce``): it builds on content not
+    /// in force, whoever made it, until the file is restored.
+    case buildsOnRefusedChange(refusedBy: String)
 
     /// Judges `change` (the file as of the commit, parsed) made by `identity`, given the policy in force
     /// and the operators named in handoffd's configuration (never in the repository).

@@ -13,8 +13,9 @@ public enum StatusFile {
     public static func path(of id: PacketID, in root: String) -> String { "\(root)/\(id)/\(fileName)" }
     static let header = "# Written by handoffd from this repository's history. Do not edit: edits are recorded as tampering and undone.\n"
 
-    /// The file's content for `status`.
-    public static func render(_ status: PacketStatus) -> String {
+    /// The file's content for `status`; `notInForce` names the packet's files whose tree version is not in
+    /// force (written only when there are some, so other status files keep their bytes).
+    public static func render(_ status: PacketStatus, notInForce: [HeldFile] = []) -> String {
         var out = header
         out += "id: \(quote(status.id.rawValue))\n"
         out += "title: \(quote(status.title))\n"
@@ -48,6 +49,14 @@ public enum StatusFile {
             out += "    from: \(entry.from?.rawValue ?? "null")\n"
             out += "    to: \(entry.to?.rawValue ?? "null")\n"
             out += "    note: \(quote(entry.note))\n"
+        }
+        if !notInForce.isEmpty {
+            out += "not_in_force:\n"
+            for file in notInForce.sorted(by: { $0.path < $1.path }) {
+                out += "  - path: \(quote(file.path))\n"
+                out += "    refused_by: \(quote(file.refusedBy))\n"
+                out += "    in_force: \(file.inForce.map(quote) ?? "null")\n"
+            }
         }
         return out
     }

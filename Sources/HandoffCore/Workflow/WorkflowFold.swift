@@ -14,28 +14,36 @@ public struct WorkflowFold: Sendable {
     public func apply(_ commit: CommitInput, to state: inout WorkflowState) -> Set<PacketID> {
         var changed = Set<PacketID>()
         let who = commit.identity
-        // A commit without a verified identity holds no role: nothing it asks for or changes takes effect.
-        let policyVerdict =
-            commit.unverified == nil || commit.policyChange == nil
-            ? PolicyChange.judge(commit.policyChange, by: who, inForce: state.policy, operators: operators) : .unauthorized
-        switch policyVerdict {
+        // Which changes take effect, and the roles they are judged with: ContentInForce is the one home.
+        let verdicts = ContentInForce.judge(commit, state: state, operators: operators)
+        let root = state.policy.packetRoot
+        for path in Set(state.held.keys).union(verdicts.held.keys) where state.held[path] != verdicts.held[path] {
+            switch ContentInForce.area(of: path, packetRoot: root) {
+            case .spec(let id)?, .delivery(let id)?: if state.packets[id] != nil { changed.insert(id) }
+            case .policy?, nil: break
+            }
+        }
+        state.held = verdicts.held
+        switch verdicts.policy {
         case .unchanged:
             break
         case .unauthorized:
             state.record(event(commit, .policyUnauthorized(identity: who)))
+        case .buildsOnRefusedChange(let refusedBy):
+            state.record(event(commit, .policyNotInForce(refusedBy: refusedBy)))
         case .invalid(let findings):
             state.record(event(commit, .policyInvalid(problems: findings.count, first: findings[0].message)))
         case .honoured(let policy):
             state.policy = policy
             state.record(event(commit, .policyChanged(by: who)))
         }
-        let roles = commit.unverified == nil ? RoleBook(policy: state.policy, operators: operators).roles(of: who) : []
+        let roles = verdicts.roles
         if commit.touchedBoard {
             state.record(event(commit, .boardTampering))
         }
         for id in commit.touched.keys.sorted() {
             let change = commit.touched[id]!
-            if applyChange(change, to: id, commit: commit, roles: roles, state: &state) { changed.insert(id) }
+            if applyChange(change, to: id, commit: commit, verdicts: verdicts, root: root, state: &state) { changed.insert(id) }
         }
         for trailer in commit.actionTrailers {
             switch ActionRequest.parse(trailer) {
@@ -55,11 +63,27 @@ public struct WorkflowFold: Sendable {
 
     // MARK: File changes
 
+    /// Why `commit`'s changes in `area` do not take effect: the first refused file's reason when every changed
+    /// file there is refused, nil when at least one takes effect; and the refusals of the others, to record.
+    private func refusal(
+        in area: ContentInForce.Area, commit: CommitInput, verdicts: ChangeVerdicts, root: String, state: WorkflowState
+    ) -> (all: Rejection?, some: Rejection?) {
+        let paths = commit.fileChanges.map(\.path).filter { ContentInForce.area(of: $0, packetRoot: root) == area }.sorted()
+        // A commit described without its files (a hand-built input) is judged by role alone.
+        guard !paths.isEmpty else {
+            let objection = ContentInForce.objection(to: area, input: commit, roles: verdicts.roles, policy: verdicts.policy, state: state)
+            return (objection, nil)
+        }
+        let refused = paths.compactMap { verdicts.refused[$0] }
+        return refused.count == paths.count ? (refused.first, nil) : (nil, refused.first)
+    }
+
     private func applyChange(
-        _ change: PacketChange, to id: PacketID, commit: CommitInput, roles: Set<Role>,
+        _ change: PacketChange, to id: PacketID, commit: CommitInput, verdicts: ChangeVerdicts, root: String,
         state: inout WorkflowState
     ) -> Bool {
         let who = commit.identity
+        let roles = verdicts.roles
         let maySpec = roles.contains(.client) || roles.contains(.operator)
         if change.removed {
             guard state.packets[id] != nil else { return false }
@@ -80,12 +104,9 @@ public struct WorkflowFold: Sendable {
         }
         if change.spec, let report = change.report {
             touched = true
-            if let problem = commit.unverified {
-                rejectOrRecord(id, commit, .specChange, .unverified(problem), state: &state)
-            } else if roles.isEmpty {
-                rejectOrRecord(id, commit, .specChange, .noRole(identity: who), state: &state)
-            } else if !maySpec {
-                rejectOrRecord(id, commit, .specChange, .specChangeNotPermitted, state: &state)
+            let (refusedAll, refusedSome) = refusal(in: .spec(id), commit: commit, verdicts: verdicts, root: root, state: state)
+            if let refusedAll {
+                rejectOrRecord(id, commit, .specChange, refusedAll, state: &state)
             } else if var status = state.packets[id] {
                 let before = status.state
                 switch before {
@@ -115,6 +136,7 @@ public struct WorkflowFold: Sendable {
                 status.history.append(entry(commit, .created, nil, status.state, .applied(note: "")))
                 state.packets[id] = status
             }
+            if refusedAll == nil, let refusedSome { record(on: id, commit, .specChange, .rejected(refusedSome), state: &state) }
         }
         if change.delivery {
             touched = true
@@ -122,14 +144,9 @@ public struct WorkflowFold: Sendable {
                 state.record(event(commit, .deliveryOutsidePacket(id)))
                 return touched
             }
-            let mayDeliver = roles.contains(.operator) || (status.assignee.map { $0.lowercased() == who.lowercased() } ?? false)
-            if let problem = commit.unverified {
-                status.history.append(entry(commit, .deliveryChange, status.state, status.state, .rejected(.unverified(problem))))
-            } else if !mayDeliver {
-                status.history.append(
-                    entry(
-                        commit, .deliveryChange, status.state, status.state,
-                        .rejected(.deliveryChangeNotPermitted)))
+            let (refusedAll, refusedSome) = refusal(in: .delivery(id), commit: commit, verdicts: verdicts, root: root, state: state)
+            if let refusedAll {
+                status.history.append(entry(commit, .deliveryChange, status.state, status.state, .rejected(refusedAll)))
             } else if status.state == .inReview {
                 status.state = .inProgress
                 status.since = commit.time
@@ -139,6 +156,9 @@ public struct WorkflowFold: Sendable {
                         .applied(note: "delivery changed during review: submit again")))
             } else {
                 status.history.append(entry(commit, .deliveryChange, status.state, status.state, .applied(note: "")))
+            }
+            if refusedAll == nil, let refusedSome {
+                status.history.append(entry(commit, .deliveryChange, status.state, status.state, .rejected(refusedSome)))
             }
             state.packets[id] = status
         }

@@ -25,7 +25,7 @@ public enum WorkflowRecords {
         return [
             .boardTampering, .malformedTrailer(TrailerProblem(value: "", reason: "")), .unknownPacket(.claim, id),
             .deliveryOutsidePacket(id), .changeRejected(.specChange, id, .specChangeNotPermitted), .commitUnreadable(""),
-            .packetRemoved(id, by: ""), .policyUnauthorized(identity: ""), .policyInvalid(problems: 1, first: ""),
+            .packetRemoved(id, by: ""), .policyUnauthorized(identity: ""), .policyNotInForce(refusedBy: ""), .policyInvalid(problems: 1, first: ""),
             .policyChanged(by: ""), .historyRewritten(lost: "", reference: ""), .statusBranchTampering(commits: 1),
         ]
     }()
@@ -41,6 +41,7 @@ public enum WorkflowRecords {
         case .commitUnreadable: "a commit that could not be read, skipped"
         case .packetRemoved: "a packet removed by a client or operator"
         case .policyUnauthorized: "a policy change by someone who is not an operator; ignored"
+        case .policyNotInForce: "a policy change on top of a refused one; not in force until the file is restored"
         case .policyInvalid: "an operator's policy change with problems; the last good policy stays"
         case .policyChanged: "an operator's valid policy change, in force from that commit"
         case .historyRewritten: "covered history left the branch (force-push); status rebuilt from the first commit"

@@ -55,6 +55,8 @@ public enum BoardEventKind: Hashable, Sendable {
     case packetRemoved(PacketID, by: String)
     /// A policy change by someone who is not an operator.
     case policyUnauthorized(identity: String)
+    /// A change of a policy file that holds a refused change: not in force until the file is restored.
+    case policyNotInForce(refusedBy: String)
     /// An operator's policy change that has problems; the last good policy stays.
     case policyInvalid(problems: Int, first: String)
     /// An operator's valid policy change, now in force.
@@ -75,6 +77,7 @@ public enum BoardEventKind: Hashable, Sendable {
         case .malformedTrailer, .unknownPacket, .deliveryOutsidePacket, .changeRejected, .commitUnreadable: "rejected"
         case .packetRemoved: "packet.removed"
         case .policyUnauthorized: "policy.unauthorized-change"
+        case .policyNotInForce: "policy.not-in-force"
         case .policyInvalid: "policy.invalid"
         case .policyChanged: "policy.changed"
         case .historyRewritten: "history.rewritten"
@@ -93,6 +96,8 @@ public enum BoardEventKind: Hashable, Sendable {
             "\(action.name) of \(id): \(HistoryOutcome.rejected(rejection).note)"
         case .packetRemoved(let id, let who): "\(id) was removed by \(who)"
         case .policyUnauthorized(let who): "\(who) is not an operator; the policy in force is unchanged"
+        case .policyNotInForce(let refusedBy):
+            "\(Policy.path) holds a refused change (commit \(refusedBy.prefix(12))); restore its version in force, then change it"
         case .policyInvalid(let problems, let first):
             "the new policy has \(problems) problem(s) (\(first)); the last good policy stays in force"
         case .policyChanged(let who): "policy changed by operator \(who)"
@@ -109,7 +114,7 @@ public enum BoardEventKind: Hashable, Sendable {
     public var refusesPush: Bool {
         switch self {
         case .boardTampering, .malformedTrailer, .unknownPacket, .deliveryOutsidePacket, .changeRejected, .commitUnreadable,
-            .policyUnauthorized, .policyInvalid, .statusBranchTampering:
+            .policyUnauthorized, .policyNotInForce, .policyInvalid, .statusBranchTampering:
             true
         case .packetRemoved, .policyChanged, .historyRewritten:
             false
@@ -127,6 +132,8 @@ public struct WorkflowState: Sendable, Hashable {
     public var policy: Policy
     /// Repository-level events, oldest first (bounded: the newest `maxBoardEvents` are kept).
     public var events: [BoardEvent]
+    /// Files whose tree version is not in force, by path (``ContentInForce``).
+    public var held: [String: HeldFile]
 
     /// Most board events kept.
     public static let maxBoardEvents = 50
@@ -136,6 +143,7 @@ public struct WorkflowState: Sendable, Hashable {
         self.packets = [:]
         self.policy = policy
         self.events = []
+        self.held = [:]
     }
 
     /// Adds a board event, keeping only the newest ``maxBoardEvents``.

@@ -18,8 +18,15 @@ struct RenderStep {
                 BoardFile.render(state, processed: tip.hex, at: CommitReader.utc(time))
             }
         var files = [BoardFile.path: board]
+        var held: [PacketID: [HeldFile]] = [:]
+        for file in state.held.values {
+            switch ContentInForce.area(of: file.path, packetRoot: state.policy.packetRoot) {
+            case .spec(let id)?, .delivery(let id)?: held[id, default: []].append(file)
+            case .policy?, nil: break
+            }
+        }
         for (id, status) in state.packets where packets?.contains(id) ?? true {
-            files[StatusFile.path(of: id, in: state.policy.packetRoot)] = StatusFile.render(status)
+            files[StatusFile.path(of: id, in: state.policy.packetRoot)] = StatusFile.render(status, notInForce: held[id] ?? [])
         }
         return files
     }
@@ -27,9 +34,10 @@ struct RenderStep {
     /// The edits that make `tip`'s tree hold the computed board and status files (of `only` the given
     /// packets when set, all of them otherwise), removing status files of folders that are no packet.
     /// The board names `processed` (the newest input commit, `tip` itself unless the tip is a status commit).
+    /// With `restoring`, every held file is written back at its version in force, as status files are.
     static func edits(
         _ repository: Repository, state: WorkflowState, tip: ObjectID, processed: ObjectID? = nil, only: Set<PacketID>? = nil,
-        previousBoard: String? = nil
+        previousBoard: String? = nil, restoring: Bool = false
     ) throws -> [TreeEdit] {
         let commit = try repository.commit(tip)
         let input = processed ?? tip
@@ -52,6 +60,17 @@ struct RenderStep {
                 try repository.entry(at: "\(entry.path)/\(StatusFile.fileName)", inTree: commit.tree) != nil
             {
                 edits.append(.remove(path: "\(entry.path)/\(StatusFile.fileName)"))
+            }
+        }
+        if restoring {
+            for file in state.held.values.sorted(by: { $0.path < $1.path }) {
+                let current = try repository.entry(at: file.path, inTree: commit.tree)
+                switch (file.inForce.flatMap(ObjectID.init(hex:)), current) {
+                case (nil, .some): edits.append(.remove(path: file.path))
+                case (let inForce?, let current) where current?.id != inForce || current?.mode != .blob:
+                    edits.append(.upsertObject(path: file.path, id: inForce, mode: .blob))
+                default: break
+                }
             }
         }
         return edits

@@ -77,9 +77,10 @@ struct ResumeStep {
             throw StatusLoader.Unreadable(path: BoardFile.path)
         }
         let board = String(decoding: boardData, as: UTF8.self)
-        let (policy, events) = try BoardFile.parseState(board)
+        let (policy, events, held) = try BoardFile.parseState(board)
         var state = WorkflowState(policy: policy)
         state.events = events
+        state.held = held
         return (state, StatusLoader(repository: repository, tree: tree, root: policy.packetRoot, board: board))
     }
 }

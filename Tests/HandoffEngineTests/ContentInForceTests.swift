@@ -1,0 +1,104 @@
+import Foundation
+import GitTestSupport
+import HandoffCore
+import HandoffEngine
+import Testing
+
+/// Issue 11, item 3: what a refused change left in the tree is never judged; the version in force is the
+/// last one committed by someone allowed to change it, restored on the watched branch, named on a status branch.
+@Suite("Content in force", .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/ssh-keygen"), "needs ssh-keygen"))
+struct ContentInForceTests {
+    typealias World = WorkflowScenarioTests.World
+
+    static let acceptance = "specs/PAY-142/acceptance.md"
+
+    /// Policy, PAY-142 ready with rita as reviewer, claimed by dev.
+    static func claimed(_ world: World) throws -> String {
+        try world.step("ops", "Policy") { try world.write(WorkflowScenarioTests.policy, ".handoff/policy.yaml", in: $0) }
+        var packet = PacketTemplate.example()
+        packet["specs/PAY-142/handoff.yaml"] = packet["specs/PAY-142/handoff.yaml"]!.replacingOccurrences(
+            of: "ana@acme.example", with: "rita@acme.example")
+        try world.step("ana", "Add PAY-142") { clone in for (path, text) in packet { try world.write(text, path, in: clone) } }
+        try world.step("dev", "Claim\n\nHandoff: claim PAY-142")
+        #expect(try world.state() == "in_progress")
+        return packet[Self.acceptance]!
+    }
+
+    /// The contractor's edit of acceptance.md that drops AC-3.
+    static func dropAC3(_ text: String) -> String {
+        text.split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.contains("AC-3") }.joined(separator: "\n")
+    }
+
+    static func deliverTwo(_ world: World, _ clone: String) throws {
+        try world.write("- AC-1: contracts/openapi.yaml\n- AC-2: https://ci.example/1\n", "specs/PAY-142/delivery/DELIVERY.md", in: clone)
+    }
+
+    @Test("watched branch: a contractor's deletion of AC-3 is refused, named in the status, and written back by the next status commit")
+    func restoredOnWatchedBranch() throws {
+        let world = try World()
+        let original = try Self.claimed(world)
+        #expect(original.contains("AC-3"))
+        try world.step("dev", "Fewer criteria") { try world.write(Self.dropAC3(original), Self.acceptance, in: $0) }
+        let status = try world.show("specs/PAY-142/status.yaml")
+        #expect(status.contains("rejected: only clients and operators may change a packet outside delivery/"))
+        #expect(status.contains("not_in_force:\n  - path: \"\(Self.acceptance)\""), "\(status)")
+        #expect(try world.show(Self.acceptance) == original.trimmingCharacters(in: .newlines), "the status commit writes the version in force back")
+        #expect(try world.show(".handoff/board.md").contains("## Not in force (1)"))
+        // The next input commit sees the file restored under it: nothing is held any more.
+        try world.step("dev", "Deliver part\n\nHandoff: submit PAY-142") { try Self.deliverTwo(world, $0) }
+        #expect(try world.state() == "in_progress")
+        #expect(try world.show("specs/PAY-142/status.yaml").contains("rejected: delivery note incomplete"))
+        #expect(try !world.show("specs/PAY-142/status.yaml").contains("not_in_force"))
+        #expect(try world.replayDisagreements() == [])
+    }
+
+    @Test(
+        "status branch: the edit stays in the tree but is never judged; a submit covering AC-1 and AC-2 is refused; a client's edit on top builds on it until restored"
+    )
+    func namedOnStatusBranch() throws {
+        let world = try World(statusBranch: "handoff/status")
+        let original = try Self.claimed(world)
+        try world.step("dev", "Fewer criteria") { try world.write(Self.dropAC3(original), Self.acceptance, in: $0) }
+        #expect(try world.sandbox.git(["show", "main:\(Self.acceptance)"], in: world.bare).contains("AC-3") == false, "main keeps the edit")
+        #expect(try world.show("specs/PAY-142/status.yaml").contains("not_in_force:"))
+        // Judged against the criteria in force: AC-3 is still required.
+        try world.step("dev", "Deliver\n\nHandoff: submit PAY-142") { try Self.deliverTwo(world, $0) }
+        #expect(try world.state() == "in_progress")
+        #expect(try world.show("specs/PAY-142/status.yaml").contains("rejected: delivery note incomplete"))
+        // A client editing on top of the refused change does not bless it.
+        try world.step("ana", "Reword") { try world.write(Self.dropAC3(original) + "\nMore context.\n", Self.acceptance, in: $0) }
+        #expect(try world.show("specs/PAY-142/status.yaml").contains("is not in force: it holds a refused change"))
+        // Restored to its version in force by anyone, the file is released, and the client's next edit counts.
+        try world.step("dev", "Put AC-3 back") { try world.write(original, Self.acceptance, in: $0) }
+        #expect(try !world.show("specs/PAY-142/status.yaml").contains("not_in_force"))
+        try world.step("ana", "Reword for real") { try world.write(original + "\nMore context.\n", Self.acceptance, in: $0) }
+        #expect(
+            try world.show("specs/PAY-142/status.yaml").contains(
+                "action: \"spec-change\"\n    from: in_progress\n    to: in_progress\n    note: \"spec revised\""))
+        #expect(try world.replayDisagreements() == [])
+    }
+
+    @Test("status branch: a contractor's self-granted role stays out of force, and the operator's next, unrelated policy commit does not bring it in")
+    func policyHeld() throws {
+        let world = try World(statusBranch: "handoff/status")
+        _ = try Self.claimed(world)
+        let granted = WorkflowScenarioTests.policy.replacingOccurrences(
+            of: "reviewer: [\"rita@acme.example\"]", with: "reviewer: [\"rita@acme.example\", \"dev@contractors.example\"]")
+        try world.step("dev", "Me too") { try world.write(granted, ".handoff/policy.yaml", in: $0) }
+        try world.step("ops", "Require ready") { try world.write(granted + "require_ready: false\n", ".handoff/policy.yaml", in: $0) }
+        let board = try world.show(".handoff/board.md")
+        #expect(board.contains("policy.not-in-force"), "\(board)")
+        #expect(board.contains("| `.handoff/policy.yaml` |"))
+        #expect(board.contains("reviewer: [\"rita@acme.example\"]"), "the self-granted role is not in the policy in force: \(board)")
+        // dev submits, then tries to accept their own work as a reviewer: refused, not a reviewer in force.
+        try world.step("dev", "Deliver\n\nHandoff: submit PAY-142") {
+            let commit = try world.sandbox.git(["rev-parse", "--short", "HEAD"], in: $0)
+            try world.write(
+                "- AC-1: contracts/openapi.yaml\n- AC-2: https://ci.example/1\n- AC-3: \(commit)\n", "specs/PAY-142/delivery/DELIVERY.md", in: $0)
+        }
+        #expect(try world.state() == "in_review")
+        try world.step("dev", "Accept\n\nHandoff: accept PAY-142")
+        #expect(try world.state() == "in_review")
+        #expect(try world.replayDisagreements() == [])
+    }
+}
