@@ -47,7 +47,7 @@ enum BoardScenario {
             let clone = try LocalClone.open(at: folder.path)
             var lines = 0
             for summary in clone.summaries { lines += summary.title.isEmpty ? 0 : 1 }
-            _ = try clone.unprocessedCommits()
+            _ = try clone.staleness()
             precondition(lines == packets)
             handoff += clock.now - start
             let gitStart = clock.now

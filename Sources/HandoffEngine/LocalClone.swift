@@ -125,20 +125,46 @@ public struct LocalClone {
         return { [key] payload in try SSHKeygen.sign(payload, key: key, scratch: scratch, environment: environment) }
     }
 
-    /// How many commits on the branch came after handoffd's last status commit (0: the status is current).
-    public func unprocessedCommits() throws -> Int {
+    /// handoffd's public keys as this clone trusts them: `git config handoff.trustedKeys`, key lines
+    /// (`ssh-ed25519 AAAA… [comment]`) separated by commas, as `handoffd key show` prints them.
+    public func trustedKeys() throws -> TrustedKeys? {
+        guard let value = try repository.configValue("handoff.trustedKeys") else { return nil }
+        let keys = value.split(separator: ",").compactMap { SSHPublicKey(line: String($0)) }
+        guard !keys.isEmpty else {
+            throw Problem(description: "handoff.trustedKeys holds no SSH public key line; set it to what `handoffd key show` prints")
+        }
+        return TrustedKeys(keys)
+    }
+
+    /// How far the status read here is behind the branch: the commits after the newest status commit.
+    public struct Staleness: Sendable, Equatable {
+        /// Commits on the branch that no status covers yet (0: the status is current).
+        public var commits: Int
+        /// Whether status commits were told by handoffd's signature (`handoff.trustedKeys`), not by their
+        /// trailer alone, which anyone can write.
+        public var verified: Bool
+    }
+
+    /// How many commits on the branch came after handoffd's last status commit. With trusted keys, only
+    /// a status commit they signed counts: one that merely carries the trailer is input like any other.
+    public func staleness() throws -> Staleness {
+        let keys = try trustedKeys()
+        func genuine(_ commit: Commit) -> Bool {
+            guard ProcessedTrailer.claimed(by: commit) != nil else { return false }
+            return keys.map { $0.verdict(ofCommit: commit.id, in: repository) == .genuine } ?? true
+        }
         if let statusCommit {
             // The status branch's tip names the input it covered; what the branch has beyond it is unprocessed.
-            let covered = ProcessedTrailer.claimed(by: try repository.commit(statusCommit)).flatMap { repository.contains($0) ? $0 : nil }
-            return try repository.commits(from: [head], hiding: covered.map { [$0] } ?? []).count
+            let tip = try repository.commit(statusCommit)
+            let covered = genuine(tip) ? ProcessedTrailer.claimed(by: tip).flatMap { repository.contains($0) ? $0 : nil } : nil
+            return Staleness(commits: try repository.commits(from: [head], hiding: covered.map { [$0] } ?? []).count, verified: keys != nil)
         }
         var count = 0
         for id in try repository.commits(from: [head], newestFirst: true) {
-            let commit = try repository.commit(id)
-            if ProcessedTrailer.claimed(by: commit) != nil { return count }
+            if genuine(try repository.commit(id)) { break }
             count += 1
         }
-        return count
+        return Staleness(commits: count, verified: keys != nil)
     }
 
     /// What handoffd will do with `action` on `packet` by `email`, judged on the status at the tip.

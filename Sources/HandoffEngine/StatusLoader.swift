@@ -33,10 +33,12 @@ final class StatusLoader {
         try load(named, into: &state)
     }
 
-    /// Loads the packets `input` touches and names, and the packets they depend on.
+    /// Loads the packets `input` touches and names, the packets they depend on, and the packets holding
+    /// files not in force (the commit may release them, which rewrites their status).
     func prepare(_ input: CommitInput, state: inout WorkflowState) throws {
         let ids = Array(input.touched.keys)
         try load(ids, into: &state)
+        try load(state.held.keys.compactMap { ContentInForce.packet(of: $0, packetRoot: state.policy.packetRoot) }.sorted(), into: &state)
         var dependencies: [PacketID] = []
         for id in ids {
             dependencies += (state.packets[id]?.dependsOn ?? []).compactMap(PacketID.init)

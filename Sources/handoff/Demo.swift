@@ -38,8 +38,9 @@ struct Demo: ParsableCommand {
         )
         .write(to: URL(fileURLWithPath: config))
         // handoffd never makes its key on the way; the demo makes it, as an operator would with `handoffd key generate`.
+        let daemonKey: CommitSigningKey
         do {
-            try DaemonConfiguration.load(config).generateSigningKey()
+            daemonKey = try DaemonConfiguration.load(config).generateSigningKey()
         } catch {
             throw CannotCheck("\(error)")
         }
@@ -53,6 +54,7 @@ struct Demo: ParsableCommand {
               git clone \(path) /tmp/handoff-demo && cd /tmp/handoff-demo
               git config user.email dev@contractors.example
               handoff signing setup --key \(keys)/dev_ed25519 --apply
+              git config handoff.trustedKeys "\(daemonKey.publicKey.line)"   (handoffd's key: status commits are verified)
               handoff board
               handoff claim PAY-142 -m "starting today" && git push
               git pull && handoff status PAY-142          (handoffd has written the new state)

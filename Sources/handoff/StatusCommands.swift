@@ -60,10 +60,13 @@ func openClone() throws -> LocalClone {
 }
 
 func staleness(_ clone: LocalClone) throws -> String? {
-    let behind = try clone.unprocessedCommits()
-    return behind == 0
-        ? nil
-        : "note: \(behind) commit(s) on \(safe(clone.branch.replacingOccurrences(of: "refs/heads/", with: ""))) are not processed by handoffd yet; this status is older than the tip"
+    let behind = try clone.staleness()
+    guard behind.commits > 0 else { return nil }
+    let note =
+        "note: \(behind.commits) commit(s) on \(safe(clone.branch.replacingOccurrences(of: "refs/heads/", with: ""))) are not processed by handoffd yet; this status is older than the tip"
+    return behind.verified
+        ? note
+        : note + " (status commits told by their trailer only: git config handoff.trustedKeys \"$(handoffd key show --config …)\" to verify them)"
 }
 
 /// Participant-supplied text for a terminal: the one way text output prints titles, notes, identities and messages.

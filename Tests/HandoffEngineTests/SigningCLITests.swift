@@ -52,6 +52,19 @@ struct SigningCLITests {
         #expect(refused.stderr.contains("no verified identity: the commit is not signed"), "\(refused.stderr)")
         let replay = try runProcess(CLITests.handoff, ["replay", "--config", config, "--check"])
         #expect(replay.status == 0, "\(replay.stdout)\(replay.stderr)")
+
+        // A commit that only claims to be handoffd's status (its trailer, no signature) does not make the
+        // clone's status look current once handoffd's key is trusted here.
+        try sandbox.git(["reset", "-q", "--hard", "origin/main"], in: clone)
+        let tip = try sandbox.git(["rev-parse", "HEAD"], in: clone)
+        try sandbox.git(["-c", "commit.gpgsign=false", "commit", "-q", "--allow-empty", "-m", "status\n\nHandoff-Processed: \(tip)"], in: clone)
+        let trusting = try runProcess(CLITests.handoff, ["status", "PAY-142"], in: clone, environment: sandbox.environment)
+        #expect(!trusting.stderr.contains("not processed"), "told by the trailer alone, as before: \(trusting.stderr)")
+        let line = try runProcess(CLITests.handoffd, ["key", "show", "--config", config]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(created.stdout.contains("git config handoff.trustedKeys \"\(line.split(separator: " ").prefix(2).joined(separator: " "))\""))
+        try sandbox.git(["config", "handoff.trustedKeys", line], in: clone)
+        let verified = try runProcess(CLITests.handoff, ["status", "PAY-142"], in: clone, environment: sandbox.environment)
+        #expect(verified.stderr.contains("1 commit(s) on main are not processed by handoffd yet"), "\(verified.stderr)")
     }
 
     @Test(

@@ -73,6 +73,14 @@ public enum ContentInForce {
         return rest[1].hasPrefix("delivery/") ? .delivery(id) : .spec(id)
     }
 
+    /// The packet whose spec or delivery `path` belongs to, or nil (the policy, other paths).
+    public static func packet(of path: String, packetRoot: String) -> PacketID? {
+        switch area(of: path, packetRoot: packetRoot) {
+        case .spec(let id)?, .delivery(let id)?: id
+        case .policy?, nil: nil
+        }
+    }
+
     /// Judges `input` against `state` (the state before it): the one decision the fold and the reader share.
     public static func judge(_ input: CommitInput, state: WorkflowState, operators: [String]) -> ChangeVerdicts {
         var held = state.held

@@ -13,6 +13,9 @@ public enum StatusFile {
     public static func path(of id: PacketID, in root: String) -> String { "\(root)/\(id)/\(fileName)" }
     static let header = "# Written by handoffd from this repository's history. Do not edit: edits are recorded as tampering and undone.\n"
 
+    /// Most held files a status file names (the rest are counted).
+    static let maxNotInForce = 50
+
     /// The file's content for `status`; `notInForce` names the packet's files whose tree version is not in
     /// force (written only when there are some, so other status files keep their bytes).
     public static func render(_ status: PacketStatus, notInForce: [HeldFile] = []) -> String {
@@ -51,8 +54,11 @@ public enum StatusFile {
             out += "    note: \(quote(entry.note))\n"
         }
         if !notInForce.isEmpty {
+            // Bounded like findings: a commit of thousands of refused files must not outgrow what handoffd reads
+            // back (the board's state block keeps every held file).
+            out += notInForce.count > maxNotInForce ? "not_in_force_more: \(notInForce.count - maxNotInForce)\n" : ""
             out += "not_in_force:\n"
-            for file in notInForce.sorted(by: { $0.path < $1.path }) {
+            for file in notInForce.sorted(by: { $0.path < $1.path }).prefix(maxNotInForce) {
                 out += "  - path: \(quote(file.path))\n"
                 out += "    refused_by: \(quote(file.refusedBy))\n"
                 out += "    in_force: \(file.inForce.map(quote) ?? "null")\n"

@@ -18,10 +18,7 @@ public struct WorkflowFold: Sendable {
         let verdicts = ContentInForce.judge(commit, state: state, operators: operators)
         let root = state.policy.packetRoot
         for path in Set(state.held.keys).union(verdicts.held.keys) where state.held[path] != verdicts.held[path] {
-            switch ContentInForce.area(of: path, packetRoot: root) {
-            case .spec(let id)?, .delivery(let id)?: if state.packets[id] != nil { changed.insert(id) }
-            case .policy?, nil: break
-            }
+            if let id = ContentInForce.packet(of: path, packetRoot: root), state.packets[id] != nil { changed.insert(id) }
         }
         state.held = verdicts.held
         switch verdicts.policy {

@@ -20,10 +20,7 @@ struct RenderStep {
         var files = [BoardFile.path: board]
         var held: [PacketID: [HeldFile]] = [:]
         for file in state.held.values {
-            switch ContentInForce.area(of: file.path, packetRoot: state.policy.packetRoot) {
-            case .spec(let id)?, .delivery(let id)?: held[id, default: []].append(file)
-            case .policy?, nil: break
-            }
+            if let id = ContentInForce.packet(of: file.path, packetRoot: state.policy.packetRoot) { held[id, default: []].append(file) }
         }
         for (id, status) in state.packets where packets?.contains(id) ?? true {
             files[StatusFile.path(of: id, in: state.policy.packetRoot)] = StatusFile.render(status, notInForce: held[id] ?? [])
