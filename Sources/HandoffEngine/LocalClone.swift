@@ -211,3 +211,44 @@ public struct LocalClone {
         return commit
     }
 }
+
+extension LocalClone {
+    /// What handoffd made of an action once a published status covers the commit that carried it.
+    public enum PublishedOutcome: Sendable, Equatable {
+        /// No status covers the commit yet.
+        case pending
+        /// Covered, and the action's history entry says what happened (applied or rejected).
+        case recorded(HistoryEntry, statusCommit: ObjectID)
+        /// Covered, but the packet's history holds no entry for it (the packet is unknown there: see the board).
+        case notRecorded(statusCommit: ObjectID)
+    }
+
+    /// What handoffd made of `action` on `packet` carried by `commit`, read from the newest status commit on
+    /// `branch` (or `statusBranch`, when handoffd publishes there) whose processed trailer covers it. With
+    /// `keys`, only status commits they signed count.
+    public static func publishedOutcome(
+        of commit: ObjectID, action: WorkflowAction, packet: PacketID, in repository: Repository, branch: String,
+        statusBranch: String?, keys: TrustedKeys?
+    ) throws -> PublishedOutcome {
+        func covers(_ candidate: ObjectID) throws -> Bool {
+            let status = try repository.commit(candidate)
+            guard let claimed = ProcessedTrailer.claimed(by: status), repository.contains(claimed) else { return false }
+            guard try claimed == commit || repository.isAncestor(commit, of: claimed) else { return false }
+            return keys.map { $0.verdict(ofCommit: candidate, in: repository) == .genuine } ?? true
+        }
+        var found: ObjectID?
+        if let statusBranch {
+            if let tip = try repository.referenceTarget(statusBranch), try covers(tip) { found = tip }
+        } else if let tip = try repository.referenceTarget(branch) {
+            found = try repository.commits(from: [tip], hiding: [commit], newestFirst: true).first { try covers($0) }
+        }
+        guard let found else { return .pending }
+        let view = try GitTreeView(repository: repository, commit: found)
+        let root = try Policy.load(from: view).0.packetRoot
+        guard case .bytes(let bytes) = try view.read(StatusFile.path(of: packet, in: root), limit: 16 << 20),
+            let status = try? StatusFile.parse(String(decoding: bytes, as: UTF8.self)),
+            let entry = status.history.last(where: { $0.commit == commit.hex && $0.kind == .workflow(action) })
+        else { return .notRecorded(statusCommit: found) }
+        return .recorded(entry, statusCommit: found)
+    }
+}

@@ -14,6 +14,19 @@ struct ActionOptions: ParsableArguments {
 
     @Flag(help: "Say what would happen without creating a commit.")
     var dryRun = false
+
+    @Flag(help: "Push the action commit to the branch's upstream, rebasing onto it when it moved (up to 5 tries).")
+    var push = false
+
+    @Option(
+        name: .customLong("wait"),
+        help: ArgumentHelp(
+            "With --push (implied): wait up to SECONDS (default 120 with a bare --wait) until handoffd's status covers the action, and print what became of it; exit 1 when rejected, 75 when not processed in time.",
+            valueName: "SECONDS"))
+    var wait: Double?
+
+    /// `--wait` alone, before parsing: the option's value is optional on the command line.
+    static let defaultWait = "120"
 }
 
 /// The shared body of `handoff claim|unclaim|submit|…`: check locally, then commit the trailer.
@@ -55,9 +68,42 @@ extension ActionCommand {
         let commit = try clone.commitAction(
             Self.action, packet: packet, note: note,
             message: note.isEmpty ? nil : "\(Self.action.rawValue) \(packet): \(note)")
-        print(
-            "[\(clone.branch.replacingOccurrences(of: "refs/heads/", with: "")) \(commit.abbreviated(7))] \(Self.action.rawValue) \(packet) (\(change) once handoffd processes it); git push to send it"
-        )
+        let shortBranch = clone.branch.replacingOccurrences(of: "refs/heads/", with: "")
+        guard options.push || options.wait != nil else {
+            print(
+                "[\(shortBranch) \(commit.abbreviated(7))] \(Self.action.rawValue) \(packet) (\(change) once handoffd processes it); git push to send it"
+            )
+            return
+        }
+        let publisher = try ActionPublisher(clone: clone, folder: FileManager.default.currentDirectoryPath)
+        let pushed = try publisher.push()
+        print("[\(shortBranch) \(pushed.abbreviated(7))] \(Self.action.rawValue) \(packet) pushed to \(publisher.remote)/\(publisher.remoteBranch)")
+        guard let seconds = options.wait else { return }
+        switch try publisher.wait(for: pushed, action: Self.action, packet: packet, seconds: seconds, clone: clone) {
+        case .pending:
+            FileHandle.standardError.write(
+                Data(
+                    "handoff: handoffd has not processed \(pushed.abbreviated(7)) within \(Int(seconds)) s; see handoff status \(packet) later\n".utf8
+                ))
+            throw ExitCode(75)
+        case .notRecorded(let status):
+            FileHandle.standardError.write(
+                Data(
+                    "handoff: handoffd's status \(status.abbreviated(7)) covers \(pushed.abbreviated(7)) but records no \(Self.action.rawValue) on \(packet); see handoff board\n"
+                        .utf8))
+            throw ExitCode(1)
+        case .recorded(let entry, let status):
+            if let rejection = entry.rejection {
+                FileHandle.standardError.write(
+                    Data(
+                        "handoff: \(Self.action.rawValue) \(packet) rejected by handoffd (\(status.abbreviated(7))): \(safe(rejection.reason))\(Self.advice(rejection))\n"
+                            .utf8))
+                throw ExitCode(1)
+            }
+            print(
+                "\(packet): \(entry.from?.rawValue ?? "-") → \(entry.to?.rawValue ?? "-") (\(Self.action.rawValue) applied by handoffd in \(status.abbreviated(7)))"
+            )
+        }
     }
 
     /// What to do next, for the refusals a user can act on.

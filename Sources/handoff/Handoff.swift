@@ -19,7 +19,9 @@ struct Handoff: ParsableCommand {
     /// instead of sysexits' 64, so scripts can tell "not ready" (1) from "could not check" (2).
     static func main() {
         do {
-            var command = try parseAsRoot()
+            // `--wait` may stand alone (`--wait[=SECONDS]`); the parser wants a value, so give it the default.
+            let arguments = CommandLine.arguments.dropFirst().map { $0 == "--wait" ? "--wait=\(ActionOptions.defaultWait)" : $0 }
+            var command = try parseAsRoot(Array(arguments))
             try command.run()
         } catch let error as CannotCheck {
             FileHandle.standardError.write(Data("handoff: \(safe("\(error)"))\n".utf8))

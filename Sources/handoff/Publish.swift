@@ -1,0 +1,93 @@
+import ArgumentParser
+import Foundation
+import Git
+import HandoffCore
+import HandoffEngine
+import HandoffSystem
+
+/// `--push` and `--wait` of the action commands: push the action commit (rebasing onto the remote when it
+/// moved), then wait until handoffd's published status covers it and say what became of it. Pushing and
+/// fetching go through the `git` command, so a participant's own remotes, credentials and signing apply.
+struct ActionPublisher {
+    /// The clone's work tree.
+    let folder: String
+    /// The branch the action is on (`refs/heads/…`).
+    let branch: String
+    /// The branch's upstream remote and the remote branch it pushes to.
+    let remote: String
+    let remoteBranch: String
+    /// Most push attempts; each refused one that the remote moved under is followed by a rebase.
+    static let attempts = 5
+
+    init(clone: LocalClone, folder: String) throws {
+        self.folder = folder
+        branch = clone.branch
+        let short = branch.replacingOccurrences(of: "refs/heads/", with: "")
+        remote = try clone.repository.configValue("branch.\(short).remote") ?? "origin"
+        let merge = try clone.repository.configValue("branch.\(short).merge") ?? branch
+        remoteBranch = merge.replacingOccurrences(of: "refs/heads/", with: "")
+    }
+
+    /// The remote-tracking reference of the pushed branch.
+    var tracking: String { "refs/remotes/\(remote)/\(remoteBranch)" }
+
+    /// Runs `git` in the clone; its output is returned, not shown.
+    func git(_ arguments: [String]) throws -> ChildProcess.Completion {
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("handoff-git-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        return try ChildProcess.run("git", arguments, in: folder, scratch: scratch)
+    }
+
+    /// Pushes the branch; returns the commit that landed (the action commit, rebased if the remote had moved).
+    /// A push refused for another reason than the remote moving (the pre-receive hook) is final.
+    func push() throws -> ObjectID {
+        for attempt in 1...Self.attempts {
+            let pushed = try git(["push", "--quiet", remote, "HEAD:refs/heads/\(remoteBranch)"])
+            let head = try Repository.open(at: folder, searchParents: true).referenceTarget(branch)
+            if pushed.status == 0, let head { return head }
+            // Decided by the repository, not by git's words: when the remote's tip is already in our
+            // history, the push was refused on its merits; when it is not, the remote moved under us.
+            _ = try git(["fetch", "--quiet", remote, "refs/heads/\(remoteBranch):\(tracking)"])
+            let repository = try Repository.open(at: folder, searchParents: true)
+            guard let head, let theirs = try repository.referenceTarget(tracking), try !repository.isAncestor(theirs, of: head) else {
+                FileHandle.standardError.write(pushed.stderr)
+                throw ExitCode(1)
+            }
+            guard attempt < Self.attempts else { break }
+            let rebased = try git(["rebase", "--quiet", "--autostash", tracking])
+            if rebased.status != 0 {
+                _ = try git(["rebase", "--abort"])
+                throw CannotCheck(
+                    "\(remote)/\(remoteBranch) moved and the branch does not rebase onto it cleanly: "
+                        + "\(String(decoding: rebased.stderr, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)); "
+                        + "git pull --rebase, resolve, then push")
+            }
+        }
+        throw CannotCheck("\(remote)/\(remoteBranch) kept moving: \(Self.attempts) pushes were overtaken; try again")
+    }
+
+    /// Waits up to `seconds` for handoffd's status to cover `commit`; then fast-forwards the branch to the
+    /// remote's (so that the next action sees the new status) and returns what became of the action.
+    func wait(
+        for commit: ObjectID, action: WorkflowAction, packet: PacketID, seconds: Double, clone: LocalClone
+    ) throws -> LocalClone.PublishedOutcome {
+        let status = try clone.repository.configValue("handoff.statusBranch").map { $0.replacingOccurrences(of: "refs/heads/", with: "") }
+        let keys = try clone.trustedKeys()
+        let deadline = Date().addingTimeInterval(seconds)
+        var outcome = LocalClone.PublishedOutcome.pending
+        repeat {
+            var refspecs = ["refs/heads/\(remoteBranch):\(tracking)"]
+            if let status { refspecs.append("+refs/heads/\(status):refs/remotes/\(remote)/\(status)") }
+            _ = try git(["fetch", "--quiet", remote] + refspecs)
+            let repository = try Repository.open(at: folder, searchParents: true)
+            outcome = try LocalClone.publishedOutcome(
+                of: commit, action: action, packet: packet, in: repository, branch: tracking,
+                statusBranch: status.map { "refs/remotes/\(remote)/\($0)" }, keys: keys)
+            if outcome != .pending { break }
+            usleep(250_000)
+        } while Date() < deadline
+        if outcome != .pending { _ = try git(["merge", "--ff-only", "--quiet", tracking]) }
+        return outcome
+    }
+}
