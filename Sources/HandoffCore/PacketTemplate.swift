@@ -4,11 +4,15 @@ public enum PacketTemplate {
     ///
     /// Checking it reports exactly what is left to write, so it starts as a draft.
     public static func scaffold(id: PacketID, title: String, root: String = "specs") -> [String: String] {
+        // YAML gets the title as a double-quoted scalar and Markdown on one line: any title round-trips
+        // ("Refunds: phase 2" is no mapping, "#1 priority" no comment).
+        let yamlTitle = StatusFile.quote(title)
+        let heading = title.split(whereSeparator: \.isNewline).joined(separator: " ")
         let folder = "\(root)/\(id)"
         return [
             "\(folder)/\(Manifest.fileName)": """
             id: \(id)
-            title: \(title)
+            title: \(yamlTitle)
             scope: finite          # finite: has a finish line; ongoing work cannot be handed off
             client: TBD            # the owning team
             reviewers: []          # emails of who accepts the delivery
@@ -18,7 +22,7 @@ public enum PacketTemplate {
 
             """,
             "\(folder)/\(ContextCheck.fileName)": """
-            # \(id): \(title)
+            # \(id): \(heading)
 
             ## Background
 
@@ -40,7 +44,7 @@ public enum PacketTemplate {
             "\(folder)/contracts/openapi.yaml": """
             openapi: 3.1.0
             info:
-              title: \(title)
+              title: \(yamlTitle)
               version: 0.1.0
             paths: {}
 

@@ -34,6 +34,17 @@ struct PacketCheckerTests {
         #expect(report.findings.allSatisfy { $0.line > 0 })
     }
 
+    @Test(
+        "any title round-trips through the scaffold's YAML and heading",
+        arguments: ["Refunds: phase 2", "#1 priority", "it's \"quoted\" & {braced}", "- dash, [list]: *star", "tab\there", "  padded  ", "ünïcödé ✓"])
+    func scaffoldTitles(title: String) throws {
+        let files = PacketTemplate.scaffold(id: Self.id, title: title)
+        let report = try Self.check(files)
+        #expect(report.manifest?.title == title.trimmingCharacters(in: .whitespaces), "the manifest trims a title, nothing more")
+        #expect(!report.findings.contains { $0.rule.hasPrefix("manifest.invalid") || $0.rule.hasPrefix("contracts.") && $0.severity == .error })
+        #expect(files["specs/PAY-142/context.md"]!.hasPrefix("# PAY-142: \(title)\n"))
+    }
+
     @Test("a missing packet folder reports every missing part")
     func emptyPacket() throws {
         let report = try Self.check(["specs/PAY-142/notes.txt": "hello"])
