@@ -32,10 +32,17 @@ struct CommitReader {
 
     func input(for commit: Commit, state: WorkflowState) throws -> CommitInput {
         let actions = commit.trailers.filter { $0.key.caseInsensitiveCompare(ActionRequest.trailerKey) == .orderedSame }.map(\.value)
+        // git reads trailers only in the last paragraph: a subject written like one asks for nothing.
+        let subject = commit.summary.split(separator: ":", maxSplits: 1)
         let who = try identifier.identify(commit, in: repository)
         var input = CommitInput(
             id: commit.id.hex, identity: who.identity, time: Self.utc(commit.committer.time),
             actionTrailers: actions, unverified: who.problem)
+        if subject.count == 2, subject[0].trimmingCharacters(in: .whitespaces).caseInsensitiveCompare(ActionRequest.trailerKey) == .orderedSame,
+            !actions.contains(subject[1].trimmingCharacters(in: .whitespaces))
+        {
+            input.subjectTrailer = String(subject[1].trimmingCharacters(in: .whitespaces).prefix(200))
+        }
         let tree = GitTreeView(repository: repository, tree: commit.tree)
         var policy = state.policy
         var kinds: [PacketID: PacketChange] = [:]
@@ -64,7 +71,12 @@ struct CommitReader {
         let root = policy.packetRoot + "/"
         for change in changes where change.path.hasPrefix(root) {
             let rest = change.path.dropFirst(root.count).split(separator: "/", maxSplits: 1)
-            guard rest.count == 2, let id = PacketID(rest[0]) else { continue }
+            guard rest.count == 2 else { continue }
+            guard let id = PacketID(rest[0]) else {
+                let folder = root + rest[0].prefix(200)
+                if !input.strayFolders.contains(folder), input.strayFolders.count < 20 { input.strayFolders.append(folder) }
+                continue
+            }
             var kind = kinds[id] ?? PacketChange()
             if rest[1] == StatusFile.fileName {
                 kind.status = true

@@ -102,3 +102,20 @@ struct ContentInForceTests {
         #expect(try world.replayDisagreements() == [])
     }
 }
+
+/// Issue 15, item 4: nothing silent. Input that asks for nothing says so on the board.
+@Suite("Nothing silent", .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/ssh-keygen"), "needs ssh-keygen"))
+struct NothingSilentTests {
+    @Test("a trailer written as the subject line and a folder not named like a packet id each leave a board event saying why")
+    func boardEvents() throws {
+        let world = try WorkflowScenarioTests.World()
+        _ = try ContentInForceTests.claimed(world)
+        try world.step("dev", "Handoff: unclaim PAY-142")
+        #expect(try world.state() == "in_progress", "a subject line asks for nothing")
+        try world.step("ana", "Notes") { try world.write("# draft\n", "specs/not a packet!/notes.md", in: $0) }
+        let board = try world.show(".handoff/board.md")
+        #expect(board.contains("the subject line 'Handoff: unclaim PAY-142' is no trailer"), "\(board)")
+        #expect(board.contains("specs/not a packet! is not named like a packet id"), "\(board)")
+        #expect(try world.replayDisagreements() == [])
+    }
+}

@@ -26,6 +26,11 @@ public struct CommitInput: Sendable {
     public var fileChanges: [FileChange] = []
     /// For each file held before this commit, its blob in the commit's tree (nil: absent).
     public var heldInTree: [String: String?] = [:]
+    /// The subject line's value when the subject is written like a `Handoff:` trailer, which git does not
+    /// read as one (so it asks for nothing, and says so).
+    public var subjectTrailer: String?
+    /// Folders under the packet root the commit changed whose names are not packet ids (nothing in them is checked).
+    public var strayFolders: [String] = []
 
     /// Creates a commit input.
     public init(

@@ -38,6 +38,12 @@ public struct WorkflowFold: Sendable {
         if commit.touchedBoard {
             state.record(event(commit, .boardTampering))
         }
+        if let value = commit.subjectTrailer {
+            state.record(event(commit, .trailerInSubject(value)))
+        }
+        for folder in commit.strayFolders {
+            state.record(event(commit, .strayFolder(folder)))
+        }
         for id in commit.touched.keys.sorted() {
             let change = commit.touched[id]!
             if applyChange(change, to: id, commit: commit, verdicts: verdicts, root: root, state: &state) { changed.insert(id) }

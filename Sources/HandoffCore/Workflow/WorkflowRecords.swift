@@ -23,7 +23,8 @@ public enum WorkflowRecords {
     static let events: [BoardEventKind] = {
         let id = PacketID("PAY-142")!
         return [
-            .boardTampering, .malformedTrailer(TrailerProblem(value: "", reason: "")), .unknownPacket(.claim, id),
+            .boardTampering, .malformedTrailer(TrailerProblem(value: "", reason: "")), .trailerInSubject(""), .strayFolder(""),
+            .unknownPacket(.claim, id),
             .deliveryOutsidePacket(id), .changeRejected(.specChange, id, .specChangeNotPermitted), .commitUnreadable(""),
             .packetRemoved(id, by: ""), .policyUnauthorized(identity: ""), .policyNotInForce(refusedBy: ""), .policyInvalid(problems: 1, first: ""),
             .policyChanged(by: ""), .historyRewritten(lost: "", reference: ""), .statusBranchTampering(commits: 1),
@@ -35,6 +36,8 @@ public enum WorkflowRecords {
         switch event {
         case .boardTampering: "`.handoff/board.md` written by someone other than handoffd; written back"
         case .malformedTrailer: "a `Handoff:` trailer that does not parse"
+        case .trailerInSubject: "a subject line written like a `Handoff:` trailer, which git does not read as one; nothing asked"
+        case .strayFolder: "a folder under the packet root not named like a packet id; nothing in it is checked"
         case .unknownPacket: "an action naming a packet that does not exist"
         case .deliveryOutsidePacket: "a `delivery/` change in a folder that is not a packet"
         case .changeRejected: "a refused change to a folder that is not a packet yet"

@@ -45,6 +45,10 @@ public enum BoardEventKind: Hashable, Sendable {
     case boardTampering
     /// A `Handoff:` trailer that does not parse.
     case malformedTrailer(TrailerProblem)
+    /// A subject line written like a `Handoff:` trailer: git reads trailers only after a blank line.
+    case trailerInSubject(String)
+    /// A folder under the packet root whose name is not a packet id: nothing in it is checked.
+    case strayFolder(String)
     /// An action naming a packet that does not exist.
     case unknownPacket(WorkflowAction, PacketID)
     /// A `delivery/` change in a folder that is not a packet.
@@ -74,7 +78,8 @@ public enum BoardEventKind: Hashable, Sendable {
     public var name: String {
         switch self {
         case .boardTampering, .statusBranchTampering: "tampering"
-        case .malformedTrailer, .unknownPacket, .deliveryOutsidePacket, .changeRejected, .commitUnreadable: "rejected"
+        case .malformedTrailer, .trailerInSubject, .strayFolder, .unknownPacket, .deliveryOutsidePacket, .changeRejected, .commitUnreadable:
+            "rejected"
         case .packetRemoved: "packet.removed"
         case .policyUnauthorized: "policy.unauthorized-change"
         case .policyNotInForce: "policy.not-in-force"
@@ -90,6 +95,12 @@ public enum BoardEventKind: Hashable, Sendable {
         switch self {
         case .boardTampering: ".handoff/board.md is written by handoffd only; written back"
         case .malformedTrailer(let problem): "Handoff: \(problem.value): \(problem.reason)"
+        case .trailerInSubject(let value):
+            "the subject line 'Handoff: \(value)' is no trailer, so nothing was asked; write it after a blank line: "
+                + "git commit -m \"…\" -m \"Handoff: \(value)\""
+        case .strayFolder(let path):
+            "\(path) is not named like a packet id (an ASCII letter or digit, then letters, digits, '.', '_' or '-', at most 64: "
+                + "PAY-142); nothing in it is checked"
         case .unknownPacket(let action, let packet): "\(action.rawValue) \(packet): no such packet"
         case .deliveryOutsidePacket(let id): "delivery for \(id), which is not a packet"
         case .changeRejected(let action, let id, let rejection):
@@ -113,7 +124,8 @@ public enum BoardEventKind: Hashable, Sendable {
     /// Whether a push that causes this event is refused by the pre-receive hook.
     public var refusesPush: Bool {
         switch self {
-        case .boardTampering, .malformedTrailer, .unknownPacket, .deliveryOutsidePacket, .changeRejected, .commitUnreadable,
+        case .boardTampering, .malformedTrailer, .trailerInSubject, .strayFolder, .unknownPacket, .deliveryOutsidePacket, .changeRejected,
+            .commitUnreadable,
             .policyUnauthorized, .policyNotInForce, .policyInvalid, .statusBranchTampering:
             true
         case .packetRemoved, .policyChanged, .historyRewritten:
