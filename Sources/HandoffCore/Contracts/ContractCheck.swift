@@ -133,14 +133,11 @@ enum ContractCheck {
                     hint: "Set openapi: 3.1.0 (or 3.0.3) and follow that version of the specification."))
             return
         }
-        let locator = NodeLocator(root: node)
-        let issues = parsed == .v30 ? OpenAPI30Structure.issues(in: node) : OpenAPI31Structure.issues(in: node)
-        for issue in issues {
-            let position = locator.position(of: issue.path)
+        for issue in OpenAPIValidator.issues(in: node, version: parsed) {
             result.findings.append(
                 Finding(
-                    .contractsOpenAPIInvalid, file: file, line: position.line, column: position.column,
-                    message: issue.message))
+                    .contractsOpenAPIInvalid, file: file, line: issue.line, column: issue.column,
+                    message: issue.problem.message, hint: issue.problem.hint))
         }
         let rules = OpenAPIRules(root: node, file: file).run()
         result.findings += rules.findings

@@ -58,13 +58,7 @@ struct OpenAPIRules {
     func resolved(_ node: Node?) -> Node? {
         guard let node else { return nil }
         guard let reference = node.child("$ref")?.string else { return node }
-        guard reference.hasPrefix("#/") else { return nil }
-        var current: Node? = root
-        for part in reference.dropFirst(2).split(separator: "/") {
-            let key = part.replacingOccurrences(of: "~1", with: "/").replacingOccurrences(of: "~0", with: "~")
-            current = current?.child(key)
-        }
-        return current
+        return JSONPointer.target(of: reference, in: root)
     }
 
     /// Path parameters by name, with the line that declares them.
