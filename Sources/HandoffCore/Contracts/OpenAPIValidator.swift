@@ -162,7 +162,7 @@ struct OpenAPIValidator {
         case .parameter, .header:
             parameter(node, kind)
         case .mediaType:
-            if version == .v30 { exclusive("example", "examples", in: node, kind) }
+            exclusive("example", "examples", in: node, kind)
         case .example:
             exclusive("value", "externalValue", in: node, kind)
         case .link:
@@ -274,7 +274,7 @@ struct OpenAPIValidator {
                 report(.notAllowed(field: field, in: kind, because: .notQuery), at: node.child(field))
             }
         }
-        if version == .v30 { exclusive("example", "examples", in: node, kind) }
+        exclusive("example", "examples", in: node, kind)
     }
 
     private mutating func securityScheme(_ node: Node, _ mapping: Node.Mapping) {
