@@ -159,8 +159,9 @@ struct DifferentialTests {
     ]
 
     static let unresolvedSchema =
-        "The $ref points at a schema the document does not define, so no generator or mock can build the body; openapi-spec-validator"
-        + " never follows $refs in media types (OpenAPIKit refuses it too)."
+        "The $ref points at a schema the document does not define, so no generator or mock can build the body;"
+        + " openapi-spec-validator does not follow $refs in request bodies (it refuses the same $ref in a response; OpenAPIKit"
+        + " refuses both)."
     static let external =
         "Handoff never loads another file, so a contract must be self-contained; the peers accept the reference without reading it"
         + " (openapi-spec-validator only follows what it validates)."
