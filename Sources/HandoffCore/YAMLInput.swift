@@ -115,6 +115,15 @@ enum YAMLInput {
             var depth = 0
             var documents = 0
             var stack: [Open] = []
+            // One resolver and constructor per document, as Yams' parser holds them: `Constructor.default`
+            // builds its tables anew on every call. A string tag is never resolved further, so the quoted
+            // scalars, most of a JSON document, share one.
+            let resolver = Resolver.default
+            let constructor = Constructor.default
+            let stringTag = Tag(.str, resolver, constructor)
+            func tag(_ name: String?) -> Tag {
+                name == Tag.Name.str.rawValue ? stringTag : Tag(name.map(Tag.Name.init(rawValue:)) ?? .implicit, resolver, constructor)
+            }
             var event = yaml_event_t()
             while true {
                 guard yaml_parser_parse(&parser, &event) == 1 else { return syntaxRefusal(parser, maxDepth: maxDepth) }
@@ -156,9 +165,9 @@ enum YAMLInput {
                                 index += 2
                             }
                             if composerRefusal == nil, let repeated = repeatedKeys(pairs) { composerRefusal = repeated }
-                            built = .mapping(Node.Mapping(pairs, Tag(open.tag.map(Tag.Name.init(rawValue:)) ?? .implicit), .any, open.mark))
+                            built = .mapping(Node.Mapping(pairs, tag(open.tag), .any, open.mark))
                         } else {
-                            built = .sequence(Node.Sequence(open.items, Tag(open.tag.map(Tag.Name.init(rawValue:)) ?? .implicit), .any, open.mark))
+                            built = .sequence(Node.Sequence(open.items, tag(open.tag), .any, open.mark))
                         }
                     }
                 case YAML_SCALAR_EVENT:
@@ -166,11 +175,11 @@ enum YAMLInput {
                     if build, documents == 1 {
                         let scalar = event.data.scalar
                         // As Yams: a quoted scalar without a tag is a string; a plain one is resolved later.
-                        let tag = scalar.quoted_implicit == 1 ? Tag.Name.str.rawValue : tagText(scalar.tag)
+                        let name = scalar.quoted_implicit == 1 ? Tag.Name.str.rawValue : tagText(scalar.tag)
                         let value = String(decoding: UnsafeBufferPointer(start: scalar.value, count: scalar.length), as: UTF8.self)
                         let style = Node.Scalar.Style(rawValue: numericCast(scalar.style.rawValue)) ?? .any
                         built = .scalar(
-                            Node.Scalar(value, Tag(tag.map(Tag.Name.init(rawValue:)) ?? .implicit), style, mark(line: line, column: column)))
+                            Node.Scalar(value, tag(name), style, mark(line: line, column: column)))
                     }
                 default:
                     break
