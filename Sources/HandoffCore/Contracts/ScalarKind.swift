@@ -7,41 +7,30 @@ enum ScalarKind: Hashable, Sendable {
     case string, integer, float, boolean, null, timestamp
 
     init(_ scalar: Node.Scalar) {
-        switch scalar.tag.description {
-        case "": break
-        case "tag:yaml.org,2002:str", "!":
+        if let tagged = Self.tagged(scalar.tag.description) {
+            self = tagged
+        } else if scalar.style == .plain || scalar.style == .any {
+            var text = scalar.string
+            self = text.withUTF8 { Self.classify($0) }
+        } else {
             self = .string
-            return
-        case "tag:yaml.org,2002:int":
-            self = .integer
-            return
-        case "tag:yaml.org,2002:float":
-            self = .float
-            return
-        case "tag:yaml.org,2002:bool":
-            self = .boolean
-            return
-        case "tag:yaml.org,2002:null":
-            self = .null
-            return
-        default:
-            self = .string
-            return
         }
-        guard scalar.style == .plain || scalar.style == .any else {
-            self = .string
-            return
-        }
-        self = Self.plain(scalar.string)
     }
 
-    /// The kind of a plain (unquoted) scalar's text.
-    static func plain(_ text: String) -> ScalarKind {
-        var text = text
-        return text.withUTF8 { classify($0) }
+    /// The kind an explicit tag names; nil for no tag (`""`), whose scalar is resolved from its text.
+    static func tagged(_ tag: String) -> ScalarKind? {
+        switch tag {
+        case "": nil
+        case "tag:yaml.org,2002:int": .integer
+        case "tag:yaml.org,2002:float": .float
+        case "tag:yaml.org,2002:bool": .boolean
+        case "tag:yaml.org,2002:null": .null
+        default: .string
+        }
     }
 
-    private static func classify(_ bytes: UnsafeBufferPointer<UInt8>) -> ScalarKind {
+    /// The kind of a plain (unquoted, untagged) scalar, from its UTF-8 bytes.
+    static func classify(_ bytes: UnsafeBufferPointer<UInt8>) -> ScalarKind {
         guard let first = bytes.first else { return .null }
         switch first {
         case UInt8(ascii: "~"): return bytes.count == 1 ? .null : .string
