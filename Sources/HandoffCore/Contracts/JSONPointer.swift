@@ -1,24 +1,21 @@
-internal import Yams
-
 /// Local references (`#/components/schemas/Refund`): the one home of how a `$ref` finds its target.
 enum JSONPointer {
-    /// The node `reference` points at inside `root`, or nil when it is not local or does not resolve.
-    static func target(of reference: String, in root: Node) -> Node? {
-        guard reference.first == "#" else { return nil }
+    /// The node `reference` points at inside `tree`, or nil when it is not local or does not resolve.
+    static func target(of reference: String, in tree: YAMLTree) -> Int? {
+        guard reference.first == "#", let root = tree.root else { return nil }
         let pointer = reference.utf8.dropFirst()
         if pointer.isEmpty { return root }
         guard pointer.first == UInt8(ascii: "/") else { return nil }
         var current = root
         for token in pointer.dropFirst().split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false) {
             let key = decode(token)
-            switch current {
-            case .mapping:
-                guard let next = current.child(key) else { return nil }
+            if tree.isMapping(current) {
+                guard let next = tree.child(current, key) else { return nil }
                 current = next
-            case .sequence(let sequence):
-                guard let index = Int(key), index >= 0, index < sequence.count else { return nil }
-                current = sequence[index]
-            default:
+            } else if tree.isSequence(current) {
+                guard let index = Int(key), index >= 0, index < tree.count(current) else { return nil }
+                current = tree.item(current, index)
+            } else {
                 return nil
             }
         }
