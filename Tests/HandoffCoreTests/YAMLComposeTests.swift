@@ -51,6 +51,58 @@ struct YAMLComposeTests {
         #expect(try Yams.compose(yaml: text).map(Self.shape) == (try YAMLInput.parse(text, maxDepth: 64).get()).map(Self.shape))
     }
 
+    /// Text, kind and position of every node of a tree, in document order, as ``shape(_:)`` gives them for
+    /// Yams' nodes but without tags (a tree keeps each scalar's resolved type instead).
+    static func treeShape(_ tree: YAMLTree, _ node: Int) -> [String] {
+        let mark = "\(tree.line(node)):\(tree.column(node))"
+        if let text = tree.text(node) { return ["scalar \(text.debugDescription) \(mark)"] }
+        if tree.isSequence(node) { return ["sequence \(mark)"] + tree.items(node).flatMap { treeShape(tree, $0) } }
+        return ["mapping \(mark)"]
+            + (0..<tree.count(node)).flatMap { treeShape(tree, tree.key(node, $0)) + treeShape(tree, tree.value(node, $0)) }
+    }
+
+    static func nodeShape(_ node: Node) -> [String] {
+        let mark = node.mark.map { "\($0.line):\($0.column)" } ?? "-"
+        switch node {
+        case .scalar(let scalar): return ["scalar \(scalar.string.debugDescription) \(mark)"]
+        case .sequence(let sequence): return ["sequence \(mark)"] + sequence.flatMap(nodeShape)
+        case .mapping(let mapping): return ["mapping \(mark)"] + mapping.flatMap { key, value in nodeShape(key) + nodeShape(value) }
+        case .alias: return ["alias"]
+        }
+    }
+
+    @Test("a YAMLTree holds the nodes Yams builds, text and positions", arguments: documents)
+    func sameTree(_ text: String) throws {
+        var cost = CheckCost()
+        let tree = try YAMLInput.tree(text, maxDepth: 64, maxNodes: 1000, cost: &cost).get()
+        let yams = try Yams.compose(yaml: text)
+        #expect(tree.flatMap { tree in tree.root.map { Self.treeShape(tree, $0) } } == yams.map(Self.nodeShape))
+    }
+
+    @Test(
+        "the published examples read into a tree as into Yams' nodes", .enabled(if: Fixtures.available, "needs ../shared/fixtures"),
+        arguments: Fixtures.names)
+    func publishedTree(_ name: String) throws {
+        let text = try Fixtures.text(name)
+        var cost = CheckCost()
+        let tree = try #require(try YAMLInput.tree(text, maxDepth: 64, maxNodes: 100_000, cost: &cost).get())
+        #expect(Self.treeShape(tree, try #require(tree.root)) == (try Yams.compose(yaml: text)).map(Self.nodeShape))
+    }
+
+    @Test(
+        "plain scalars resolve as PyYAML's YAML 1.1 resolver reads them",
+        arguments: [
+            ("1.0", ScalarKind.float), ("1.0.0", .string), ("3.1.0", .string), ("42", .integer), ("-7", .integer),
+            ("+12", .integer), ("1_000", .integer), ("0x1F", .integer), ("0b101", .integer), ("1.5e+3", .float),
+            ("1e5", .string), ("-.inf", .float), (".NaN", .float), (".5", .float), ("yes", .boolean), ("Off", .boolean),
+            ("TRUE", .boolean), ("nope", .string), ("~", .null), ("null", .null), ("", .null), ("2024-01-02", .timestamp),
+            ("2024-01-02T10:00:00Z", .timestamp), ("2024-01-02x", .string), ("-", .string), ("1.2.3.4", .string),
+        ])
+    func scalarKinds(_ text: String, _ kind: ScalarKind) {
+        var text = text
+        #expect(text.withUTF8 { ScalarKind.classify($0) } == kind, "\(text)")
+    }
+
     @Test("a Mark made by YAMLInput reads back its line and column (Yams keeps its initializer internal)")
     func markLayout() {
         #expect(MemoryLayout<Mark>.size == 2 * MemoryLayout<Int>.size)

@@ -1,8 +1,9 @@
 internal import Yams
 
-/// What a YAML scalar is, by the YAML 1.1 rules Yams and PyYAML resolve plain scalars with.
+/// What a YAML scalar is, by the YAML 1.1 rules PyYAML resolves plain scalars with (Yams' differ only in
+/// reading `1e5`, without a dot, as a float), so that a type check means what the peers' loaders read.
 ///
-/// A byte scan instead of Yams' regular expressions: a contract check asks this of most scalars it reads.
+/// A byte scan instead of Yams' regular expressions: a contract check asks this of every scalar it reads.
 enum ScalarKind: Hashable, Sendable {
     case string, integer, float, boolean, null, timestamp
 
