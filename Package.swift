@@ -25,7 +25,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
-        // Without its default ExternalLoading trait: contracts never load external references.
+        // The test oracle only (HandoffCoreTests): the product validates OpenAPI on the YAML nodes. Without its
+        // default ExternalLoading trait: nothing loads external references.
         .package(url: "https://github.com/mattpolzin/OpenAPIKit", from: "6.4.0", traits: []),
         .package(url: "https://github.com/GraphQLSwift/GraphQL", from: "4.3.0"),
         // Without its default JSON trait: handoffd's YAML is parsed by Yams and fed in with environment overrides.
@@ -51,8 +52,6 @@ let package = Package(
             name: "HandoffCore",
             dependencies: [
                 .product(name: "Yams", package: "Yams"),
-                .product(name: "OpenAPIKit", package: "OpenAPIKit"),
-                .product(name: "OpenAPIKit30", package: "OpenAPIKit"),
                 .product(name: "GraphQL", package: "GraphQL"),
             ],
             swiftSettings: strict

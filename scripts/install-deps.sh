@@ -3,7 +3,8 @@
 #   scripts/install-deps.sh          build and run: libgit2-dev, pkg-config, git
 #   scripts/install-deps.sh --test   also what the tests drive: ssh tools and sshd (loopback tests),
 #                                    GNU time (peak memory of a child), Python's jsonschema (SARIF check)
-#   scripts/install-deps.sh --bench  also the benchmark baselines: Python's openapi-spec-validator
+#   scripts/install-deps.sh --bench  also the benchmark baselines: Python's openapi-spec-validator and its Rust-cored
+#                                    companion openapi-spec-validator-rs (PyPI), with PyYAML's libyaml loader
 set -euo pipefail
 
 mode="${1:-}"
@@ -70,7 +71,13 @@ python_module() {
 
 case "$mode" in
   --test) python_module jsonschema jsonschema ;;
-  --bench) python_module openapi_spec_validator openapi-spec-validator pyyaml ;;
+  --bench)
+    python_module openapi_spec_validator openapi-spec-validator pyyaml
+    python_module openapi_spec_validator_rs openapi-spec-validator-rs
+    python3 -c "import yaml; yaml.CSafeLoader" 2>/dev/null || {
+      echo "error: PyYAML lacks libyaml's C loader (yaml.CSafeLoader), which B5 times; install libyaml-dev and reinstall pyyaml" >&2
+      exit 1
+    } ;;
 esac
 
 if ! command -v swift >/dev/null 2>&1; then

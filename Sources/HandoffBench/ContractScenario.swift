@@ -1,17 +1,25 @@
 import Foundation
 import HandoffCore
 
-/// B5: OpenAPI documents checked per second, in process (parse, OpenAPIKit validation, Handoff's own
-/// rules), against openapi-spec-validator on the same documents; both must reach the same verdicts.
+/// B5: OpenAPI documents checked per second, in process (parse and Handoff's node-level validation and
+/// rules), against openapi-spec-validator and openapi-spec-validator-rs on the same documents.
 enum ContractScenario {
+    /// One peer's figures beside Handoff's.
+    struct Peer {
+        var name: String
+        var version: String
+        var rate: Double
+        /// Documents on which Handoff and this peer disagree.
+        var disagreements: [String]
+        /// The disagreements not explained by a defect the peers are known to accept (see DifferentialTests).
+        var unexplained: [String]
+    }
+
     struct Figures {
         var documents: Int
         var rounds: Int
         var handoffRate: Double
-        var baselineRate: Double
-        var baselineVersion: String
-        /// Documents on which Handoff and the baseline disagree.
-        var disagreements: [String]
+        var peers: [Peer]
         /// Documents Handoff judged otherwise than their injected defect says.
         var misjudged: [String]
     }
@@ -40,11 +48,15 @@ enum ContractScenario {
         for document in documents {
             try Data(document.text.utf8).write(to: folder.appendingPathComponent(document.name))
         }
-        let baseline = try Baseline.run(folder: folder.path, rounds: rounds)
+        let peers = try Baseline.run(folder: folder.path, rounds: rounds).map { outcome in
+            let disagreements = documents.filter { verdicts[$0.name] != outcome.valid[$0.name] }
+            return Peer(
+                name: outcome.name, version: outcome.version, rate: Double(documents.count * rounds) / outcome.seconds,
+                disagreements: disagreements.map(\.name),
+                unexplained: disagreements.filter { !($0.defect?.peersAccept ?? false) }.map(\.name))
+        }
         return Figures(
-            documents: documents.count, rounds: rounds, handoffRate: handoffRate,
-            baselineRate: Double(documents.count * rounds) / baseline.seconds, baselineVersion: baseline.version,
-            disagreements: documents.filter { verdicts[$0.name] != baseline.valid[$0.name] }.map(\.name),
+            documents: documents.count, rounds: rounds, handoffRate: handoffRate, peers: peers,
             misjudged: documents.filter { ($0.defect == nil) != (verdicts[$0.name] ?? false) }.map(\.name))
     }
 }

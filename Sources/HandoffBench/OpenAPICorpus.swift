@@ -5,10 +5,19 @@ struct OpenAPICorpus {
         var name: String
         var text: String
         /// The defect injected, or nil for a valid document.
-        var defect: String?
+        var defect: Defect?
     }
 
-    static let defects = ["missing info", "broken $ref", "undeclared path parameter", "duplicate operationId"]
+    /// The defects the corpus injects, one per broken document, in turn.
+    enum Defect: CaseIterable {
+        case missingInfo, brokenReference, undeclaredPathParameter, duplicateOperationID
+
+        /// True when the peers may accept the defect: they do not follow a `$ref` in a request body, so a schema
+        /// reference to nothing passes (DifferentialTests lists why Handoff is right to refuse it).
+        var peersAccept: Bool { self == .brokenReference }
+    }
+
+    static let defects = Defect.allCases
 
     /// `count` documents from `seed`; every fifth one carries one of the defects, in turn.
     static func generate(count: Int, seed: UInt64) -> [Document] {
@@ -25,10 +34,10 @@ struct OpenAPICorpus {
         return document(index: index, defect: nil, random: &random)
     }
 
-    private static func document(index: Int, defect: String?, random: inout SplitMix64) -> String {
+    private static func document(index: Int, defect: Defect?, random: inout SplitMix64) -> String {
         let version = index % 2 == 0 ? "3.0.3" : "3.1.0"
         var text = "openapi: \(version)\n"
-        if defect != "missing info" {
+        if defect != .missingInfo {
             text += "info:\n  title: Service \(index)\n  version: 1.\(index).0\n"
         }
         text += "security:\n  - bearer: []\npaths:\n"
@@ -39,17 +48,17 @@ struct OpenAPICorpus {
             text += "  /\(name):\n"
             for method in ["get", "post"] {
                 operationNumber += 1
-                let broken = defect == "broken $ref" && resource == 5 && method == "post"
+                let broken = defect == .brokenReference && resource == 5 && method == "post"
                 text += operation(
                     method: method, id: "op\(operationNumber)", resource: name, pathParameter: nil,
                     schema: broken ? "Missing" : "Res\(resource)")
             }
-            let parameter = defect == "undeclared path parameter" && resource == 3 ? nil : "id"
+            let parameter = defect == .undeclaredPathParameter && resource == 3 ? nil : "id"
             text += "  /\(name)/{id}:\n"
             for method in ["get", "put"] {
                 operationNumber += 1
                 var id = "op\(operationNumber)"
-                if defect == "duplicate operationId" && resource == 7 && method == "put" { id = "op1" }
+                if defect == .duplicateOperationID && resource == 7 && method == "put" { id = "op1" }
                 text += operation(method: method, id: id, resource: name, pathParameter: parameter, schema: "Res\(resource)")
             }
         }

@@ -89,8 +89,9 @@ enum ContractCheck {
     }
 
     private static func checkDocument(_ text: String, file: String, limits: CheckLimits, into result: inout Result) {
-        let node: Node
-        switch YAMLInput.parse(text, maxDepth: limits.maxYAMLDepth, maxNodes: limits.maxYAMLNodes, cost: &result.cost) {
+        // Read once into a YAMLTree, which the OpenAPI checks walk; only a JSON Schema is read again as Yams nodes.
+        let tree: YAMLTree
+        switch YAMLInput.tree(text, maxDepth: limits.maxYAMLDepth, maxNodes: limits.maxYAMLNodes, cost: &result.cost) {
         case .failure(let refusal):
             // A file named as a schema (refund.schema.json) that does not parse is a broken schema.
             let rule: Rule = baseName(file).lowercased().contains(".schema.") ? .contractsSchemaInvalid : .contractsParseError
@@ -103,54 +104,52 @@ enum ContractCheck {
             result.findings.append(Finding(.contractsParseError, file: file, message: "\(baseName(file)) is empty"))
             return
         case .success(let parsed?):
-            node = parsed
+            tree = parsed
         }
-        if let version = node.child("openapi") {
-            checkOpenAPI(node, version: version, file: file, into: &result)
-        } else if node.child("swagger") != nil {
+        let root = tree.root
+        if let version = tree.child(root, "openapi") {
+            checkOpenAPI(tree, version: version, file: file, into: &result)
+        } else if let swagger = tree.child(root, "swagger") {
             result.findings.append(
                 Finding(
-                    .contractsOpenAPIInvalid, file: file, line: node.child("swagger")?.mark?.line ?? 1,
+                    .contractsOpenAPIInvalid, file: file, line: tree.line(swagger),
                     message: "Swagger 2.0 is not supported",
                     hint: "Convert the document to OpenAPI 3.0 or 3.1."))
-        } else if isJSONSchema(node) {
+        } else if isJSONSchema(tree), case .success(let node?) = YAMLInput.parse(text, maxDepth: limits.maxYAMLDepth, maxNodes: limits.maxYAMLNodes) {
             var rules = JSONSchemaRules(file: file)
             result.findings += rules.check(node)
         } else {
             result.findings.append(
                 Finding(
-                    .contractsUnknownFormat, file: file, line: node.mark?.line ?? 0,
+                    .contractsUnknownFormat, file: file, line: root.map(tree.line) ?? 0,
                     message: "\(baseName(file)) is neither an OpenAPI document (no 'openapi' key) nor a JSON Schema"))
         }
     }
 
-    private static func checkOpenAPI(_ node: Node, version: Node, file: String, into result: inout Result) {
-        guard let text = version.string, let parsed = OpenAPIVersion(text) else {
+    private static func checkOpenAPI(_ tree: YAMLTree, version: Int, file: String, into result: inout Result) {
+        guard let text = tree.text(version), let parsed = OpenAPIVersion(text) else {
             result.findings.append(
                 Finding(
-                    .contractsOpenAPIInvalid, file: file, line: version.mark?.line ?? 1,
-                    message: "openapi version '\(version.string ?? "?")' is not 3.0.x or 3.1.x",
+                    .contractsOpenAPIInvalid, file: file, line: tree.line(version),
+                    message: "openapi version '\(tree.text(version) ?? "?")' is not 3.0.x or 3.1.x",
                     hint: "Set openapi: 3.1.0 (or 3.0.3) and follow that version of the specification."))
             return
         }
-        let locator = NodeLocator(root: node)
-        let issues = parsed == .v30 ? OpenAPI30Structure.issues(in: node) : OpenAPI31Structure.issues(in: node)
-        for issue in issues {
-            let position = locator.position(of: issue.path)
+        for issue in OpenAPIValidator.issues(in: tree, version: parsed) {
             result.findings.append(
                 Finding(
-                    .contractsOpenAPIInvalid, file: file, line: position.line, column: position.column,
-                    message: issue.message))
+                    .contractsOpenAPIInvalid, file: file, line: issue.line, column: issue.column,
+                    message: issue.problem.message, hint: issue.problem.hint))
         }
-        let rules = OpenAPIRules(root: node, file: file).run()
+        let rules = OpenAPIRules(tree: tree, file: file).run()
         result.findings += rules.findings
         result.operations += rules.operations
     }
 
     /// A mapping that declares `$schema`, or uses the keywords only a schema has at its top.
-    private static func isJSONSchema(_ node: Node) -> Bool {
-        guard let mapping = node.mapping else { return false }
-        let keys = Set(mapping.keys.compactMap(\.string))
+    private static func isJSONSchema(_ tree: YAMLTree) -> Bool {
+        guard let root = tree.root, tree.isMapping(root) else { return false }
+        let keys = Set((0..<tree.count(root)).compactMap { tree.text(tree.key(root, $0)) })
         return keys.contains("$schema") || keys.contains("type") || keys.contains("properties") || keys.contains("$defs")
             || keys.contains("definitions") || keys.contains("allOf") || keys.contains("anyOf") || keys.contains("oneOf")
     }

@@ -1,13 +1,10 @@
-import Foundation
-internal import Yams
-
 /// Handoff's own OpenAPI rules, read from the document's nodes so every finding has a line.
 ///
 /// The same code serves 3.0 and 3.1: these parts of the structure did not change between them.
 struct OpenAPIRules {
     static let methods = ["get", "put", "post", "delete", "options", "head", "patch", "trace"]
 
-    let root: Node
+    let tree: YAMLTree
     let file: String
 
     /// Findings plus the operations the document defines.
@@ -15,26 +12,32 @@ struct OpenAPIRules {
         var findings: [Finding] = []
         var operations: [APIOperation] = []
         var seenOperationIDs: [String: Int] = [:]
-        let schemes = Set(root.child("components")?.child("securitySchemes")?.mapping?.keys.compactMap(\.string) ?? [])
-        let documentSecurity = root.child("security")
-        for (pathKey, pathItem) in root.child("paths")?.mapping ?? Node.Mapping([]) {
-            guard let path = pathKey.string, let item = resolved(pathItem) else { continue }
-            let pathParameters = parameters(item.child("parameters"))
-            for (methodKey, operation) in item.mapping ?? Node.Mapping([]) {
-                guard let method = methodKey.string, Self.methods.contains(method) else { continue }
-                let line = methodKey.mark?.line ?? 0
+        let root = tree.root
+        let schemeMap = tree.child(tree.child(root, "components"), "securitySchemes")
+        let schemes = Set(schemeMap.map { map in (0..<tree.count(map)).compactMap { tree.text(tree.key(map, $0)) } } ?? [])
+        let documentSecurity = tree.child(root, "security")
+        guard let paths = tree.child(root, "paths"), tree.isMapping(paths) else { return ([], []) }
+        for pathIndex in 0..<tree.count(paths) {
+            guard let path = tree.text(tree.key(paths, pathIndex)), let item = resolved(tree.value(paths, pathIndex)), tree.isMapping(item)
+            else { continue }
+            let pathParameters = parameters(tree.child(item, "parameters"))
+            for methodIndex in 0..<tree.count(item) {
+                let methodKey = tree.key(item, methodIndex), operation = tree.value(item, methodIndex)
+                guard let method = tree.text(methodKey), Self.methods.contains(method) else { continue }
+                let line = tree.line(methodKey)
                 let operationName = "\(method.uppercased()) \(path)"
-                let operationID = operation.child("operationId")?.string
+                let operationIDNode = tree.child(operation, "operationId")
+                let operationID = operationIDNode.flatMap { tree.text($0) }
                 operations.append(APIOperation(method: method.uppercased(), path: path, operationID: operationID))
                 if let operationID {
                     if let first = seenOperationIDs[operationID] {
                         findings.append(
                             Finding(
-                                .contractsOpenAPIInvalid, file: file, line: operation.child("operationId")?.mark?.line ?? line,
+                                .contractsOpenAPIInvalid, file: file, line: operationIDNode.map(tree.line) ?? line,
                                 message: "operationId '\(operationID)' of \(operationName) is already used on line \(first)",
                                 hint: "Give every operation its own operationId."))
                     } else {
-                        seenOperationIDs[operationID] = operation.child("operationId")?.mark?.line ?? line
+                        seenOperationIDs[operationID] = operationIDNode.map(tree.line) ?? line
                     }
                 } else {
                     findings.append(
@@ -43,38 +46,32 @@ struct OpenAPIRules {
                             message: "\(operationName) has no operationId"))
                 }
                 findings += pathParameterFindings(
-                    path: path, line: line, declared: pathParameters.merging(parameters(operation.child("parameters"))) { $1 },
+                    path: path, line: line, declared: pathParameters.merging(parameters(tree.child(operation, "parameters"))) { $1 },
                     operationName: operationName)
-                findings += responseFindings(operation.child("responses"), line: line, operationName: operationName)
-                let security = operation.child("security") ?? documentSecurity
+                findings += responseFindings(tree.child(operation, "responses"), line: line, operationName: operationName)
+                let ownSecurity = tree.child(operation, "security")
                 findings += securityFindings(
-                    security, schemes: schemes, line: operation.child("security")?.mark?.line ?? line, operationName: operationName)
+                    ownSecurity ?? documentSecurity, schemes: schemes, line: ownSecurity.map(tree.line) ?? line, operationName: operationName)
             }
         }
         return (findings, operations)
     }
 
     /// Follows a local `$ref` (`#/components/...`) once; nil when it does not resolve.
-    func resolved(_ node: Node?) -> Node? {
+    func resolved(_ node: Int?) -> Int? {
         guard let node else { return nil }
-        guard let reference = node.child("$ref")?.string else { return node }
-        guard reference.hasPrefix("#/") else { return nil }
-        var current: Node? = root
-        for part in reference.dropFirst(2).split(separator: "/") {
-            let key = part.replacingOccurrences(of: "~1", with: "/").replacingOccurrences(of: "~0", with: "~")
-            current = current?.child(key)
-        }
-        return current
+        guard let reference = tree.child(node, "$ref").flatMap({ tree.text($0) }) else { return node }
+        return JSONPointer.target(of: reference, in: tree)
     }
 
     /// Path parameters by name, with the line that declares them.
-    private func parameters(_ list: Node?) -> [String: Int] {
+    private func parameters(_ list: Int?) -> [String: Int] {
         var result: [String: Int] = [:]
-        for entry in list?.sequence ?? Node.Sequence([]) {
-            guard let parameter = resolved(entry), parameter.child("in")?.string == "path", let name = parameter.child("name")?.string else {
-                continue
-            }
-            result[name] = entry.mark?.line ?? 0
+        for entry in tree.items(list) {
+            guard let parameter = resolved(entry), tree.child(parameter, "in").flatMap({ tree.text($0) }) == "path",
+                let name = tree.child(parameter, "name").flatMap({ tree.text($0) })
+            else { continue }
+            result[name] = tree.line(entry)
         }
         return result
     }
@@ -99,17 +96,17 @@ struct OpenAPIRules {
         return findings
     }
 
-    private func responseFindings(_ responses: Node?, line: Int, operationName: String) -> [Finding] {
-        let codes = (responses?.mapping ?? Node.Mapping([])).map { key, value in (key.string ?? "", value) }
+    private func responseFindings(_ responses: Int?, line: Int, operationName: String) -> [Finding] {
+        let codes = responses.map { map in (0..<tree.count(map)).map { (tree.keyText(map, $0), tree.value(map, $0)) } } ?? []
         let success = codes.contains { code, response in
             guard code.hasPrefix("2") else { return false }
             if code == "204" { return true }
-            let content = resolved(response)?.child("content")?.mapping ?? Node.Mapping([])
-            return content.contains { _, media in media.child("schema") != nil }
+            guard let content = tree.child(resolved(response), "content") else { return false }
+            return (0..<tree.count(content)).contains { tree.child(tree.value(content, $0), "schema") != nil }
         }
         let clientError = codes.contains { code, _ in code.hasPrefix("4") }
         var findings: [Finding] = []
-        let at = responses?.mark?.line ?? line
+        let at = responses.map(tree.line) ?? line
         if !success {
             findings.append(
                 Finding(
@@ -125,8 +122,8 @@ struct OpenAPIRules {
         return findings
     }
 
-    private func securityFindings(_ security: Node?, schemes: Set<String>, line: Int, operationName: String) -> [Finding] {
-        guard let requirements = security?.sequence else {
+    private func securityFindings(_ security: Int?, schemes: Set<String>, line: Int, operationName: String) -> [Finding] {
+        guard let security, tree.isSequence(security) else {
             return [
                 Finding(
                     .contractsSecurityUndefined, file: file, line: line,
@@ -135,12 +132,13 @@ struct OpenAPIRules {
             ]
         }
         var findings: [Finding] = []
-        for requirement in requirements {
-            for (name, _) in requirement.mapping ?? Node.Mapping([]) {
-                guard let scheme = name.string, !schemes.contains(scheme) else { continue }
+        for requirement in tree.items(security) where tree.isMapping(requirement) {
+            for index in 0..<tree.count(requirement) {
+                let name = tree.key(requirement, index)
+                guard let scheme = tree.text(name), !schemes.contains(scheme) else { continue }
                 findings.append(
                     Finding(
-                        .contractsSecurityUndefined, file: file, line: name.mark?.line ?? line,
+                        .contractsSecurityUndefined, file: file, line: tree.line(name),
                         message: "\(operationName) requires security scheme '\(scheme)', which components.securitySchemes does not define"))
             }
         }

@@ -1,14 +1,8 @@
-/// A structural problem OpenAPIKit found: a message and where in the document (a coding path).
-struct OpenAPIStructuralIssue {
-    var message: String
-    var path: [String]
-}
-
-/// The OpenAPI versions Handoff reads, and the OpenAPIKit module that reads each.
+/// The OpenAPI versions Handoff reads: their structures differ (schemas above all), so the validator asks.
 enum OpenAPIVersion {
-    /// 3.0.x, read by `OpenAPIKit30`.
+    /// 3.0.x: Schema Objects are OpenAPI's own JSON Schema subset (`nullable`, one type name).
     case v30
-    /// 3.1.x and 3.2.x, read by `OpenAPIKit`.
+    /// 3.1.x, and 3.2.x read as 3.1: Schema Objects are JSON Schema 2020-12, `webhooks` exist.
     case v31
 
     init?(_ text: String) {
