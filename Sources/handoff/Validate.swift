@@ -89,6 +89,8 @@ struct Validate: ParsableCommand {
                 throw CannotCheck("\(path): '\(url.lastPathComponent)' is not a valid packet id")
             }
             kind = .packet(id)
+        } else if let id = try Self.packetWithoutManifest(url) {
+            kind = .packet(id)
         } else {
             let children = (try? manager.contentsOfDirectory(atPath: url.path)) ?? []
             let holdsPackets = children.contains { manager.fileExists(atPath: url.appendingPathComponent("\($0)/handoff.yaml").path) }
@@ -102,6 +104,14 @@ struct Validate: ParsableCommand {
         }
         let inside = String(url.path.dropFirst(root.path.count)).trimmingCharacters(in: CharacterSet(charactersIn: "/"))
         return Target(kind: kind, view: DirectoryTreeView.workTree(at: root.path), inside: inside, shown: trimmed(path))
+    }
+
+    /// The packet `url` is when it sits directly in its work tree's packet root under a packet id but holds no
+    /// manifest: checked as that packet, it gets `manifest.missing`, as handoffd would report it.
+    static func packetWithoutManifest(_ url: URL) throws -> PacketID? {
+        guard let id = PacketID(url.lastPathComponent), let root = workTreeRoot(containing: url) else { return nil }
+        let parent = String(url.deletingLastPathComponent().path.dropFirst(root.path.count)).trimmingCharacters(in: CharacterSet(charactersIn: "/"))
+        return try Policy.load(from: DirectoryTreeView.workTree(at: root.path)).0.packetRoot == parent ? id : nil
     }
 
     /// A PATH of a clone, read as committed at `revision` through the Git layer.
@@ -135,6 +145,10 @@ struct Validate: ParsableCommand {
             try (view.entries(inFolder: inside) ?? []).contains(where: { try view.entry(at: "\($0.path)/handoff.yaml") != nil })
         {
             kind = .packetRoot
+        } else if let id = PacketID(url.lastPathComponent), !inside.isEmpty,
+            try Policy.load(from: view).0.packetRoot == (inside as NSString).deletingLastPathComponent
+        {
+            kind = .packet(id)  // a packet folder without a manifest: manifest.missing, as handoffd reports it
         } else {
             kind = .repository
         }

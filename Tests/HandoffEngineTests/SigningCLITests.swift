@@ -89,3 +89,25 @@ struct SigningCLITests {
         #expect(missing.stderr.contains("ssh-keygen -t ed25519 -f \(sandbox.root)/nope"))
     }
 }
+
+/// Issue 15, item 3: a packet folder without a manifest is that packet, missing its manifest, however it is named.
+@Suite("Validate a packet folder without a manifest")
+struct ManifestMissingTests {
+    @Test(
+        "handoff validate on the folder, and at a revision, reports manifest.missing (exit 1), not 'no packets' (exit 2)",
+        .enabled(if: CLITests.built, "run `swift build` first"))
+    func manifestMissing() throws {
+        let sandbox = try Sandbox()
+        let work = try sandbox.workRepository()
+        try sandbox.write("# PAY-9\n", to: "specs/PAY-9/context.md", in: work)
+        try sandbox.commitAll("PAY-9 without a manifest", in: work)
+        for extra in [[], ["--rev", "HEAD"]] {
+            let checked = try runProcess(
+                CLITests.handoff, ["validate", "specs/PAY-9", "--format", "json"] + extra, in: work, environment: sandbox.environment)
+            #expect(checked.status == 1, "\(checked.stderr)")
+            #expect(checked.stdout.contains("\"rule\" : \"manifest.missing\""), "\(checked.stdout)")
+        }
+        try FileManager.default.createDirectory(atPath: "\(work)/notes", withIntermediateDirectories: true)
+        #expect(try runProcess(CLITests.handoff, ["validate", "notes"], in: work, environment: sandbox.environment).status == 2)
+    }
+}
