@@ -34,7 +34,7 @@ public struct Policy: Sendable, Hashable {
             severityOverrides: severityOverrides)
     }
 
-    static let keys: Set<String> = ["packet_root", "required_sections", "severity", "limits", "roles", "require_ready"]
+    static let keys = Set(PolicyKey.allCases.map(\.rawValue))
 
     /// Reads a policy; every problem is a finding on `file` with its line.
     public static func parse(_ text: String, file: String = Policy.path) -> (Policy, [Finding]) {
@@ -65,22 +65,22 @@ public struct Policy: Sendable, Hashable {
         }
         for (key, value) in mapping {
             let name = key.string ?? ""
-            switch name {
-            case "packet_root":
+            switch PolicyKey(rawValue: name) {
+            case .packetRoot?:
                 let root = (value.scalar?.string ?? "").split(separator: "/").joined(separator: "/")
                 if root.isEmpty || root.split(separator: "/").contains(where: { $0 == ".." || $0 == "." || $0 == ".git" }) {
                     problem(value, "packet_root must be a folder inside the repository, such as specs")
                 } else {
                     policy.packetRoot = root
                 }
-            case "required_sections":
+            case .requiredSections?:
                 let sections = value.sequence?.compactMap { $0.scalar?.string.trimmingCharacters(in: .whitespaces) } ?? []
                 if value.sequence == nil || sections.count != value.sequence?.count || sections.contains(where: { $0.isEmpty }) {
                     problem(value, "required_sections must be a list of section titles")
                 } else {
                     policy.requiredSections = sections
                 }
-            case "severity":
+            case .severity?:
                 for (ruleKey, level) in value.mapping ?? Node.Mapping([]) {
                     let ruleID = ruleKey.string ?? ""
                     guard Rule.named(ruleID) != nil else {
@@ -94,9 +94,9 @@ public struct Policy: Sendable, Hashable {
                     policy.severityOverrides[ruleID] = severity
                 }
                 if value.mapping == nil { problem(value, "severity must map rule ids to error, warning or info") }
-            case "limits":
+            case .limits?:
                 policy.limits = limits(value, problem: problem)
-            case "roles":
+            case .roles?:
                 for (roleKey, patterns) in value.mapping ?? Node.Mapping([]) {
                     let role = roleKey.string ?? ""
                     guard roleNames.contains(role) else {
@@ -113,14 +113,14 @@ public struct Policy: Sendable, Hashable {
                     policy.roles[role] = list
                 }
                 if value.mapping == nil { problem(value, "roles must map role names to lists of email patterns") }
-            case "require_ready":
+            case .requireReady?:
                 switch value.scalar?.string {
                 case "true": policy.requireReady = true
                 case "false": policy.requireReady = false
                 default: problem(value, "require_ready must be true or false")
                 }
-            default:
-                problem(key, "unknown setting '\(name)'", hint: "Known settings: \(keys.sorted().joined(separator: ", ")).")
+            case nil:
+                problem(key, "unknown setting '\(name)'", hint: "Known settings: \(keys.sorted().joined(separator: ", ")); see docs/policy.md.")
             }
         }
         return (policy, findings)
@@ -132,11 +132,7 @@ public struct Policy: Sendable, Hashable {
             problem(node, "limits must be a mapping", nil)
             return limits
         }
-        let bounds: [String: (ClosedRange<Int>, WritableKeyPath<CheckLimits, Int>)] = [
-            "max_file_bytes": (1_024...(64 << 20), \.maxFileBytes),
-            "max_entries_per_packet": (10...100_000, \.maxEntriesPerPacket),
-            "max_yaml_depth": (8...256, \.maxYAMLDepth),
-        ]
+        let bounds = Dictionary(uniqueKeysWithValues: limitSettings.map { ($0.name, ($0.range, $0.path)) })
         for (key, value) in mapping {
             let name = key.string ?? ""
             guard let (range, path) = bounds[name] else {
@@ -150,6 +146,15 @@ public struct Policy: Sendable, Hashable {
             limits[keyPath: path] = number
         }
         return limits
+    }
+
+    /// The settings under `limits`: name, accepted range, what each bounds, and where it lives.
+    static var limitSettings: [(name: String, range: ClosedRange<Int>, path: WritableKeyPath<CheckLimits, Int>, meaning: String)] {
+        [
+            ("max_file_bytes", 1_024...(64 << 20), \.maxFileBytes, "largest file read in a packet, in bytes; a larger one is a finding"),
+            ("max_entries_per_packet", 10...100_000, \.maxEntriesPerPacket, "most files and folders walked in one packet folder"),
+            ("max_yaml_depth", 8...256, \.maxYAMLDepth, "deepest YAML nesting accepted before a document is refused"),
+        ]
     }
 
     /// Reads the policy from a tree; a missing file means the defaults.

@@ -9,7 +9,14 @@ struct Rules: ParsableCommand {
     @Flag(help: "Print docs/rules.md (Markdown) instead of a list.")
     var markdown = false
 
+    @Flag(help: "Print docs/policy.md: every setting of .handoff/policy.yaml (Markdown).")
+    var policy = false
+
     func run() {
+        if policy {
+            print(Policy.markdownReference, terminator: "")
+            return
+        }
         if markdown {
             print(Rule.markdownReference, terminator: "")
             return

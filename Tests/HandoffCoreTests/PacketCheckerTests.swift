@@ -242,6 +242,16 @@ struct PacketCheckerTests {
         #expect(document == Rule.markdownReference, "regenerate with: swift run handoff rules --markdown > docs/rules.md")
         #expect(Set(Rule.all.map(\.id)).count == Rule.all.count)
     }
+
+    @Test("docs/policy.md is what the policy settings generate, and every setting it names is one the parser knows")
+    func policyDocumentMatches() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let document = try String(contentsOf: root.appendingPathComponent("docs/policy.md"), encoding: .utf8)
+        #expect(document == Policy.markdownReference, "regenerate with: swift run handoff rules --policy > docs/policy.md")
+        // The page's example is a valid policy.
+        let example = document.components(separatedBy: "```yaml\n")[1].components(separatedBy: "```")[0]
+        #expect(Policy.parse(example).1.isEmpty)
+    }
 }
 
 @Suite("Links and delivery notes")
