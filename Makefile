@@ -83,6 +83,7 @@ install: deps
 	"$$bin" --generate-completion-script fish > "$(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/handoff.fish"
 	install -D -m 644 README.md "$(DESTDIR)$(PREFIX)/share/doc/handoff/README.md"
 	install -D -m 644 docs/rules.md "$(DESTDIR)$(PREFIX)/share/doc/handoff/rules.md"
+	install -D -m 644 docs/policy.md "$(DESTDIR)$(PREFIX)/share/doc/handoff/policy.md"
 	test -e "$(DESTDIR)$(SYSCONFDIR)/handoff/handoffd.yaml" || \
 		install -D -m 644 Config/handoffd.yaml "$(DESTDIR)$(SYSCONFDIR)/handoff/handoffd.yaml"
 

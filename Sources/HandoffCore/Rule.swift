@@ -56,7 +56,7 @@ extension Rule {
     public static let policyInvalid = Rule(
         id: "policy.invalid", severity: .error,
         why: "The policy decides what ready means and who may do what; a misread policy misjudges every packet.",
-        fix: "Fix .handoff/policy.yaml at the reported line (see the policy keys in the README).")
+        fix: "Fix .handoff/policy.yaml at the reported line (every setting is described in docs/policy.md).")
 
     // MARK: Manifest
 
