@@ -154,6 +154,13 @@ struct PreReceive: ParsableCommand {
         for refusal in refusals {
             FileHandle.standardError.write(Data("handoff: refused \(safe("\(refusal)"))\n".utf8))
         }
+        if refusals.contains(where: \.needsRole) {
+            // Who grants roles, from the configuration the hook has: the repository cannot say who its operators are.
+            FileHandle.standardError.write(
+                Data(
+                    ("handoff: roles (client, contractor, reviewer) are granted in \(Policy.path), see docs/policy.md; only the operators "
+                        + "of this repository change it: \(safe(entry.operators.joined(separator: ", ")))\n").utf8))
+        }
         FileHandle.standardError.write(Data("handoff: push refused; fix the commits above (git rebase -i) and push again\n".utf8))
         throw ExitCode(1)
     }

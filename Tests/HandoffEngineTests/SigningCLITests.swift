@@ -50,6 +50,9 @@ struct SigningCLITests {
         let refused = try runProcess("/usr/bin/git", ["push", "origin", "main"], in: clone, environment: sandbox.environment)
         #expect(refused.status != 0)
         #expect(refused.stderr.contains("no verified identity: the commit is not signed"), "\(refused.stderr)")
+        #expect(
+            refused.stderr.contains(
+                "granted in .handoff/policy.yaml, see docs/policy.md; only the operators of this repository change it: ops@acme.example"))
         let replay = try runProcess(CLITests.handoff, ["replay", "--config", config, "--check"])
         #expect(replay.status == 0, "\(replay.stdout)\(replay.stderr)")
 

@@ -9,6 +9,8 @@ public struct PushRefusal: Sendable, Hashable, CustomStringConvertible {
     public var packet: PacketID?
     /// Why, in one line.
     public var reason: String
+    /// Whether the committer lacked a role (or a verified identity) for it: the hook then says who grants roles.
+    public var needsRole = false
 
     public var description: String {
         "\(commit.abbreviated(10))\(packet.map { " \($0)" } ?? ""): \(reason)"
@@ -65,7 +67,9 @@ extension RepositoryProcessor {
         for (packet, status) in after.packets.sorted(by: { $0.key < $1.key }) {
             let earlier = before.packets[packet]?.history.count ?? 0
             for entry in status.history.dropFirst(earlier) where entry.outcome.refusesPush {
-                refusals.append(PushRefusal(commit: id, packet: packet, reason: "\(entry.action): \(entry.note)"))
+                var refusal = PushRefusal(commit: id, packet: packet, reason: "\(entry.action): \(entry.note)")
+                refusal.needsRole = entry.rejection?.isMissingRole ?? false
+                refusals.append(refusal)
             }
         }
         // In signature mode a commit nobody can be held to is refused, even one that asks for nothing (once:
