@@ -158,6 +158,14 @@ struct Board: ParsableCommand {
             print(try encodeJSON(groups))
         case .text:
             if let stale = try staleness(clone) { FileHandle.standardError.write(Data((stale + "\n").utf8)) }
+            guard !clone.statusFiles.isEmpty else {
+                // Before handoffd's first pass there is no status to show, which is not the same as no packets.
+                let branch = clone.branch.replacingOccurrences(of: "refs/heads/", with: "")
+                print(
+                    "No status on \(safe(branch)) yet: handoffd has not written one. If it serves this repository it will "
+                        + "shortly (git pull, then run handoff board again); packets are in \(safe(clone.policy.packetRoot))/.")
+                return
+            }
             var out = ""
             for state in PacketState.allCases {
                 let rows = packets.filter { $0.state == state }
