@@ -68,6 +68,7 @@ struct CommitReader {
             }
         }
         input.touchedBoard = changes.contains { $0.path == BoardFile.path }
+        input.touchedSigners = changes.contains { $0.path == SignersFile.path }
         let root = policy.packetRoot + "/"
         for change in changes where change.path.hasPrefix(root) {
             let rest = change.path.dropFirst(root.count).split(separator: "/", maxSplits: 1)

@@ -58,6 +58,9 @@ public struct EngineSettings: Sendable {
         self.cache = cache
     }
 
+    /// `.handoff/allowed_signers` as handoffd writes it: its email with each trusted key (nil without keys).
+    public var allowedSigners: String? { SignersFile.render(principal: email, keys: trustedKeys.keys.map(\.line)) }
+
     /// The branch's full reference name.
     public var reference: String { Self.fullName(branch) }
 

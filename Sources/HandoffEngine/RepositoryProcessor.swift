@@ -110,7 +110,7 @@ public struct RepositoryProcessor: Sendable {
             if scope == nil { try start.loader?.loadAll(into: &start.state) }
             let edits = try RenderStep.edits(
                 repository, state: start.state, tip: tip, processed: input, only: scope,
-                previousBoard: scope == nil ? nil : start.loader?.board, restoring: true)
+                previousBoard: scope == nil ? nil : start.loader?.board, restoring: true, signers: settings.allowedSigners)
             guard !edits.isEmpty else {
                 // Already what the tip holds: another instance published the same status (it is deterministic).
                 coverage.remember(input)
@@ -164,6 +164,7 @@ public struct RepositoryProcessor: Sendable {
         var state = WorkflowState()
         _ = try foldStep.fold(repository, from: nil, to: tip, state: &state, loader: nil)
         let processed = try newestInput(repository, from: tip)
-        return RenderStep.files(state, processed: processed, time: try repository.commit(processed).committer.time)
+        return RenderStep.files(
+            state, processed: processed, time: try repository.commit(processed).committer.time, signers: settings.allowedSigners)
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import GitTestSupport
+import HandoffCore
 import HandoffEngine
 import HandoffSystem
 import Testing
@@ -40,6 +41,12 @@ struct SigningKeyTests {
         let verified = try sandbox.git(
             ["-c", "gpg.ssh.allowedSignersFile=\(key).allowed_signers", "log", "-1", "--format=%G? %GS", "main"], in: bare)
         #expect(verified == "G handoffd@acme.example")
+        // With the repository's content alone: the README's command, run as printed.
+        let command = SignersFile.verifyCommand(branch: "main")
+        let readme = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        #expect(try String(contentsOf: readme.appendingPathComponent("README.md"), encoding: .utf8).contains(command))
+        let shown = try runProcess("/bin/sh", ["-c", command], in: bare, environment: sandbox.environment)
+        #expect(shown.status == 0 && shown.stdout.contains("Good \"git\" signature for handoffd@acme.example"), "\(shown.stdout)\(shown.stderr)")
 
         // The state directory lost: the next pass stalls instead of disowning the status commits it made.
         let tip = try sandbox.git(["rev-parse", "main"], in: bare)

@@ -113,9 +113,14 @@ struct NothingSilentTests {
         try world.step("dev", "Handoff: unclaim PAY-142")
         #expect(try world.state() == "in_progress", "a subject line asks for nothing")
         try world.step("ana", "Notes") { try world.write("# draft\n", "specs/not a packet!/notes.md", in: $0) }
+        try world.step("dev", "My key too") {
+            try world.write("dev@contractors.example namespaces=\"git\" ssh-ed25519 AAAA\n", SignersFile.path, in: $0)
+        }
+        #expect(try world.show(SignersFile.path).hasPrefix("# Written by handoffd"), "written back")
         let board = try world.show(".handoff/board.md")
         #expect(board.contains("the subject line 'Handoff: unclaim PAY-142' is no trailer"), "\(board)")
         #expect(board.contains("specs/not a packet! is not named like a packet id"), "\(board)")
+        #expect(board.contains(".handoff/allowed_signers is written by handoffd only; written back"), "\(board)")
         #expect(try world.replayDisagreements() == [])
     }
 }

@@ -141,7 +141,7 @@ struct WorkflowScenarioTests {
             ], in: world.bare)
         #expect(log.stdout.contains("Good \"git\" signature for handoffd@acme.example"), "\(log.stdout)\(log.stderr)")
         // Replaying from the first commit gives the same files, byte for byte.
-        #expect(try world.processor.replay(try Repository.open(at: world.bare)).count == 2)
+        #expect(try world.processor.replay(try Repository.open(at: world.bare)).count == 3, "the board, the packet's status and handoffd's keys")
         #expect(try world.replayDisagreements() == [])
     }
 

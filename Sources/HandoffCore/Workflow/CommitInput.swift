@@ -15,6 +15,8 @@ public struct CommitInput: Sendable {
     public var touched: [PacketID: PacketChange]
     /// Whether the commit changed `.handoff/board.md`.
     public var touchedBoard: Bool
+    /// Whether the commit changed `.handoff/allowed_signers` (handoffd's keys, written by handoffd only).
+    public var touchedSigners = false
     /// The policy file as of this commit when the commit changed it, parsed.
     public var policyChange: (policy: Policy, findings: [Finding])?
     /// Readiness reports of packets named by actions but not touched (needed by `reopen`), and delivery

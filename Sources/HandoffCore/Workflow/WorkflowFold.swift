@@ -38,6 +38,9 @@ public struct WorkflowFold: Sendable {
         if commit.touchedBoard {
             state.record(event(commit, .boardTampering))
         }
+        if commit.touchedSigners {
+            state.record(event(commit, .signersTampering))
+        }
         if let value = commit.subjectTrailer {
             state.record(event(commit, .trailerInSubject(value)))
         }

@@ -23,7 +23,7 @@ public enum WorkflowRecords {
     static let events: [BoardEventKind] = {
         let id = PacketID("PAY-142")!
         return [
-            .boardTampering, .malformedTrailer(TrailerProblem(value: "", reason: "")), .trailerInSubject(""), .strayFolder(""),
+            .boardTampering, .signersTampering, .malformedTrailer(TrailerProblem(value: "", reason: "")), .trailerInSubject(""), .strayFolder(""),
             .unknownPacket(.claim, id),
             .deliveryOutsidePacket(id), .changeRejected(.specChange, id, .specChangeNotPermitted), .commitUnreadable(""),
             .packetRemoved(id, by: ""), .policyUnauthorized(identity: ""), .policyNotInForce(refusedBy: ""), .policyInvalid(problems: 1, first: ""),
@@ -35,6 +35,7 @@ public enum WorkflowRecords {
     static func meaning(of event: BoardEventKind) -> String {
         switch event {
         case .boardTampering: "`.handoff/board.md` written by someone other than handoffd; written back"
+        case .signersTampering: "`.handoff/allowed_signers` (handoffd's public keys) written by someone other than handoffd; written back"
         case .malformedTrailer: "a `Handoff:` trailer that does not parse"
         case .trailerInSubject: "a subject line written like a `Handoff:` trailer, which git does not read as one; nothing asked"
         case .strayFolder: "a folder under the packet root not named like a packet id; nothing in it is checked"

@@ -43,6 +43,8 @@ public struct BoardEvent: Sendable, Hashable {
 public enum BoardEventKind: Hashable, Sendable {
     /// Someone other than handoffd wrote `.handoff/board.md`.
     case boardTampering
+    /// Someone other than handoffd wrote `.handoff/allowed_signers`.
+    case signersTampering
     /// A `Handoff:` trailer that does not parse.
     case malformedTrailer(TrailerProblem)
     /// A subject line written like a `Handoff:` trailer: git reads trailers only after a blank line.
@@ -77,7 +79,7 @@ public enum BoardEventKind: Hashable, Sendable {
     /// The stable event name.
     public var name: String {
         switch self {
-        case .boardTampering, .statusBranchTampering: "tampering"
+        case .boardTampering, .signersTampering, .statusBranchTampering: "tampering"
         case .malformedTrailer, .trailerInSubject, .strayFolder, .unknownPacket, .deliveryOutsidePacket, .changeRejected, .commitUnreadable:
             "rejected"
         case .packetRemoved: "packet.removed"
@@ -94,6 +96,7 @@ public enum BoardEventKind: Hashable, Sendable {
     public var note: String {
         switch self {
         case .boardTampering: ".handoff/board.md is written by handoffd only; written back"
+        case .signersTampering: "\(SignersFile.path) is written by handoffd only; written back"
         case .malformedTrailer(let problem): "Handoff: \(problem.value): \(problem.reason)"
         case .trailerInSubject(let value):
             "the subject line 'Handoff: \(value)' is no trailer, so nothing was asked; write it after a blank line: "
@@ -124,7 +127,8 @@ public enum BoardEventKind: Hashable, Sendable {
     /// Whether a push that causes this event is refused by the pre-receive hook.
     public var refusesPush: Bool {
         switch self {
-        case .boardTampering, .malformedTrailer, .trailerInSubject, .strayFolder, .unknownPacket, .deliveryOutsidePacket, .changeRejected,
+        case .boardTampering, .signersTampering, .malformedTrailer, .trailerInSubject, .strayFolder, .unknownPacket, .deliveryOutsidePacket,
+            .changeRejected,
             .commitUnreadable,
             .policyUnauthorized, .policyNotInForce, .policyInvalid, .statusBranchTampering:
             true

@@ -9,7 +9,7 @@ struct RenderStep {
     /// the state holds only the changed packets and the board keeps the other rows.
     static func files(
         _ state: WorkflowState, processed tip: ObjectID, time: GitTime, packets: Set<PacketID>? = nil,
-        previousBoard: String? = nil
+        previousBoard: String? = nil, signers: String? = nil
     ) -> [String: String] {
         let board =
             if let previousBoard, let packets {
@@ -18,6 +18,7 @@ struct RenderStep {
                 BoardFile.render(state, processed: tip.hex, at: CommitReader.utc(time))
             }
         var files = [BoardFile.path: board]
+        if let signers { files[SignersFile.path] = signers }
         var held: [PacketID: [HeldFile]] = [:]
         for file in state.held.values {
             if let id = ContentInForce.packet(of: file.path, packetRoot: state.policy.packetRoot) { held[id, default: []].append(file) }
@@ -34,13 +35,13 @@ struct RenderStep {
     /// With `restoring`, every held file is written back at its version in force, as status files are.
     static func edits(
         _ repository: Repository, state: WorkflowState, tip: ObjectID, processed: ObjectID? = nil, only: Set<PacketID>? = nil,
-        previousBoard: String? = nil, restoring: Bool = false
+        previousBoard: String? = nil, restoring: Bool = false, signers: String? = nil
     ) throws -> [TreeEdit] {
         let commit = try repository.commit(tip)
         let input = processed ?? tip
         var edits: [TreeEdit] = []
         let time = input == tip ? commit.committer.time : try repository.commit(input).committer.time
-        let files = files(state, processed: input, time: time, packets: only, previousBoard: previousBoard)
+        let files = files(state, processed: input, time: time, packets: only, previousBoard: previousBoard, signers: signers)
         for (path, text) in files.sorted(by: { $0.key < $1.key }) {
             let current = try repository.file(at: path, inTree: commit.tree, sizeLimit: 16 << 20)
             if case .data(let data)? = current?.content, data == Data(text.utf8), current?.entry.mode == .blob { continue }

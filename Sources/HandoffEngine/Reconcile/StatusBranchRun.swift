@@ -38,7 +38,7 @@ extension RepositoryProcessor {
                         kind: .statusBranchTampering(commits: foreign.count)))
             }
             let folded = try foldStep.fold(repository, from: start.covered, to: tip, state: &start.state, loader: nil)
-            let edits = try RenderStep.edits(repository, state: start.state, tip: tip)
+            let edits = try RenderStep.edits(repository, state: start.state, tip: tip, signers: settings.allowedSigners)
             var summary = Self.summary(of: folded.changed, in: start.state)
             if !foreign.isEmpty { summary.append("status branch: \(foreign.count) foreign commit(s) written over") }
             let commit = try writer().write(repository, edits: edits, covering: tip, summary: summary, previousStatus: previous)
