@@ -35,6 +35,12 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         // Reads the labelled requirement sets in the bench and the tests (not in the product).
         .package(url: "https://github.com/swiftcsv/SwiftCSV", from: "0.10.0"),
+        // The read API and dashboard inside handoffd (HandoffHTTP), and its server-rendered pages.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        // Hummingbird's own dependencies, named because HandoffHTTP uses their types (MemberImportVisibility).
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0", traits: []),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         .systemLibrary(
@@ -74,10 +80,24 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // The read API, dashboard and OpenAPI document, served from published status snapshots (pure values).
+        .target(
+            name: "HandoffHTTP",
+            dependencies: [
+                "HandoffCore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
         .target(
             name: "HandoffDaemon",
             dependencies: [
-                "Git", "HandoffCore", "HandoffEngine", "HandoffConfiguration", "HandoffSystem",
+                "Git", "HandoffCore", "HandoffEngine", "HandoffConfiguration", "HandoffSystem", "HandoffHTTP",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -104,6 +124,7 @@ let package = Package(
             name: "handoffd",
             dependencies: [
                 "HandoffDaemon",
+                "HandoffHTTP",
                 "HandoffConfiguration",
                 "HandoffEngine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
