@@ -27,7 +27,7 @@ extension DaemonConfiguration {
     /// - `network.inactivity_timeout` (seconds, optional, default 60, 1 to 3600): how long a remote may stay
     ///   silent once connected before the operation is cut and retried with back-off.
     /// - `notify_socket` (absolute path under 100 bytes, optional): the datagram socket the post-receive hook pokes.
-    /// - `http.listen` (string, optional, off when unset): where the read API and dashboard listen,
+    /// - `http.listen` (string, optional, off when unset or `off`): where the read API and dashboard listen,
     ///   `HOST:PORT` (e.g. `127.0.0.1:8420`; bind to loopback and put a reverse proxy in front) or an absolute
     ///   Unix socket path.
     /// - `http.request_timeout` (seconds, optional, default 10, 0.1 to 600): how long one request may take.
@@ -152,7 +152,7 @@ private struct ValueReading {
             guard socket.utf8.count < 100 else { throw fail(["notify_socket"], .socketPathTooLong) }
             configuration.notifySocket = socket
         }
-        if let listen = try string(["http", "listen"]), !listen.isEmpty {
+        if let listen = try string(["http", "listen"]), !listen.isEmpty, listen != "off" {
             guard let address = HTTPListenAddress(listen) else { throw fail(["http", "listen"], .notAListenAddress(listen)) }
             configuration.httpListen = address
         }

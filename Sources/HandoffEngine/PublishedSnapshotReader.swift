@@ -57,6 +57,6 @@ public enum PublishedSnapshotReader {
         }
         return PublishedRepository(
             name: name, branch: branch, statusReference: statusReference, statusCommit: tip.description,
-            publishedAt: GitTime(seconds: commit.committer.time.seconds, offsetMinutes: 0).iso8601, packets: packets, events: events)
+            publishedAt: UTCTime(seconds: commit.committer.time.seconds).iso8601, packets: packets, events: events)
     }
 }

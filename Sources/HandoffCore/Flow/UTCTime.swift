@@ -52,6 +52,15 @@ public struct UTCTime: Sendable, Hashable, Comparable {
         return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 
+    /// As status files write times: `2026-12-02T10:15:02Z`.
+    public var iso8601: String {
+        let day = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+        let date = Self.date(days: day)
+        let rest = seconds - day * 86_400
+        func two(_ value: Int64) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        return "\(date.year)-\(two(date.month))-\(two(date.day))T\(two(rest / 3_600)):\(two(rest % 3_600 / 60)):\(two(rest % 60))Z"
+    }
+
     /// The Monday (UTC) that starts this time's week, as `YYYY-MM-DD`.
     public var weekStart: String {
         let day = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
