@@ -173,7 +173,7 @@ let package = Package(
         .testTarget(
             name: "HandoffDaemonTests",
             dependencies: [
-                "HandoffDaemon", "HandoffEngine", "HandoffConfiguration", "HandoffCore", "HandoffSystem", "Git", "GitTestSupport",
+                "HandoffDaemon", "HandoffHTTP", "HandoffEngine", "HandoffConfiguration", "HandoffCore", "HandoffSystem", "Git", "GitTestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
