@@ -47,7 +47,7 @@ enum Charts {
 
     /// Per week, three bars: became ready, claimed, delivered (the last 26 weeks with events).
     static func weekly(_ weeks: [WeekFlow]) -> String {
-        let shown = Array(weeks.suffix(26))
+        let shown = Array(filled(weeks).suffix(26))
         guard !shown.isEmpty else { return "" }
         let height = 180.0
         let top = max(1, shown.map { max($0.becameReady, $0.claimed, $0.delivered) }.max() ?? 1)
@@ -76,6 +76,21 @@ enum Charts {
         return svg + "</svg>"
     }
 
+    /// `weeks` with the quiet weeks between the first and the last put back (with zeros), so that time runs evenly.
+    static func filled(_ weeks: [WeekFlow]) -> [WeekFlow] {
+        guard let first = weeks.first.flatMap({ UTCTime("\($0.week)T00:00:00Z") }), let last = weeks.last.flatMap({ UTCTime("\($0.week)T00:00:00Z") })
+        else { return weeks }
+        let known = Dictionary(weeks.map { ($0.week, $0) }, uniquingKeysWith: { first, _ in first })
+        var result: [WeekFlow] = []
+        var seconds = first.seconds
+        while seconds <= last.seconds, result.count < 520 {
+            let week = UTCTime(seconds: seconds).weekStart
+            result.append(known[week] ?? WeekFlow(week: week, becameReady: 0, claimed: 0, delivered: 0))
+            seconds += 7 * 86_400
+        }
+        return result
+    }
+
     /// Delivered packets by lead time: a histogram over fixed buckets.
     static func leadTimes(_ packets: [PacketFlow]) -> String {
         let buckets: [(String, Int64)] = [("< 1 d", 86_400), ("1–3 d", 3 * 86_400), ("3–7 d", 7 * 86_400), ("1–2 w", 14 * 86_400), ("2–4 w", 28 * 86_400), ("> 4 w", .max)]
@@ -88,11 +103,11 @@ enum Charts {
         let slot = 600.0 / Double(buckets.count)
         var svg = ##"<svg class="chart" viewBox="0 0 600 160" role="img" aria-label="delivered packets by lead time">"##
         for (index, (label, _)) in buckets.enumerated() {
-            let h = 120.0 * Double(counts[index]) / top
+            let h = 105.0 * Double(counts[index]) / top
             let x = Double(index) * slot + slot * 0.15
             svg += ##"<rect x="\##(format(x))" y="\##(format(125 - h))" width="\##(format(slot * 0.7))" height="\##(format(h))" fill="\##(colour(.delivered))"><title>\##(label): \##(counts[index])</title></rect>"##
             svg += ##"<text x="\##(format(x))" y="142" class="axis">\##(label)</text>"##
-            svg += ##"<text x="\##(format(x))" y="\##(format(max(12, 120 - h)))" class="axis">\##(counts[index])</text>"##
+            svg += ##"<text x="\##(format(x))" y="\##(format(121 - h))" class="axis">\##(counts[index])</text>"##
         }
         return svg + "</svg>"
     }

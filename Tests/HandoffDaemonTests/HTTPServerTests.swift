@@ -47,20 +47,62 @@ final class ServedDemo {
         }
     }
 
-    /// The contractor claims PAY-142; a client adds PAY-160 with a hostile title; both pushed.
-    func pushWork() throws {
-        try signAsDemoParticipant("dev", demo: sandbox.root, clone: clone)
-        try sandbox.git(
-            ["commit", "-q", "--allow-empty", "-m", "claim\n\nHandoff: claim PAY-142 starting today"], in: clone,
-            env: ["GIT_AUTHOR_EMAIL": "dev@contractors.example", "GIT_COMMITTER_EMAIL": "dev@contractors.example"])
-        try sandbox.git(["push", "-q", "origin", "HEAD:main"], in: clone)
+    /// The contractor claims PAY-142 (unless `claim` is false); a client adds PAY-160 with a hostile title; both pushed.
+    func pushWork(claim: Bool = true) throws {
+        if claim {
+            try signAsDemoParticipant("dev", demo: sandbox.root, clone: clone)
+            try sandbox.git(
+                ["commit", "-q", "--allow-empty", "-m", "claim\n\nHandoff: claim PAY-142 starting today"], in: clone,
+                env: ["GIT_AUTHOR_EMAIL": "dev@contractors.example", "GIT_COMMITTER_EMAIL": "dev@contractors.example"])
+            try push()
+        }
         try signAsDemoParticipant("ana", demo: sandbox.root, clone: clone)
         let created = try runProcess(Executables.handoff, ["init", "PAY-160", "--title", Self.hostileTitle], in: clone, environment: sandbox.environment)
         guard created.status == 0 else { throw CommandFailed(command: ["handoff", "init"], result: created) }
         try sandbox.git(["add", "-A"], in: clone)
         try sandbox.git(["commit", "-q", "-m", "PAY-160: scaffold"], in: clone)
-        try sandbox.git(["pull", "-q", "--rebase", "origin", "main"], in: clone)
+        try push()
+    }
+
+    /// A signed commit by demo participant `short` (`email`) dated `date`, pushed.
+    func commit(as short: String, _ email: String, _ message: String, date: String, allowEmpty: Bool = true) throws {
+        try signAsDemoParticipant(short, demo: sandbox.root, clone: clone)
+        let env = ["GIT_AUTHOR_EMAIL": email, "GIT_COMMITTER_EMAIL": email, "GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date]
+        try sandbox.git(["add", "-A"], in: clone)
+        try sandbox.git(["commit", "-q"] + (allowEmpty ? ["--allow-empty"] : []) + ["-m", message], in: clone, env: env)
+        try push(env: env)
+    }
+
+    /// Pushes the clone's branch, rebasing onto handoffd's status commits when they landed first (bounded).
+    func push(env: [String: String] = [:]) throws {
+        for _ in 0..<50 {
+            if (try? sandbox.git(["push", "-q", "origin", "HEAD:main"], in: clone)) != nil { return }
+            try sandbox.git(["pull", "-q", "--rebase", "origin", "main"], in: clone, env: env)
+        }
         try sandbox.git(["push", "-q", "origin", "HEAD:main"], in: clone)
+    }
+
+    /// PAY-142 claimed, delivered with evidence, sent back once, delivered again and accepted, over ten days.
+    func deliverPAY142() throws {
+        let dev = "dev@contractors.example"
+        let ana = "ana@acme.example"
+        try commit(as: "dev", dev, "claim\n\nHandoff: claim PAY-142 starting today", date: "2026-11-20T09:00:00Z")
+        let delivery = "\(clone)/specs/PAY-142/delivery"
+        try FileManager.default.createDirectory(atPath: delivery, withIntermediateDirectories: true)
+        try "package refunds\n".write(toFile: "\(delivery)/refunds_test.go", atomically: true, encoding: .utf8)
+        try """
+            # Delivery
+
+            - AC-1: delivery/refunds_test.go
+            - AC-2: delivery/refunds_test.go
+            - AC-3: https://ci.example/runs/42
+
+            """.write(toFile: "\(delivery)/DELIVERY.md", atomically: true, encoding: .utf8)
+        try commit(as: "dev", dev, "PAY-142: delivery", date: "2026-11-24T15:00:00Z", allowEmpty: false)
+        try commit(as: "dev", dev, "submit\n\nHandoff: submit PAY-142 ready for review", date: "2026-11-24T15:05:00Z")
+        try commit(as: "ana", ana, "changes\n\nHandoff: request-changes PAY-142 cover a refund of 0.00 EUR", date: "2026-11-25T10:00:00Z")
+        try commit(as: "dev", dev, "submit\n\nHandoff: submit PAY-142 zero amount covered", date: "2026-11-26T11:00:00Z")
+        try commit(as: "ana", ana, "accept\n\nHandoff: accept PAY-142 thanks", date: "2026-11-30T16:00:00Z")
     }
 
     /// One GET: status, content type and body.
@@ -199,5 +241,41 @@ struct HTTPServerTests {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         let committed = try String(contentsOf: root.appendingPathComponent("docs/openapi.yaml"), encoding: .utf8)
         #expect(committed == OpenAPIDocument.yaml, "docs/openapi.yaml and OpenAPIDocument.yaml differ: keep them one text")
+    }
+
+    /// Headless Chromium from Debian's package, when installed.
+    static let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first { FileManager.default.isExecutableFile(atPath: $0) }
+
+    @Test(
+        "AC-2: the dashboard in headless Chromium: board, packet, flow and triage pages, wide and phone-sized, saved as screenshots",
+        .enabled(if: chromium != nil, "chromium is not installed (scripts/install-deps.sh --test installs Debian's chromium); skipping the screenshots"))
+    func screenshots() async throws {
+        let demo = try ServedDemo()
+        try demo.deliverPAY142()
+        try demo.pushWork(claim: false)
+        #expect(try await demo.await("/v1/repositories/demo/packets/PAY-142") { _, body in body.contains(#""state":"delivered""#) })
+        #expect(try await demo.await("/v1/repositories/demo/packets/PAY-160") { status, _ in status == 200 })
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let folder = root.appendingPathComponent(".build/screenshots").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let shots: [(String, String, String)] = [
+            ("board", "/r/demo", "1280,800"), ("packet", "/r/demo/packets/PAY-142", "1280,1500"), ("flow", "/r/demo/flow", "1280,1200"),
+            ("triage", "/r/demo/triage", "1280,800"), ("board-phone", "/r/demo", "390,1400"), ("packet-phone", "/r/demo/packets/PAY-160", "390,1600"),
+        ]
+        for (name, path, size) in shots {
+            let file = "\(folder)/\(name).png"
+            try? FileManager.default.removeItem(atPath: file)
+            // No JavaScript is needed: it is turned off, so the pages are seen as a browser without it sees them.
+            let result = try runProcess(
+                Self.chromium ?? "chromium",
+                [
+                    "--headless", "--no-sandbox", "--disable-gpu", "--disable-javascript", "--hide-scrollbars", "--no-first-run",
+                    "--user-data-dir=\(demo.sandbox.root)/chromium", "--window-size=\(size)", "--screenshot=\(file)", demo.base + path,
+                ], environment: demo.sandbox.environment)
+            let bytes = (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? 0
+            #expect(bytes > 10_000, "\(name): chromium exited \(result.status): \(result.stderr.suffix(500))")
+        }
+        kill(demo.daemon.pid, SIGTERM)
+        #expect(demo.daemon.wait() == 0)
     }
 }

@@ -76,6 +76,14 @@ public struct WeekFlow: Sendable, Hashable {
     public var claimed: Int
     /// Transitions into `delivered`.
     public var delivered: Int
+
+    /// A week's counts.
+    public init(week: String, becameReady: Int, claimed: Int, delivered: Int) {
+        self.week = week
+        self.becameReady = becameReady
+        self.claimed = claimed
+        self.delivered = delivered
+    }
 }
 
 /// The flow figures of a set of packets, at a given time.
