@@ -117,7 +117,10 @@ let package = Package(
         // Benchmarks: Handoff's figures beside a baseline measured in the same run (`make bench`).
         .executableTarget(
             name: "HandoffBench",
-            dependencies: ["HandoffCore", "HandoffEngine", "HandoffSystem", "Git", .product(name: "SwiftCSV", package: "SwiftCSV")],
+            dependencies: [
+                "HandoffCore", "HandoffEngine", "HandoffSystem", "HandoffHTTP", "Git", .product(name: "SwiftCSV", package: "SwiftCSV"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strict
         ),
         .executableTarget(

@@ -2,7 +2,7 @@ import Foundation
 import HandoffEngine
 import HandoffSystem
 
-/// B7, idle: one `handoffd` serving 20 repositories, measured (`VmRSS`, `VmHWM`) once every repository
+/// B7, idle: one `handoffd` serving 20 repositories, its HTTP server on (`http.listen`, port 0), measured (`VmRSS`, `VmHWM`) once every repository
 /// has its first status commit and the service has settled.
 enum IdleMemoryScenario {
     struct Figures {
@@ -23,8 +23,8 @@ enum IdleMemoryScenario {
         }
         let configuration = "\(folder)/idle.yaml"
         try Data(
-            "identity: { email: handoffd@acme.example }\nstate_directory: \(folder)/state-idle\npoll_interval: 2\nrepositories:\n\(entries)"
-                .utf8
+            ("identity: { email: handoffd@acme.example }\nstate_directory: \(folder)/state-idle\npoll_interval: 2\n"
+                + "http: { listen: \"127.0.0.1:0\" }\nrepositories:\n\(entries)").utf8
         ).write(to: URL(fileURLWithPath: configuration))
         try BoardScenario.shell([handoffd, "key", "generate", "--config", configuration])
         let daemon = try ChildProcess(handoffd, ["--config", configuration])
