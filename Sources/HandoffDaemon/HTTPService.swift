@@ -40,7 +40,12 @@ public struct HTTPService: Service {
         do {
             try await server.run()
         } catch {
-            logger.error("HTTP server at \(address) did not start: \(error); handoffd goes on publishing status without it")
+            let hint =
+                if case .tcp = address {
+                    " (under the shipped systemd unit, which has no network, listen on a Unix socket such as /run/handoffd/http.sock "
+                        + "or install the handoffd-http.conf drop-in)"
+                } else { "" }
+            logger.error("HTTP server at \(address) did not start: \(error)\(hint); handoffd goes on publishing status without it")
             try? await gracefulShutdown()
         }
     }
