@@ -15,7 +15,10 @@ enum Charts {
         }
     }
 
+    /// `text` with `& < > " '` replaced by entities: safe in HTML text and attribute values.
     static func escape(_ text: String) -> String {
+        let special: Set<UInt8> = [UInt8(ascii: "&"), UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "\""), UInt8(ascii: "'")]
+        if !text.utf8.contains(where: special.contains) { return text }
         var out = ""
         out.reserveCapacity(text.utf8.count)
         for character in text {

@@ -3,8 +3,8 @@ import HandoffCore
 import Mustache
 
 /// The dashboard's pages: server-rendered HTML through swift-mustache, no JavaScript. Every value that
-/// comes from git goes through `{{…}}`, which escapes it; `{{{…}}}` is used only for the layout's content
-/// and the SVG charts, both built here from escaped parts.
+/// comes from git goes through `{{…}}`, which escapes it; `{{{…}}}` is used only for the layout's content,
+/// the SVG charts and the board's rows, all built here from escaped parts (`Charts.escape`).
 struct Pages: Sendable {
     /// Rows shown per state on a board page; the rest are a click away, a page at a time.
     static let rowsPerState = 50
@@ -59,18 +59,7 @@ struct Pages: Sendable {
             let shown = all[start..<min(all.count, start + Self.rowsPerState)]
             var column: [String: Any] = [
                 "state": state.rawValue, "label": Self.label(state), "count": all.count,
-                "packets": shown.map { packet -> [String: Any] in
-                    let status = packet.status
-                    var row: [String: Any] = [
-                        "id": status.id.rawValue, "title": status.title.isEmpty ? status.id.rawValue : status.title,
-                        "since": String(status.since.prefix(10)), "score": status.score,
-                    ]
-                    if let assignee = status.assignee { row["assignee"] = assignee }
-                    if status.blocked { row["blocked"] = true }
-                    if status.errors > 0 { row["errors"] = status.errors }
-                    if packet.scope == .ongoing { row["ongoing"] = true }
-                    return row
-                },
+                "rows": Self.boardRows(shown, repository: snapshot.name),
             ]
             if start + shown.count < all.count { column["next"] = "?state=\(state.rawValue)&offset=\(start + shown.count)" }
             if start > 0 { column["previous"] = "?state=\(state.rawValue)&offset=\(max(0, start - Self.rowsPerState))" }
@@ -182,6 +171,26 @@ struct Pages: Sendable {
 
     func problem(_ problem: WebProblem) -> String {
         page("problem", title: problem.title, ["title": problem.title, "detail": problem.detail, "status": problem.status])
+    }
+
+    /// A board column's packets as HTML, written directly (a column holds up to ``rowsPerState`` of them, and
+    /// template lookups per field cost more than the rest of the request): every value escaped.
+    static func boardRows(_ packets: ArraySlice<PublishedPacket>, repository: String) -> String {
+        let escape = Charts.escape
+        var html = ""
+        html.reserveCapacity(packets.count * 400)
+        for packet in packets {
+            let status = packet.status
+            let id = escape(status.id.rawValue)
+            html += #"<a class="packet s-\#(status.state.rawValue)" href="/r/\#(escape(repository))/packets/\#(id)"><strong>\#(id)</strong>"#
+            if status.blocked { html += #"<span class="badge blocked">blocked</span>"# }
+            if packet.scope == .ongoing { html += #"<span class="badge ongoing">ongoing</span>"# }
+            if status.errors > 0 { html += #"<span class="badge error">\#(status.errors) errors</span>"# }
+            html += #"<span class="title">\#(escape(status.title.isEmpty ? status.id.rawValue : status.title))</span><span class="muted">"#
+            if let assignee = status.assignee { html += escape(assignee) + " · " }
+            html += "since \(escape(String(status.since.prefix(10)))) · readiness \(status.score)</span></a>\n"
+        }
+        return html
     }
 
     static func label(_ state: PacketState) -> String { state.rawValue.replacingOccurrences(of: "_", with: " ") }

@@ -75,8 +75,7 @@ extension Pages {
             {{{chart}}}
             <div class="columns" style="margin-top:.8rem">
             {{#columns}}<section class="column"><h2><span>{{label}}</span><span class="muted">{{count}}</span></h2>
-            {{#packets}}<a class="packet s-{{state}}" href="/r/{{name}}/packets/{{id}}"><strong>{{id}}</strong>{{#blocked}}<span class="badge blocked">blocked</span>{{/blocked}}{{#ongoing}}<span class="badge ongoing">ongoing</span>{{/ongoing}}{{#errors}}<span class="badge error">{{errors}} errors</span>{{/errors}}
-            <span class="title">{{title}}</span><span class="muted">{{#assignee}}{{assignee}} · {{/assignee}}since {{since}} · readiness {{score}}</span></a>{{/packets}}
+            {{{rows}}}
             <p class="pager">{{#previous}}<a href="{{previous}}">previous</a>{{/previous}}{{#next}}<a href="{{next}}">more {{label}}</a>{{/next}}</p>
             </section>{{/columns}}
             </div>
