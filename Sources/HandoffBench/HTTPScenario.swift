@@ -108,7 +108,9 @@ enum HTTPScenario {
             status.errors = state == .draft ? 3 : 0
             status.findings =
                 state == .draft
-                ? (1...3).map { Finding(.contextPlaceholder, file: "specs/\(id)/context.md", line: $0 * 4, message: "placeholder 'TBD' in the context") }
+                ? (1...3).map {
+                    Finding(.contextPlaceholder, file: "specs/\(id)/context.md", line: $0 * 4, message: "placeholder 'TBD' in the context")
+                }
                 : []
             status.history = [
                 HistoryEntry(
@@ -121,7 +123,9 @@ enum HTTPScenario {
                         at: at, commit: String(repeating: "d", count: 40), by: people[2], kind: .workflow(.claim), from: .ready, to: .inProgress,
                         outcome: .applied(note: "starting")))
             }
-            let criteria = (1...3).map { PublishedCriterion(id: "AC-\($0)", file: "specs/\(id)/acceptance.md", line: $0 * 2, text: "AC-\($0): Given …") }
+            let criteria = (1...3).map {
+                PublishedCriterion(id: "AC-\($0)", file: "specs/\(id)/acceptance.md", line: $0 * 2, text: "AC-\($0): Given …")
+            }
             packets.append(PublishedPacket(status: status, scope: .finite, client: teams[index % teams.count], criteria: criteria))
         }
         return PublishedRepository(

@@ -42,7 +42,8 @@ enum Charts {
         var x = 0.0
         for (state, count) in counts where count > 0 {
             let width = 600.0 * Double(count) / Double(total)
-            svg += ##"<rect x="\##(format(x))" width="\##(format(width))" height="20" fill="\##(colour(state))"><title>\##(escape(state.rawValue)): \##(count)</title></rect>"##
+            svg +=
+                ##"<rect x="\##(format(x))" width="\##(format(width))" height="20" fill="\##(colour(state))"><title>\##(escape(state.rawValue)): \##(count)</title></rect>"##
             x += width
         }
         return svg + "</svg>"
@@ -67,7 +68,8 @@ enum Charts {
             ]
             for (offset, (value, fill, name)) in series.enumerated() {
                 let h = height * Double(value) / Double(top)
-                svg += ##"<rect x="\##(format(x + Double(offset) * bar))" y="\##(format(height - h))" width="\##(format(bar))" height="\##(format(h))" fill="\##(fill)"><title>\##(escape(week.week)) \##(name): \##(value)</title></rect>"##
+                svg +=
+                    ##"<rect x="\##(format(x + Double(offset) * bar))" y="\##(format(height - h))" width="\##(format(bar))" height="\##(format(h))" fill="\##(fill)"><title>\##(escape(week.week)) \##(name): \##(value)</title></rect>"##
             }
             if shown.count <= 8 || index % max(1, shown.count / 6) == 0 {
                 svg += ##"<text x="\##(format(x))" y="\##(format(height + 16))" class="axis">\##(escape(String(week.week.dropFirst(5))))</text>"##
@@ -96,7 +98,9 @@ enum Charts {
 
     /// Delivered packets by lead time: a histogram over fixed buckets.
     static func leadTimes(_ packets: [PacketFlow]) -> String {
-        let buckets: [(String, Int64)] = [("< 1 d", 86_400), ("1–3 d", 3 * 86_400), ("3–7 d", 7 * 86_400), ("1–2 w", 14 * 86_400), ("2–4 w", 28 * 86_400), ("> 4 w", .max)]
+        let buckets: [(String, Int64)] = [
+            ("< 1 d", 86_400), ("1–3 d", 3 * 86_400), ("3–7 d", 7 * 86_400), ("1–2 w", 14 * 86_400), ("2–4 w", 28 * 86_400), ("> 4 w", .max),
+        ]
         var counts = Array(repeating: 0, count: buckets.count)
         for lead in packets.compactMap(\.leadTime) {
             counts[buckets.firstIndex { lead < $0.1 } ?? buckets.count - 1] += 1
@@ -108,7 +112,8 @@ enum Charts {
         for (index, (label, _)) in buckets.enumerated() {
             let h = 105.0 * Double(counts[index]) / top
             let x = Double(index) * slot + slot * 0.15
-            svg += ##"<rect x="\##(format(x))" y="\##(format(125 - h))" width="\##(format(slot * 0.7))" height="\##(format(h))" fill="\##(colour(.delivered))"><title>\##(label): \##(counts[index])</title></rect>"##
+            svg +=
+                ##"<rect x="\##(format(x))" y="\##(format(125 - h))" width="\##(format(slot * 0.7))" height="\##(format(h))" fill="\##(colour(.delivered))"><title>\##(label): \##(counts[index])</title></rect>"##
             svg += ##"<text x="\##(format(x))" y="142" class="axis">\##(label)</text>"##
             svg += ##"<text x="\##(format(x))" y="\##(format(121 - h))" class="axis">\##(counts[index])</text>"##
         }

@@ -64,7 +64,8 @@ public struct HTTPServer: Service {
             headers[.cacheControl] = "no-store"
             headers[.init("X-Content-Type-Options")!] = "nosniff"
             if answer.contentType.hasPrefix("text/html") {
-                headers[.init("Content-Security-Policy")!] = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'none'; frame-ancestors 'none'"
+                headers[.init("Content-Security-Policy")!] =
+                    "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'none'; frame-ancestors 'none'"
             }
             let body = ByteBuffer(string: answer.body)
             headers[.contentLength] = "\(body.readableBytes)"

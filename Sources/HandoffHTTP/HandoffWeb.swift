@@ -39,7 +39,8 @@ public struct HandoffWeb: Sendable {
             case "healthz": return .json(["status": "ok"])
             case "readyz":
                 let waiting = store.notReady()
-                return waiting.isEmpty ? .json(["status": "ready"]) : .json(["status": "not ready", "detail": waiting.joined(separator: "; ")], status: 503)
+                return waiting.isEmpty
+                    ? .json(["status": "ready"]) : .json(["status": "not ready", "detail": waiting.joined(separator: "; ")], status: 503)
             case "openapi.yaml": return WebAnswer(status: 200, contentType: "application/yaml", body: OpenAPIDocument.yaml)
             case "style.css": return WebAnswer(status: 200, contentType: "text/css", body: Pages.css)
             default: break
@@ -73,10 +74,13 @@ public struct HandoffWeb: Sendable {
         case 3 where parts[2] == "packets":
             let selected = try filter(snapshot.packets, query: query)
             let page = try page(query, total: selected.count)
-            return .json(PageJSON(items: selected[page.range].map(PacketSummaryJSON.init), total: selected.count, limit: page.limit, offset: page.offset))
+            return .json(
+                PageJSON(items: selected[page.range].map(PacketSummaryJSON.init), total: selected.count, limit: page.limit, offset: page.offset))
         case 3 where parts[2] == "events":
             let page = try page(query, total: snapshot.events.count)
-            return .json(PageJSON(items: snapshot.events[page.range].map(EventJSON.init), total: snapshot.events.count, limit: page.limit, offset: page.offset))
+            return .json(
+                PageJSON(items: snapshot.events[page.range].map(EventJSON.init), total: snapshot.events.count, limit: page.limit, offset: page.offset)
+            )
         case 3 where parts[2] == "flow": return .json(FlowJSON(snapshot.flow))
         case 3 where parts[2] == "triage": return .json(TriageJSON(snapshot.triage))
         case 4 where parts[2] == "packets": return .json(PacketDetailJSON(packet: try packet(parts[3], in: snapshot)))
@@ -109,7 +113,9 @@ public struct HandoffWeb: Sendable {
         }
         var scope: Manifest.Scope?
         if let text = query["scope"] {
-            guard let parsed = Manifest.Scope(rawValue: text) else { throw WebProblem.badParameter(name: "scope", value: text, expected: "finite, ongoing") }
+            guard let parsed = Manifest.Scope(rawValue: text) else {
+                throw WebProblem.badParameter(name: "scope", value: text, expected: "finite, ongoing")
+            }
             scope = parsed
         }
         let assignee = query["assignee"]

@@ -53,86 +53,86 @@ extension Pages {
     /// Templates by name.
     static let all: [String: String] = [
         "layout": """
-            <!doctype html>
-            <html lang="en"><head><meta charset="utf-8">
-            <meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>{{title}}</title><link rel="stylesheet" href="/style.css"></head>
-            <body><header><a class="brand" href="/">Handoff</a>{{#repository}}<nav><a href="/r/{{repository}}">{{repository}}</a><a href="/r/{{repository}}/triage">triage</a><a href="/r/{{repository}}/flow">flow</a><a href="/r/{{repository}}/events">events</a></nav>{{/repository}}</header>
-            <main>{{{content}}}</main></body></html>
-            """,
+        <!doctype html>
+        <html lang="en"><head><meta charset="utf-8">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <title>{{title}}</title><link rel="stylesheet" href="/style.css"></head>
+        <body><header><a class="brand" href="/">Handoff</a>{{#repository}}<nav><a href="/r/{{repository}}">{{repository}}</a><a href="/r/{{repository}}/triage">triage</a><a href="/r/{{repository}}/flow">flow</a><a href="/r/{{repository}}/events">events</a></nav>{{/repository}}</header>
+        <main>{{{content}}}</main></body></html>
+        """,
         "home": """
-            <h1>Repositories</h1>
-            {{#none}}<p class="muted">No repository is served.</p>{{/none}}
-            {{#repositories}}<div class="card"><h2><a href="/r/{{name}}">{{name}}</a> <span class="muted">{{total}} packets</span>
-            {{#stall}}<span class="badge blocked">stalled</span>{{/stall}}{{#waiting}}<span class="badge">first pass running</span>{{/waiting}}</h2>
-            {{{chart}}}
-            <p class="muted">published {{published}} · <a href="/r/{{name}}/triage">triage</a> · <a href="/r/{{name}}/flow">flow</a></p>
-            {{#stall}}<p class="muted">A person must act: {{stall}}</p>{{/stall}}</div>{{/repositories}}
-            """,
+        <h1>Repositories</h1>
+        {{#none}}<p class="muted">No repository is served.</p>{{/none}}
+        {{#repositories}}<div class="card"><h2><a href="/r/{{name}}">{{name}}</a> <span class="muted">{{total}} packets</span>
+        {{#stall}}<span class="badge blocked">stalled</span>{{/stall}}{{#waiting}}<span class="badge">first pass running</span>{{/waiting}}</h2>
+        {{{chart}}}
+        <p class="muted">published {{published}} · <a href="/r/{{name}}/triage">triage</a> · <a href="/r/{{name}}/flow">flow</a></p>
+        {{#stall}}<p class="muted">A person must act: {{stall}}</p>{{/stall}}</div>{{/repositories}}
+        """,
         "board": """
-            <h1>{{name}}</h1>
-            <p class="muted">status commit <code>{{commit}}</code> · published {{published}}{{#filtered}} · <a href="?">whole board</a>{{/filtered}}</p>
-            {{{chart}}}
-            <div class="columns" style="margin-top:.8rem">
-            {{#columns}}<section class="column"><h2><span>{{label}}</span><span class="muted">{{count}}</span></h2>
-            {{{rows}}}
-            <p class="pager">{{#previous}}<a href="{{previous}}">previous</a>{{/previous}}{{#next}}<a href="{{next}}">more {{label}}</a>{{/next}}</p>
-            </section>{{/columns}}
-            </div>
-            """,
+        <h1>{{name}}</h1>
+        <p class="muted">status commit <code>{{commit}}</code> · published {{published}}{{#filtered}} · <a href="?">whole board</a>{{/filtered}}</p>
+        {{{chart}}}
+        <div class="columns" style="margin-top:.8rem">
+        {{#columns}}<section class="column"><h2><span>{{label}}</span><span class="muted">{{count}}</span></h2>
+        {{{rows}}}
+        <p class="pager">{{#previous}}<a href="{{previous}}">previous</a>{{/previous}}{{#next}}<a href="{{next}}">more {{label}}</a>{{/next}}</p>
+        </section>{{/columns}}
+        </div>
+        """,
         "packet": """
-            <p class="muted"><a href="/r/{{repository}}">{{repository}}</a></p>
-            <h1>{{id}}: {{title}}</h1>
-            <div class="card"><span class="badge state">{{label}}</span>{{#blocked}}<span class="badge blocked">blocked</span>{{/blocked}}
-            <dl class="facts" style="margin-top:.5rem"><dt>since</dt><dd>{{since}}</dd><dt>client</dt><dd>{{client}}</dd><dt>scope</dt><dd>{{scope}}</dd>
-            <dt>assignee</dt><dd>{{assignee}}</dd><dt>reviewers</dt><dd>{{reviewers}}</dd><dt>round</dt><dd>{{round}}</dd>
-            <dt>readiness</dt><dd>{{score}} ({{errors}} errors, {{warnings}} warnings)</dd><dt>spec revision</dt><dd><code>{{specRevision}}</code></dd>
-            {{#dependsOn}}<dt>depends on</dt><dd>{{dependsOn}}</dd>{{/dependsOn}}</dl></div>
-            <h2>Acceptance criteria and delivery evidence</h2>
-            {{#noCriteria}}<p class="muted">No acceptance criteria were read.</p>{{/noCriteria}}
-            {{^noCriteria}}<div class="table"><table><thead><tr><th>criterion</th><th>evidence{{^deliveryNote}} (no delivery note yet){{/deliveryNote}}</th></tr></thead><tbody>
-            {{#criteria}}<tr><td><strong>{{id}}</strong> <span class="muted">line {{line}}</span><br>{{text}}</td>
-            <td>{{#evidence}}<div><span class="badge">{{kind}}</span> <code>{{value}}</code></div>{{/evidence}}{{#missing}}<span class="muted">none</span>{{/missing}}</td></tr>{{/criteria}}
-            </tbody></table></div>{{/noCriteria}}
-            <div class="split"><section><h2>Findings</h2>
-            {{#noFindings}}<p class="muted">No findings.</p>{{/noFindings}}
-            {{#findingGroups}}<div class="card"><code>{{file}}</code>
-            {{#findings}}<div class="finding"><span class="line">{{#line}}{{line}}{{/line}}{{^line}}—{{/line}}</span><span class="badge {{severity}}">{{severity}}</span> {{message}} <span class="muted">({{rule}})</span>{{#hint}}<div class="muted">{{hint}}</div>{{/hint}}</div>{{/findings}}
-            </div>{{/findingGroups}}</section>
-            <section><h2>History</h2><ol class="timeline">
-            {{#history}}<li class="{{outcome}}"><span class="muted">{{at}}</span><br><strong>{{action}}</strong> by {{by}}{{#change}} · {{change}}{{/change}} <span class="badge {{outcome}}">{{outcome}}</span>
-            {{#note}}<div>{{note}}</div>{{/note}}<div class="muted"><code>{{commit}}</code></div></li>{{/history}}
-            </ol></section></div>
-            """,
+        <p class="muted"><a href="/r/{{repository}}">{{repository}}</a></p>
+        <h1>{{id}}: {{title}}</h1>
+        <div class="card"><span class="badge state">{{label}}</span>{{#blocked}}<span class="badge blocked">blocked</span>{{/blocked}}
+        <dl class="facts" style="margin-top:.5rem"><dt>since</dt><dd>{{since}}</dd><dt>client</dt><dd>{{client}}</dd><dt>scope</dt><dd>{{scope}}</dd>
+        <dt>assignee</dt><dd>{{assignee}}</dd><dt>reviewers</dt><dd>{{reviewers}}</dd><dt>round</dt><dd>{{round}}</dd>
+        <dt>readiness</dt><dd>{{score}} ({{errors}} errors, {{warnings}} warnings)</dd><dt>spec revision</dt><dd><code>{{specRevision}}</code></dd>
+        {{#dependsOn}}<dt>depends on</dt><dd>{{dependsOn}}</dd>{{/dependsOn}}</dl></div>
+        <h2>Acceptance criteria and delivery evidence</h2>
+        {{#noCriteria}}<p class="muted">No acceptance criteria were read.</p>{{/noCriteria}}
+        {{^noCriteria}}<div class="table"><table><thead><tr><th>criterion</th><th>evidence{{^deliveryNote}} (no delivery note yet){{/deliveryNote}}</th></tr></thead><tbody>
+        {{#criteria}}<tr><td><strong>{{id}}</strong> <span class="muted">line {{line}}</span><br>{{text}}</td>
+        <td>{{#evidence}}<div><span class="badge">{{kind}}</span> <code>{{value}}</code></div>{{/evidence}}{{#missing}}<span class="muted">none</span>{{/missing}}</td></tr>{{/criteria}}
+        </tbody></table></div>{{/noCriteria}}
+        <div class="split"><section><h2>Findings</h2>
+        {{#noFindings}}<p class="muted">No findings.</p>{{/noFindings}}
+        {{#findingGroups}}<div class="card"><code>{{file}}</code>
+        {{#findings}}<div class="finding"><span class="line">{{#line}}{{line}}{{/line}}{{^line}}—{{/line}}</span><span class="badge {{severity}}">{{severity}}</span> {{message}} <span class="muted">({{rule}})</span>{{#hint}}<div class="muted">{{hint}}</div>{{/hint}}</div>{{/findings}}
+        </div>{{/findingGroups}}</section>
+        <section><h2>History</h2><ol class="timeline">
+        {{#history}}<li class="{{outcome}}"><span class="muted">{{at}}</span><br><strong>{{action}}</strong> by {{by}}{{#change}} · {{change}}{{/change}} <span class="badge {{outcome}}">{{outcome}}</span>
+        {{#note}}<div>{{note}}</div>{{/note}}<div class="muted"><code>{{commit}}</code></div></li>{{/history}}
+        </ol></section></div>
+        """,
         "flow": """
-            <h1>{{name}}: flow</h1>
-            <p class="muted">Computed from the published histories, open stays measured up to {{asOf}}.</p>
-            <h2>Per week</h2>{{#noWeeks}}<p class="muted">No transitions yet.</p>{{/noWeeks}}<div class="card">{{{chart}}}</div>
-            <h2>Lead time of delivered packets</h2><div class="card">{{{leadChart}}}{{#noLead}}<p class="muted">Nothing delivered yet.</p>{{/noLead}}</div>
-            <h2>Per client team (medians)</h2><div class="table"><table><thead><tr><th>team</th><th>packets</th><th>delivered</th><th>lead time</th><th>waiting ready</th><th>in progress</th><th>in review</th><th>review rounds</th><th>readiness at claim</th></tr></thead><tbody>
-            {{#teams}}<tr><td>{{client}}</td><td>{{packets}}</td><td>{{delivered}}</td><td>{{lead}}</td><td>{{ready}}</td><td>{{progress}}</td><td>{{review}}</td><td>{{rounds}}</td><td>{{score}}</td></tr>{{/teams}}
-            </tbody></table></div>
-            <h2>Per packet</h2><div class="table"><table><thead><tr><th>packet</th><th>state</th><th>team</th><th>lead time</th><th>waiting ready</th><th>in progress</th><th>in review</th><th>rounds</th><th>readiness at claim</th></tr></thead><tbody>
-            {{#packets}}<tr><td><a href="/r/{{name}}/packets/{{id}}">{{id}}</a></td><td>{{state}}</td><td>{{client}}</td><td>{{lead}}</td><td>{{ready}}</td><td>{{progress}}</td><td>{{review}}</td><td>{{rounds}}</td><td>{{score}}</td></tr>{{/packets}}
-            </tbody></table></div>{{#hasMore}}<p class="muted">{{more}} more packets: see <code>/v1/repositories/{{name}}/flow</code>.</p>{{/hasMore}}
-            """,
+        <h1>{{name}}: flow</h1>
+        <p class="muted">Computed from the published histories, open stays measured up to {{asOf}}.</p>
+        <h2>Per week</h2>{{#noWeeks}}<p class="muted">No transitions yet.</p>{{/noWeeks}}<div class="card">{{{chart}}}</div>
+        <h2>Lead time of delivered packets</h2><div class="card">{{{leadChart}}}{{#noLead}}<p class="muted">Nothing delivered yet.</p>{{/noLead}}</div>
+        <h2>Per client team (medians)</h2><div class="table"><table><thead><tr><th>team</th><th>packets</th><th>delivered</th><th>lead time</th><th>waiting ready</th><th>in progress</th><th>in review</th><th>review rounds</th><th>readiness at claim</th></tr></thead><tbody>
+        {{#teams}}<tr><td>{{client}}</td><td>{{packets}}</td><td>{{delivered}}</td><td>{{lead}}</td><td>{{ready}}</td><td>{{progress}}</td><td>{{review}}</td><td>{{rounds}}</td><td>{{score}}</td></tr>{{/teams}}
+        </tbody></table></div>
+        <h2>Per packet</h2><div class="table"><table><thead><tr><th>packet</th><th>state</th><th>team</th><th>lead time</th><th>waiting ready</th><th>in progress</th><th>in review</th><th>rounds</th><th>readiness at claim</th></tr></thead><tbody>
+        {{#packets}}<tr><td><a href="/r/{{name}}/packets/{{id}}">{{id}}</a></td><td>{{state}}</td><td>{{client}}</td><td>{{lead}}</td><td>{{ready}}</td><td>{{progress}}</td><td>{{review}}</td><td>{{rounds}}</td><td>{{score}}</td></tr>{{/packets}}
+        </tbody></table></div>{{#hasMore}}<p class="muted">{{more}} more packets: see <code>/v1/repositories/{{name}}/flow</code>.</p>{{/hasMore}}
+        """,
         "triage": """
-            <h1>{{name}}: triage</h1>
-            <p class="muted">Open packets, most fundamental blocker first, longest waiting first.</p>
-            {{#none}}<p class="muted">Nothing open.</p>{{/none}}
-            <ol class="triage">{{#items}}<li class="card" style="list-style-position:inside"><a href="/r/{{name}}/packets/{{id}}"><strong>{{id}}</strong></a> {{title}}
-            <span class="badge {{blocker}}">{{blockerLabel}}</span><span class="badge">{{state}}</span>
-            <div><strong>Next:</strong> {{action}}</div><div class="muted">who: {{who}} · waiting {{waiting}}</div></li>{{/items}}</ol>
-            """,
+        <h1>{{name}}: triage</h1>
+        <p class="muted">Open packets, most fundamental blocker first, longest waiting first.</p>
+        {{#none}}<p class="muted">Nothing open.</p>{{/none}}
+        <ol class="triage">{{#items}}<li class="card" style="list-style-position:inside"><a href="/r/{{name}}/packets/{{id}}"><strong>{{id}}</strong></a> {{title}}
+        <span class="badge {{blocker}}">{{blockerLabel}}</span><span class="badge">{{state}}</span>
+        <div><strong>Next:</strong> {{action}}</div><div class="muted">who: {{who}} · waiting {{waiting}}</div></li>{{/items}}</ol>
+        """,
         "events": """
-            <h1>{{name}}: events</h1><p class="muted">{{total}} board events, newest first.</p>
-            {{#none}}<p class="muted">No events.</p>{{/none}}
-            <div class="table"><table><thead><tr><th>at</th><th>event</th><th>by</th><th>note</th></tr></thead><tbody>
-            {{#events}}<tr><td>{{at}}</td><td>{{event}}</td><td>{{by}}</td><td>{{note}}</td></tr>{{/events}}</tbody></table></div>
-            <p class="pager">{{#next}}<a href="{{next}}">older</a>{{/next}}</p>
-            """,
+        <h1>{{name}}: events</h1><p class="muted">{{total}} board events, newest first.</p>
+        {{#none}}<p class="muted">No events.</p>{{/none}}
+        <div class="table"><table><thead><tr><th>at</th><th>event</th><th>by</th><th>note</th></tr></thead><tbody>
+        {{#events}}<tr><td>{{at}}</td><td>{{event}}</td><td>{{by}}</td><td>{{note}}</td></tr>{{/events}}</tbody></table></div>
+        <p class="pager">{{#next}}<a href="{{next}}">older</a>{{/next}}</p>
+        """,
         "problem": """
-            <h1>{{title}}</h1><p>{{detail}}</p><p><a href="/">All repositories</a></p>
-            """,
+        <h1>{{title}}</h1><p>{{detail}}</p><p><a href="/">All repositories</a></p>
+        """,
     ]
 }

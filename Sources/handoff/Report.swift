@@ -20,7 +20,8 @@ func publishedSnapshot() throws -> PublishedRepository {
 /// `handoff report`: flow figures from the published histories, the same as handoffd's `/v1/…/flow`.
 struct Report: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Print flow figures (lead time, waits, review rounds, readiness at claim; per packet, team and week) from the status on this branch.")
+        abstract:
+            "Print flow figures (lead time, waits, review rounds, readiness at claim; per packet, team and week) from the status on this branch.")
 
     @Option(help: "Output format: text, json (as the HTTP API's flow route) or markdown.")
     var format: ReportFormat = .text
@@ -48,7 +49,8 @@ struct Report: ParsableCommand {
         }
         out += "\n## Per week\n\n| week of | became ready | claimed | delivered |\n| --- | --- | --- | --- |\n"
         for week in report.weeks { out += "| \(week.week) | \(week.becameReady) | \(week.claimed) | \(week.delivered) |\n" }
-        out += "\n## Per packet\n\n| packet | state | team | lead time | waiting ready | in progress | in review | review rounds | readiness at claim |\n"
+        out +=
+            "\n## Per packet\n\n| packet | state | team | lead time | waiting ready | in progress | in review | review rounds | readiness at claim |\n"
         out += "| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n"
         for flow in report.packets {
             out +=
@@ -83,7 +85,9 @@ struct Report: ParsableCommand {
 struct TriageCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "triage",
-        abstract: "Rank open packets by what blocks them (not ready, ongoing scope, unmet depends_on, waiting for review), with the next action and who must take it.")
+        abstract:
+            "Rank open packets by what blocks them (not ready, ongoing scope, unmet depends_on, waiting for review), with the next action and who must take it."
+    )
 
     @Option(help: "Output format: text, json (as the HTTP API's triage route) or markdown.")
     var format: ReportFormat = .text

@@ -6,8 +6,8 @@ private let client = "ana@acme.example", contractor = "dev@contractors.example",
 
 /// A history entry, applied unless `rejected`.
 private func entry(
-        _ at: String, _ kind: HistoryAction, _ from: PacketState?, _ to: PacketState?, by: String = client, rejected: Bool = false
-    ) -> HistoryEntry {
+    _ at: String, _ kind: HistoryAction, _ from: PacketState?, _ to: PacketState?, by: String = client, rejected: Bool = false
+) -> HistoryEntry {
     HistoryEntry(
         at: at, commit: String(repeating: "a", count: 40), by: by, kind: kind, from: from, to: to,
         outcome: rejected ? .rejected(.noRole(identity: by)) : .applied(note: ""))
@@ -143,7 +143,8 @@ struct FlowFiguresTests {
         let done = Self.delivered
         let items = Triage.rank([done, reviewNew, blocked, reviewOld, waitingOnDependency, ongoing, draft], asOf: "2026-11-20T00:00:00Z")
         #expect(items.map { $0.id.rawValue } == ["PAY-10", "OPS-2", "PAY-11", "PAY-14", "PAY-12", "PAY-13"])
-        #expect(items.map { $0.blocker.name } == ["not_ready", "ongoing", "unmet_dependencies", "blocked", "waiting_for_review", "waiting_for_review"])
+        #expect(
+            items.map { $0.blocker.name } == ["not_ready", "ongoing", "unmet_dependencies", "blocked", "waiting_for_review", "waiting_for_review"])
         #expect(items[0].nextAction == "fix 2 error(s) in the spec (first: specs/PAY-10/context.md:5: placeholder 'TBD')")
         #expect(items[0].owner == .client("payments"))
         #expect(items[2].nextAction == "deliver PAY-10 first")

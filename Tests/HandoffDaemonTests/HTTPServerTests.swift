@@ -57,7 +57,8 @@ final class ServedDemo {
             try push()
         }
         try signAsDemoParticipant("ana", demo: sandbox.root, clone: clone)
-        let created = try runProcess(Executables.handoff, ["init", "PAY-160", "--title", Self.hostileTitle], in: clone, environment: sandbox.environment)
+        let created = try runProcess(
+            Executables.handoff, ["init", "PAY-160", "--title", Self.hostileTitle], in: clone, environment: sandbox.environment)
         guard created.status == 0 else { throw CommandFailed(command: ["handoff", "init"], result: created) }
         try sandbox.git(["add", "-A"], in: clone)
         try sandbox.git(["commit", "-q", "-m", "PAY-160: scaffold"], in: clone)
@@ -91,13 +92,13 @@ final class ServedDemo {
         try FileManager.default.createDirectory(atPath: delivery, withIntermediateDirectories: true)
         try "package refunds\n".write(toFile: "\(delivery)/refunds_test.go", atomically: true, encoding: .utf8)
         try """
-            # Delivery
+        # Delivery
 
-            - AC-1: delivery/refunds_test.go
-            - AC-2: delivery/refunds_test.go
-            - AC-3: https://ci.example/runs/42
+        - AC-1: delivery/refunds_test.go
+        - AC-2: delivery/refunds_test.go
+        - AC-3: https://ci.example/runs/42
 
-            """.write(toFile: "\(delivery)/DELIVERY.md", atomically: true, encoding: .utf8)
+        """.write(toFile: "\(delivery)/DELIVERY.md", atomically: true, encoding: .utf8)
         try commit(as: "dev", dev, "PAY-142: delivery", date: "2026-11-24T15:00:00Z", allowEmpty: false)
         try commit(as: "dev", dev, "submit\n\nHandoff: submit PAY-142 ready for review", date: "2026-11-24T15:05:00Z")
         try commit(as: "ana", ana, "changes\n\nHandoff: request-changes PAY-142 cover a refund of 0.00 EUR", date: "2026-11-25T10:00:00Z")
@@ -152,7 +153,8 @@ struct HTTPServerTests {
 
         let all = demo.json(try await demo.get("/v1/repositories/demo/packets").body) as? [String: Any]
         #expect(all?["total"] as? Int == 3)
-        let claimed = demo.json(try await demo.get("/v1/repositories/demo/packets?state=in_progress&assignee=dev@contractors.example").body) as? [String: Any]
+        let claimed =
+            demo.json(try await demo.get("/v1/repositories/demo/packets?state=in_progress&assignee=dev@contractors.example").body) as? [String: Any]
         #expect((claimed?["items"] as? [[String: Any]])?.map { $0["id"] as? String } == ["PAY-142"])
         let finite = demo.json(try await demo.get("/v1/repositories/demo/packets?scope=finite&limit=1&offset=1").body) as? [String: Any]
         #expect((finite?["items"] as? [Any])?.count == 1 && finite?["total"] as? Int == 3 && finite?["offset"] as? Int == 1)
@@ -223,14 +225,14 @@ struct HTTPServerTests {
         }
         try OpenAPIDocument.yaml.write(toFile: "\(packet)/contracts/openapi.yaml", atomically: true, encoding: .utf8)
         try """
-            # Acceptance criteria
+        # Acceptance criteria
 
-            - AC-1: Given a served repository named demo, when a client calls `GET /v1/repositories/{name}/packets` with \
-            state=ready, then the response is 200 and lists only packets whose state is ready.
-            - AC-2: When a client calls `GET /v1/repositories/{name}/packets/{id}` for an id that is not published, then \
-            the response is 404 with an application/problem+json body.
+        - AC-1: Given a served repository named demo, when a client calls `GET /v1/repositories/{name}/packets` with \
+        state=ready, then the response is 200 and lists only packets whose state is ready.
+        - AC-2: When a client calls `GET /v1/repositories/{name}/packets/{id}` for an id that is not published, then \
+        the response is 404 with an application/problem+json body.
 
-            """.write(toFile: "\(packet)/acceptance.md", atomically: true, encoding: .utf8)
+        """.write(toFile: "\(packet)/acceptance.md", atomically: true, encoding: .utf8)
         let result = try runProcess(Executables.handoff, ["validate", packet, "--format", "json"], environment: sandbox.environment)
         let report = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
         let first = (report?["packets"] as? [[String: Any]])?.first
@@ -248,7 +250,8 @@ struct HTTPServerTests {
 
     @Test(
         "AC-2: the dashboard in headless Chromium: board, packet, flow and triage pages, wide and phone-sized, saved as screenshots",
-        .enabled(if: chromium != nil, "chromium is not installed (scripts/install-deps.sh --test installs Debian's chromium); skipping the screenshots"))
+        .enabled(
+            if: chromium != nil, "chromium is not installed (scripts/install-deps.sh --test installs Debian's chromium); skipping the screenshots"))
     func screenshots() async throws {
         let demo = try ServedDemo()
         try demo.deliverPAY142()

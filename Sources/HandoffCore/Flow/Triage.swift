@@ -59,7 +59,8 @@ public enum TriageOwner: Sendable, Hashable {
     public var text: String {
         switch self {
         case .client(let team): team.map { "client team \($0)" } ?? "the client team"
-        case .reviewers(let emails): emails.isEmpty ? "a reviewer (none listed: add reviewers to the manifest)" : "reviewers \(emails.joined(separator: ", "))"
+        case .reviewers(let emails):
+            emails.isEmpty ? "a reviewer (none listed: add reviewers to the manifest)" : "reviewers \(emails.joined(separator: ", "))"
         case .assignee(let email): "assignee \(email)"
         case .contractors: "a contractor"
         case .identity(let email): email
