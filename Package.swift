@@ -1,6 +1,7 @@
 // swift-tools-version: 6.1
 // Handoff: a git-backed workflow daemon. Layers point one way:
-// CGit2 → Git → HandoffCore → HandoffEngine → HandoffConfiguration → HandoffDaemon → executables;
+// CGit2 → Git → HandoffCore → HandoffEngine → HandoffConfiguration → HandoffDaemon → executables, and
+// HandoffCore → HandoffHTTP (the read API and dashboard over published snapshots) → HandoffDaemon;
 // HandoffSystem (child processes, Unix socket addresses) sits below them all.
 import PackageDescription
 
