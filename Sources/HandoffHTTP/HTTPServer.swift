@@ -56,7 +56,8 @@ public struct HTTPServer: Service {
 
         @Sendable func respond(to request: Request, context: BasicRequestContext) async throws -> Response {
             var query: [String: String] = [:]
-            for (key, value) in request.uri.queryParameters { query[String(key)] = String(value).removingPercentEncoding ?? String(value) }
+            // Hummingbird has already percent-decoded the values.
+            for (key, value) in request.uri.queryParameters { query[String(key)] = String(value) }
             let method = request.method == .head ? "GET" : request.method.rawValue
             let answer = web.answer(method: method, path: request.uri.path, query: query)
             var headers = HTTPFields()
