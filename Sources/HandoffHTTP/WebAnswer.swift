@@ -32,12 +32,18 @@ public struct WebAnswer: Sendable {
     /// An RFC 9457 problem: `application/problem+json` with type, title, status and detail.
     static func problem(_ problem: WebProblem) -> WebAnswer {
         var answer = json(
-            ["type": "about:blank", "title": problem.title, "status": "\(problem.status)", "detail": problem.detail], status: problem.status)
-        // status is a number in RFC 9457: written by hand so the dictionary above can stay of one type.
-        answer.body = answer.body.replacingOccurrences(of: "\"status\":\"\(problem.status)\"", with: "\"status\":\(problem.status)")
+            ProblemJSON(type: "about:blank", title: problem.title, status: problem.status, detail: problem.detail), status: problem.status)
         answer.contentType = "application/problem+json"
         return answer
     }
+}
+
+/// The body of a problem answer (RFC 9457).
+struct ProblemJSON: Encodable {
+    var type: String
+    var title: String
+    var status: Int
+    var detail: String
 }
 
 /// What went wrong with a request, by case; rendered as a problem document or an error page.
