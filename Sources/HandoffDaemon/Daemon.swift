@@ -132,6 +132,10 @@ public final class Daemon: Service, Sendable {
         }
         for worker in stopped { worker.stop() }
         snapshots?.serve(configuration.repositories.map(\.name))
+        if let previous, previous.httpListen != configuration.httpListen || previous.httpRequestTimeout != configuration.httpRequestTimeout {
+            logger.warning(
+                "http settings changed; they take effect when handoffd restarts (the server keeps \(previous.httpListen.map { "\($0)" } ?? "off"))")
+        }
         let startedNames = Set(started.map(\.entry.name))
         for warning in configuration.identityWarnings(for: configuration.repositories.filter { startedNames.contains($0.name) }) {
             logger.warning("\(warning)")

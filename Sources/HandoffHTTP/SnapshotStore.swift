@@ -16,12 +16,15 @@ public final class SnapshotStore: Sendable {
     }
 
     private let entries = Mutex<[String: Entry]>([:])
+    /// Whether the daemon has said which repositories it serves (`/readyz` is not ready before).
+    private let configured = Mutex(false)
 
     /// An empty store.
     public init() {}
 
     /// Keeps exactly the repositories named (a reload adds and removes them), in no particular order.
     public func serve(_ names: [String]) {
+        configured.withLock { $0 = true }
         entries.withLock { entries in
             let wanted = Set(names)
             for name in entries.keys where !wanted.contains(name) { entries[name] = nil }
@@ -55,7 +58,8 @@ public final class SnapshotStore: Sendable {
 
     /// Why the server is not ready: repositories whose first pass has not ended, and stalled ones; empty when ready.
     public func notReady() -> [String] {
-        all().compactMap { name, entry in
+        guard configured.withLock({ $0 }) else { return ["the configuration is not loaded yet"] }
+        return all().compactMap { name, entry in
             if let stall = entry.stall { return "\(name): stalled: \(stall)" }
             return entry.firstPassDone ? nil : "\(name): first pass not done"
         }

@@ -25,8 +25,9 @@ struct HandoffWebTests {
         return store
     }
 
-    @Test("readyz waits for every first pass and fails while a repository is stalled")
+    @Test("readyz waits for the configuration and every first pass, and fails while a repository is stalled")
     func readiness() {
+        #expect(HandoffWeb(store: SnapshotStore()).answer(method: "GET", path: "/readyz", query: [:]).status == 503)
         let store = Self.store()
         let web = HandoffWeb(store: store)
         #expect(web.answer(method: "GET", path: "/readyz", query: [:]).status == 503)
