@@ -71,6 +71,7 @@ install: deps
 	install -D -m 644 systemd/handoffd-once.timer "$(DESTDIR)$(UNITDIR)/handoffd-once.timer"
 	install -D -m 644 systemd/handoff.sysusers "$(DESTDIR)$(SYSUSERSDIR)/handoff.conf"
 	install -D -m 644 systemd/handoffd-remote.conf "$(DESTDIR)$(PREFIX)/share/doc/handoff/handoffd-remote.conf"
+	install -D -m 644 systemd/handoffd-http.conf "$(DESTDIR)$(PREFIX)/share/doc/handoff/handoffd-http.conf"
 	if [ -z "$(DESTDIR)" ] && command -v systemd-sysusers >/dev/null; then systemd-sysusers "$(SYSUSERSDIR)/handoff.conf"; fi
 	$(SWIFT) package plugin generate-manual
 	install -D -m 644 .build/plugins/GenerateManual/outputs/handoff/handoff.1 "$(DESTDIR)$(PREFIX)/share/man/man1/handoff.1"

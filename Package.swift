@@ -1,6 +1,7 @@
 // swift-tools-version: 6.1
 // Handoff: a git-backed workflow daemon. Layers point one way:
-// CGit2 → Git → HandoffCore → HandoffEngine → HandoffConfiguration → HandoffDaemon → executables;
+// CGit2 → Git → HandoffCore → HandoffEngine → HandoffConfiguration → HandoffDaemon → executables, and
+// HandoffCore → HandoffHTTP (the read API and dashboard over published snapshots) → HandoffDaemon;
 // HandoffSystem (child processes, Unix socket addresses) sits below them all.
 import PackageDescription
 
@@ -36,6 +37,12 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         // Reads the labelled requirement sets in the bench and the tests (not in the product).
         .package(url: "https://github.com/swiftcsv/SwiftCSV", from: "0.10.0"),
+        // The read API and dashboard inside handoffd (HandoffHTTP), and its server-rendered pages.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        // Hummingbird's own dependencies, named because HandoffHTTP uses their types (MemberImportVisibility).
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0", traits: []),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         .systemLibrary(
@@ -73,10 +80,24 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // The read API, dashboard and OpenAPI document, served from published status snapshots (pure values).
+        .target(
+            name: "HandoffHTTP",
+            dependencies: [
+                "HandoffCore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
         .target(
             name: "HandoffDaemon",
             dependencies: [
-                "Git", "HandoffCore", "HandoffEngine", "HandoffConfiguration", "HandoffSystem",
+                "Git", "HandoffCore", "HandoffEngine", "HandoffConfiguration", "HandoffSystem", "HandoffHTTP",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -96,13 +117,17 @@ let package = Package(
         // Benchmarks: Handoff's figures beside a baseline measured in the same run (`make bench`).
         .executableTarget(
             name: "HandoffBench",
-            dependencies: ["HandoffCore", "HandoffEngine", "HandoffSystem", "Git", .product(name: "SwiftCSV", package: "SwiftCSV")],
+            dependencies: [
+                "HandoffCore", "HandoffEngine", "HandoffSystem", "HandoffHTTP", "Git", .product(name: "SwiftCSV", package: "SwiftCSV"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strict
         ),
         .executableTarget(
             name: "handoffd",
             dependencies: [
                 "HandoffDaemon",
+                "HandoffHTTP",
                 "HandoffConfiguration",
                 "HandoffEngine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -151,7 +176,7 @@ let package = Package(
         .testTarget(
             name: "HandoffDaemonTests",
             dependencies: [
-                "HandoffDaemon", "HandoffEngine", "HandoffConfiguration", "HandoffCore", "HandoffSystem", "Git", "GitTestSupport",
+                "HandoffDaemon", "HandoffHTTP", "HandoffEngine", "HandoffConfiguration", "HandoffCore", "HandoffSystem", "Git", "GitTestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict

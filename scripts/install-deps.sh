@@ -3,6 +3,7 @@
 #   scripts/install-deps.sh          build and run: libgit2-dev, pkg-config, git
 #   scripts/install-deps.sh --test   also what the tests drive: ssh tools and sshd (loopback tests),
 #                                    GNU time (peak memory of a child), Python's jsonschema (SARIF check)
+#                                    and chromium (headless screenshots of the dashboard)
 #   scripts/install-deps.sh --bench  also the benchmark baselines: Python's openapi-spec-validator and its Rust-cored
 #                                    companion openapi-spec-validator-rs (PyPI), with PyYAML's libyaml loader
 set -euo pipefail
@@ -10,7 +11,7 @@ set -euo pipefail
 mode="${1:-}"
 packages=(libgit2-dev pkg-config git ca-certificates)
 case "$mode" in
-  --test) packages+=(openssh-client openssh-server time python3 python3-pip) ;;
+  --test) packages+=(openssh-client openssh-server time python3 python3-pip chromium) ;;
   --bench) packages+=(python3 python3-pip) ;;
   "") ;;
   *) echo "usage: $0 [--test|--bench]" >&2; exit 2 ;;

@@ -2,7 +2,7 @@ import Foundation
 import HandoffEngine
 import HandoffSystem
 
-/// B7, idle: one `handoffd` serving 20 repositories, measured (`VmRSS`, `VmHWM`) once every repository
+/// B7, idle: one `handoffd` serving 20 repositories, with or without its HTTP server (`http.listen`), measured (`VmRSS`, `VmHWM`) once every repository
 /// has its first status commit and the service has settled.
 enum IdleMemoryScenario {
     struct Figures {
@@ -14,7 +14,10 @@ enum IdleMemoryScenario {
         var repositories: Int
     }
 
-    static func run(handoffd: String, folder: String, repositories: Int) throws -> Figures {
+    /// With `http`, handoffd's HTTP server listens on 127.0.0.1 (a free port) and holds every repository's snapshot.
+    static func run(handoffd: String, folder: String, repositories: Int, http: Bool = true) throws -> Figures {
+        let folder = "\(folder)/idle-\(http ? "http" : "plain")"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         var entries = ""
         for index in 0..<repositories {
             let path = "\(folder)/idle-\(index).git"
@@ -23,8 +26,8 @@ enum IdleMemoryScenario {
         }
         let configuration = "\(folder)/idle.yaml"
         try Data(
-            "identity: { email: handoffd@acme.example }\nstate_directory: \(folder)/state-idle\npoll_interval: 2\nrepositories:\n\(entries)"
-                .utf8
+            ("identity: { email: handoffd@acme.example }\nstate_directory: \(folder)/state-idle\npoll_interval: 2\n"
+                + (http ? "http: { listen: \"127.0.0.1:0\" }\n" : "") + "repositories:\n\(entries)").utf8
         ).write(to: URL(fileURLWithPath: configuration))
         try BoardScenario.shell([handoffd, "key", "generate", "--config", configuration])
         let daemon = try ChildProcess(handoffd, ["--config", configuration])

@@ -146,11 +146,13 @@ if wanted("B6") {
 // B7: idle memory of one process serving 20 repositories.
 if wanted("B7") {
     let figures = try IdleMemoryScenario.run(handoffd: handoffd, folder: folder, repositories: 20)
+    let plain = try IdleMemoryScenario.run(handoffd: handoffd, folder: folder, repositories: 20, http: false)
     add(
         Row(
-            id: "B7", scenario: "idle memory, one handoffd serving \(figures.repositories) repositories",
+            id: "B7", scenario: "idle memory, one handoffd serving \(figures.repositories) repositories, HTTP server on",
             handoff: mebibytes(figures.idleMiB) + " RSS, of which \(mebibytes(figures.anonymousMiB)) anonymous",
-            baseline: "—", ratio: "—", memory: mebibytes(figures.peakMiB), goal: verdict("≤ 40 MiB", figures.idleMiB <= 40)))
+            baseline: mebibytes(plain.idleMiB) + " RSS, of which \(mebibytes(plain.anonymousMiB)) anonymous (http.listen unset)",
+            ratio: ratio(figures.idleMiB / plain.idleMiB), memory: mebibytes(figures.peakMiB), goal: verdict("≤ 40 MiB", figures.idleMiB <= 40)))
 }
 
 // S1: the requirement-smell detector, its held-out figures and its throughput on one core.
@@ -174,6 +176,23 @@ if wanted("S1") || wanted("SMELLS") {
             baseline: String(format: "%.0f lines/s (`grep -c -i -w -F -f` with the same word list)", figures.grepLinesPerSecond),
             ratio: ratio(figures.criteriaPerSecond / figures.grepLinesPerSecond), memory: mebibytes(MeasuredRun.selfPeakMiB) + " (bench process)",
             goal: verdict("≥ 50,000 criteria/s", figures.criteriaPerSecond >= 50_000)))
+}
+
+// H1, H2: the HTTP server's board page and packets route with 20 repositories of 2,000 packets (AC-4 of #17).
+if wanted("H1") || wanted("H2") {
+    let figures = try HTTPScenario.run(repositories: 20, packets: packets, requests: quick ? 100 : 1_000, seed: seed)
+    func percentile(_ values: [Double], _ fraction: Double) -> Double { LatencyScenario.Figures.percentile(values, fraction) }
+    let health99 = percentile(figures.health, 0.99)
+    let scale = "\(figures.repositories) repositories × \(figures.packetsPerRepository) packets, \(figures.board.count) requests, a connection each"
+    for (id, name, times) in [("H1", "board page `/r/NAME`", figures.board), ("H2", "packets route (`?state=ready&limit=500`)", figures.packets)]
+    where wanted(id) {
+        let p99 = percentile(times, 0.99)
+        add(
+            Row(
+                id: id, scenario: "\(name), \(scale)", handoff: "p50 \(milliseconds(percentile(times, 0.5))), p99 \(milliseconds(p99))",
+                baseline: "p99 \(milliseconds(health99)) (`/healthz` on the same server)", ratio: ratio(p99 / health99) + " (p99s)",
+                memory: mebibytes(figures.residentMiB) + " (bench process, snapshots included)", goal: verdict("p99 < 50 ms", p99 < 50)))
+    }
 }
 
 // The board, for the CLI's own figure.

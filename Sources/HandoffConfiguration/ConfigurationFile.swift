@@ -11,11 +11,13 @@ struct ConfigurationFile {
     /// Keys allowed at the top level.
     static let globalKeys: Set<String> = [
         "identity", "state_directory", "repositories", "poll_interval", "network", "notify_socket", "log_level",
+        "http",
     ]
     /// Keys allowed under each section (a mapping of scalars) of the top level.
     static let sectionKeys: [String: Set<String>] = [
         "identity": ["name", "email", "signing_key", "trusted_keys"],
         "network": ["connect_timeout", "inactivity_timeout"],
+        "http": ["listen", "request_timeout"],
     ]
     /// Keys allowed in each repository.
     static let repositoryKeys: Set<String> = [

@@ -71,6 +71,8 @@ extension DaemonConfiguration {
         case socketPathTooLong
         /// Not one of swift-log's levels.
         case unknownLogLevel(String)
+        /// `http.listen` is neither `HOST:PORT` nor an absolute Unix socket path.
+        case notAListenAddress(String)
         /// A repository lists no operators.
         case noOperators
         /// Not a valid git branch name.
@@ -121,6 +123,8 @@ extension DaemonConfiguration {
                 "'\(value)' must be a number of seconds from \(Self.plain(range.lowerBound)) to \(Self.plain(range.upperBound))"
             case .socketPathTooLong: "must be shorter than 100 bytes (a Unix socket path)"
             case .unknownLogLevel(let value): "'\(value)' is not one of trace, debug, info, notice, warning, error, critical"
+            case .notAListenAddress(let value):
+                "'\(value)' is neither HOST:PORT (e.g. 127.0.0.1:8420) nor an absolute Unix socket path under 100 bytes"
             case .noOperators: "must list operator emails (or patterns such as '*@acme.example')"
             case .badBranchName(let value): "'\(value)' is not a valid branch name"
             case .statusBranchIsWatched: "is the watched branch itself; omit it to publish there"

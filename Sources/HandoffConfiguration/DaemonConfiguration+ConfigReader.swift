@@ -27,6 +27,10 @@ extension DaemonConfiguration {
     /// - `network.inactivity_timeout` (seconds, optional, default 60, 1 to 3600): how long a remote may stay
     ///   silent once connected before the operation is cut and retried with back-off.
     /// - `notify_socket` (absolute path under 100 bytes, optional): the datagram socket the post-receive hook pokes.
+    /// - `http.listen` (string, optional, off when unset or `off`): where the read API and dashboard listen,
+    ///   `HOST:PORT` (e.g. `127.0.0.1:8420`; bind to loopback and put a reverse proxy in front) or an absolute
+    ///   Unix socket path.
+    /// - `http.request_timeout` (seconds, optional, default 10, 0.1 to 600): how long one request may take.
     /// - `log_level` (string, optional, default `info`): trace, debug, info, notice, warning, error or critical.
     /// - `repositories` (list, required, at least one), each entry with:
     ///   - `name` (string, required): ASCII letters, digits, `.`, `_` and `-`; names files in the state directory.
@@ -148,6 +152,11 @@ private struct ValueReading {
             guard socket.utf8.count < 100 else { throw fail(["notify_socket"], .socketPathTooLong) }
             configuration.notifySocket = socket
         }
+        if let listen = try string(["http", "listen"]), !listen.isEmpty, listen != "off" {
+            guard let address = HTTPListenAddress(listen) else { throw fail(["http", "listen"], .notAListenAddress(listen)) }
+            configuration.httpListen = address
+        }
+        if let timeout = try seconds(["http", "request_timeout"], in: 0.1...600) { configuration.httpRequestTimeout = timeout }
         if let level = try string(["log_level"]) {
             guard let parsed = Logger.Level(rawValue: level) else { throw fail(["log_level"], .unknownLogLevel(level)) }
             configuration.logLevel = parsed

@@ -80,6 +80,10 @@ public struct DaemonConfiguration: Sendable, Equatable {
     public var inactivityTimeout: Double = 60
     /// The Unix datagram socket the post-receive hook pokes, or nil for none.
     public var notifySocket: String?
+    /// Where the read API and dashboard listen (`http.listen`), or nil when off.
+    public var httpListen: HTTPListenAddress?
+    /// Seconds one HTTP request may take (`http.request_timeout`).
+    public var httpRequestTimeout: Double = 10
     /// The lowest level logged.
     public var logLevel: Logger.Level = .info
 

@@ -4,6 +4,7 @@ import Git
 import HandoffConfiguration
 import HandoffCore
 import HandoffEngine
+public import HandoffHTTP
 public import Logging
 public import ServiceLifecycle
 import Synchronization
@@ -36,10 +37,15 @@ public final class Daemon: Service, Sendable {
     /// runs once before any handler can fire, and read only by `finish()` after the service is told to stop.
     nonisolated(unsafe) private var watchdog: (any DispatchSourceTimer)?
 
-    /// A daemon reading its configuration from `configurationPath`.
-    public init(configurationPath: String, logger: Logger) {
+    /// Where workers put each repository's published status and health for the HTTP server; nil without one.
+    private let snapshots: SnapshotStore?
+
+    /// A daemon reading its configuration from `configurationPath`; with `snapshots`, its workers keep the
+    /// last published status of each repository there, and its health.
+    public init(configurationPath: String, logger: Logger, snapshots: SnapshotStore? = nil) {
         self.configurationPath = configurationPath
         self.logger = logger
+        self.snapshots = snapshots
     }
 
     /// Serves until a graceful shutdown: starts every worker and the watchdog, reloads on SIGHUP, and on
@@ -111,7 +117,7 @@ public final class Daemon: Service, Sendable {
                 let settings = prepared.settings(for: entry, cache: cache)
                 let worker = RepositoryWorker(
                     entry: entry, settings: settings, pollInterval: configuration.pollInterval,
-                    limits: RemoteLimits(configuration, group: network), logger: logger
+                    limits: RemoteLimits(configuration, group: network), logger: logger, snapshots: snapshots
                 ) { [weak self] report in self?.reported(report) }
                 state.workers[entry.name] = worker
                 started.append(worker)
@@ -125,6 +131,11 @@ public final class Daemon: Service, Sendable {
             }
         }
         for worker in stopped { worker.stop() }
+        snapshots?.serve(configuration.repositories.map(\.name))
+        if let previous, previous.httpListen != configuration.httpListen || previous.httpRequestTimeout != configuration.httpRequestTimeout {
+            logger.warning(
+                "http settings changed; they take effect when handoffd restarts (the server keeps \(previous.httpListen.map { "\($0)" } ?? "off"))")
+        }
         let startedNames = Set(started.map(\.entry.name))
         for warning in configuration.identityWarnings(for: configuration.repositories.filter { startedNames.contains($0.name) }) {
             logger.warning("\(warning)")
@@ -158,6 +169,11 @@ public final class Daemon: Service, Sendable {
     /// READY=1 once every local repository's first run has ended; after that, STATUS= follows the stalls
     /// and the remote repositories' first answers.
     private func reported(_ report: RepositoryWorker.Report) {
+        if let snapshots {
+            for (name, worker) in state.withLock({ $0.workers }) {
+                snapshots.health(of: name, firstPassDone: worker.firstPassDone, stall: worker.stall.map { "\(ProcessingError.stalled($0))" })
+            }
+        }
         let message = state.withLock { state -> String? in
             Self.readiness(&state) ?? (state.readySent ? "STATUS=\(Self.status(of: state.workers))" : nil)
         }

@@ -2,7 +2,9 @@ import Dispatch
 import Foundation
 import Git
 import HandoffConfiguration
+import HandoffCore
 import HandoffEngine
+import HandoffHTTP
 import Logging
 import Synchronization
 
@@ -31,6 +33,8 @@ final class RepositoryWorker: Sendable {
     private let logger: Logger
     private let clock: @Sendable () -> MonotonicInstant
     private let report: @Sendable (Report) -> Void
+    /// Where the last published status goes for the HTTP server, if one runs.
+    private let snapshots: SnapshotStore?
 
     private typealias Schedule = WorkerSchedule<SystemRandomNumberGenerator>
 
@@ -40,16 +44,19 @@ final class RepositoryWorker: Sendable {
         var retryTimer: (any DispatchSourceTimer)?
         var watcher: RefWatcher?
         var timetable: PollTimetable<SystemRandomNumberGenerator>
+        /// The last snapshot handed to `snapshots`.
+        var published: PublishedRepository?
     }
 
     private let state: Mutex<State>
 
     init(
         entry: DaemonConfiguration.RepositoryEntry, settings: EngineSettings, pollInterval: Double, limits: RemoteLimits,
-        logger: Logger, clock: @escaping @Sendable () -> MonotonicInstant = { MonotonicInstant(.now()) },
+        logger: Logger, snapshots: SnapshotStore? = nil, clock: @escaping @Sendable () -> MonotonicInstant = { MonotonicInstant(.now()) },
         report: @escaping @Sendable (Report) -> Void
     ) {
         self.entry = entry
+        self.snapshots = snapshots
         processor = RepositoryProcessor(settings: settings)
         self.limits = limits
         self.clock = clock
@@ -190,9 +197,30 @@ final class RepositoryWorker: Sendable {
                 let logger = self.logger
                 housekeeping.published(in: entry.path) { logger.warning("\($0)") }
             }
+            refreshSnapshot()
             handle(.runFinished(.succeeded))
         } catch {
+            refreshSnapshot()
             handle(.runFinished(RunOutcome(error)), failure: error)
+        }
+    }
+
+    /// Reads what git now holds at the status reference into a new snapshot for the HTTP server (on the
+    /// queue, after a run: never on a request's path). Unchanged packets are reused; an unchanged tip costs
+    /// one reference lookup.
+    private func refreshSnapshot() {
+        guard let snapshots else { return }
+        let previous = state.withLock { $0.published }
+        do {
+            let repository = try Repository.open(at: entry.path)
+            let snapshot = try PublishedSnapshotReader.read(
+                repository, name: entry.name, branch: entry.branch, statusReference: processor.settings.statusReference, previous: previous)
+            if previous == nil || previous?.statusCommit != snapshot.statusCommit {
+                state.withLock { $0.published = snapshot }
+                snapshots.publish(snapshot)
+            }
+        } catch {
+            logger.debug("published status not read for the HTTP server: \(error)")
         }
     }
 

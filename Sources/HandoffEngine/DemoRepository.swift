@@ -13,16 +13,17 @@ public enum DemoRepository {
     public static let operatorEmail = "ops@acme.example"
 
     /// A handoffd configuration serving the demo repository at `repository`, keeping state in `stateDirectory`.
-    /// With `allowedSigners`, identities come from verified signatures (`participant_identity: signature`).
+    /// With `allowedSigners`, identities come from verified signatures (`participant_identity: signature`);
+    /// with `httpListen`, handoffd serves its read API and dashboard there (`http.listen`).
     public static func configuration(
-        repository: String, stateDirectory: String, notifySocket: String? = nil, allowedSigners: String? = nil
+        repository: String, stateDirectory: String, notifySocket: String? = nil, allowedSigners: String? = nil, httpListen: String? = nil
     ) -> String {
         let identity = allowedSigners.map { "\n    participant_identity: signature\n    allowed_signers: \($0)" } ?? ""
         return """
             identity:
               name: handoffd
               email: handoffd@acme.example
-            state_directory: \(stateDirectory)\(notifySocket.map { "\nnotify_socket: \($0)" } ?? "")
+            state_directory: \(stateDirectory)\(notifySocket.map { "\nnotify_socket: \($0)" } ?? "")\(httpListen.map { "\nhttp:\n  listen: \"\($0)\"" } ?? "")
             repositories:
               - name: demo
                 path: \(repository)

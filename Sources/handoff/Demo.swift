@@ -11,7 +11,8 @@ struct Demo: ParsableCommand {
         discussion: """
             Creates DIR/specs.git, a bare repository with the handoff hooks installed; DIR/keys, an SSH key for \
             each demo participant and the allowed_signers file listing them; and DIR/handoffd.yaml, a \
-            configuration serving the repository with participant_identity: signature and a notify socket in DIR. \
+            configuration serving the repository with participant_identity: signature, a notify socket in DIR, and \
+            the dashboard and read API on 127.0.0.1:8420 (--http-listen). \
             Every demo commit is signed by its author's key.
             """
     )
@@ -19,7 +20,23 @@ struct Demo: ParsableCommand {
     @Argument(help: "Folder to create the demo in; it must not hold a specs.git yet.")
     var directory: String
 
+    @Option(help: "Where handoffd serves its dashboard and read API (http.listen: HOST:PORT or a socket path); 'off' for none.")
+    var httpListen: String = HTTPListenAddress.defaultText
+
+    func validate() throws {
+        if httpListen != "off", HTTPListenAddress(httpListen) == nil {
+            throw ValidationError("'\(httpListen)' is neither HOST:PORT nor an absolute socket path (or off)")
+        }
+    }
+
     func run() throws {
+        let httpListen = self.httpListen == "off" ? nil : self.httpListen
+        let dashboard =
+            switch httpListen.flatMap(HTTPListenAddress.init) {
+            case .tcp(let host, let port)?: "http://\(host.contains(":") ? "[\(host)]" : host):\(port)/"
+            case .unixSocket(let path)?: "unix:\(path)"
+            case nil: "off (--http-listen)"
+            }
         let folder = URL(fileURLWithPath: directory).standardizedFileURL
         let path = folder.appendingPathComponent("specs.git").path
         let keys = folder.appendingPathComponent("keys").path
@@ -33,7 +50,7 @@ struct Demo: ParsableCommand {
         try Data(
             DemoRepository.configuration(
                 repository: path, stateDirectory: folder.appendingPathComponent("state").path,
-                notifySocket: socket, allowedSigners: allowedSigners
+                notifySocket: socket, allowedSigners: allowedSigners, httpListen: httpListen
             ).utf8
         )
         .write(to: URL(fileURLWithPath: config))
@@ -50,6 +67,7 @@ struct Demo: ParsableCommand {
             Created \(path) (main at \(tip.abbreviated())), with its hooks; \(keys), a key per demo participant and the
             allowed_signers file naming them; and \(config) (participant_identity: signature).
             Serve it:     handoffd --config \(config)            (or once: add --once)
+            Dashboard:    \(dashboard)      (read API under /v1, described at /openapi.yaml)
             In another terminal, as the contractor (a commit counts only when signed by a listed key):
               git clone \(path) /tmp/handoff-demo && cd /tmp/handoff-demo
               git config user.email dev@contractors.example

@@ -11,7 +11,7 @@ struct Handoff: ParsableCommand {
         subcommands: [
             Init.self, Validate.self, Status.self, Board.self,
             Claim.self, Unclaim.self, Submit.self, Accept.self, RequestChanges.self, Cancel.self, Reopen.self, Block.self, Unblock.self,
-            Signing.self, Hook.self, Replay.self, Rules.self, Demo.self,
+            Report.self, TriageCommand.self, Signing.self, Hook.self, Replay.self, Rules.self, Demo.self,
         ]
     )
 

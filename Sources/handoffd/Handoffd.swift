@@ -3,6 +3,7 @@ import Foundation
 import HandoffConfiguration
 import HandoffDaemon
 import HandoffEngine
+import HandoffHTTP
 import Logging
 import ServiceLifecycle
 import UnixSignals
@@ -59,9 +60,17 @@ struct Handoffd: AsyncParsableCommand {
         }
         // Dispatch's signal sources on Linux need the default action out of the way first (FIELD-NOTES).
         for number in [SIGTERM, SIGINT, SIGHUP] { signal(number, SIG_IGN) }
+        // The HTTP server (http.listen) runs beside the workers, reading what they publish; a reload does not move it.
+        let snapshots = SnapshotStore()
+        var services: [any Service] = []
+        if let http = HTTPService(configuration: configuration, store: snapshots, logger: logger) {
+            services = [Daemon(configurationPath: config, logger: logger, snapshots: snapshots), http]
+        } else {
+            services = [Daemon(configurationPath: config, logger: logger)]
+        }
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
-                services: [Daemon(configurationPath: config, logger: logger)],
+                services: services,
                 gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         do {
             try await group.run()

@@ -29,6 +29,8 @@ public final class Sandbox {
             "GIT_COMMITTER_NAME": "Ana Client",
             "GIT_COMMITTER_EMAIL": "ana@client.example",
             "LC_ALL": "C",
+            // handoff demo writes http.listen 127.0.0.1:8420; daemons under test serve HTTP only where a test asks.
+            "HANDOFFD_HTTP_LISTEN": "off",
         ]
     }
 

@@ -22,7 +22,7 @@ struct DaemonConfigurationTests {
         arguments: [
             (
                 "identity: {email: x@y}\nstate_directory: /s\nrepositories: [{name: a, path: /p, operators: [o@x]}]\ncolour: red\n",
-                "handoffd.yaml:4: colour: unknown key (known here: identity, log_level"
+                "handoffd.yaml:4: colour: unknown key (known here: http, identity, log_level"
             ),
             (
                 "identity: {email: nope}\nstate_directory: /s\nrepositories: [{name: a, path: /p, operators: [o@x]}]\n",
