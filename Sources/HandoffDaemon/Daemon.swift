@@ -37,6 +37,7 @@ public final class Daemon: Service, Sendable {
     public init(configurationPath: String, logger: Logger) {
         self.configurationPath = configurationPath
         self.logger = logger
+        MemoryReturn.limitArenas()
     }
 
     /// Serves until a graceful shutdown: starts every worker and the watchdog, reloads on SIGHUP, and on
