@@ -141,7 +141,8 @@ if wanted("B7") {
     add(
         Row(
             id: "B7",
-            scenario: "idle, one handoffd serving \(figures.repositories) repositories polled every 2 s (CPU over \(Int(figures.windowSeconds.rounded())) s)",
+            scenario:
+                "idle, one handoffd serving \(figures.repositories) repositories polled every 2 s (CPU over \(Int(figures.windowSeconds.rounded())) s)",
             handoff: mebibytes(figures.idleMiB) + " RSS (\(mebibytes(figures.anonymousMiB)) anonymous), "
                 + String(format: "%.2f %% of a core", figures.cpuPercent),
             baseline: "—", ratio: "—", memory: mebibytes(figures.peakMiB),
