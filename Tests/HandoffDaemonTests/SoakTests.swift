@@ -10,9 +10,9 @@ struct SoakSettings {
     static let enabled = environment["HANDOFF_SOAK"] != nil
     static let quick = environment["HANDOFF_SOAK"] == "quick"
     static let seed = UInt64(environment["HANDOFF_SOAK_SEED"] ?? "") ?? 20_261_206
-    /// The measured stretch in seconds, from READY=1: 30 minutes (AC-1), 2 minutes for the quick run;
-    /// MINUTES shortens or lengthens a full run. The quick run's 100 s, with the set-up, the warm-up round and
-    /// the checks, take about two and a half minutes.
+    /// The measured stretch in seconds, from the end of the warm-up round: 30 minutes (AC-1), 100 s for the
+    /// quick run (about two and a half minutes with the set-up, the warm-up round and the checks); MINUTES
+    /// shortens or lengthens a full run.
     static let duration: Double = quick ? 100 : 60 * (Double(environment["HANDOFF_SOAK_MINUTES"] ?? "") ?? 30)
     /// Growth is measured from here: the sample at 5 minutes (AC-1); 20 s into the quick run.
     static let warmUp: Double = quick ? 20 : min(300, duration / 6)
@@ -26,7 +26,7 @@ struct SoakSettings {
     static let hooked = 10
     static let meanPushInterval: Double = quick ? 1 : 3
     /// Allowed RSS growth between the windows. 5 % over 25 minutes for the full run (AC-1). The quick run's
-    /// windows are a minute apart on a machine where other builds compete: 10 % lets the allocator's
+    /// windows are about a minute apart on a machine where other builds compete: 10 % lets the allocator's
     /// fragmentation breathe and still catches a leak of the size issue 16 found (about 4 KB per poll per
     /// repository, 12 MiB a minute at 100 repositories).
     static let rssTolerance = quick ? 0.10 : 0.05
@@ -47,7 +47,7 @@ struct SoakSettings {
     "Soak", .enabled(if: SoakSettings.enabled, "set HANDOFF_SOAK=quick or full (make soak [QUICK=1]) to run the soak test"),
     .enabled(if: Executables.built, "run `swift build` first: the executables are not next to the tests"))
 struct SoakTests {
-    /// One /proc reading of handoffd, `time` seconds after READY=1.
+    /// One /proc reading of handoffd, `time` seconds after the warm-up round.
     struct Sample {
         var time: Double
         var rssKiB: Int
