@@ -16,7 +16,7 @@ RELEASE = -c release --static-swift-stdlib
 FIXTURES ?= ../shared/fixtures/openapi
 SMELLS ?= ../shared/fixtures/requirement-smells
 
-.PHONY: all deps test-deps bench-deps build run test lint format bench smells torture install clean
+.PHONY: all deps test-deps bench-deps build run test lint format bench smells torture soak install clean
 
 all: build
 
@@ -42,6 +42,7 @@ test: test-deps bench-deps lint
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --disable-xctest
 	$(MAKE) --no-print-directory torture QUICK=1
+	$(MAKE) --no-print-directory soak QUICK=1
 	$(MAKE) --no-print-directory bench QUICK=1
 
 # Seeded random histories through the pre-receive hook and handoffd (HandoffTortureTests); QUICK=1 for a few
@@ -50,6 +51,15 @@ torture: test-deps
 	$(SWIFT) build --build-tests
 	HANDOFF_TORTURE=$(if $(QUICK),quick,full) $(if $(SEED),HANDOFF_TORTURE_SEED=$(SEED)) $(if $(ONLY),HANDOFF_TORTURE_ONLY=$(ONLY)) \
 		$(if $(KEEP),HANDOFF_TORTURE_KEEP=1) $(SWIFT) test --disable-xctest --skip-build --filter HandoffTortureTests
+
+# The real handoffd serving 100 repositories and two git:// remotes (one goes silent, one goes away and comes
+# back) under seeded pushes for 30 minutes, sampling RSS, CPU, descriptors and threads (SoakTests); it fails on
+# growth, a lost or doubled action, or a silent remote not backed off. QUICK=1 for 2 minutes, SEED=n for other
+# push moments, MINUTES=m for a full run of another length.
+soak: test-deps
+	$(SWIFT) build --build-tests
+	HANDOFF_SOAK=$(if $(QUICK),quick,full) $(if $(SEED),HANDOFF_SOAK_SEED=$(SEED)) $(if $(MINUTES),HANDOFF_SOAK_MINUTES=$(MINUTES)) \
+		$(SWIFT) test --disable-xctest --skip-build --filter HandoffDaemonTests.SoakTests
 
 # House rules the tools keep: swift-format's lint (.swift-format), and no decision made by matching text.
 lint:

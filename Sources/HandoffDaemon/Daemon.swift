@@ -45,6 +45,7 @@ public final class Daemon: Service, Sendable {
     public init(configurationPath: String, logger: Logger, snapshots: SnapshotStore? = nil) {
         self.configurationPath = configurationPath
         self.logger = logger
+        MemoryReturn.limitArenas()
         self.snapshots = snapshots
     }
 

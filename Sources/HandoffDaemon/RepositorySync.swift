@@ -16,6 +16,8 @@ struct RepositorySync {
     let entry: DaemonConfiguration.RepositoryEntry
     let processor: RepositoryProcessor
     let memo: IdleMemo
+    /// The worker's kept handle for reading a local repository's references on an idle poll (nil: open afresh).
+    var references: ReferenceReader?
     let logger: Logger
     /// How long the remote may take, and the group a stop cancels.
     var limits = RemoteLimits()
@@ -31,6 +33,9 @@ struct RepositorySync {
             logger.warning("removed \(path): untouched for \(age) s, left by a process killed while updating that reference")
         }
         guard let url = entry.url else {
+            if let seen = references?.observe(entry.path, input: settings.reference, output: settings.statusReference), memo.isIdle(at: seen) {
+                return nil
+            }
             let repository = try Self.open(entry.path)
             guard repository.isBare else {
                 throw ProcessingError.stalled(.notBare(path: entry.path))
@@ -158,4 +163,31 @@ final class IdleMemo: Sendable {
 
     /// The next pass runs whatever it sees.
     func forget() { seen.withLock { $0 = nil } }
+}
+
+/// A repository handle a worker keeps between runs only to read the two references an idle poll compares.
+/// Opening a repository costs libgit2 about thirty file-system calls (configuration files, ownership,
+/// paths) and was most of an idle poll's CPU at 100 repositories (issue 16, AC-2); reading a reference
+/// through a kept handle costs a few, and it sees what other processes write. It reads no objects, so it
+/// keeps no pack file mapped after a `git gc` deletes it: runs still open their own handle.
+final class ReferenceReader: Sendable {
+    private let handle = Mutex<Repository?>(nil)
+
+    /// The references of the repository at `path` as they are now; nil when they cannot be read (the run
+    /// that follows opens the repository itself and says why).
+    func observe(_ path: String, input: String, output: String) -> ObservedReferences? {
+        handle.withLock { kept -> ObservedReferences? in
+            if kept == nil { kept = try? Repository.open(at: path) }
+            guard let repository = kept else { return nil }
+            do {
+                return ObservedReferences(input: try repository.referenceTarget(input), output: try repository.referenceTarget(output))
+            } catch {
+                kept = nil
+                return nil
+            }
+        }
+    }
+
+    /// Closes the handle; the next poll opens another (after a reload, which may have changed the path).
+    func forget() { handle.withLock { $0 = nil } }
 }

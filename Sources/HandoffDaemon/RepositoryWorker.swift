@@ -27,6 +27,7 @@ final class RepositoryWorker: Sendable {
     /// Kept across runs: signature verdicts are remembered by commit id, so an idle pass verifies nothing.
     private let processor: RepositoryProcessor
     private let memo = IdleMemo()
+    private let references = ReferenceReader()
     private let limits: RemoteLimits
     private let queue: DispatchQueue
     private let housekeeping = Housekeeping()
@@ -80,7 +81,10 @@ final class RepositoryWorker: Sendable {
         state.withLock { state in
             state.watcher = watcher
             // Made inside the lock: the timer belongs to the state from birth (Dispatch sources are not Sendable).
-            let timer = DispatchSource.makeTimerSource(queue: DispatchQueue.global())
+            // It fires on the worker's own queue, so the run it starts follows on the same thread instead of
+            // waking another (a poll is mostly such hand-offs once it stops at the references). A tick that
+            // comes during a run waits for its end, which is when the schedule would run again anyway.
+            let timer = DispatchSource.makeTimerSource(queue: queue)
             timer.schedule(deadline: .now())
             timer.setEventHandler(handler: tick)
             timer.resume()
@@ -105,6 +109,7 @@ final class RepositoryWorker: Sendable {
     /// The configuration was reloaded and kept this worker's entry: a stalled repository gets another chance.
     func configurationReloaded() {
         memo.forget()
+        references.forget()
         handle(.configurationReloaded)
     }
 
@@ -189,7 +194,8 @@ final class RepositoryWorker: Sendable {
     private func run() {
         if state.withLock({ $0.schedule.isStopped }) { return }
         do {
-            let result = try RepositorySync(entry: entry, processor: processor, memo: memo, logger: logger, limits: limits).run()
+            let result = try RepositorySync(entry: entry, processor: processor, memo: memo, references: references, logger: logger, limits: limits)
+                .run()
             if let result, let commit = result.statusCommit {
                 logger.notice(
                     "published status \(commit.abbreviated()): \(result.changes.joined(separator: ", "))",
@@ -197,6 +203,7 @@ final class RepositoryWorker: Sendable {
                 let logger = self.logger
                 housekeeping.published(in: entry.path) { logger.warning("\($0)") }
             }
+            if result != nil { MemoryReturn.afterRun() }
             refreshSnapshot()
             handle(.runFinished(.succeeded))
         } catch {

@@ -1,3 +1,5 @@
+// MemberImportVisibility finds `struct stat`'s timespec fields in the CoreFoundation module Foundation re-exports.
+import CoreFoundation
 import Foundation
 
 /// Reference lock files left behind by a process killed while it held them (`kill -9`, power loss).
@@ -19,8 +21,11 @@ enum StaleLocks {
         var removed: [(path: String, age: Int)] = []
         for name in Set(references + ["packed-refs"]).sorted() {
             let path = "\(gitDirectory)/\(name).lock"
-            guard let modified = (try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate] as? Date else { continue }
-            let age = now.timeIntervalSince(modified)
+            // One stat(2), not FileManager's attributesOfItem: this runs on every poll of every repository,
+            // and building the attribute dictionary was most of an idle poll's CPU (issue 16, AC-2).
+            var info = stat()
+            guard stat(path, &info) == 0 else { continue }
+            let age = now.timeIntervalSince1970 - (Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1e9)
             guard age > maximumAge else { continue }
             if unlink(path) == 0 { removed.append((path, Int(age))) }
         }

@@ -10,15 +10,17 @@ public final class GitDaemon {
     /// The git:// URL of repository `name` under the base path.
     public func url(_ name: String) -> String { "git://127.0.0.1:\(port)/\(name)" }
 
-    public init(serving basePath: String, environment: [String: String]) throws {
+    /// Serves `basePath` on `port`, or on a free loopback port when nil (a given port lets a test restart
+    /// the server, or put another in its place, at the same URL).
+    public init(serving basePath: String, environment: [String: String], port: UInt16? = nil) throws {
         self.basePath = basePath
-        port = try Self.freeLoopbackPort()
+        self.port = try port ?? Self.freeLoopbackPort()
         // git-daemon itself, not `git daemon`: the wrapper would be the pid we hold, not the server.
         let execPath = try runProcess("/usr/bin/git", ["--exec-path"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         child = try ChildProcess(
             "\(execPath)/git-daemon",
             [
-                "--reuseaddr", "--listen=127.0.0.1", "--port=\(port)", "--base-path=\(basePath)",
+                "--reuseaddr", "--listen=127.0.0.1", "--port=\(self.port)", "--base-path=\(basePath)",
                 "--export-all", "--enable=receive-pack", "--informative-errors", basePath,
             ],
             environment: environment)

@@ -22,12 +22,13 @@ public final class SilentServer {
     /// An ssh:// URL on this server.
     public var sshURL: String { "ssh://git@127.0.0.1:\(port)/specs.git" }
 
-    /// Starts the server; `scratch` is a folder the caller owns, for the script and its port file.
-    public init(_ behaviour: Behaviour, scratch: String) throws {
+    /// Starts the server; `scratch` is a folder the caller owns, for the script and its port file. `port`
+    /// nil takes a free one; a given port lets it take the place of a server that answered there before.
+    public init(_ behaviour: Behaviour, scratch: String, port: UInt16? = nil) throws {
         let script = "\(scratch)/silent-server.py", portFile = "\(scratch)/silent-\(behaviour.rawValue).port"
         try Self.script.write(toFile: script, atomically: true, encoding: .utf8)
         try? FileManager.default.removeItem(atPath: portFile)
-        child = try ChildProcess("python3", [script, behaviour.rawValue, portFile])
+        child = try ChildProcess("python3", [script, behaviour.rawValue, portFile, String(port ?? 0)])
         let deadline = Date().addingTimeInterval(10)
         while Date() < deadline {
             if let text = try? String(contentsOfFile: portFile, encoding: .utf8), text.hasSuffix("\n"),
@@ -58,7 +59,7 @@ public final class SilentServer {
         behaviour, port_file = sys.argv[1], sys.argv[2]
         server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        server.bind(("127.0.0.1", 0))
+        server.bind(("127.0.0.1", int(sys.argv[3])))
         port = server.getsockname()[1]
         held = []
         if behaviour == "backlog":

@@ -15,7 +15,8 @@ struct IdlePassTests {
         let configuration = try DaemonConfiguration.parse(text, file: "t.yaml")
         let entry = configuration.repositories[0]
         let processor = RepositoryProcessor(settings: PreparedConfiguration(configuration).settings(for: entry, cache: nil))
-        return RepositorySync(entry: entry, processor: processor, memo: IdleMemo(), logger: Logger(label: "test"))
+        // As a worker runs it: local references read through a handle kept across passes.
+        return RepositorySync(entry: entry, processor: processor, memo: IdleMemo(), references: ReferenceReader(), logger: Logger(label: "test"))
     }
 
     /// Pushes a `block` action from a fresh clone of `server` to `url`.
@@ -48,6 +49,17 @@ struct IdlePassTests {
         let moved = try #require(try sync.run(), "a moved branch is processed")
         #expect(moved.statusCommit != nil)
         #expect(try sandbox.git(["show", "main:specs/PAY-142/status.yaml"], in: server).contains("blocked: true"))
+        #expect(try sync.run()?.statusCommit == nil)
+        #expect(try sync.run() == nil)
+        // The kept handle sees references that move to packed-refs, and a push after that.
+        try sandbox.git(["pack-refs", "--all"], in: server)
+        #expect(try sync.run() == nil, "packing the references changes none of them")
+        try sandbox.git(["pull", "-q", "origin", "main"], in: "\(sandbox.root)/clone")
+        try sandbox.git(
+            ["commit", "-q", "--allow-empty", "-m", "unblock\n\nHandoff: unblock PAY-142"], in: "\(sandbox.root)/clone",
+            env: ["GIT_AUTHOR_EMAIL": "ana@acme.example", "GIT_COMMITTER_EMAIL": "ana@acme.example"])
+        try sandbox.git(["push", "-q", server, "HEAD:main"], in: "\(sandbox.root)/clone")
+        #expect(try sync.run()?.statusCommit != nil, "a push after pack-refs is processed")
         #expect(try sync.run()?.statusCommit == nil)
         #expect(try sync.run() == nil)
         sync.memo.forget()
