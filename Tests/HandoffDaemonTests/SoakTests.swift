@@ -99,6 +99,7 @@ struct SoakTests {
     func soak() throws {
         let settings = (duration: SoakSettings.duration, warmUp: SoakSettings.warmUp, window: SoakSettings.window)
         let sandbox = try Sandbox()
+        try sandbox.handoffdKey()
         let root = sandbox.root
         var random = SeededGenerator(state: SoakSettings.seed)
 
