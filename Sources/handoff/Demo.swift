@@ -74,8 +74,8 @@ struct Demo: ParsableCommand {
               handoff signing setup --key \(keys)/dev_ed25519 --apply
               git config handoff.trustedKeys "\(daemonKey.publicKey.line)"   (handoffd's key: status commits are verified)
               handoff board
-              handoff claim PAY-142 -m "starting today" && git push
-              git pull && handoff status PAY-142          (handoffd has written the new state)
+              handoff claim PAY-142 -m "starting today" --push --wait   (pushes, waits for handoffd, prints the new state)
+              handoff status PAY-142
             An unsigned commit holds no role: the server's hook refuses it, and handoffd records it without effect.
             """)
     }
