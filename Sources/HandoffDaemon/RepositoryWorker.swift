@@ -204,10 +204,12 @@ final class RepositoryWorker: Sendable {
                 housekeeping.published(in: entry.path) { logger.warning("\($0)") }
             }
             if result != nil { MemoryReturn.afterRun() }
-            refreshSnapshot()
+            // A pass that stopped at the idle memo saw the references it saw last: nothing new to serve, and
+            // opening the repository for it on every poll of every repository is most of an idle daemon's CPU.
+            if result != nil || state.withLock({ $0.published == nil }) { refreshSnapshot() }
             handle(.runFinished(.succeeded))
         } catch {
-            refreshSnapshot()
+            if state.withLock({ $0.published == nil }) { refreshSnapshot() }
             handle(.runFinished(RunOutcome(error)), failure: error)
         }
     }
