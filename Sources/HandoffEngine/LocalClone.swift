@@ -145,14 +145,18 @@ public struct LocalClone {
         public var verified: Bool
     }
 
+    /// Whether `commit` is a status commit as far as this clone can tell: it carries the processed trailer
+    /// and, with `keys`, a signature by one of them (without keys the trailer alone is taken at its word).
+    static func isStatusCommit(_ commit: Commit, in repository: Repository, keys: TrustedKeys?) -> Bool {
+        guard ProcessedTrailer.claimed(by: commit) != nil else { return false }
+        return keys.map { $0.verdict(ofCommit: commit.id, in: repository) == .genuine } ?? true
+    }
+
     /// How many commits on the branch came after handoffd's last status commit. With trusted keys, only
     /// a status commit they signed counts: one that merely carries the trailer is input like any other.
     public func staleness() throws -> Staleness {
         let keys = try trustedKeys()
-        func genuine(_ commit: Commit) -> Bool {
-            guard ProcessedTrailer.claimed(by: commit) != nil else { return false }
-            return keys.map { $0.verdict(ofCommit: commit.id, in: repository) == .genuine } ?? true
-        }
+        func genuine(_ commit: Commit) -> Bool { Self.isStatusCommit(commit, in: repository, keys: keys) }
         if let statusCommit {
             // The status branch's tip names the input it covered; what the branch has beyond it is unprocessed.
             let tip = try repository.commit(statusCommit)
@@ -234,7 +238,7 @@ extension LocalClone {
             let status = try repository.commit(candidate)
             guard let claimed = ProcessedTrailer.claimed(by: status), repository.contains(claimed) else { return false }
             guard try claimed == commit || repository.isAncestor(commit, of: claimed) else { return false }
-            return keys.map { $0.verdict(ofCommit: candidate, in: repository) == .genuine } ?? true
+            return isStatusCommit(status, in: repository, keys: keys)
         }
         var found: ObjectID?
         if let statusBranch {

@@ -61,7 +61,7 @@ public struct AllowedSigners: Sendable {
     private static func entry(_ line: String) -> Result<Entry, Skip> {
         let fields = tokens(line)
         guard fields.count >= 3 else { return .failure(Skip(text: "expected principals, [options,] key type and key")) }
-        let hasOptions = !isKeyType(fields[1])
+        let hasOptions = !SSHPublicKey.isKeyType(fields[1])
         guard fields.count >= (hasOptions ? 4 : 3) else { return .failure(Skip(text: "no key after the options")) }
         let type = fields[hasOptions ? 2 : 1], base64 = fields[hasOptions ? 3 : 2]
         guard let blob = Data(base64Encoded: base64) else { return .failure(Skip(text: "the key is not base64")) }
@@ -87,10 +87,6 @@ public struct AllowedSigners: Sendable {
             }
         }
         return .success(entry)
-    }
-
-    private static func isKeyType(_ field: String) -> Bool {
-        field.hasPrefix("ssh-") || field.hasPrefix("ecdsa-") || field.hasPrefix("sk-")
     }
 
     /// Whitespace-separated fields; double quotes keep spaces and commas inside a field.

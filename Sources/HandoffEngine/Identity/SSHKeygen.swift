@@ -84,10 +84,16 @@ public enum SSHKeygen {
 }
 
 extension SSHPublicKey {
+    /// Whether `field` names an SSH key type (`ssh-ed25519`, `ecdsa-sha2-…`, `sk-…`): how key lines and
+    /// `allowed_signers` lines tell the key from the principals and options before it.
+    static func isKeyType(_ field: some StringProtocol) -> Bool {
+        field.hasPrefix("ssh-") || field.hasPrefix("ecdsa-") || field.hasPrefix("sk-")
+    }
+
     /// Reads a key line as `.pub` files, `authorized_keys` and configuration write it: `type base64 [comment]`.
     public init?(line: String) {
         let fields = line.split(whereSeparator: \.isWhitespace)
-        guard fields.count >= 2, fields[0].hasPrefix("ssh-") || fields[0].hasPrefix("ecdsa-") || fields[0].hasPrefix("sk-"),
+        guard fields.count >= 2, Self.isKeyType(fields[0]),
             let blob = Data(base64Encoded: String(fields[1]))
         else { return nil }
         // The blob names its own type first: a line whose two disagree is not a key.
