@@ -14,17 +14,40 @@ public final class GitDaemon {
     /// the server, or put another in its place, at the same URL).
     public init(serving basePath: String, environment: [String: String], port: UInt16? = nil) throws {
         self.basePath = basePath
-        self.port = try port ?? Self.freeLoopbackPort()
         // git-daemon itself, not `git daemon`: the wrapper would be the pid we hold, not the server.
         let execPath = try runProcess("/usr/bin/git", ["--exec-path"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-        child = try ChildProcess(
-            "\(execPath)/git-daemon",
-            [
-                "--reuseaddr", "--listen=127.0.0.1", "--port=\(self.port)", "--base-path=\(basePath)",
-                "--export-all", "--enable=receive-pack", "--informative-errors", basePath,
-            ],
-            environment: environment)
-        try waitUntilListening()
+        let log = NSTemporaryDirectory() + "git-daemon-\(UUID().uuidString).log"
+        defer { unlink(log) }
+        // A port found free can be taken by a parallel test before git-daemon binds it: then it exits at
+        // once ("Address already in use"), and a fresh port is asked for, unless the test chose the port.
+        var attempt = 0
+        while true {
+            attempt += 1
+            let chosen = try port ?? Self.freeLoopbackPort()
+            let child = try ChildProcess(
+                "\(execPath)/git-daemon",
+                [
+                    "--reuseaddr", "--listen=127.0.0.1", "--port=\(chosen)", "--base-path=\(basePath)",
+                    "--export-all", "--enable=receive-pack", "--informative-errors", "--verbose",
+                    "--log-destination=stderr", basePath,
+                ],
+                environment: environment, stderr: log)
+            switch Self.waitUntilListening(child, port: chosen, log: log) {
+            case .listening:
+                self.port = chosen
+                self.child = child
+                return
+            case .exited where port == nil && attempt < 5:
+                continue
+            case .exited:
+                let said = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+                throw DaemonError("git daemon exited during start-up on port \(chosen): \(said)")
+            case .silent:
+                kill(child.pid, SIGTERM)
+                _ = child.wait()
+                throw DaemonError("git daemon did not listen on 127.0.0.1:\(chosen) within 10 s")
+            }
+        }
     }
 
     /// Stops the daemon by its own process id and reaps it.
@@ -36,15 +59,20 @@ public final class GitDaemon {
 
     deinit { stop() }
 
-    private func waitUntilListening() throws {
+    private enum StartUp { case listening, exited, silent }
+
+    /// Listening is what git-daemon says once it has bound its port ("Ready to rumble"): a connection alone
+    /// could reach whichever process took the port first.
+    private static func waitUntilListening(_ child: ChildProcess, port: UInt16, log: String) -> StartUp {
         let deadline = Date().addingTimeInterval(10)
         while Date() < deadline {
-            if !child.isRunning() { throw DaemonError("git daemon exited during start-up") }
-            if Self.canConnect(port: port) { return }
+            if !child.isRunning() { return .exited }
+            if let said = try? String(contentsOfFile: log, encoding: .utf8), said.contains("Ready to rumble") {
+                return .listening
+            }
             usleep(20_000)
         }
-        stop()
-        throw DaemonError("git daemon did not listen on 127.0.0.1:\(port) within 10 s")
+        return .silent
     }
 
     public struct DaemonError: Error, CustomStringConvertible {

@@ -36,34 +36,51 @@ public final class SSHServer {
         hostKey = try Self.keyField(of: hostKeyFile + ".pub")
         let authorized = "\(folder)/authorized_keys"
         try FileManager.default.copyItem(atPath: clientKey + ".pub", toPath: authorized)
-        port = try GitDaemon.freeLoopbackPort()
-        let config = """
-            ListenAddress 127.0.0.1
-            Port \(port)
-            HostKey \(hostKeyFile)
-            AuthorizedKeysFile \(authorized)
-            PidFile \(folder)/sshd.pid
-            PubkeyAuthentication yes
-            PasswordAuthentication no
-            KbdInteractiveAuthentication no
-            PermitRootLogin prohibit-password
-            StrictModes no
-            UsePAM no
-            LogLevel ERROR
+        // A port found free can be taken by a parallel test before sshd binds it; sshd then exits at once
+        // and the next attempt asks for a fresh port.
+        var attempt = 0
+        while true {
+            attempt += 1
+            let port = try GitDaemon.freeLoopbackPort()
+            let config = """
+                ListenAddress 127.0.0.1
+                Port \(port)
+                HostKey \(hostKeyFile)
+                AuthorizedKeysFile \(authorized)
+                PidFile \(folder)/sshd.pid
+                PubkeyAuthentication yes
+                PasswordAuthentication no
+                KbdInteractiveAuthentication no
+                PermitRootLogin prohibit-password
+                StrictModes no
+                UsePAM no
+                LogLevel ERROR
 
-            """
-        try Data(config.utf8).write(to: URL(fileURLWithPath: "\(folder)/sshd_config"))
-        child = try ChildProcess(
-            "/usr/sbin/sshd", ["-D", "-e", "-f", "\(folder)/sshd_config"],
-            stderr: "\(folder)/sshd.log")
-        let deadline = Date().addingTimeInterval(10)
-        while !GitDaemon.canConnect(port: port) {
-            guard child.isRunning(), Date() < deadline else {
-                stop()
-                let log = (try? String(contentsOfFile: "\(folder)/sshd.log", encoding: .utf8)) ?? ""
-                throw GitDaemon.DaemonError("sshd did not listen on 127.0.0.1:\(port): \(log)")
+                """
+            try Data(config.utf8).write(to: URL(fileURLWithPath: "\(folder)/sshd_config"))
+            let child = try ChildProcess(
+                "/usr/sbin/sshd", ["-D", "-e", "-f", "\(folder)/sshd_config"],
+                stderr: "\(folder)/sshd.log")
+            let deadline = Date().addingTimeInterval(10)
+            // sshd binds before it writes its pid file, so the file says the port is ours, not a neighbour's.
+            while child.isRunning(), Date() < deadline,
+                !(FileManager.default.fileExists(atPath: "\(folder)/sshd.pid") && GitDaemon.canConnect(port: port))
+            {
+                usleep(20_000)
             }
-            usleep(20_000)
+            if child.isRunning(), Date() < deadline {
+                self.port = port
+                self.child = child
+                return
+            }
+            let exited = !child.isRunning()
+            if !exited {
+                kill(child.pid, SIGTERM)
+                _ = child.wait()
+            }
+            if exited, attempt < 5 { continue }
+            let log = (try? String(contentsOfFile: "\(folder)/sshd.log", encoding: .utf8)) ?? ""
+            throw GitDaemon.DaemonError("sshd did not listen on 127.0.0.1:\(port): \(log)")
         }
     }
 
