@@ -17,19 +17,23 @@ enum IncrementalScenario {
         var largePeakMiB: Double
     }
 
-    static func run(handoffd: String, folder: String, small: Int, large: Int, rounds: Int, seed: UInt64) throws -> Figures {
+    /// With `statusBranch`, handoffd publishes to `handoff/status` instead of `main` (`status_branch`).
+    static func run(
+        handoffd: String, folder: String, small: Int, large: Int, rounds: Int, seed: UInt64, statusBranch: Bool = false
+    ) throws -> Figures {
         var results: [Int: (Double, Double)] = [:]
+        let mode = statusBranch ? "s" : ""
         for packets in [small, large] {
             let repository = try SyntheticRepository.create(
-                at: "\(folder)/b4-\(packets).git", packets: packets, lifecycle: 0,
+                at: "\(folder)/b4\(mode)-\(packets).git", packets: packets, lifecycle: 0,
                 seed: seed, sharedContract: true)
-            let configuration = "\(folder)/b4-\(packets).yaml"
+            let configuration = "\(folder)/b4\(mode)-\(packets).yaml"
             try Data(
                 """
                 identity: { email: handoffd@acme.example }
-                state_directory: \(folder)/state-b4-\(packets)
+                state_directory: \(folder)/state-b4\(mode)-\(packets)
                 repositories:
-                  - { name: b4, path: \(repository.path), operators: [ops@acme.example] }
+                  - { name: b4, path: \(repository.path), operators: [ops@acme.example]\(statusBranch ? ", status_branch: handoff/status" : "") }
 
                 """.utf8
             ).write(to: URL(fileURLWithPath: configuration))

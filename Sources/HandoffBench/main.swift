@@ -94,14 +94,17 @@ if wanted("B2"), let catchUp {
             memory: mebibytes(figures.peakMiB), goal: verdict("p50 below the push's median", p50 < push50)))
 }
 
-// B4: a one-commit run on a small and a large repository.
-if wanted("B4") {
+// B4: a one-commit run on a small and a large repository, publishing on main and (B4s) on a status branch.
+for (id, statusBranch) in [("B4", false), ("B4s", true)] where wanted(id) {
     let large = quick ? 2_000 : 20_000
-    let figures = try IncrementalScenario.run(handoffd: handoffd, folder: folder, small: 200, large: large, rounds: quick ? 3 : 7, seed: seed)
+    let figures = try IncrementalScenario.run(
+        handoffd: handoffd, folder: folder, small: 200, large: large, rounds: quick ? 3 : 7, seed: seed, statusBranch: statusBranch)
     let ratioValue = figures.large / figures.small
     add(
         Row(
-            id: "B4", scenario: "one-commit `handoffd --once`, \(figures.smallPackets) vs \(figures.largePackets) packets (median)",
+            id: id,
+            scenario: "one-commit `handoffd --once`\(statusBranch ? " publishing to handoff/status" : ""), "
+                + "\(figures.smallPackets) vs \(figures.largePackets) packets (median)",
             handoff: milliseconds(figures.large) + " (\(figures.largePackets))", baseline: milliseconds(figures.small) + " (\(figures.smallPackets))",
             ratio: ratio(ratioValue), memory: mebibytes(figures.largePeakMiB), goal: verdict("ratio ≤ 1.5", ratioValue <= 1.5)))
 }

@@ -14,11 +14,15 @@ public enum DemoRepository {
 
     /// A handoffd configuration serving the demo repository at `repository`, keeping state in `stateDirectory`.
     /// With `allowedSigners`, identities come from verified signatures (`participant_identity: signature`);
-    /// with `httpListen`, handoffd serves its read API and dashboard there (`http.listen`).
+    /// with `httpListen`, handoffd serves its read API and dashboard there (`http.listen`); with `statusBranch`,
+    /// status commits go to that branch (`status_branch`) instead of `main`.
     public static func configuration(
-        repository: String, stateDirectory: String, notifySocket: String? = nil, allowedSigners: String? = nil, httpListen: String? = nil
+        repository: String, stateDirectory: String, notifySocket: String? = nil, allowedSigners: String? = nil, httpListen: String? = nil,
+        statusBranch: String? = nil
     ) -> String {
-        let identity = allowedSigners.map { "\n    participant_identity: signature\n    allowed_signers: \($0)" } ?? ""
+        let identity =
+            (statusBranch.map { "\n    status_branch: \($0)" } ?? "")
+            + (allowedSigners.map { "\n    participant_identity: signature\n    allowed_signers: \($0)" } ?? "")
         return """
             identity:
               name: handoffd

@@ -27,6 +27,9 @@ public struct EngineSettings: Sendable {
     public var trustedKeys: TrustedKeys
     /// The branch status commits go to when it is not the watched one (short name or `refs/heads/…`).
     public var statusBranch: String?
+    /// The status branch new configurations publish to (`handoff demo`, the shipped configuration), and the
+    /// one a clone reads when the remote has it and `git config handoff.statusBranch` says nothing else.
+    public static let defaultStatusBranch = "handoff/status"
     /// Memoised contract checks, shared across runs.
     public var cache: CheckCache?
     /// Where identities come from.

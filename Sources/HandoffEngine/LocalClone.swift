@@ -73,18 +73,46 @@ public struct LocalClone {
             statusCommit: statusCommit)
     }
 
-    /// The tip of the status branch named by `handoff.statusBranch`: the upstream's copy (refreshed by
-    /// `git fetch`) when there is one, else the local branch. Nil when the setting is absent.
+    /// Where a clone looks for handoffd's status branch: `git config handoff.statusBranch` names it (`off`:
+    /// status is on the watched branch); without it, the default name, used when the remote has that branch.
+    public struct StatusBranchSource: Sendable, Equatable {
+        /// The branch's short name on the remote (`handoff/status`).
+        public var name: String
+        /// The remote it is fetched from: the current branch's upstream remote, else `origin`.
+        public var remote: String
+        /// Whether `handoff.statusBranch` names it (then its absence is an error, not same-branch mode).
+        public var configured: Bool
+
+        /// The remote-tracking reference that `git fetch` updates.
+        public var tracking: String { "refs/remotes/\(remote)/\(name)" }
+        /// The refspec that fetches it (forced: the status branch only fast-forwards, unless an operator rewrites).
+        public var refspec: String { "+refs/heads/\(name):\(tracking)" }
+    }
+
+    /// The status branch a clone on `currentBranch` reads, or nil when `handoff.statusBranch` is `off`.
+    public static func statusBranchSource(_ repository: Repository, currentBranch: String) throws -> StatusBranchSource? {
+        let short = currentBranch.replacingOccurrences(of: "refs/heads/", with: "")
+        let remote = try repository.configValue("branch.\(short).remote").flatMap { $0 == "." ? nil : $0 } ?? "origin"
+        guard let configured = try repository.configValue("handoff.statusBranch") else {
+            return StatusBranchSource(name: EngineSettings.defaultStatusBranch, remote: remote, configured: false)
+        }
+        let name = configured.hasPrefix("refs/heads/") ? String(configured.dropFirst(11)) : configured
+        guard !name.isEmpty, name != "off" else { return nil }
+        return StatusBranchSource(name: name, remote: remote, configured: true)
+    }
+
+    /// The tip of the status branch: the upstream's copy (refreshed by `git fetch`) when there is one, else
+    /// a local branch of that name. Nil in same-branch mode: `handoff.statusBranch` is `off`, or it is unset
+    /// and the remote has no `handoff/status`.
     static func statusBranchTip(_ repository: Repository, currentBranch: String) throws -> ObjectID? {
-        guard let name = try repository.configValue("handoff.statusBranch"), !name.isEmpty else { return nil }
-        let short = name.hasPrefix("refs/heads/") ? String(name.dropFirst(11)) : name
-        let remote = try repository.configValue("branch.\(currentBranch.replacingOccurrences(of: "refs/heads/", with: "")).remote") ?? "origin"
-        for candidate in ["refs/remotes/\(remote)/\(short)", "refs/heads/\(short)"] {
+        guard let source = try statusBranchSource(repository, currentBranch: currentBranch) else { return nil }
+        for candidate in [source.tracking, "refs/heads/\(source.name)"] {
             if let tip = try repository.referenceTarget(candidate) { return tip }
         }
+        guard source.configured else { return nil }
         throw Problem(
-            description: "handoff.statusBranch is '\(short)', but neither refs/remotes/\(remote)/\(short) nor refs/heads/\(short) exists; "
-                + "run git fetch (handoffd creates that branch on its first pass)")
+            description: "handoff.statusBranch is '\(source.name)', but neither \(source.tracking) nor refs/heads/\(source.name) exists; "
+                + "run git fetch (handoffd creates that branch on its first pass), or git config handoff.statusBranch off")
     }
 
     /// The user's identity from git's configuration (`user.name`, `user.email`).

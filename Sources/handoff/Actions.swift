@@ -48,7 +48,7 @@ extension ActionCommand {
         let clone: LocalClone
         let email: String
         do {
-            clone = try LocalClone.open(at: FileManager.default.currentDirectoryPath)
+            clone = try openClone()
             email = try clone.identity().email
         } catch {
             throw CannotCheck("\(error)")

@@ -12,8 +12,9 @@ struct Demo: ParsableCommand {
             Creates DIR/specs.git, a bare repository with the handoff hooks installed; DIR/keys, an SSH key for \
             each demo participant and the allowed_signers file listing them; and DIR/handoffd.yaml, a \
             configuration serving the repository with participant_identity: signature, a notify socket in DIR, and \
-            the dashboard and read API on 127.0.0.1:8420 (--http-listen). \
-            Every demo commit is signed by its author's key.
+            the dashboard and read API on 127.0.0.1:8420 (--http-listen). handoffd publishes status to its own \
+            branch, handoff/status, so that its commits never race participants' pushes (--status-branch off: \
+            on main itself). Every demo commit is signed by its author's key.
             """
     )
 
@@ -23,7 +24,13 @@ struct Demo: ParsableCommand {
     @Option(help: "Where handoffd serves its dashboard and read API (http.listen: HOST:PORT or a socket path); 'off' for none.")
     var httpListen: String = HTTPListenAddress.defaultText
 
+    @Option(help: "The branch handoffd publishes status to (status_branch); 'off' to publish on main itself.")
+    var statusBranch: String = EngineSettings.defaultStatusBranch
+
     func validate() throws {
+        if statusBranch != "off", !Reference.isValidName("refs/heads/\(statusBranch)") || statusBranch == "main" {
+            throw ValidationError("'\(statusBranch)' is not a branch name handoffd can publish to (or off)")
+        }
         if httpListen != "off", HTTPListenAddress(httpListen) == nil {
             throw ValidationError("'\(httpListen)' is neither HOST:PORT nor an absolute socket path (or off)")
         }
@@ -50,7 +57,8 @@ struct Demo: ParsableCommand {
         try Data(
             DemoRepository.configuration(
                 repository: path, stateDirectory: folder.appendingPathComponent("state").path,
-                notifySocket: socket, allowedSigners: allowedSigners, httpListen: httpListen
+                notifySocket: socket, allowedSigners: allowedSigners, httpListen: httpListen,
+                statusBranch: statusBranch == "off" ? nil : statusBranch
             ).utf8
         )
         .write(to: URL(fileURLWithPath: config))

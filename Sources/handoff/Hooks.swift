@@ -147,8 +147,15 @@ struct PreReceive: ParsableCommand {
         while let line = readLine() {
             let fields = line.split(separator: " ")
             guard fields.count == 3, let old = ObjectID(hex: fields[0]), let new = ObjectID(hex: fields[1]) else { continue }
-            guard String(fields[2]) == settings.reference, !new.isZero else { continue }
-            refusals += try RepositoryProcessor(settings: settings).audit(repository, old: old.isZero ? nil : old, new: new)
+            let processor = RepositoryProcessor(settings: settings)
+            switch String(fields[2]) {
+            case settings.reference where !new.isZero:
+                refusals += try processor.audit(repository, old: old.isZero ? nil : old, new: new)
+            case settings.statusReference where settings.statusReference != settings.reference:
+                refusals += try processor.auditStatusBranch(repository, old: old.isZero ? nil : old, new: new)
+            default:
+                continue
+            }
         }
         guard !refusals.isEmpty else { return }
         for refusal in refusals {

@@ -72,22 +72,47 @@ struct ActionPublisher {
     func wait(
         for commit: ObjectID, action: WorkflowAction, packet: PacketID, seconds: Double, clone: LocalClone
     ) throws -> LocalClone.PublishedOutcome {
-        let status = try clone.repository.configValue("handoff.statusBranch").map { $0.replacingOccurrences(of: "refs/heads/", with: "") }
+        let source = try LocalClone.statusBranchSource(clone.repository, currentBranch: branch)
         let keys = try clone.trustedKeys()
         let deadline = Date().addingTimeInterval(seconds)
         var outcome = LocalClone.PublishedOutcome.pending
         repeat {
-            var refspecs = ["refs/heads/\(remoteBranch):\(tracking)"]
-            if let status { refspecs.append("+refs/heads/\(status):refs/remotes/\(remote)/\(status)") }
-            _ = try git(["fetch", "--quiet", remote] + refspecs)
+            _ = try git(["fetch", "--quiet", remote, "refs/heads/\(remoteBranch):\(tracking)"])
+            // Apart: a remote in same-branch mode has no status branch, and that fetch fails.
+            if let source { _ = try git(["fetch", "--quiet", source.remote, source.refspec]) }
             let repository = try Repository.open(at: folder, searchParents: true)
+            let statusBranch = try source.flatMap { try repository.referenceTarget($0.tracking) != nil ? $0.tracking : nil }
             outcome = try LocalClone.publishedOutcome(
-                of: commit, action: action, packet: packet, in: repository, branch: tracking,
-                statusBranch: status.map { "refs/remotes/\(remote)/\($0)" }, keys: keys)
+                of: commit, action: action, packet: packet, in: repository, branch: tracking, statusBranch: statusBranch, keys: keys)
             if outcome != .pending { break }
             usleep(250_000)
         } while Date() < deadline
         if outcome != .pending { _ = try git(["merge", "--ff-only", "--quiet", tracking]) }
         return outcome
+    }
+}
+
+/// Brings handoffd's status branch up to date before a command shows or checks status: one `git fetch` of
+/// that branch alone. A remote in same-branch mode has none, and an unreachable one leaves the last fetched
+/// copy: either way the command goes on with what the clone has, warning only when that copy may be old.
+enum StatusBranchFetch {
+    static func refresh(folder: String) {
+        guard let repository = try? Repository.open(at: folder, searchParents: true), !repository.isBare,
+            let branch = try? repository.headBranch(),
+            let source = try? LocalClone.statusBranchSource(repository, currentBranch: branch),
+            (try? repository.configValue("remote.\(source.remote).url")) != nil
+        else { return }
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("handoff-git-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        guard (try? FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)) != nil else { return }
+        // Never a prompt for credentials: this fetch is a courtesy, not what the user asked for.
+        var environment = ProcessInfo.processInfo.environment
+        environment["GIT_TERMINAL_PROMPT"] = "0"
+        let fetched = try? ChildProcess.run(
+            "git", ["fetch", "--quiet", source.remote, source.refspec], in: folder, environment: environment, scratch: scratch)
+        if fetched?.status != 0, (try? repository.referenceTarget(source.tracking)) != nil {
+            FileHandle.standardError.write(
+                Data("handoff: could not fetch \(safe(source.remote))/\(safe(source.name)); showing the status as last fetched\n".utf8))
+        }
     }
 }

@@ -51,7 +51,10 @@ struct StatusJSON: Encodable {
     }
 }
 
+/// The clone in the current folder, after fetching handoffd's status branch from its remote (see
+/// ``StatusBranchFetch``), so that what is shown is what handoffd last published.
 func openClone() throws -> LocalClone {
+    StatusBranchFetch.refresh(folder: FileManager.default.currentDirectoryPath)
     do {
         return try LocalClone.open(at: FileManager.default.currentDirectoryPath)
     } catch {

@@ -19,7 +19,9 @@ struct ActionLoopTests {
             kill(daemon.pid, SIGTERM)
             _ = daemon.wait()
         }
-        #expect(eventually { (try? sandbox.git(["log", "-1", "--format=%s", "main"], in: bare))?.hasPrefix("handoff: ") ?? false })
+        // The demo publishes status on its own branch: main holds only what people pushed.
+        let mainBefore = try sandbox.git(["rev-parse", "main"], in: bare)
+        #expect(eventually { (try? sandbox.git(["log", "-1", "--format=%s", "handoff/status"], in: bare))?.hasPrefix("handoff: ") ?? false })
         var clones: [String] = []
         for name in ["first", "stale"] {
             let clone = "\(sandbox.root)/\(name)"
@@ -42,9 +44,25 @@ struct ActionLoopTests {
         #expect(unblocked.status == 0, "\(unblocked.stdout)\(unblocked.stderr)")
         // The wait brought handoffd's status commit back: the clone is level with the remote, nothing to pull.
         #expect(try sandbox.git(["rev-parse", "main"], in: clones[0]) == sandbox.git(["rev-parse", "origin/main"], in: clones[0]))
-        // A clone that still sees PAY-142 ready: its push is rebased onto the moved branch, then refused on its merits.
+        #expect(
+            try sandbox.git(["log", "--format=%s", "\(mainBefore.trimmingCharacters(in: .whitespacesAndNewlines))..main"], in: bare)
+                .split(separator: "\n").allSatisfy { !$0.hasPrefix("handoff: ") }, "no status commit on main")
+        // A clone that never pulled: the command fetches the status branch first, so its claim is refused
+        // locally with the packet's real state, before anything is pushed.
         let stale = try act(["claim", "PAY-142"], in: clones[1])
         #expect(stale.status == 1, "\(stale.stdout)\(stale.stderr)")
-        #expect(stale.stderr.contains("handoff: refused") && stale.stderr.contains("claim"), "\(stale.stderr)")
+        #expect(stale.stderr.contains("cannot claim PAY-142") && stale.stderr.contains("in_progress"), "\(stale.stderr)")
+        // Its raw push of the same claim is refused by the hook on its merits, after a rebase onto the moved main.
+        try sandbox.git(["commit", "-q", "--allow-empty", "-S", "-m", "claim\n\nHandoff: claim PAY-142"], in: clones[1])
+        let raw = try runProcess("/usr/bin/git", ["push", "origin", "HEAD:main"], in: clones[1], environment: sandbox.environment)
+        #expect(raw.status != 0)
+        try sandbox.git(["pull", "-q", "--rebase", "origin", "main"], in: clones[1])
+        let refused = try runProcess("/usr/bin/git", ["push", "origin", "HEAD:main"], in: clones[1], environment: sandbox.environment)
+        #expect(refused.status != 0 && refused.stderr.contains("handoff: refused"), "\(refused.stderr)")
+        // Nobody but handoffd writes the status branch: the hook refuses a participant's commit there.
+        try sandbox.git(["checkout", "-q", "-b", "forge", "origin/handoff/status"], in: clones[1])
+        try sandbox.git(["commit", "-q", "--allow-empty", "-S", "-m", "delivered, honestly"], in: clones[1])
+        let forged = try runProcess("/usr/bin/git", ["push", "origin", "forge:handoff/status"], in: clones[1], environment: sandbox.environment)
+        #expect(forged.status != 0 && forged.stderr.contains("takes only status commits signed by handoffd"), "\(forged.stdout)\(forged.stderr)")
     }
 }

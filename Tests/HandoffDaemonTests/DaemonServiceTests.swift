@@ -46,7 +46,7 @@ struct DaemonServiceTests {
     @Test("ready after the first pass, a push wakes it, SIGHUP reloads, watchdog ticks, SIGTERM exits 0")
     func service() throws {
         let sandbox = try Sandbox()
-        _ = try runProcess(Executables.handoff, ["demo", sandbox.root])
+        _ = try runProcess(Executables.handoff, ["demo", sandbox.root, "--status-branch", "off"])
         let config = "\(sandbox.root)/handoffd.yaml"
         let socket = "\(sandbox.root)/notify.sock"
         // handoff demo already set notify_socket (DIR/notify.sock) and installed the hooks.
@@ -253,7 +253,7 @@ struct DaemonServiceTests {
 
         init(pushes: Int, name: String = #function) throws {
             sandbox = try Sandbox(name)
-            _ = try runProcess(Executables.handoff, ["demo", sandbox.root])
+            _ = try runProcess(Executables.handoff, ["demo", sandbox.root, "--status-branch", "off"])
             config = "\(sandbox.root)/handoffd.yaml"
             bare = "\(sandbox.root)/specs.git"
             self.pushes = pushes
@@ -336,7 +336,7 @@ struct DaemonServiceTests {
     @Test("a flood of 20,000 datagrams on the notify socket costs a few log lines, and the hook's poke after it still wakes handoffd")
     func notifyFlood() throws {
         let sandbox = try Sandbox()
-        _ = try runProcess(Executables.handoff, ["demo", sandbox.root])
+        _ = try runProcess(Executables.handoff, ["demo", sandbox.root, "--status-branch", "off"])
         let config = "\(sandbox.root)/handoffd.yaml"
         let socket = "\(sandbox.root)/notify.sock"
         try (try String(contentsOfFile: config, encoding: .utf8) + "poll_interval: 60\n").write(toFile: config, atomically: true, encoding: .utf8)

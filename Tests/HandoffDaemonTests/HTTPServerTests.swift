@@ -21,7 +21,7 @@ final class ServedDemo {
 
     init(name: String = #function) throws {
         sandbox = try Sandbox(name)
-        _ = try runProcess(Executables.handoff, ["demo", sandbox.root, "--http-listen", "127.0.0.1:0"])
+        _ = try runProcess(Executables.handoff, ["demo", sandbox.root, "--http-listen", "127.0.0.1:0", "--status-branch", "off"])
         bare = "\(sandbox.root)/specs.git"
         var environment = sandbox.environment
         environment["HANDOFFD_HTTP_LISTEN"] = nil
@@ -217,7 +217,7 @@ struct HTTPServerTests {
     func openAPIDocumentIsReady() throws {
         // The demo's ready packet, its contract replaced by the API's and its criteria about the API's operations.
         let sandbox = try Sandbox()
-        _ = try runProcess(Executables.handoff, ["demo", sandbox.root, "--http-listen", "off"])
+        _ = try runProcess(Executables.handoff, ["demo", sandbox.root, "--http-listen", "off", "--status-branch", "off"])
         try sandbox.git(["clone", "-q", "\(sandbox.root)/specs.git", "clone"], in: sandbox.root)
         let packet = "\(sandbox.root)/clone/specs/PAY-142"
         for file in try FileManager.default.contentsOfDirectory(atPath: "\(packet)/contracts") {

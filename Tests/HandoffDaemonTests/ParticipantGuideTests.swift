@@ -26,7 +26,10 @@ struct ParticipantGuideTests {
             _ = daemon.wait()
         }
         // The guide starts once handoffd serves the demo: its first pass has published a status.
-        #expect(eventually { (try? sandbox.git(["log", "-1", "--format=%s", "main"], in: "\(demo)/specs.git"))?.hasPrefix("handoff: ") ?? false })
+        #expect(
+            eventually {
+                (try? sandbox.git(["log", "-1", "--format=%s", "handoff/status"], in: "\(demo)/specs.git"))?.hasPrefix("handoff: ") ?? false
+            })
         var environment = sandbox.environment
         environment["DEMO"] = demo
         environment["PATH"] = "\(Executables.productsFolder):\(environment["PATH"] ?? "/usr/bin:/bin")"
@@ -41,6 +44,6 @@ struct ParticipantGuideTests {
         #expect(ran.stdout.contains("PAY-142: ready → in_progress"), "\(ran.stdout)")
         #expect(ran.stdout.contains("PAY-142: in_progress → in_review"), "\(ran.stdout)")
         #expect(ran.stdout.contains("PAY-142: in_review → delivered"), "\(ran.stdout)")
-        #expect(try sandbox.git(["show", "main:specs/PAY-142/status.yaml"], in: "\(demo)/specs.git").contains("state: delivered"))
+        #expect(try sandbox.git(["show", "handoff/status:specs/PAY-142/status.yaml"], in: "\(demo)/specs.git").contains("state: delivered"))
     }
 }

@@ -12,7 +12,7 @@ struct PublishedSnapshotTests {
     @Test("a snapshot holds the published status, manifests and criteria; a later one re-reads only the changed packet folders")
     func incremental() throws {
         let sandbox = try Sandbox()
-        _ = try runProcess(Executables.handoff, ["demo", sandbox.root, "--http-listen", "off"])
+        _ = try runProcess(Executables.handoff, ["demo", sandbox.root, "--http-listen", "off", "--status-branch", "off"])
         let config = "\(sandbox.root)/handoffd.yaml"
         let bare = "\(sandbox.root)/specs.git"
         #expect(try runProcess(Executables.handoffd, ["--config", config, "--once"], environment: sandbox.environment).status == 0)

@@ -37,7 +37,7 @@ struct CLITests {
         .enabled(if: built, "run `swift build` first: the executables are not next to the tests"))
     func endToEnd() throws {
         let sandbox = try Sandbox()
-        let created = try runProcess(Self.handoff, ["demo", sandbox.root])
+        let created = try runProcess(Self.handoff, ["demo", sandbox.root, "--status-branch", "off"])
         #expect(created.status == 0, "\(created.stderr)")
         let bare = "\(sandbox.root)/specs.git"
         let config = "\(sandbox.root)/handoffd.yaml"
@@ -108,7 +108,7 @@ struct SARIFTests {
         .enabled(if: available, "needs the built handoff and ../shared/fixtures/sarif"))
     func sarifValidates() throws {
         let sandbox = try Sandbox()
-        _ = try runProcess(CLITests.handoff, ["demo", sandbox.root])
+        _ = try runProcess(CLITests.handoff, ["demo", sandbox.root, "--status-branch", "off"])
         try sandbox.git(["clone", "-q", "\(sandbox.root)/specs.git", "clone"], in: sandbox.root)
         try sandbox.write("id: x\n", to: "clone/specs/not an id/handoff.yaml", in: sandbox.root)
         let sarif = try runProcess(CLITests.handoff, ["validate", "--format", "sarif", "\(sandbox.root)/clone"])

@@ -11,7 +11,7 @@ struct SigningCLITests {
         .enabled(if: CLITests.built, "run `swift build` first"))
     func demoWalkThrough() throws {
         let sandbox = try Sandbox()
-        let created = try runProcess(CLITests.handoff, ["demo", sandbox.root])
+        let created = try runProcess(CLITests.handoff, ["demo", sandbox.root, "--status-branch", "off"])
         try #require(created.status == 0, "\(created.stderr)")
         #expect(created.stdout.contains("handoff signing setup --key \(sandbox.root)/keys/dev_ed25519 --apply"))
         let config = "\(sandbox.root)/handoffd.yaml"

@@ -45,6 +45,30 @@ extension RepositoryProcessor {
         }
     }
 
+    /// What the pre-receive hook refuses on the status branch (`status_branch`): everything but handoffd's
+    /// own genuine status commits, fast-forwarded. Deleting or rewriting it, or any commit of anyone else's
+    /// on it, is refused; the watched branch's commits that status commits name as first parents are input.
+    public func auditStatusBranch(_ repository: Repository, old: ObjectID?, new: ObjectID) throws -> [PushRefusal] {
+        let branch = settings.statusReference.hasPrefix("refs/heads/") ? String(settings.statusReference.dropFirst(11)) : settings.statusReference
+        guard !new.isZero else {
+            return old.map { [PushRefusal(commit: $0, packet: nil, reason: "deleting \(branch): only handoffd writes the status branch")] } ?? []
+        }
+        if let old, !(try repository.isAncestor(old, of: new)) {
+            return [PushRefusal(commit: new, packet: nil, reason: "non-fast-forward update of \(branch): only handoffd writes the status branch")]
+        }
+        let input = try repository.referenceTarget(settings.reference)
+        var refusals: [PushRefusal] = []
+        for id in try repository.commits(from: [new], hiding: (old.map { [$0] } ?? []) + (input.map { [$0] } ?? [])) {
+            guard try !own.isOwn(try repository.commit(id), in: repository) else { continue }
+            refusals.append(
+                PushRefusal(
+                    commit: id, packet: nil,
+                    reason: "\(branch) takes only status commits signed by handoffd's key (identity.trusted_keys); push to "
+                        + "\(settings.branch) instead"))
+        }
+        return refusals
+    }
+
     private func audit(_ repository: Repository, old: ObjectID?, new: ObjectID, rebuild: Bool) throws -> [PushRefusal] {
         var start = FoldStart(state: WorkflowState())
         if let old {

@@ -33,36 +33,39 @@ struct RenderStep {
     /// packets when set, all of them otherwise), removing status files of folders that are no packet.
     /// The board names `processed` (the newest input commit, `tip` itself unless the tip is a status commit).
     /// With `restoring`, every held file is written back at its version in force, as status files are.
+    /// With `onto`, the edits apply to that tree instead of the tip's (the previous status tree carried
+    /// forward on a status branch).
     static func edits(
         _ repository: Repository, state: WorkflowState, tip: ObjectID, processed: ObjectID? = nil, only: Set<PacketID>? = nil,
-        previousBoard: String? = nil, restoring: Bool = false, signers: String? = nil
+        previousBoard: String? = nil, restoring: Bool = false, signers: String? = nil, onto tree: ObjectID? = nil
     ) throws -> [TreeEdit] {
         let commit = try repository.commit(tip)
+        let tree = tree ?? commit.tree
         let input = processed ?? tip
         var edits: [TreeEdit] = []
         let time = input == tip ? commit.committer.time : try repository.commit(input).committer.time
         let files = files(state, processed: input, time: time, packets: only, previousBoard: previousBoard, signers: signers)
         for (path, text) in files.sorted(by: { $0.key < $1.key }) {
-            let current = try repository.file(at: path, inTree: commit.tree, sizeLimit: 16 << 20)
+            let current = try repository.file(at: path, inTree: tree, sizeLimit: 16 << 20)
             if case .data(let data)? = current?.content, data == Data(text.utf8), current?.entry.mode == .blob { continue }
             edits.append(.upsert(path: path, content: Data(text.utf8)))
         }
         let candidates: [TreeEntry]
         if let only {
-            candidates = try only.sorted().compactMap { try repository.entry(at: "\(state.policy.packetRoot)/\($0)", inTree: commit.tree) }
+            candidates = try only.sorted().compactMap { try repository.entry(at: "\(state.policy.packetRoot)/\($0)", inTree: tree) }
         } else {
-            candidates = try repository.entries(inFolder: state.policy.packetRoot, ofTree: commit.tree) ?? []
+            candidates = try repository.entries(inFolder: state.policy.packetRoot, ofTree: tree) ?? []
         }
         for entry in candidates where entry.mode == .tree {
             if let id = PacketID(entry.name), state.packets[id] == nil,
-                try repository.entry(at: "\(entry.path)/\(StatusFile.fileName)", inTree: commit.tree) != nil
+                try repository.entry(at: "\(entry.path)/\(StatusFile.fileName)", inTree: tree) != nil
             {
                 edits.append(.remove(path: "\(entry.path)/\(StatusFile.fileName)"))
             }
         }
         if restoring {
             for file in state.held.values.sorted(by: { $0.path < $1.path }) {
-                let current = try repository.entry(at: file.path, inTree: commit.tree)
+                let current = try repository.entry(at: file.path, inTree: tree)
                 switch (file.inForce.flatMap(ObjectID.init(hex:)), current) {
                 case (nil, .some): edits.append(.remove(path: file.path))
                 case (let inForce?, let current) where current?.id != inForce || current?.mode != .blob:
@@ -100,13 +103,14 @@ struct StatusCommitWriter {
     /// Writes the commit (no reference moves): first parent the tip, second the previous status commit if any.
     /// `onto` is the commit the status goes on (tree base and first parent), `tip` unless the branch's tip is
     /// a status commit already; the author time is the covered input's own, so the commit follows from history.
+    /// `tree` replaces the first parent's tree as the base of the edits.
     func write(
-        _ repository: Repository, edits: [TreeEdit], covering tip: ObjectID, onto base: ObjectID? = nil, summary: [String],
-        previousStatus: ObjectID? = nil
+        _ repository: Repository, edits: [TreeEdit], covering tip: ObjectID, onto base: ObjectID? = nil, tree baseTree: ObjectID? = nil,
+        summary: [String], previousStatus: ObjectID? = nil
     ) throws -> ObjectID {
         let parent = base ?? tip
         let tipCommit = try repository.commit(tip)
-        let tree = try repository.buildTree(base: try repository.commit(parent).tree, edits: edits)
+        let tree = try repository.buildTree(base: try baseTree ?? repository.commit(parent).tree, edits: edits)
         let me = Signature(name: name, email: email, time: GitTime(seconds: tipCommit.committer.time.seconds, offsetMinutes: 0))
         return try repository.createCommit(
             tree: tree, parents: [parent] + (previousStatus.map { [$0] } ?? []), author: me, committer: me,

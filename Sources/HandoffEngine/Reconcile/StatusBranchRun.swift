@@ -6,8 +6,10 @@ extension RepositoryProcessor {
     /// watched one. Each status commit has the input tip as first parent and the previous status commit as
     /// second, so the status branch only fast-forwards and its tip says which input it covers.
     ///
-    /// The input tip's tree holds none of the status files, so every run writes all of them: cheap next to
-    /// the fold, but proportional to the number of packets rather than to the change.
+    /// Resumed from a genuine status commit, a run carries its tree forward: the input's changes since the
+    /// covered commit are applied to it, and only the packets the fold or those changes touched are rendered
+    /// again, so the cost follows the change, not the number of packets. A rebuild writes everything onto
+    /// the input tip's tree; both give the same tree.
     func runOnStatusBranch(_ repository: Repository) throws -> ProcessingResult {
         let output = settings.statusReference
         return try publishing.run(output) { _ in
@@ -15,6 +17,7 @@ extension RepositoryProcessor {
             let previous = try repository.referenceTarget(output)
             var start = FoldStart(state: WorkflowState())
             var foreign: [ObjectID] = []
+            var resumedTree: ObjectID?
             if let previous, let genuine = try newestGenuineStatus(repository, from: previous, input: tip) {
                 foreign = genuine.foreign
                 if genuine.covered == tip, foreign.isEmpty {
@@ -25,7 +28,7 @@ extension RepositoryProcessor {
                     let (loaded, loader) = try? ResumeStep.loadState(repository, tree: genuine.commit.tree)
                 {
                     start = FoldStart(state: loaded, covered: genuine.covered, loader: loader)
-                    try loader.loadAll(into: &start.state)
+                    resumedTree = genuine.commit.tree
                 } else {
                     start.state.record(try resumeStep.rewrittenEvent(repository, tip: tip, lost: genuine.covered))
                 }
@@ -37,11 +40,37 @@ extension RepositoryProcessor {
                         at: CommitReader.utc(written.committer.time), commit: previous.hex, by: written.author.email,
                         kind: .statusBranchTampering(commits: foreign.count)))
             }
-            let folded = try foldStep.fold(repository, from: start.covered, to: tip, state: &start.state, loader: nil)
-            let edits = try RenderStep.edits(repository, state: start.state, tip: tip, signers: settings.allowedSigners)
+            let resumedRoot = start.state.policy.packetRoot
+            let folded = try foldStep.fold(repository, from: start.covered, to: tip, state: &start.state, loader: start.loader)
+            var scope: Set<PacketID>?
+            var base: ObjectID?
+            if let resumedTree, let covered = start.covered, start.state.policy.packetRoot == resumedRoot {
+                // The input's own changes, status paths included (a status file committed to the watched branch
+                // is written over, as a full render would): their packets are rendered again too.
+                let changes = try repository.diff(from: try repository.tree(ofCommit: covered), to: try repository.tree(ofCommit: tip))
+                var touched = folded.changed.union(folded.touched)
+                for change in changes {
+                    if let id = ContentInForce.packet(of: change.path, packetRoot: resumedRoot) { touched.insert(id) }
+                }
+                scope = touched
+                base = try repository.buildTree(
+                    base: resumedTree,
+                    edits: changes.map { change in
+                        if let id = change.newID, let mode = change.newMode {
+                            .upsertObject(path: change.path, id: id, mode: mode)
+                        } else {
+                            .remove(path: change.path)
+                        }
+                    })
+            } else {
+                try start.loader?.loadAll(into: &start.state)
+            }
+            let edits = try RenderStep.edits(
+                repository, state: start.state, tip: tip, only: scope, previousBoard: scope == nil ? nil : start.loader?.board,
+                signers: settings.allowedSigners, onto: base)
             var summary = Self.summary(of: folded.changed, in: start.state)
             if !foreign.isEmpty { summary.append("status branch: \(foreign.count) foreign commit(s) written over") }
-            let commit = try writer().write(repository, edits: edits, covering: tip, summary: summary, previousStatus: previous)
+            let commit = try writer().write(repository, edits: edits, covering: tip, tree: base, summary: summary, previousStatus: previous)
             switch try PublishLoop.compareAndSwap(repository, output, to: commit, expecting: previous) {
             case .swapped:
                 coverage.remember(tip)
