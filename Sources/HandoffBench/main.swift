@@ -109,6 +109,29 @@ for (id, statusBranch) in [("B4", false), ("B4s", true)] where wanted(id) {
             ratio: ratio(ratioValue), memory: mebibytes(figures.largePeakMiB), goal: verdict("ratio ≤ 1.5", ratioValue <= 1.5)))
 }
 
+// R1: four participants acting at once with --push --wait (#15, AC-1), status on its own branch against
+// status published on main in the same run.
+if wanted("R1") {
+    let each = quick ? 8 : 40
+    let onBranch = try ActionRaceScenario.run(handoff: handoff, handoffd: handoffd, folder: folder, clones: 4, actionsEach: each, statusBranch: true)
+    let onMain = try ActionRaceScenario.run(handoff: handoff, handoffd: handoffd, folder: folder, clones: 4, actionsEach: each, statusBranch: false)
+    for failure in onBranch.failures.prefix(3) + onMain.failures.prefix(3) { FileHandle.standardError.write(Data("R1: \(failure)\n".utf8)) }
+    func attempts(_ figures: ActionRaceScenario.Figures) -> String {
+        let sorted = figures.attempts.sorted()
+        let mean = Double(sorted.reduce(0, +)) / Double(max(sorted.count, 1))
+        return "median \(median(sorted.map(Double.init)).formatted(.number.precision(.fractionLength(1)))) push attempts per action "
+            + "(mean \(mean.formatted(.number.precision(.fractionLength(2)))), max \(sorted.last ?? 0)), "
+            + "\(figures.succeeded)/\(figures.actions) succeeded, p50 \(milliseconds(median(figures.milliseconds))) per action"
+    }
+    let medianAttempts = median(onBranch.attempts.map(Double.init))
+    add(
+        Row(
+            id: "R1", scenario: "4 clones × \(each) actions at once, `--push --wait`, no pull (status on handoff/status)",
+            handoff: attempts(onBranch), baseline: attempts(onMain) + " (status on main)",
+            ratio: ratio(medianAttempts / max(median(onMain.attempts.map(Double.init)), 1)), memory: "—",
+            goal: verdict("all succeed, median attempts ≤ 1.2", onBranch.succeeded == onBranch.actions && medianAttempts <= 1.2)))
+}
+
 // B5: contract checking against openapi-spec-validator and the fastest peer, openapi-spec-validator-rs.
 if wanted("B5") {
     let figures = try ContractScenario.run(fixtures: fixtures, count: quick ? 20 : 200, rounds: quick ? 1 : 5, seed: seed)

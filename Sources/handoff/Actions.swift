@@ -76,8 +76,12 @@ extension ActionCommand {
             return
         }
         let publisher = try ActionPublisher(clone: clone, folder: FileManager.default.currentDirectoryPath)
-        let pushed = try publisher.push()
-        print("[\(shortBranch) \(pushed.abbreviated(7))] \(Self.action.rawValue) \(packet) pushed to \(publisher.remote)/\(publisher.remoteBranch)")
+        let (pushed, attempts) = try publisher.push()
+        // How often the remote moved under the push: rebased and pushed again each time.
+        let retried = attempts > 1 ? " after \(attempts) attempts (\(publisher.remote)/\(publisher.remoteBranch) moved; rebased)" : ""
+        print(
+            "[\(shortBranch) \(pushed.abbreviated(7))] \(Self.action.rawValue) \(packet) pushed to \(publisher.remote)/\(publisher.remoteBranch)\(retried)"
+        )
         guard let seconds = options.wait else { return }
         switch try publisher.wait(for: pushed, action: Self.action, packet: packet, seconds: seconds, clone: clone) {
         case .pending:

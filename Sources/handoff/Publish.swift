@@ -16,8 +16,8 @@ struct ActionPublisher {
     /// The branch's upstream remote and the remote branch it pushes to.
     let remote: String
     let remoteBranch: String
-    /// Most push attempts; each refused one that the remote moved under is followed by a rebase.
-    static let attempts = 5
+    /// Most push attempts; each refused one that the remote moved under is followed by a pause and a rebase.
+    static let attempts = 12
 
     init(clone: LocalClone, folder: String) throws {
         self.folder = folder
@@ -39,13 +39,19 @@ struct ActionPublisher {
         return try ChildProcess.run("git", arguments, in: folder, scratch: scratch)
     }
 
-    /// Pushes the branch; returns the commit that landed (the action commit, rebased if the remote had moved).
-    /// A push refused for another reason than the remote moving (the pre-receive hook) is final.
-    func push() throws -> ObjectID {
+    /// Pushes the branch; returns the commit that landed (the action commit, rebased if the remote had moved)
+    /// and how many pushes it took. A push refused for another reason than the remote moving (the
+    /// pre-receive hook) is final.
+    func push() throws -> (commit: ObjectID, attempts: Int) {
+        // Level with the remote first, as `git pull --rebase` would: others' pushes since the last fetch would
+        // otherwise refuse the first attempt almost every time.
+        try rebaseOntoRemote(fetching: true)
+        var said = ""
         for attempt in 1...Self.attempts {
             let pushed = try git(["push", "--quiet", remote, "HEAD:refs/heads/\(remoteBranch)"])
+            said = String(decoding: pushed.stderr, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
             let head = try Repository.open(at: folder, searchParents: true).referenceTarget(branch)
-            if pushed.status == 0, let head { return head }
+            if pushed.status == 0, let head { return (head, attempt) }
             // Decided by the repository, not by git's words: when the remote's tip is already in our
             // history, the push was refused on its merits; when it is not, the remote moved under us.
             _ = try git(["fetch", "--quiet", remote, "refs/heads/\(remoteBranch):\(tracking)"])
@@ -55,16 +61,31 @@ struct ActionPublisher {
                 throw ExitCode(1)
             }
             guard attempt < Self.attempts else { break }
-            let rebased = try git(["rebase", "--quiet", "--autostash", tracking])
-            if rebased.status != 0 {
-                _ = try git(["rebase", "--abort"])
-                throw CannotCheck(
-                    "\(remote)/\(remoteBranch) moved and the branch does not rebase onto it cleanly: "
-                        + "\(String(decoding: rebased.stderr, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)); "
-                        + "git pull --rebase, resolve, then push")
-            }
+            // Participants who collided would collide again in lockstep: each waits a random share of a window
+            // that doubles with every attempt (25 ms, 50 ms, … at most 1.6 s), then pushes again.
+            usleep(UInt32.random(in: 0...UInt32(min(25_000 << (attempt - 1), 1_600_000))))
+            try rebaseOntoRemote(fetching: true)
         }
-        throw CannotCheck("\(remote)/\(remoteBranch) kept moving: \(Self.attempts) pushes were overtaken; try again")
+        throw CannotCheck(
+            "\(remote)/\(remoteBranch) kept moving: \(Self.attempts) pushes were overtaken; try again (the last push said: \(said))")
+    }
+
+    /// Rebases the branch onto the remote's when the remote has commits the branch lacks (fetching them
+    /// first when asked). A remote that cannot be fetched is left to the push to report.
+    private func rebaseOntoRemote(fetching: Bool) throws {
+        if fetching, try git(["fetch", "--quiet", remote, "refs/heads/\(remoteBranch):\(tracking)"]).status != 0 { return }
+        let repository = try Repository.open(at: folder, searchParents: true)
+        guard let head = try repository.referenceTarget(branch), let theirs = try repository.referenceTarget(tracking),
+            try !repository.isAncestor(theirs, of: head)
+        else { return }
+        let rebased = try git(["rebase", "--quiet", "--autostash", tracking])
+        if rebased.status != 0 {
+            _ = try git(["rebase", "--abort"])
+            throw CannotCheck(
+                "\(remote)/\(remoteBranch) moved and the branch does not rebase onto it cleanly: "
+                    + "\(String(decoding: rebased.stderr, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)); "
+                    + "git pull --rebase, resolve, then push")
+        }
     }
 
     /// Waits up to `seconds` for handoffd's status to cover `commit`; then fast-forwards the branch to the

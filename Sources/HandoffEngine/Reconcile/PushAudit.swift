@@ -73,7 +73,7 @@ extension RepositoryProcessor {
         var start = FoldStart(state: WorkflowState())
         if let old {
             // The state at the old tip: handoffd's last status, plus what came after it.
-            if !rebuild { start = try resumeStep.newestTrusted(repository, below: old) }
+            if !rebuild { start = try auditStart(repository, below: old) }
             _ = try foldStep.fold(repository, from: start.covered, to: old, state: &start.state, loader: start.loader)
         }
         var refusals: [PushRefusal] = []
@@ -82,6 +82,27 @@ extension RepositoryProcessor {
             refusals += Self.refusals(of: id, input: input, before: before, after: after)
         }
         return refusals
+    }
+
+    /// handoffd's last status at or below `old`: on the status branch when it publishes there (the watched
+    /// branch then holds none, and a walk down it would fold the whole history on every push), else on the
+    /// watched branch itself.
+    /// Under concurrent pushes handoffd may already cover commits newer than `old` (pushed while this hook
+    /// ran): the walk goes down the status branch to the newest status that covers `old` or less.
+    private func auditStart(_ repository: Repository, below old: ObjectID) throws -> FoldStart {
+        if settings.statusReference != settings.reference, let statusTip = try repository.referenceTarget(settings.statusReference) {
+            for id in try repository.commits(from: [statusTip], hiding: [old], newestFirst: true) {
+                let commit = try repository.commit(id)
+                guard let covered = try own.covered(by: commit, in: repository), repository.contains(covered),
+                    try covered == old || repository.isAncestor(covered, of: old)
+                else { continue }
+                if let (state, loader) = try? ResumeStep.loadState(repository, tree: commit.tree) {
+                    return FoldStart(state: state, covered: covered, loader: loader)
+                }
+                break
+            }
+        }
+        return try resumeStep.newestTrusted(repository, below: old)
     }
 
     /// The refusals one folded commit earns: its new history entries and board events that refuse a push,
