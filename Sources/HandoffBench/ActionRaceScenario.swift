@@ -1,4 +1,5 @@
 import Foundation
+import HandoffCore
 import HandoffEngine
 import HandoffSystem
 import Synchronization
@@ -59,7 +60,7 @@ enum ActionRaceScenario {
         while Date() < deadline {
             let board = try? MeasuredRun.run(
                 ["git", "-C", bare, "show", "\(published):specs/PAY-\(200 + clones - 1)/status.yaml"], captureOutput: true)
-            if board?.stdout.contains("state: ready") == true { break }
+            if let text = board?.stdout, (try? StatusFile.parse(text))?.state == .ready { break }
             usleep(100_000)
         }
         var people: [String] = []
