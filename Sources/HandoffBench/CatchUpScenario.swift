@@ -1,11 +1,15 @@
 import Foundation
 
-/// B1: cold catch-up. `handoffd --once` folds a whole synthetic history with no status yet, against
-/// `git log --raw --no-renames --format=%H%n%B` reading the same range.
+/// B1: cold catch-up. `handoffd --once` folds a whole synthetic history with no status yet, against two
+/// readings of the same range by git (#13, item 5): `git log -p --no-renames` (reads and diffs every changed
+/// file, as the fold must) and `git log --raw --no-renames` (the tree walk alone: the floor).
 enum CatchUpScenario {
     struct Figures {
         var handoff: MeasuredRun
+        /// `git log --raw`: the tree-walk floor.
         var baseline: MeasuredRun
+        /// `git log -p`: a reader of every changed file.
+        var patches: MeasuredRun
         var repository: SyntheticRepository
         var configuration: String
         var states: String
@@ -30,10 +34,11 @@ enum CatchUpScenario {
         let log = ["git", "--git-dir", repository.path, "log", "--raw", "--no-renames", "--format=%H%n%B", "main"]
         _ = try MeasuredRun.run(log)
         let baseline = try MeasuredRun.run(log)
+        let patches = try MeasuredRun.run(["git", "--git-dir", repository.path, "log", "-p", "--no-renames", "--format=%H%n%B", "main"])
         let handoff = try MeasuredRun.run([handoffd, "--config", configuration, "--once"])
         guard handoff.status == 0 else { throw BenchError("handoffd --once failed in B1: \(handoff.stderr)") }
         return Figures(
-            handoff: handoff, baseline: baseline, repository: repository, configuration: configuration,
+            handoff: handoff, baseline: baseline, patches: patches, repository: repository, configuration: configuration,
             states: try states(repository.path))
     }
 

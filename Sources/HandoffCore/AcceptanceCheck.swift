@@ -7,6 +7,9 @@ enum AcceptanceCheck {
     /// The Gherkin criteria file name.
     static let gherkinFile = "acceptance.feature"
 
+    /// The cache key of an acceptance file: findings name the file, so its path belongs to the key.
+    static func cacheKey(contentID: String, path: String) -> String { "\(contentID):\(path)" }
+
     /// One criterion: its id (nil when it has none), where it starts, and its text.
     struct Criterion {
         var id: String?

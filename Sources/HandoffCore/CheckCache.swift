@@ -52,6 +52,16 @@ public final class CheckCache: Sendable {
         }
     }
 
+    /// Whether a contract entry is held (no hit or miss is counted: checking ahead asks, the checks look up).
+    func containsEntry(for key: String) -> Bool {
+        state.withLock { $0.entries[key] != nil }
+    }
+
+    /// Whether an acceptance entry is held.
+    func containsAcceptance(for key: String) -> Bool {
+        state.withLock { $0.acceptance[key] != nil }
+    }
+
     /// Writes the entries to `path` (JSON), so that a short-lived process (a git hook) can reuse them.
     public func save(to path: String) throws {
         let entries = state.withLock { $0.entries }

@@ -179,7 +179,7 @@ public struct PacketChecker: Sendable {
         }
         if let (path, text, isGherkin) = acceptance {
             // The result depends only on the bytes and the path: memoised by blob id.
-            let key = try cache.flatMap { _ in try view.contentID(at: path) }.map { "\($0):\(path)" }
+            let key = try cache.flatMap { _ in try view.contentID(at: path) }.map { AcceptanceCheck.cacheKey(contentID: $0, path: path) }
             let result: (criteria: [AcceptanceCheck.Criterion], findings: [Finding])
             if let key, let cached = cache?.acceptance(for: key) {
                 result = (cached.criteria, cached.findings)

@@ -1,3 +1,4 @@
+import Foundation
 import Git
 public import HandoffCore
 
@@ -32,6 +33,9 @@ public struct EngineSettings: Sendable {
     public static let defaultStatusBranch = "handoff/status"
     /// Memoised contract checks, shared across runs.
     public var cache: CheckCache?
+    /// Threads that check a catch-up's files ahead of the fold (#13); 1 checks everything in the fold itself.
+    /// The output is the same either way: only the time differs.
+    public var checkThreads = ProcessInfo.processInfo.activeProcessorCount
     /// Where identities come from.
     public var identityMode = IdentityMode.authorEmail
     /// A file where the last covered tip is kept between runs, to notice a rewritten history (nil: not kept).
@@ -62,7 +66,11 @@ public struct EngineSettings: Sendable {
     }
 
     /// `.handoff/allowed_signers` as handoffd writes it: its email with each trusted key (nil without keys).
-    public var allowedSigners: String? { SignersFile.render(principal: email, keys: trustedKeys.keys.map(\.line)) }
+    public var allowedSigners: String? {
+        // The verify command in the file names the branch the file is on, as a clone sees it.
+        let published = statusBranch.map { "origin/\(Self.fullName($0).dropFirst("refs/heads/".count))" } ?? branch
+        return SignersFile.render(principal: email, keys: trustedKeys.keys.map(\.line), branch: published)
+    }
 
     /// The branch's full reference name.
     public var reference: String { Self.fullName(branch) }

@@ -43,7 +43,9 @@ public struct RepositoryProcessor: Sendable {
     var own: OwnCommits { OwnCommits(keys: settings.trustedKeys, verdicts: verdicts) }
     var resumeStep: ResumeStep { ResumeStep(own: own, coverage: coverage, reference: settings.reference, email: settings.email) }
     var foldStep: FoldStep {
-        FoldStep(own: own, cache: settings.cache, operators: settings.operators, identityMode: settings.identityMode)
+        FoldStep(
+            own: own, cache: settings.cache, operators: settings.operators, identityMode: settings.identityMode,
+            checkThreads: settings.checkThreads)
     }
     /// The writer of status commits, signed by handoffd's key; a key that cannot be used stalls the run.
     func writer() throws(ProcessingError) -> StatusCommitWriter {

@@ -45,11 +45,20 @@ extension ActionCommand {
     func run() throws {
         guard let packet = PacketID(options.id) else { throw CannotCheck("'\(options.id)' is not a packet id") }
         let note = (options.message ?? "").replacingOccurrences(of: "\n", with: " ").trimmingCharacters(in: .whitespaces)
-        let clone: LocalClone
+        var clone: LocalClone
         let email: String
+        let publishing = (options.push || options.wait != nil) && !options.dryRun
         do {
-            clone = try openClone()
+            clone = try publishing ? LocalClone.open(at: FileManager.default.currentDirectoryPath) : openClone()
+            if publishing {
+                // Level with the remote before the action commit exists: a fast-forward, not a rebase, and the
+                // push follows at once, so that others' pushes have the least time to land in between.
+                try ActionPublisher(clone: clone, folder: FileManager.default.currentDirectoryPath).level()
+                clone = try LocalClone.open(at: FileManager.default.currentDirectoryPath)
+            }
             email = try clone.identity().email
+        } catch let error as CannotCheck {
+            throw error
         } catch {
             throw CannotCheck("\(error)")
         }

@@ -43,9 +43,6 @@ struct ActionPublisher {
     /// and how many pushes it took. A push refused for another reason than the remote moving (the
     /// pre-receive hook) is final.
     func push() throws -> (commit: ObjectID, attempts: Int) {
-        // Level with the remote first, as `git pull --rebase` would: others' pushes since the last fetch would
-        // otherwise refuse the first attempt almost every time.
-        try rebaseOntoRemote(fetching: true)
         var said = ""
         for attempt in 1...Self.attempts {
             let pushed = try git(["push", "--quiet", remote, "HEAD:refs/heads/\(remoteBranch)"])
@@ -70,14 +67,33 @@ struct ActionPublisher {
             "\(remote)/\(remoteBranch) kept moving: \(Self.attempts) pushes were overtaken; try again (the last push said: \(said))")
     }
 
-    /// Rebases the branch onto the remote's when the remote has commits the branch lacks (fetching them
-    /// first when asked). A remote that cannot be fetched is left to the push to report.
+    /// Before an action is recorded: fetches the branch and handoffd's status branch in one go, then brings
+    /// the branch level with the remote, as `git pull --rebase` would (a fast-forward when it has nothing of
+    /// its own). A remote that cannot be fetched is left to the push to report.
+    func level() throws {
+        let repository = try Repository.open(at: folder, searchParents: true)
+        guard let source = try LocalClone.statusBranchSource(repository, currentBranch: branch), source.remote == remote else {
+            return try rebaseOntoRemote(fetching: true)
+        }
+        let own = "refs/heads/\(remoteBranch):\(tracking)"
+        // Apart while the status branch is unknown here: a remote in same-branch mode has none, and a fetch naming
+        // it fails whole.
+        if try repository.referenceTarget(source.tracking) != nil, try git(["fetch", "--quiet", remote, own, source.refspec]).status == 0 {
+            return try rebaseOntoRemote(fetching: false)
+        }
+        _ = try git(["fetch", "--quiet", remote, source.refspec])
+        try rebaseOntoRemote(fetching: true)
+    }
+
+    /// Brings the branch level with the remote's when the remote has commits the branch lacks (fetching them
+    /// first when asked): a fast-forward when the branch has nothing of its own, else a rebase.
     private func rebaseOntoRemote(fetching: Bool) throws {
         if fetching, try git(["fetch", "--quiet", remote, "refs/heads/\(remoteBranch):\(tracking)"]).status != 0 { return }
         let repository = try Repository.open(at: folder, searchParents: true)
         guard let head = try repository.referenceTarget(branch), let theirs = try repository.referenceTarget(tracking),
             try !repository.isAncestor(theirs, of: head)
         else { return }
+        if try repository.isAncestor(head, of: theirs), try git(["merge", "--ff-only", "--quiet", tracking]).status == 0 { return }
         let rebased = try git(["rebase", "--quiet", "--autostash", tracking])
         if rebased.status != 0 {
             _ = try git(["rebase", "--abort"])
@@ -97,16 +113,24 @@ struct ActionPublisher {
         let keys = try clone.trustedKeys()
         let deadline = Date().addingTimeInterval(seconds)
         var outcome = LocalClone.PublishedOutcome.pending
+        // One fetch for both once the remote is known to have the status branch; apart before (a remote in
+        // same-branch mode has none, and a fetch naming it fails whole).
+        let together = try source.map { try $0.remote == remote && clone.repository.referenceTarget($0.tracking) != nil } ?? false
+        // handoffd publishes about a tenth of a second after a push (B2): the first look waits that long.
+        usleep(120_000)
         repeat {
-            _ = try git(["fetch", "--quiet", remote, "refs/heads/\(remoteBranch):\(tracking)"])
-            // Apart: a remote in same-branch mode has no status branch, and that fetch fails.
-            if let source { _ = try git(["fetch", "--quiet", source.remote, source.refspec]) }
+            if let source, together {
+                _ = try git(["fetch", "--quiet", remote, "refs/heads/\(remoteBranch):\(tracking)", source.refspec])
+            } else {
+                _ = try git(["fetch", "--quiet", remote, "refs/heads/\(remoteBranch):\(tracking)"])
+                if let source { _ = try git(["fetch", "--quiet", source.remote, source.refspec]) }
+            }
             let repository = try Repository.open(at: folder, searchParents: true)
             let statusBranch = try source.flatMap { try repository.referenceTarget($0.tracking) != nil ? $0.tracking : nil }
             outcome = try LocalClone.publishedOutcome(
                 of: commit, action: action, packet: packet, in: repository, branch: tracking, statusBranch: statusBranch, keys: keys)
             if outcome != .pending { break }
-            usleep(250_000)
+            usleep(200_000)
         } while Date() < deadline
         if outcome != .pending { _ = try git(["merge", "--ff-only", "--quiet", tracking]) }
         return outcome

@@ -100,6 +100,13 @@ struct StatusBranchIncrementalTests {
         #expect(try sandbox.gitResult(["rev-parse", "--verify", "-q", "refs/remotes/origin/handoff/status"], in: early).status == 0, "fetched")
         let board = try runProcess(Executables.handoff, ["board"], in: early, environment: sandbox.environment)
         #expect(board.status == 0 && board.stdout.contains("PAY-150"), "\(board.stdout)\(board.stderr)")
+        // #15 AC-3: the status commit verifies with the repository's content and the README's command alone.
+        let verify = SignersFile.verifyCommand(branch: "origin/handoff/status")
+        let readme = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        #expect(try String(contentsOf: readme.appendingPathComponent("README.md"), encoding: .utf8).contains(verify))
+        let shown = try runProcess("/bin/sh", ["-c", verify], in: early, environment: sandbox.environment)
+        #expect(shown.status == 0 && shown.stdout.contains("Good \"git\" signature for handoffd@acme.example"), "\(shown.stdout)\(shown.stderr)")
+        #expect(try sandbox.git(["show", "origin/handoff/status:\(SignersFile.path)"], in: early).contains(verify))
         // Opting out reads the checked-out branch, which holds no status in this mode.
         try sandbox.git(["config", "handoff.statusBranch", "off"], in: early)
         let off = try runProcess(Executables.handoff, ["board"], in: early, environment: sandbox.environment)

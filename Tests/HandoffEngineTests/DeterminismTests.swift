@@ -65,6 +65,50 @@ struct DeterminismTests {
         try world.sandbox.git(["fsck", "--strict", "--no-dangling"], in: world.bare)
     }
 
+    /// #13 item 4: files checked ahead on several threads are what the fold would have computed itself, so a
+    /// catch-up writes the same status commits, byte for byte, with one thread or four.
+    @Test("checking ahead on four threads writes what one thread writes, byte for byte", arguments: [UInt64(11), 12])
+    func checkAheadEqualsOneThread(seed: UInt64) throws {
+        var random = SeededGenerator(state: seed)
+        let world = try WorkflowScenarioTests.World("checkahead\(seed)")
+        try world.step("ops", "Policy") { try world.write(WorkflowScenarioTests.policy, ".handoff/policy.yaml", in: $0) }
+        let clone = "\(world.sandbox.root)/ana"
+        for step in 0..<24 {
+            _ = try? world.sandbox.git(["pull", "-q", "--ff-only", "origin", "main"], in: clone)
+            let packet = Self.packets.randomElement(using: &random)!
+            try change(Int.random(in: 0..<3, using: &random), packet: packet, clone: clone, world: world, step: step, random: &random)
+            // New contract and acceptance blobs at most steps: the files checking ahead is for.
+            if FileManager.default.fileExists(atPath: "\(clone)/specs/\(packet)/acceptance.md") {
+                let acceptance = "\(clone)/specs/\(packet)/acceptance.md"
+                try (String(contentsOfFile: acceptance, encoding: .utf8) + "- AC-\(step + 10): The service should respond quickly, as appropriate.\n")
+                    .write(toFile: acceptance, atomically: true, encoding: .utf8)
+                let contract = "\(clone)/specs/\(packet)/contracts/openapi.yaml"
+                try (String(contentsOfFile: contract, encoding: .utf8) + (Bool.random(using: &random) ? "x-step: \(step)\n" : "  broken: [\n"))
+                    .write(toFile: contract, atomically: true, encoding: .utf8)
+            }
+            try world.sandbox.git(["add", "-A"], in: clone)
+            let who = Self.people.randomElement(using: &random)!
+            let action = Self.actions.randomElement(using: &random)!
+            try commit("step \(step)\n\nHandoff: \(action) \(packet) step \(step)", as: who, in: clone, world: world)
+            try world.sandbox.git(["push", "-q", "origin", "HEAD:main"], in: clone)
+        }
+        var trees: [String] = []
+        for threads in [1, 4] {
+            let copy = "\(world.sandbox.root)/copy\(threads).git"
+            try world.sandbox.git(["clone", "-q", "--bare", world.bare, copy], in: world.sandbox.root)
+            let key = try CommitSigningKey.load(
+                at: "\(world.sandbox.root)/state/handoffd_ed25519", principal: "handoffd@acme.example", stateDirectory: "\(world.sandbox.root)/state")
+            var settings = EngineSettings(operators: [WorkflowScenarioTests.operatorEmail], email: "handoffd@acme.example", signingKey: key)
+            settings.checkThreads = threads
+            let cache = try #require(settings.cache)
+            let result = try RepositoryProcessor(settings: settings).run(repositoryAt: copy)
+            #expect(result.foldedCommits > 20)
+            if threads > 1 { #expect(cache.statistics.misses < cache.statistics.hits, "checked ahead: the fold found its files in the cache") }
+            trees.append(try world.sandbox.git(["rev-parse", "main"], in: copy))
+        }
+        #expect(trees[0] == trees[1], "the status commits differ (seed \(seed))")
+    }
+
     func commit(
         _ message: String, as email: String, in clone: String, world: WorkflowScenarioTests.World,
         arguments: [String] = ["commit", "-q", "--allow-empty", "-m"]

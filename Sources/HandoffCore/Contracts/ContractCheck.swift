@@ -28,8 +28,7 @@ enum ContractCheck {
                 result.exhausted = exhaustion
                 break
             }
-            let key = try cache.flatMap { _ in try view.contentID(at: entry.path) }
-                .map { "\($0):\(entry.name.split(separator: ".").last ?? ""):\(limits.maxFileBytes):\(limits.maxYAMLDepth):\(limits.maxYAMLNodes)" }
+            let key = try cache.flatMap { _ in try view.contentID(at: entry.path) }.map { cacheKey(contentID: $0, name: entry.name, limits: limits) }
             if let key, let cached = cache?.entry(for: key) {
                 result.findings += cached.findings.map { finding in
                     var copy = finding
@@ -57,6 +56,29 @@ enum ContractCheck {
             result.hasContract = result.hasContract || checked.hasContract
         }
         return result
+    }
+
+    /// The cache key of a contract file: its content, its extension (which picks the format) and the limits.
+    static func cacheKey(contentID: String, name: String, limits: CheckLimits) -> String {
+        "\(contentID):\(name.split(separator: ".").last ?? ""):\(limits.maxFileBytes):\(limits.maxYAMLDepth):\(limits.maxYAMLNodes)"
+    }
+
+    /// Whether a file under `contracts/` is one the checks parse (the costly kind worth checking ahead).
+    static func isParsed(_ name: String) -> Bool {
+        let parts = name.split(separator: ".")
+        guard parts.count > 1, let last = parts.last?.lowercased() else { return false }
+        return yamlExtensions.contains(last) || graphQLExtensions.contains(last)
+    }
+
+    /// Checks one contract file and stores the result under its key, as ``check(folder:in:limits:cache:budget:)``
+    /// would on a miss; the view need hold only that file.
+    static func memoise(_ entry: TreeViewEntry, contentID: String, in view: any TreeView, limits: CheckLimits, cache: CheckCache) throws {
+        let key = cacheKey(contentID: contentID, name: entry.name, limits: limits)
+        guard !cache.containsEntry(for: key) else { return }
+        let checked = try checkFile(entry, in: view, limits: limits)
+        cache.store(
+            CheckCache.Entry(findings: checked.findings, operations: checked.operations, isContract: checked.hasContract, cost: checked.cost),
+            for: key)
     }
 
     /// One contract file, by format: a pure function of its bytes and the limits.

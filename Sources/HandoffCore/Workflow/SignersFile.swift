@@ -11,10 +11,11 @@ public enum SignersFile {
 
     /// The file for handoffd's `principal` (its email) and its trusted keys' lines, sorted so the bytes depend
     /// on the set alone; nil without keys.
-    public static func render(principal: String, keys: [String]) -> String? {
+    /// `branch` is where the file is published, named in the verify command it carries.
+    public static func render(principal: String, keys: [String], branch: String = "main") -> String? {
         guard !keys.isEmpty else { return nil }
         var out = "# Written by handoffd: the keys that sign its status commits. Do not edit: edits are recorded as tampering and undone.\n"
-        out += "# Verify a status commit: \(verifyCommand(branch: "main"))\n"
+        out += "# Verify a status commit: \(verifyCommand(branch: branch))\n"
         for key in keys.sorted() { out += "\(principal) namespaces=\"git\" \(key)\n" }
         return out
     }

@@ -24,6 +24,10 @@ struct FoldStep {
     let cache: CheckCache?
     let operators: [String]
     let identityMode: IdentityMode
+    /// Threads that check files ahead of the fold (``CheckAhead``); 1: none start.
+    var checkThreads = 1
+    /// Commits whose files are checked ahead at a time: bounds the bytes held, not the work.
+    static let window = 256
 
     /// Folds the commits of `from..to` (all of `to`'s history when `from` is nil) into `state`.
     func fold(
@@ -45,7 +49,10 @@ struct FoldStep {
         let reader = CommitReader(repository: repository, cache: cache, operators: operators, identifier: try CommitIdentifier(identityMode))
         let fold = WorkflowFold(operators: operators)
         var result = FoldResult()
-        for id in commits {
+        for (offset, id) in commits.enumerated() {
+            if offset % Self.window == 0, commits.count > 1 {
+                try checkAhead(repository, commits[offset..<min(offset + Self.window, commits.count)], policy: state.policy)
+            }
             let commit: Commit
             do {
                 commit = try repository.commit(id)
@@ -64,5 +71,28 @@ struct FoldStep {
             if let observe, let before { try observe(id, input, before, state) }
         }
         return result
+    }
+
+    /// Reads the contract and acceptance files `commits` add or change (under `policy`'s packet root and
+    /// limits, skipping what the cache holds) and checks them on ``checkThreads`` threads. A policy change
+    /// within the window only costs misses: keys carry the limits, and the fold checks what it lacks.
+    private func checkAhead(_ repository: Repository, _ commits: ArraySlice<ObjectID>, policy: Policy) throws {
+        guard checkThreads > 1, let cache else { return }
+        let limits = policy.checkConfiguration.limits
+        var seen = Set<String>()
+        var files: [CheckAhead.File] = []
+        for id in commits {
+            guard let commit = try? repository.commit(id) else { continue }
+            for change in try CommitReader.ownChanges(of: commit, in: repository) {
+                guard let blob = change.newID, change.newMode == .blob || change.newMode == .executable,
+                    CheckAhead.isWorthChecking(change.path, packetRoot: policy.packetRoot),
+                    seen.insert("\(blob.hex):\(change.path)").inserted,
+                    CheckAhead.isMissing(contentID: blob.hex, path: change.path, limits: limits, in: cache),
+                    case .data(let data) = try repository.blob(blob, sizeLimit: limits.maxFileBytes)
+                else { continue }
+                files.append(CheckAhead.File(contentID: blob.hex, path: change.path, bytes: Array(data)))
+            }
+        }
+        CheckAhead.check(files, limits: limits, cache: cache, threads: checkThreads)
     }
 }

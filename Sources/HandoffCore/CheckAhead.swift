@@ -1,0 +1,94 @@
+import Dispatch
+import Synchronization
+
+/// Checking ahead of the fold (#13): a contract's or an acceptance file's check is a pure function of its
+/// bytes (and path, and limits), so the files a range of commits brings can be checked on every core first;
+/// the fold then runs in order as before and finds each result in the ``CheckCache``. What the fold
+/// computes is unchanged, byte for byte: only who computes a memoised entry, and when, differs.
+public enum CheckAhead {
+    /// One file a range of commits adds or changes, with its bytes (read by the caller, which owns the
+    /// repository handle: only the checks run on other threads).
+    public struct File: Sendable {
+        /// The file's content id (its git blob id).
+        public var contentID: String
+        /// Its path from the repository root.
+        public var path: String
+        /// Its content, at most the limit's bytes (a larger file is not checked ahead: its check is cheap).
+        public var bytes: [UInt8]
+
+        /// Creates a file to check.
+        public init(contentID: String, path: String, bytes: [UInt8]) {
+            self.contentID = contentID
+            self.path = path
+            self.bytes = bytes
+        }
+    }
+
+    /// What a path is to the checks, when checking it ahead is worth it: a parsed contract file under a
+    /// packet's `contracts/`, or its acceptance file. Nil for everything else.
+    public static func isWorthChecking(_ path: String, packetRoot: String) -> Bool {
+        let root = packetRoot + "/"
+        guard path.hasPrefix(root) else { return false }
+        let rest = path.dropFirst(root.count).split(separator: "/", omittingEmptySubsequences: false)
+        guard rest.count >= 2, PacketID(rest[0]) != nil else { return false }
+        if rest.count == 2 { return rest[1] == AcceptanceCheck.markdownFile || rest[1] == AcceptanceCheck.gherkinFile }
+        return rest[1] == "contracts" && ContractCheck.isParsed(String(rest[rest.count - 1]))
+    }
+
+    /// Whether `cache` still lacks the result for `file` under `limits` (so that it is worth reading).
+    public static func isMissing(contentID: String, path: String, limits: CheckLimits, in cache: CheckCache) -> Bool {
+        let name = path.split(separator: "/").last.map(String.init) ?? path
+        if name == AcceptanceCheck.markdownFile || name == AcceptanceCheck.gherkinFile {
+            return !cache.containsAcceptance(for: AcceptanceCheck.cacheKey(contentID: contentID, path: path))
+        }
+        return !cache.containsEntry(for: ContractCheck.cacheKey(contentID: contentID, name: name, limits: limits))
+    }
+
+    /// Checks `files` on up to `threads` threads (the calling one among them) and stores each result in
+    /// `cache` as the fold's own check would. With one thread or one file nothing starts: the fold checks it.
+    public static func check(_ files: [File], limits: CheckLimits, cache: CheckCache, threads: Int) {
+        guard threads > 1, files.count > 1 else { return }
+        let next = Atomic<Int>(0)
+        DispatchQueue.concurrentPerform(iterations: min(threads, files.count)) { _ in
+            while true {
+                let index = next.add(1, ordering: .relaxed).oldValue
+                guard index < files.count else { return }
+                // A check that cannot run here (it never throws for content) is left to the fold, which reports it.
+                try? memoise(files[index], limits: limits, cache: cache)
+            }
+        }
+    }
+
+    /// One file's check, stored as the fold's check stores it.
+    static func memoise(_ file: File, limits: CheckLimits, cache: CheckCache) throws {
+        let view = OneFileView(path: file.path, bytes: file.bytes)
+        let entry = TreeViewEntry(path: file.path, kind: .file)
+        if entry.name == AcceptanceCheck.markdownFile || entry.name == AcceptanceCheck.gherkinFile {
+            let key = AcceptanceCheck.cacheKey(contentID: file.contentID, path: file.path)
+            guard !cache.containsAcceptance(for: key), case .text(let text) = try TextFile.read(file.path, from: view, limits: limits) else { return }
+            let result =
+                entry.name == AcceptanceCheck.gherkinFile
+                ? AcceptanceCheck.checkGherkin(text, file: file.path) : AcceptanceCheck.checkMarkdown(text, file: file.path)
+            cache.store(CheckCache.AcceptanceEntry(criteria: result.criteria, findings: result.findings), for: key)
+        } else {
+            try ContractCheck.memoise(entry, contentID: file.contentID, in: view, limits: limits, cache: cache)
+        }
+    }
+}
+
+/// A view holding one file: all a single file's check reads.
+private struct OneFileView: TreeView {
+    let path: String
+    let bytes: [UInt8]
+
+    func entry(at path: String) throws -> TreeViewEntry? {
+        path == self.path ? TreeViewEntry(path: path, kind: .file) : nil
+    }
+
+    func entries(inFolder path: String) throws -> [TreeViewEntry]? { nil }
+
+    func read(_ path: String, limit: Int) throws -> FileRead {
+        guard path == self.path else { return .missing }
+        return bytes.count > limit ? .tooLarge(size: bytes.count) : .bytes(bytes)
+    }
+}
