@@ -18,7 +18,7 @@ let smellsOnly = only == ["SMELLS"]
 let fixtures = smellsOnly ? nil : positional
 let smellSets = smellsOnly ? positional : arguments.firstIndex(of: "--smells").flatMap { $0 + 1 < arguments.count ? arguments[$0 + 1] : nil }
 let seed: UInt64 = 20_261_129
-func wanted(_ id: String) -> Bool { only?.contains(id) ?? true }
+func wanted(_ id: String) -> Bool { only?.contains(id.uppercased()) ?? true }
 
 let binaries = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
 let handoff = binaries.appendingPathComponent("handoff").path

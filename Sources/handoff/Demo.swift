@@ -73,7 +73,8 @@ struct Demo: ParsableCommand {
         print(
             """
             Created \(path) (main at \(tip.abbreviated())), with its hooks; \(keys), a key per demo participant and the
-            allowed_signers file naming them; and \(config) (participant_identity: signature).
+            allowed_signers file naming them; and \(config) (participant_identity: signature; status published to \
+            \(statusBranch == "off" ? "main itself" : statusBranch), which handoff fetches by itself).
             Serve it:     handoffd --config \(config)            (or once: add --once)
             Dashboard:    \(dashboard)      (read API under /v1, described at /openapi.yaml)
             In another terminal, as the contractor (a commit counts only when signed by a listed key):
