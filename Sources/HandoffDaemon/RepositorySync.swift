@@ -29,13 +29,10 @@ struct RepositorySync {
     /// One pass; nil when the references are those of a pass that found nothing to do (an idle poll: no
     /// engine, no child process, and for a remote repository one listing of its references, no fetch).
     func run() throws -> ProcessingResult? {
-        for (path, age) in StaleLocks.clear(in: entry.path, references: [settings.reference, settings.statusReference]) {
-            logger.warning("removed \(path): untouched for \(age) s, left by a process killed while updating that reference")
-        }
         guard let url = entry.url else {
-            if let seen = references?.observe(entry.path, input: settings.reference, output: settings.statusReference), memo.isIdle(at: seen) {
-                return nil
-            }
+            let check = LocalIdleCheck(
+                path: entry.path, input: settings.reference, output: settings.statusReference, memo: memo, references: references)
+            if check.passCanStop(logger: logger) { return nil }
             let repository = try Self.open(entry.path)
             guard repository.isBare else {
                 throw ProcessingError.stalled(.notBare(path: entry.path))
@@ -52,6 +49,9 @@ struct RepositorySync {
             if result.statusCommit == nil { memo.remember(observed) }
             return result
         }
+        let input = settings.reference
+        let output = settings.statusReference
+        LocalIdleCheck.clearStaleLocks(StaleLocks.lockFiles(in: entry.path, references: [input, output]), logger: logger)
         if !FileManager.default.fileExists(atPath: entry.path) {
             do {
                 _ = try Repository.initBare(at: entry.path, initialBranch: entry.branch)
@@ -62,8 +62,6 @@ struct RepositorySync {
         var options = try entry.credentials.options(for: url)
         options.deadlines = limits.deadlines
         options.group = limits.group
-        let input = settings.reference
-        let output = settings.statusReference
         var lastRefusal = ""
         for attempt in 1...maxAttempts {
             let mirror = try Self.open(entry.path)
@@ -165,6 +163,46 @@ final class IdleMemo: Sendable {
     func forget() { seen.withLock { $0 = nil } }
 }
 
+/// What a local pass does first, and all that an idle poll of a local repository does (issue 16, AC-2): remove
+/// the abandoned lock files of the two references, read them through the worker's kept handle, and compare
+/// them with the idle memo. No engine, no child process, nothing allocated that outlives it.
+struct LocalIdleCheck: Sendable {
+    /// The repository's path.
+    let path: String
+    /// The watched reference and the status reference (the same name when status goes on the watched branch).
+    let input: String
+    let output: String
+    let memo: IdleMemo
+    /// The kept handle; nil: the references are not read here, and the pass never stops early.
+    let references: ReferenceReader?
+    private let lockFiles: [String]
+
+    /// The check of the repository at `path`, for the watched reference `input` and status reference `output`.
+    init(path: String, input: String, output: String, memo: IdleMemo, references: ReferenceReader?) {
+        self.path = path
+        self.input = input
+        self.output = output
+        self.memo = memo
+        self.references = references
+        lockFiles = StaleLocks.lockFiles(in: path, references: [input, output])
+    }
+
+    /// Removes abandoned lock files (each removal a warning on `logger`); true when the references are
+    /// those of the last pass that found nothing to do, so this pass can stop.
+    func passCanStop(logger: Logger) -> Bool {
+        Self.clearStaleLocks(lockFiles, logger: logger)
+        guard let seen = references?.observe(path, input: input, output: output) else { return false }
+        return memo.isIdle(at: seen)
+    }
+
+    /// Removes the abandoned ones of `lockFiles`, each removal a warning on `logger`.
+    static func clearStaleLocks(_ lockFiles: [String], logger: Logger) {
+        for (path, age) in StaleLocks.clear(lockFiles) {
+            logger.warning("removed \(path): untouched for \(age) s, left by a process killed while updating that reference")
+        }
+    }
+}
+
 /// A repository handle a worker keeps between runs only to read the two references an idle poll compares.
 /// Opening a repository costs libgit2 about thirty file-system calls (configuration files, ownership,
 /// paths) and was most of an idle poll's CPU at 100 repositories (issue 16, AC-2); reading a reference
@@ -180,7 +218,9 @@ final class ReferenceReader: Sendable {
             if kept == nil { kept = try? Repository.open(at: path) }
             guard let repository = kept else { return nil }
             do {
-                return ObservedReferences(input: try repository.referenceTarget(input), output: try repository.referenceTarget(output))
+                let tip = try repository.referenceTarget(input)
+                // Status on the watched branch: one reference, read once.
+                return ObservedReferences(input: tip, output: output == input ? tip : try repository.referenceTarget(output))
             } catch {
                 kept = nil
                 return nil

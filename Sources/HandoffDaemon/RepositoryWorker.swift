@@ -8,8 +8,8 @@ import HandoffHTTP
 import Logging
 import Synchronization
 
-/// One served repository: a serial queue that owns its libgit2 handles (opened afresh each run), a
-/// jittered polling timer, a ref watcher for local repositories, and timers for retries.
+/// One served repository: a serial queue that owns its libgit2 handles (opened afresh each run), jittered
+/// polls fired by the shared `PollClock`, a ref watcher for local repositories, and timers for retries.
 ///
 /// Every decision (whether a poke starts a run, how long to back off, when a stalled repository
 /// resumes) is `WorkerSchedule`'s; this type feeds it events stamped with `clock` and carries out the
@@ -28,6 +28,9 @@ final class RepositoryWorker: Sendable {
     private let processor: RepositoryProcessor
     private let memo = IdleMemo()
     private let references = ReferenceReader()
+    /// What an idle poll of a local repository does, on the poll clock's thread; nil for a remote one.
+    private let idleCheck: LocalIdleCheck?
+    private let pollClock: PollClock
     private let limits: RemoteLimits
     private let queue: DispatchQueue
     private let housekeeping = Housekeeping()
@@ -41,7 +44,7 @@ final class RepositoryWorker: Sendable {
 
     private struct State {
         var schedule: Schedule
-        var timer: (any DispatchSourceTimer)?
+        var polls: PollClock.Registration?
         var retryTimer: (any DispatchSourceTimer)?
         var watcher: RefWatcher?
         var timetable: PollTimetable<SystemRandomNumberGenerator>
@@ -53,12 +56,17 @@ final class RepositoryWorker: Sendable {
 
     init(
         entry: DaemonConfiguration.RepositoryEntry, settings: EngineSettings, pollInterval: Double, limits: RemoteLimits,
-        logger: Logger, snapshots: SnapshotStore? = nil, clock: @escaping @Sendable () -> MonotonicInstant = { MonotonicInstant(.now()) },
-        report: @escaping @Sendable (Report) -> Void
+        logger: Logger, snapshots: SnapshotStore? = nil, pollClock: PollClock = .shared,
+        clock: @escaping @Sendable () -> MonotonicInstant = { MonotonicInstant(.now()) }, report: @escaping @Sendable (Report) -> Void
     ) {
         self.entry = entry
         self.snapshots = snapshots
         processor = RepositoryProcessor(settings: settings)
+        idleCheck =
+            entry.url == nil
+            ? LocalIdleCheck(path: entry.path, input: settings.reference, output: settings.statusReference, memo: memo, references: references)
+            : nil
+        self.pollClock = pollClock
         self.limits = limits
         self.clock = clock
         self.report = report
@@ -74,31 +82,32 @@ final class RepositoryWorker: Sendable {
 
     /// Starts polling: the first poll at once, the later ones as the worker's `PollTimetable` spreads them.
     func start() {
-        let tick: @Sendable () -> Void = { [weak self] in self?.pollTimerFired() }
         let poke: @Sendable () -> Void = { [weak self] in self?.poke() }
         // A local repository wakes its worker as soon as a ref moves; remote ones rely on polling and pokes.
         let watcher = entry.url == nil ? RefWatcher(repository: entry.path, changed: poke) : nil
-        state.withLock { state in
-            state.watcher = watcher
-            // Made inside the lock: the timer belongs to the state from birth (Dispatch sources are not Sendable).
-            // It fires on the worker's own queue, so the run it starts follows on the same thread instead of
-            // waking another (a poll is mostly such hand-offs once it stops at the references). A tick that
-            // comes during a run waits for its end, which is when the schedule would run again anyway.
-            let timer = DispatchSource.makeTimerSource(queue: queue)
-            timer.schedule(deadline: .now())
-            timer.setEventHandler(handler: tick)
-            timer.resume()
-            state.timer = timer
+        // A poll may come a twentieth of the interval early to share the clock's wake-up with another.
+        let leeway = state.withLock { $0.timetable.interval } / 20
+        state.withLock { $0.watcher = watcher }
+        let polls = pollClock.register(leeway: leeway) { [weak self] in self?.pollTimerFired() }
+        let stopped = state.withLock { state in
+            state.polls = polls
+            return state.schedule.isStopped
         }
+        // Stopped before the registration was kept: cancelTimers found none to cancel.
+        if stopped { pollClock.cancel(polls) }
     }
 
-    /// A poll: re-arms the one-shot timer at the timetable's next instant, then tells the schedule.
-    private func pollTimerFired() {
-        state.withLock { state in
-            let delay = state.timetable.delayAfterPoll()
-            state.timer?.schedule(deadline: .now() + delay, leeway: .milliseconds(Int(delay * 20) + 1))
+    /// A poll, on the poll clock's thread: an idle local repository stops at its references there; anything
+    /// else goes to the schedule, whose runs and probes go to the worker's queue. Returns the delay to the
+    /// next poll, as the timetable spreads them.
+    private func pollTimerFired() -> Double {
+        let (delay, quiet) = state.withLock { state in
+            (state.timetable.delayAfterPoll(), state.schedule.pollMayStopAtIdleMemo && (snapshots == nil || state.published != nil))
         }
+        // A run started meanwhile (a poke) is harmless: the check reads and clears what the run would, under locks.
+        if quiet, let idleCheck, idleCheck.passCanStop(logger: logger) { return delay }
         handle(.pollTimerFired)
+        return delay
     }
 
     /// The repository may have changed (notify socket, ref watcher): runs now, coalesced, and resumes a stall.
@@ -183,8 +192,8 @@ final class RepositoryWorker: Sendable {
         case .reportSucceeded(let failures):
             logger.notice("recovered: processed \(entry.path) after \(failures) failed \(failures == 1 ? "attempt" : "attempts")")
         case .cancelTimers:
-            let (timer, retryTimer, watcher) = state.withLock { state in (state.timer, state.retryTimer, state.watcher) }
-            timer?.cancel()
+            let (polls, retryTimer, watcher) = state.withLock { state in (state.polls, state.retryTimer, state.watcher) }
+            if let polls { pollClock.cancel(polls) }
             retryTimer?.cancel()
             watcher?.stop()
         }

@@ -18,9 +18,20 @@ enum StaleLocks {
         in gitDirectory: String, references: [String], maximumAge: TimeInterval = maximumAge,
         now: Date = Date()
     ) -> [(path: String, age: Int)] {
+        clear(lockFiles(in: gitDirectory, references: references), maximumAge: maximumAge, now: now)
+    }
+
+    /// The lock files of `references` (full names) and of `packed-refs` in the bare repository at
+    /// `gitDirectory`, each once: computed once by a caller that clears them on every poll.
+    static func lockFiles(in gitDirectory: String, references: [String]) -> [String] {
+        Set(references + ["packed-refs"]).sorted().map { "\(gitDirectory)/\($0).lock" }
+    }
+
+    /// Removes those of `lockFiles` (paths from `lockFiles(in:references:)`) untouched for `maximumAge`;
+    /// returns what was removed, with each lock's age in seconds.
+    static func clear(_ lockFiles: [String], maximumAge: TimeInterval = maximumAge, now: Date = Date()) -> [(path: String, age: Int)] {
         var removed: [(path: String, age: Int)] = []
-        for name in Set(references + ["packed-refs"]).sorted() {
-            let path = "\(gitDirectory)/\(name).lock"
+        for path in lockFiles {
             // One stat(2), not FileManager's attributesOfItem: this runs on every poll of every repository,
             // and building the attribute dictionary was most of an idle poll's CPU (issue 16, AC-2).
             var info = stat()

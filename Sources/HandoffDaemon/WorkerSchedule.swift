@@ -156,6 +156,16 @@ struct WorkerSchedule<Generator: RandomNumberGenerator & Sendable>: Sendable {
     /// Whether the worker was told to stop.
     var isStopped: Bool { stopped }
 
+    /// Whether a poll tick may be answered without a run when the idle memo says nothing changed: the
+    /// worker is ready (neither backing off nor stalled), no run is in progress, its first pass is done, and
+    /// a successful run would have nothing to report (no failures to recover from, no stall to clear), so
+    /// the run it would start could only stop at the memo and step nothing but `lastAlive`, which the
+    /// watchdog's check-ins keep.
+    var pollMayStopAtIdleMemo: Bool {
+        guard !stopped, !running, firstPassDone, reportedStall == nil, backoff.failures == 0, case .ready = condition else { return false }
+        return true
+    }
+
     /// Steps the schedule by `event`, which happened at `now`; returns the actions to carry out, in order.
     mutating func handle(_ event: Event, at now: MonotonicInstant) -> [Action] {
         if stopped {

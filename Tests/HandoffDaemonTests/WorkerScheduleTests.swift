@@ -231,6 +231,32 @@ struct WorkerScheduleTests {
                 == "serving 3 repositories; waiting for a first answer: mirror, upstream")
     }
 
+    @Test("a tick stops at the idle memo only when a run could do nothing else: ready, idle, first pass done, nothing to report")
+    func idleTickWithoutRun() throws {
+        var schedule = schedule()
+        #expect(!schedule.pollMayStopAtIdleMemo, "the first pass must run")
+        #expect(schedule.handle(.pollTimerFired, at: t(0)) == [.startRun])
+        #expect(!schedule.pollMayStopAtIdleMemo, "a run is in progress")
+        _ = schedule.handle(.runFinished(.succeeded), at: t(1))
+        #expect(schedule.pollMayStopAtIdleMemo)
+        // A failure: backing off, then one success owes a recovery line.
+        _ = schedule.handle(.poke, at: t(2))
+        let due = try #require(retry(in: schedule.handle(.runFinished(.retryable), at: t(3))))
+        #expect(!schedule.pollMayStopAtIdleMemo)
+        #expect(schedule.handle(.retryTimerFired, at: t(3 + due.delay)) == [.startRun])
+        #expect(schedule.handle(.runFinished(.succeeded), at: t(4 + due.delay)) == [.reportSucceeded(afterFailures: 1)])
+        #expect(schedule.pollMayStopAtIdleMemo)
+        // A stall: probed, not run; resumed by a poke, its first success reports the recovery.
+        _ = schedule.handle(.poke, at: t(10))
+        _ = schedule.handle(.runFinished(.stalled(Self.workTree)), at: t(11))
+        #expect(!schedule.pollMayStopAtIdleMemo)
+        #expect(schedule.handle(.poke, at: t(12)) == [.startRun])
+        _ = schedule.handle(.runFinished(.succeeded), at: t(13))
+        #expect(schedule.pollMayStopAtIdleMemo)
+        _ = schedule.handle(.stop, at: t(14))
+        #expect(!schedule.pollMayStopAtIdleMemo)
+    }
+
     @Test("polls spread: 100 repositories started together poll apart after the first pass, about once an interval each")
     func pollsSpread() {
         var secondPolls: [Double] = []
