@@ -76,6 +76,63 @@ enum Placeholder {
 
     /// The first placeholder in `line`, if any, with its 1-based column; code spans (`TODO`) are not prose.
     static func find(in line: Substring) -> (word: String, column: Int)? {
+        // Nearly every line of a spec is ASCII: there a byte is a character, and a letter or digit is one of
+        // 62 bytes, so the scan needs no Unicode property lookups (a catch-up's costliest check without it).
+        // "\r\n" is one character, not two: such a line takes the general path.
+        if let found = line.utf8.withContiguousStorageIfAvailable({ asciiFind(in: $0) }), let answer = found {
+            return answer
+        }
+        return unicodeFind(in: line)
+    }
+
+    /// The ASCII scan: `.some(nil)` when `bytes` is ASCII without "\r\n" and holds no placeholder, nil when the
+    /// general path must decide.
+    static func asciiFind(in bytes: UnsafeBufferPointer<UInt8>) -> (word: String, column: Int)?? {
+        var wordStart = -1
+        var inCode = false
+        var previous: UInt8 = 0
+        func token(_ start: Int, _ end: Int) -> (word: String, column: Int)? {
+            guard start >= 0, end - start >= 3, end - start <= 5 else { return nil }
+            let word = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+            return tokens.contains(Substring(word)) ? (word, start + 1) : nil
+        }
+        for index in 0..<bytes.count {
+            let byte = bytes[index]
+            if byte >= 0x80 || (previous == UInt8(ascii: "\r") && byte == UInt8(ascii: "\n")) { return nil }
+            previous = byte
+            if byte == UInt8(ascii: "`") {
+                inCode.toggle()
+                if let found = token(wordStart, index) { return .some(found) }
+                wordStart = -1
+                continue
+            }
+            if inCode { continue }
+            let isWordByte =
+                (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
+                || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"))
+            if isWordByte {
+                if wordStart < 0 { wordStart = index }
+            } else {
+                if let found = token(wordStart, index) { return .some(found) }
+                wordStart = -1
+            }
+        }
+        if let found = token(wordStart, bytes.count) { return .some(found) }
+        // "lorem ipsum", case-insensitively, anywhere in the line (code spans included, as in the general path).
+        // Its letters fold with `| 0x20`; its space must be a space.
+        let needle = Array("lorem ipsum".utf8)
+        guard bytes.count >= needle.count else { return .some(nil) }
+        for start in 0...(bytes.count - needle.count) {
+            let matched = needle.indices.allSatisfy { offset in
+                needle[offset] == UInt8(ascii: " ") ? bytes[start + offset] == needle[offset] : bytes[start + offset] | 0x20 == needle[offset]
+            }
+            if matched { return .some(("lorem ipsum", start + 1)) }
+        }
+        return .some(nil)
+    }
+
+    /// The general scan, character by character.
+    static func unicodeFind(in line: Substring) -> (word: String, column: Int)? {
         var column = 1
         var word = Substring()
         var wordStart = 1

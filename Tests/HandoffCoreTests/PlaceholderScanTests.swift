@@ -1,0 +1,45 @@
+import Testing
+
+@testable import HandoffCore
+
+/// The placeholder scan's ASCII path (bytes) must answer exactly as the general path (characters) does.
+@Suite("Placeholder scan")
+struct PlaceholderScanTests {
+    /// A small deterministic generator, so that a failure names its seed.
+    struct Mix: RandomNumberGenerator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+
+    static let pieces = [
+        "TBD", "TODO", "FIXME", "XXX", "TBA", "tbd", "TBDs", "xTBD", "TODO1", "`TODO`", "`", " ", "  ", ".", ",", "-", "_", "(", ")",
+        "lorem ipsum", "Lorem Ipsum", "LOREM IPSUM", "lorem  ipsum", "lorem_ipsum", "word", "API", "v2", "200", "\r", "\r\n", "\t",
+        "é", "TBDé", "ＴＯＤＯ", "x̀",
+    ]
+
+    @Test("20,000 random lines: the byte scan and the character scan agree", arguments: [UInt64(1), 2, 3, 4])
+    func agree(seed: UInt64) {
+        var random = Mix(state: seed)
+        for _ in 0..<5_000 {
+            let line = Substring((0..<Int.random(in: 0...12, using: &random)).map { _ in Self.pieces.randomElement(using: &random)! }.joined())
+            let fast = Placeholder.find(in: line)
+            let general = Placeholder.unicodeFind(in: line)
+            #expect(fast?.word == general?.word && fast?.column == general?.column, "\(line.debugDescription)")
+        }
+    }
+
+    @Test("examples: tokens as whole words outside code spans, lorem ipsum anywhere, columns in characters")
+    func examples() {
+        #expect(Placeholder.find(in: "Owner: TBD")! == ("TBD", 8))
+        #expect(Placeholder.find(in: "use `TODO` markers") == nil)
+        #expect(Placeholder.find(in: "TBDs are fine") == nil)
+        #expect(Placeholder.find(in: "see Lorem Ipsum here")! == ("lorem ipsum", 5))
+        #expect(Placeholder.find(in: "café TODO")! == ("TODO", 6))
+    }
+}
