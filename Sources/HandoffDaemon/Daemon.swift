@@ -228,7 +228,7 @@ public final class Daemon: Service, Sendable {
         logger.notice("stopped")
     }
 
-    /// WATCHDOG=1 only while every worker's queue keeps answering (not from a bare timer).
+    /// WATCHDOG=1 only while every worker's queue keeps answering and no poll handler hangs (not from a bare timer).
     private func startWatchdog() {
         guard let interval = notifier.watchdogInterval, interval > 0 else { return }
         let tick: @Sendable () -> Void = { [weak self] in self?.watchdogTick(interval: interval) }
@@ -241,7 +241,9 @@ public final class Daemon: Service, Sendable {
 
     private func watchdogTick(interval: Double) {
         let workers = state.withLock { Array($0.workers.values) }
-        let healthy = WatchdogRule.healthy(lastAlive: workers.map(\.lastAlive), at: MonotonicInstant(.now()), interval: interval)
+        // A poll handler running since some instant is as alive as a worker last seen then.
+        let alive = workers.map(\.lastAlive) + [PollClock.shared.busySince].compactMap { $0 }
+        let healthy = WatchdogRule.healthy(lastAlive: alive, at: MonotonicInstant(.now()), interval: interval)
         for worker in workers { worker.checkIn() }
         if healthy { notifier.notify("WATCHDOG=1") }
     }

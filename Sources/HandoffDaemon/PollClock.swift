@@ -37,6 +37,12 @@ final class PollClock: Sendable {
     }
 
     private let state = Mutex(State())
+    /// When the handler running now started; nil between handlers. A handler stuck in the file system (a hung
+    /// mount) would hold every repository's polls: the watchdog reads this, so systemd restarts the service.
+    private let firing = Mutex<MonotonicInstant?>(nil)
+
+    /// When the poll handler running now started, or nil when none runs.
+    var busySince: MonotonicInstant? { firing.withLock { $0 } }
     /// Signalled when a poll is added or removed, so the thread recomputes when to wake.
     private let changed = DispatchSemaphore(value: 0)
 
@@ -87,8 +93,10 @@ final class PollClock: Sendable {
             for (number, fire) in due {
                 // Cancelled since it was found due: not fired.
                 guard state.withLock({ $0.polls[number] != nil }) else { continue }
+                firing.withLock { $0 = MonotonicInstant(.now()) }
                 let delay = fire()
                 let fired = MonotonicInstant(.now())
+                firing.withLock { $0 = nil }
                 state.withLock { state in
                     guard state.polls[number] != nil else { return }
                     if let delay {

@@ -63,4 +63,20 @@ struct PollClockTests {
         let (early, late) = fired.withLock { ($0["early"]![1], $0["late"]![1]) }
         #expect(late - early < 0.1, "the later poll went with the earlier one: \(late - early) s apart")
     }
+
+    @Test("a handler that hangs shows as busy since it started, so the watchdog stops vouching for the service")
+    func hangingHandlerIsSeen() {
+        let clock = PollClock()
+        let release = DispatchSemaphore(value: 0)
+        #expect(clock.busySince == nil)
+        _ = clock.register(leeway: 0) {
+            release.wait()  // a stat on a hung mount, say
+            return nil
+        }
+        #expect(eventually { clock.busySince != nil })
+        let since = clock.busySince!
+        #expect(!WatchdogRule.healthy(lastAlive: [since], at: since.advanced(by: 41), interval: 10))
+        release.signal()
+        #expect(eventually { clock.busySince == nil })
+    }
 }
