@@ -80,6 +80,15 @@ public struct ChildProcess: Sendable {
         return (Self.exitStatus(status), Int(usage.ru_maxrss))
     }
 
+    /// The exit status once the process has exited (reaping it), nil while it runs: a poll that, unlike
+    /// ``isRunning()``, keeps what the process said.
+    public func exitStatusIfExited() -> Int32? {
+        var status: Int32 = 0
+        let result = waitpid(pid, &status, WNOHANG)
+        if result == pid { return Self.exitStatus(status) }
+        return result == 0 ? nil : -1  // -1: not our child any more (reaped elsewhere)
+    }
+
     /// True while the process has not exited; reaps it when it has.
     public func isRunning() -> Bool {
         var status: Int32 = 0

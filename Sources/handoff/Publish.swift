@@ -147,17 +147,34 @@ enum StatusBranchFetch {
             let source = try? LocalClone.statusBranchSource(repository, currentBranch: branch),
             (try? repository.configValue("remote.\(source.remote).url")) != nil
         else { return }
-        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("handoff-git-\(UUID().uuidString)").path
-        defer { try? FileManager.default.removeItem(atPath: scratch) }
-        guard (try? FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)) != nil else { return }
         // Never a prompt for credentials: this fetch is a courtesy, not what the user asked for.
         var environment = ProcessInfo.processInfo.environment
         environment["GIT_TERMINAL_PROMPT"] = "0"
-        let fetched = try? ChildProcess.run(
-            "git", ["fetch", "--quiet", source.remote, source.refspec], in: folder, environment: environment, scratch: scratch)
-        if fetched?.status != 0, (try? repository.referenceTarget(source.tracking)) != nil {
+        // Bounded: a remote that hangs must not hang `handoff board` (git config handoff.fetchTimeout, seconds).
+        let seconds = (try? repository.configValue("handoff.fetchTimeout")).flatMap { $0.flatMap(Double.init) }.map { min(max($0, 0.1), 600) }
+        let fetched = fetch(["fetch", "--quiet", source.remote, source.refspec], in: folder, environment: environment, within: seconds ?? timeout)
+        if !fetched, (try? repository.referenceTarget(source.tracking)) != nil {
             FileHandle.standardError.write(
                 Data("handoff: could not fetch \(safe(source.remote))/\(safe(source.name)); showing the status as last fetched\n".utf8))
+        }
+    }
+
+    /// Longest wait for the status branch, in seconds, unless `handoff.fetchTimeout` says otherwise.
+    static let timeout = 15.0
+
+    /// Runs git with `arguments` (output discarded); false when it failed or did not end within `seconds`
+    /// (then it is stopped).
+    static func fetch(_ arguments: [String], in folder: String, environment: [String: String], within seconds: Double) -> Bool {
+        guard let child = try? ChildProcess("git", arguments, in: folder, environment: environment) else { return false }
+        let deadline = Date().addingTimeInterval(seconds)
+        while true {
+            if let status = child.exitStatusIfExited() { return status == 0 }
+            guard Date() < deadline else {
+                kill(child.pid, SIGTERM)
+                _ = child.wait()
+                return false
+            }
+            usleep(10_000)
         }
     }
 }

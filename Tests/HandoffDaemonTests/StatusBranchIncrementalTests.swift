@@ -116,4 +116,53 @@ struct StatusBranchIncrementalTests {
         let missing = try runProcess(Executables.handoff, ["board"], in: early, environment: sandbox.environment)
         #expect(missing.status != 0 && missing.stderr.contains("handoff.statusBranch is 'handoff/nothing'"), "\(missing.stderr)")
     }
+
+    /// The fetch before a status command is bounded: a remote that accepts and never answers costs at most
+    /// `handoff.fetchTimeout`, and the command shows the status last fetched, saying so.
+    @Test(
+        "a hanging remote: handoff board gives up on the fetch and shows the status last fetched",
+        .enabled(if: Executables.built, "needs the executables"))
+    func hangingRemote() throws {
+        let sandbox = try Sandbox()
+        #expect(try runProcess(Executables.handoff, ["demo", sandbox.root, "--http-listen", "off"]).status == 0)
+        let once = try runProcess(Executables.handoffd, ["--config", "\(sandbox.root)/handoffd.yaml", "--once"], environment: sandbox.environment)
+        #expect(once.status == 0, "\(once.stderr)")
+        try sandbox.git(["clone", "-q", "\(sandbox.root)/specs.git", "clone"], in: sandbox.root)
+        let clone = "\(sandbox.root)/clone"
+        let silent = try SilentServer(.acceptsAndHolds, scratch: try sandbox.folder("silent"))
+        try sandbox.git(["remote", "set-url", "origin", silent.gitURL], in: clone)
+        try sandbox.git(["config", "handoff.fetchTimeout", "1"], in: clone)
+        let board = try runProcess(Executables.handoff, ["board"], in: clone, environment: sandbox.environment)
+        #expect(board.status == 0 && board.stdout.contains("PAY-142"), "\(board.stdout)\(board.stderr)")
+        #expect(board.stderr.contains("could not fetch origin/handoff/status; showing the status as last fetched"), "\(board.stderr)")
+    }
+
+    /// The hook's rule for the status branch: handoffd's signed status commits fast-forward it; anyone else's
+    /// commits, a rewrite or a deletion are refused, a long push listed once.
+    @Test("the status branch takes only handoffd's commits: foreign ones listed up to five, rewrites and deletions refused")
+    func statusBranchAudit() throws {
+        let sandbox = try Sandbox()
+        try sandbox.handoffdKey()
+        let server = "\(sandbox.root)/specs.git"
+        try DemoRepository.create(at: server)
+        let configuration = try DaemonConfiguration.parse(
+            StatusBranchTests.configuration(sandbox, repository: "path: \(server)"), file: "t.yaml")
+        let processor = RepositoryProcessor(settings: PreparedConfiguration(configuration).settings(for: configuration.repositories[0], cache: nil))
+        let repository = try Repository.open(at: server)
+        let before = try repository.referenceTarget("refs/heads/handoff/status")
+        let status = try #require(try processor.run(repository).statusCommit)
+        #expect(try processor.auditStatusBranch(repository, old: before, new: status) == [], "handoffd's own commit passes")
+        var tip = status
+        for index in 0..<8 {
+            let who = Signature(name: "Dev", email: "dev@contractors.example", time: GitTime(seconds: 1_800_000_000 + Int64(index), offsetMinutes: 0))
+            tip = try repository.createCommit(
+                tree: try repository.tree(ofCommit: tip), parents: [tip], author: who, committer: who, message: "forged \(index)\n", allowEmpty: true)
+        }
+        let refused = try processor.auditStatusBranch(repository, old: status, new: tip)
+        #expect(refused.count == RepositoryProcessor.listedForeignCommits + 1, "\(refused)")
+        #expect(refused.last?.reason.contains("and 3 more commit(s)") == true)
+        let main = try #require(try repository.referenceTarget("refs/heads/main"))
+        #expect(try processor.auditStatusBranch(repository, old: status, new: main).first?.reason.contains("non-fast-forward") == true)
+        #expect(try processor.auditStatusBranch(repository, old: status, new: ObjectID.zero).first?.reason.contains("deleting") == true)
+    }
 }

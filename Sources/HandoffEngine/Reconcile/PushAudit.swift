@@ -57,14 +57,21 @@ extension RepositoryProcessor {
             return [PushRefusal(commit: new, packet: nil, reason: "non-fast-forward update of \(branch): only handoffd writes the status branch")]
         }
         let input = try repository.referenceTarget(settings.reference)
-        var refusals: [PushRefusal] = []
+        var foreign: [ObjectID] = []
         for id in try repository.commits(from: [new], hiding: (old.map { [$0] } ?? []) + (input.map { [$0] } ?? [])) {
-            guard try !own.isOwn(try repository.commit(id), in: repository) else { continue }
+            if try !own.isOwn(try repository.commit(id), in: repository) { foreign.append(id) }
+        }
+        // One line per foreign commit, up to a few: a push of thousands says so once.
+        var refusals = foreign.prefix(Self.listedForeignCommits).map { id in
+            PushRefusal(
+                commit: id, packet: nil,
+                reason: "\(branch) takes only status commits signed by handoffd's key (identity.trusted_keys); push to "
+                    + "\(settings.branch) instead")
+        }
+        if foreign.count > Self.listedForeignCommits, let last = foreign.last {
             refusals.append(
                 PushRefusal(
-                    commit: id, packet: nil,
-                    reason: "\(branch) takes only status commits signed by handoffd's key (identity.trusted_keys); push to "
-                        + "\(settings.branch) instead"))
+                    commit: last, packet: nil, reason: "and \(foreign.count - Self.listedForeignCommits) more commit(s) on \(branch) like these"))
         }
         return refusals
     }
@@ -83,6 +90,9 @@ extension RepositoryProcessor {
         }
         return refusals
     }
+
+    /// Foreign commits named one by one when a push to the status branch is refused.
+    public static let listedForeignCommits = 5
 
     /// handoffd's last status at or below `old`: on the status branch when it publishes there (the watched
     /// branch then holds none, and a walk down it would fold the whole history on every push), else on the
