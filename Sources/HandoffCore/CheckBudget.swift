@@ -101,6 +101,9 @@ public final class CheckBudget: Sendable {
         }
     }
 
+    /// What has been spent on file content so far.
+    var spentCost: CheckCost { spent.withLock { $0.cost } }
+
     /// Spends `cost`.
     func charge(_ cost: CheckCost) {
         spent.withLock { $0.cost = $0.cost + cost }

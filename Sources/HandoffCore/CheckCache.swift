@@ -21,8 +21,18 @@ public final class CheckCache: Sendable {
         var findings: [Finding]
     }
 
+    /// What is kept for one manifest: what parsing it gave, and what the parse cost.
+    struct ManifestEntry: Sendable {
+        var manifest: Manifest?
+        var findings: [Finding]
+        var cost: CheckCost
+    }
+
     private struct State {
         var entries: [String: Entry] = [:]
+        /// Manifests live only in memory, like acceptance results: a catch-up meets the same manifest at
+        /// every commit that touches its packet.
+        var manifests: [String: ManifestEntry] = [:]
         /// Acceptance results live only in memory: a hook's push and a catch-up re-check the same
         /// acceptance file at every commit that touches its packet.
         var acceptance: [String: AcceptanceEntry] = [:]
@@ -86,6 +96,17 @@ public final class CheckCache: Sendable {
             for (key, entry) in entries.prefix(capacity) { state.entries[key] = entry }
         }
         return cache
+    }
+
+    func manifest(for key: String) -> ManifestEntry? {
+        state.withLock { $0.manifests[key] }
+    }
+
+    func store(_ entry: ManifestEntry, for key: String) {
+        state.withLock { state in
+            if state.manifests.count >= capacity { state.manifests.removeAll(keepingCapacity: true) }
+            state.manifests[key] = entry
+        }
     }
 
     func acceptance(for key: String) -> AcceptanceEntry? {

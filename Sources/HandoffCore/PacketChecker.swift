@@ -111,7 +111,20 @@ public struct PacketChecker: Sendable {
         case .unusable(let finding):
             findings.append(finding)
         case .text(let text):
-            let (parsed, manifestFindings) = Manifest.parse(text, file: manifestPath, folderID: id.rawValue, limits: limits, cost: &cost)
+            // A pure function of the bytes, the path (the folder is the id it must match) and the YAML limits.
+            let key = try cache.flatMap { _ in try view.contentID(at: manifestPath) }
+                .map { "\($0):\(manifestPath):\(limits.maxYAMLDepth):\(limits.maxYAMLNodes)" }
+            let parsed: Manifest?
+            let manifestFindings: [Finding]
+            if let key, let cached = cache?.manifest(for: key) {
+                (parsed, manifestFindings) = (cached.manifest, cached.findings)
+                cost = cost + cached.cost  // what the parse cost is charged on every hit, as for contracts
+            } else {
+                var parseCost = CheckCost()
+                (parsed, manifestFindings) = Manifest.parse(text, file: manifestPath, folderID: id.rawValue, limits: limits, cost: &parseCost)
+                cost = cost + parseCost
+                if let key { cache?.store(CheckCache.ManifestEntry(manifest: parsed, findings: manifestFindings, cost: parseCost), for: key) }
+            }
             manifest = parsed
             findings += manifestFindings
             for dependency in parsed?.dependsOn ?? [] {

@@ -243,6 +243,25 @@ struct CacheTests {
         _ = try checker.checkAll(in: view)
         #expect(cache.statistics == (hits: 3, misses: 1))
     }
+
+    @Test("a manifest served from the cache gives the same report and charges the budget as its parse did")
+    func manifestsMemoised() throws {
+        var files: [String: String] = [:]
+        for (path, text) in PacketTemplate.example() { files[path] = text }
+        files["specs/PAY-142/handoff.yaml"] = "id: PAY-142\ntitle: [unclosed\n"  // findings, kept with the entry
+        var view = MemoryTreeView(files)
+        view.offersContentIDs = true
+        let cache = CheckCache()
+        let id = PacketID("PAY-142")!
+        let uncachedBudget = CheckBudget()
+        let uncached = try PacketChecker(budget: uncachedBudget).check(id, in: view)
+        for _ in 0..<2 {
+            let budget = CheckBudget()
+            #expect(try PacketChecker(cache: cache, budget: budget).check(id, in: view) == uncached)
+            #expect(budget.spentCost == uncachedBudget.spentCost)
+            #expect(budget.spentCost.yamlValues > 0)
+        }
+    }
 }
 
 @Suite("Cache on disk")
