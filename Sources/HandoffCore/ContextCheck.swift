@@ -27,18 +27,58 @@ enum ContextCheck {
                         hint: "Add a '## \(required)' heading and write what a newcomer needs to know."))
                 continue
             }
-            let words = section.body.flatMap { line in
-                line.text.split { !$0.isLetter && !$0.isNumber }.filter { !Placeholder.tokens.contains($0) }
+            // Counted only as far as the rule needs: a long section stops at the third word.
+            var words = 0
+            for line in section.body where words < minimumWords {
+                words += Self.words(in: line.text, upTo: minimumWords - words)
             }
-            if words.count < minimumWords {
+            if words < minimumWords {
                 findings.append(
                     Finding(
                         .contextSectionEmpty, file: file, line: section.line,
-                        message: words.isEmpty
+                        message: words == 0
                             ? "section '## \(section.title)' is empty"
-                            : "section '## \(section.title)' has only \(words.count) word(s), too little to help"))
+                            : "section '## \(section.title)' has only \(words) word(s), too little to help"))
             }
         }
         return findings
+    }
+
+    /// The words of `line` (runs of letters and digits, placeholders not counted), counting at most `limit`.
+    /// ASCII lines are read as bytes, as in the placeholder scan; others character by character.
+    static func words(in line: Substring, upTo limit: Int) -> Int {
+        if let counted = line.utf8.withContiguousStorageIfAvailable({ asciiWords(in: $0, upTo: limit) }), let count = counted {
+            return count
+        }
+        return min(line.split { !$0.isLetter && !$0.isNumber }.filter { !Placeholder.tokens.contains($0) }.count, limit)
+    }
+
+    /// The byte count, or nil when `bytes` is not ASCII (or holds "\r\n", one character of two bytes).
+    static func asciiWords(in bytes: UnsafeBufferPointer<UInt8>, upTo limit: Int) -> Int? {
+        var count = 0
+        var start = -1
+        var previous: UInt8 = 0
+        func ended(at end: Int) {
+            guard start >= 0 else { return }
+            let word = Substring(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self))
+            if end - start < 3 || end - start > 5 || !Placeholder.tokens.contains(word) { count += 1 }
+            start = -1
+        }
+        for index in 0..<bytes.count {
+            let byte = bytes[index]
+            if byte >= 0x80 || (previous == UInt8(ascii: "\r") && byte == UInt8(ascii: "\n")) { return nil }
+            previous = byte
+            let isWordByte =
+                (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
+                || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"))
+            if isWordByte {
+                if start < 0 { start = index }
+            } else {
+                ended(at: index)
+                if count >= limit { return limit }
+            }
+        }
+        ended(at: bytes.count)
+        return min(count, limit)
     }
 }

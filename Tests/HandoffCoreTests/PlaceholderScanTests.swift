@@ -34,6 +34,17 @@ struct PlaceholderScanTests {
         }
     }
 
+    @Test("word counts: the byte count and the character count agree, up to any limit", arguments: [UInt64(5), 6])
+    func wordsAgree(seed: UInt64) {
+        var random = Mix(state: seed)
+        for _ in 0..<5_000 {
+            let line = Substring((0..<Int.random(in: 0...12, using: &random)).map { _ in Self.pieces.randomElement(using: &random)! }.joined())
+            let limit = Int.random(in: 1...6, using: &random)
+            let general = min(line.split { !$0.isLetter && !$0.isNumber }.filter { !Placeholder.tokens.contains($0) }.count, limit)
+            #expect(ContextCheck.words(in: line, upTo: limit) == general, "\(line.debugDescription) up to \(limit)")
+        }
+    }
+
     @Test("examples: tokens as whole words outside code spans, lorem ipsum anywhere, columns in characters")
     func examples() {
         #expect(Placeholder.find(in: "Owner: TBD")! == ("TBD", 8))
