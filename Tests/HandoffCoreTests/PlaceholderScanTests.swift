@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import HandoffCore
@@ -52,5 +53,23 @@ struct PlaceholderScanTests {
         #expect(Placeholder.find(in: "TBDs are fine") == nil)
         #expect(Placeholder.find(in: "see Lorem Ipsum here")! == ("lorem ipsum", 5))
         #expect(Placeholder.find(in: "café TODO")! == ("TODO", 6))
+    }
+}
+
+/// `String.byteRange(of:from:)`, the board's marker search, finds what a literal search finds.
+@Suite("Byte search")
+struct ByteSearchTests {
+    @Test("random texts: the same range as Foundation's literal search, from any start")
+    func agrees() {
+        var random = PlaceholderScanTests.Mix(state: 7)
+        let pieces = ["<!--", "-->", "-", "<", "!", "\n## Events", "\n", "é", "ü", "日本", "a", " ", "##"]
+        for _ in 0..<3_000 {
+            let text = (0..<Int.random(in: 0...14, using: &random)).map { _ in pieces.randomElement(using: &random)! }.joined()
+            let needle = ["-->", "<!--", "\n## Events", "日本", "é-"].randomElement(using: &random)!
+            let start = text.index(text.startIndex, offsetBy: Int.random(in: 0...text.count, using: &random))
+            let expected = text.range(of: needle, options: .literal, range: start..<text.endIndex)
+            #expect(text.byteRange(of: needle, from: start) == expected, "\(text.debugDescription) / \(needle.debugDescription)")
+        }
+        #expect("".byteRange(of: "x") == nil && "abc".byteRange(of: "") == nil)
     }
 }
