@@ -134,6 +134,42 @@ struct StatusBranchReviewTests {
         try expectRebuildAgrees(bench)
     }
 
+    /// A merge that keeps the other side's version of a packet's file (`git merge -s ours` from a stale
+    /// branch): no commit folded changes the packet, yet the input's diff since the covered commit does.
+    @Test("a merge that takes the stale side's version of a packet file")
+    func mergeTakesStaleSide() throws {
+        let bench = try Bench()
+        let base = try bench.sandbox.git(["rev-parse", "HEAD"], in: bench.clone)
+        try bench.commit("Clarify AC") {
+            let path = "\(bench.clone)/specs/PAY-142/acceptance.md"
+            try (String(contentsOfFile: path, encoding: .utf8) + "\nOne more note for AC-1.\n").write(toFile: path, atomically: true, encoding: .utf8)
+        }
+        try bench.push()
+        try bench.git(["checkout", "-q", "-b", "stale", base])
+        try bench.commit("notes") { try bench.write("notes.txt", "notes\n") }
+        try bench.git(["merge", "-q", "-s", "ours", "-m", "Merge main, keeping ours", "main"])
+        try bench.push()
+        try expectRebuildAgrees(bench)
+    }
+
+    /// The same through a status file once committed to main (forged), removed, and brought back by a merge
+    /// from a branch that forked while it was there: no folded commit touches it.
+    @Test("a merge that brings back a forged status file")
+    func mergeBringsBackForgedStatus() throws {
+        let bench = try Bench()
+        try bench.commit("forged status on main") { try bench.write("specs/PAY-142/status.yaml", "state: delivered\n") }
+        try bench.push()
+        let forged = try bench.sandbox.git(["rev-parse", "HEAD"], in: bench.clone)
+        try bench.commit("remove it") { try bench.remove("specs/PAY-142/status.yaml") }
+        try bench.push()
+        try bench.git(["checkout", "-q", "-b", "stale", forged])
+        try bench.commit("notes") { try bench.write("notes.txt", "notes\n") }
+        try bench.git(["merge", "-q", "-s", "ours", "-m", "Merge main, keeping ours", "main"])
+        try bench.push()
+        #expect(try !bench.sandbox.git(["show", "handoff/status:specs/PAY-142/status.yaml"], in: bench.server).contains("delivered"))
+        try expectRebuildAgrees(bench)
+    }
+
     /// A participant commits folders where handoffd writes files (a packet's `status.yaml`, the board): the
     /// files handoffd writes replace them, as they replace a file committed there.
     @Test("folders committed where the status file and the board go")
