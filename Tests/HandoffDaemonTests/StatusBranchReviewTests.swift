@@ -185,4 +185,23 @@ struct StatusBranchReviewTests {
         try bench.push()
         try expectRebuildAgrees(bench)
     }
+
+    /// The status branch takes handoffd's commits only: a participant who merged it into main (which the
+    /// hook lets through: the merge changes nothing of its own) must not then fast-forward it to main.
+    @Test("the status branch fast-forwarded to a participant's merge of it into main is refused")
+    func statusBranchToMain() throws {
+        let bench = try Bench()
+        try bench.git(["fetch", "-q", "origin", "handoff/status"])
+        try bench.git(["merge", "-q", "--no-ff", "--no-edit", "FETCH_HEAD"])
+        try bench.git(["push", "-q", "origin", "HEAD:refs/heads/incoming"])
+        let repository = try Repository.open(at: bench.server)
+        let main = try #require(try repository.referenceTarget("refs/heads/main"))
+        let status = try #require(try repository.referenceTarget("refs/heads/handoff/status"))
+        let merge = try #require(try repository.referenceTarget("refs/heads/incoming"))
+        let onMain = try bench.processor.audit(repository, old: main, new: merge)
+        guard onMain.isEmpty else { return }  // refused on main: the status branch cannot follow
+        try bench.sandbox.git(["update-ref", "refs/heads/main", merge.hex], in: bench.server)
+        let refused = try bench.processor.auditStatusBranch(repository, old: status, new: merge)
+        #expect(!refused.isEmpty, "a participant's commit became the status branch's tip")
+    }
 }
