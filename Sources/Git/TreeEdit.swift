@@ -21,7 +21,9 @@ public enum TreeEdit: Hashable, Sendable {
 extension Repository {
     /// Builds a new tree from `base` (nil = empty) plus `edits`, writing only objects; no index, no work tree.
     ///
-    /// Later edits to the same path win. Folders left empty by removals disappear, as in git.
+    /// Later edits to the same path win. Folders left empty by removals disappear, as in git. An upsert
+    /// replaces whatever is in its way, as `git add -A` of the work tree would: a folder (or an entry of
+    /// another kind) at its path, a file where one of its folders goes.
     public func buildTree(base: ObjectID?, edits: [TreeEdit]) throws(GitError) -> ObjectID {
         // One edit per path, the last one winning; libgit2 rejects duplicate paths in one update.
         var latest: [String: TreeEdit] = [:]
@@ -29,6 +31,21 @@ extension Repository {
         for edit in edits {
             let path = try Self.validatedPath(edit.path)
             if latest.updateValue(edit, forKey: path) == nil { order.append(path) }
+        }
+        // libgit2 refuses to replace a folder by a file or a file by a folder in one update ("D/F conflict",
+        // "cannot replace 'tree' with 'blob'"): what is in the way goes first, then the edits apply.
+        if let base {
+            let obstacles = try obstacles(to: order.map { latest[$0]! }, in: base)
+            if !obstacles.isEmpty {
+                let cleared = try buildTree(base: base, edits: obstacles.map { .remove(path: $0) })
+                let rest = order.compactMap { path -> TreeEdit? in
+                    guard case .remove = latest[path]!, obstacles.contains(where: { path == $0 || path.hasPrefix($0 + "/") }) else {
+                        return latest[path]!
+                    }
+                    return nil  // gone with the obstacle
+                }
+                return try buildTree(base: cleared, edits: rest)
+            }
         }
         var resolved: [(path: String, action: git_tree_update_t, id: git_oid, mode: git_filemode_t)] = []
         for path in order {
@@ -63,6 +80,44 @@ extension Repository {
                     "build tree from \(baseTree.abbreviated()) with \(updates.count) edits")
                 return ObjectID(out)
             }
+        }
+    }
+
+    /// The paths of `base` that the upserts among `edits` cannot be applied over in one update: an entry at
+    /// an upsert's path whose object kind differs (a folder where a file goes, a file where a submodule
+    /// goes), or a non-folder where one of its folders goes. Sorted, none inside another.
+    private func obstacles(to edits: [TreeEdit], in base: ObjectID) throws(GitError) -> [String] {
+        var found = Set<String>()
+        for edit in edits {
+            let mode: FileMode
+            switch edit {
+            case .upsert(_, _, let upserted): mode = upserted
+            case .upsertObject(_, _, let upserted): mode = upserted
+            case .remove: continue
+            }
+            let components = edit.path.split(separator: "/")
+            var folder = ""
+            for (index, component) in components.enumerated() {
+                folder += (folder.isEmpty ? "" : "/") + component
+                guard let entry = try entry(at: folder, inTree: base) else { break }
+                if index == components.count - 1 {
+                    if Self.objectKind(entry.mode) != Self.objectKind(mode) { found.insert(folder) }
+                } else if entry.mode != .tree {
+                    found.insert(folder)
+                    break
+                }
+            }
+        }
+        let sorted = found.sorted()
+        return sorted.filter { path in !sorted.contains { path.hasPrefix($0 + "/") } }
+    }
+
+    /// What kind of object an entry of `mode` names: a folder, a commit (submodule) or a blob.
+    private static func objectKind(_ mode: FileMode) -> git_object_t {
+        switch mode {
+        case .tree: GIT_OBJECT_TREE
+        case .submodule: GIT_OBJECT_COMMIT
+        case .blob, .executable, .symlink: GIT_OBJECT_BLOB
         }
     }
 

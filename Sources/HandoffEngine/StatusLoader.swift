@@ -50,6 +50,12 @@ final class StatusLoader {
         try load(dependencies, into: &state)
     }
 
+    /// Loads the packets of `ids` not looked up yet: a run that renders them again though the fold did not
+    /// need them (their folders changed by no commit of their own).
+    func load(packets ids: [PacketID], into state: inout WorkflowState) throws {
+        try load(ids, into: &state)
+    }
+
     /// Loads every packet not looked up yet (for a run that rewrites all status files).
     func loadAll(into state: inout WorkflowState) throws {
         let ids = try (repository.entries(inFolder: root, ofTree: tree) ?? []).filter { $0.mode == .tree }.compactMap { PacketID($0.name) }

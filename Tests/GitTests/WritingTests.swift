@@ -131,6 +131,48 @@ struct WritingTests {
         #expect(changes.map { "\($0.kind.rawValue) \($0.path)" } == ["D a/b/c.txt", "A a/keep.txt", "M z.txt"])
     }
 
+    /// An upsert replaces what is in its way, as `git add -A` would: a folder at its path (with files no
+    /// edit names), a file where its folder goes, a file where a submodule goes, and back.
+    @Test("an upsert replaces a folder, a file in its way, or an entry of another kind")
+    func upsertReplacesWhatIsInTheWay() throws {
+        let sandbox = try Sandbox()
+        let bare = "\(sandbox.root)/bare.git"
+        let repository = try Repository.initBare(at: bare)
+        let base = try repository.buildTree(
+            base: nil,
+            edits: [
+                .upsert(path: "folder/a.txt", content: Data("a".utf8)),
+                .upsert(path: "folder/deep/b.txt", content: Data("b".utf8)),
+                .upsert(path: "file", content: Data("f".utf8)),
+                .upsert(path: "vendor", content: Data("v".utf8)),
+            ])
+        let commit = try repository.createCommit(tree: base, parents: [], author: Self.author, committer: Self.author, message: "t")
+        let edited = try repository.buildTree(
+            base: base,
+            edits: [
+                .remove(path: "folder/a.txt"),
+                .upsert(path: "folder", content: Data("now a file".utf8)),
+                .remove(path: "file"),
+                .upsert(path: "file/inside.txt", content: Data("now a folder".utf8)),
+                .upsertObject(path: "vendor", id: commit, mode: .submodule),
+            ])
+        #expect(try repository.entry(at: "folder", inTree: edited)?.mode == .blob)
+        #expect(try repository.entry(at: "file/inside.txt", inTree: edited)?.mode == .blob)
+        #expect(try repository.entry(at: "vendor", inTree: edited)?.mode == .submodule)
+        // An upsert under a file no edit removes replaces the file too.
+        let back = try repository.buildTree(
+            base: edited,
+            edits: [
+                .upsert(path: "folder/again.txt", content: Data("a folder again".utf8)),
+                .upsert(path: "vendor", content: Data("a file again".utf8)),
+            ])
+        #expect(try repository.entry(at: "folder", inTree: back)?.mode == .tree)
+        #expect(try repository.entry(at: "vendor", inTree: back)?.mode == .blob)
+        let tip = try repository.createCommit(tree: back, parents: [commit], author: Self.author, committer: Self.author, message: "t")
+        try repository.updateReference("refs/heads/main", to: tip, expecting: nil, logMessage: "t")
+        try sandbox.git(["fsck", "--strict", "--no-dangling"], in: bare)
+    }
+
     @Test("init bare names the chosen branch in HEAD and refuses to reinitialise")
     func initBare() throws {
         let sandbox = try Sandbox()

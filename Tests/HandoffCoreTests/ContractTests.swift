@@ -264,6 +264,27 @@ struct CacheTests {
     }
 }
 
+extension CacheTests {
+    /// A contract's findings name its file (`a.yaml is empty`) and its rule can follow from the name
+    /// (`refund.schema.json` that does not parse is a broken schema): the same bytes under another name are
+    /// another check, whichever file the cache met first, and whichever thread checked ahead first (#13).
+    @Test("the same bytes under two names: each file's own findings, cached or not")
+    func sameBytesOtherName() throws {
+        var files: [String: String] = [:]
+        for (path, text) in PacketTemplate.example() { files[path] = text }
+        files["specs/PAY-142/contracts/a.yaml"] = ""
+        files["specs/PAY-142/contracts/b.yaml"] = ""
+        files["specs/PAY-142/contracts/refund.json"] = "{ broken"
+        files["specs/PAY-142/contracts/refund.schema.json"] = "{ broken"
+        var view = MemoryTreeView(files)
+        view.offersContentIDs = true
+        let uncached = try PacketChecker().checkAll(in: view)
+        let cached = try PacketChecker(cache: CheckCache()).checkAll(in: view)
+        #expect(cached == uncached)
+        #expect(cached.flatMap(\.findings).contains { $0.file.hasSuffix("b.yaml") && $0.message == "b.yaml is empty" })
+    }
+}
+
 @Suite("Cache on disk")
 struct CacheFileTests {
     @Test("a saved cache serves the next process; a missing or broken file is an empty cache")

@@ -58,9 +58,13 @@ enum ContractCheck {
         return result
     }
 
-    /// The cache key of a contract file: its content, its extension (which picks the format) and the limits.
+    /// The cache key of a contract file: its content, its name and the limits. The name, not only its
+    /// extension (which picks the format): findings say it (`a.yaml is empty`) and a rule follows from it (a
+    /// `.schema.` file that does not parse is a broken schema), so the same bytes under another name are
+    /// another check. Only the folder is put right on a hit (``Finding/file``). The `/` before the name, which
+    /// no name holds, keeps keys saved by earlier versions (by extension alone) from ever matching.
     static func cacheKey(contentID: String, name: String, limits: CheckLimits) -> String {
-        "\(contentID):\(name.split(separator: ".").last ?? ""):\(limits.maxFileBytes):\(limits.maxYAMLDepth):\(limits.maxYAMLNodes)"
+        "\(contentID):/\(name):\(limits.maxFileBytes):\(limits.maxYAMLDepth):\(limits.maxYAMLNodes)"
     }
 
     /// Whether a file under `contracts/` is one the checks parse (the costly kind worth checking ahead).

@@ -76,14 +76,21 @@ struct FoldStep {
     /// Reads the contract and acceptance files `commits` add or change (under `policy`'s packet root and
     /// limits, skipping what the cache holds) and checks them on ``checkThreads`` threads. A policy change
     /// within the window only costs misses: keys carry the limits, and the fold checks what it lacks.
+    ///
+    /// Within a commit's budget (``CheckBudgetLimits/maxBytes``): the fold checks no more of one commit, so
+    /// neither does this; and files are checked a budget's worth at a time, so that no more is held at once.
     private func checkAhead(_ repository: Repository, _ commits: ArraySlice<ObjectID>, policy: Policy) throws {
         guard checkThreads > 1, let cache else { return }
         let limits = policy.checkConfiguration.limits
+        let budget = CheckBudgetLimits.default.maxBytes
         var seen = Set<String>()
         var files: [CheckAhead.File] = []
+        var held = 0
         for id in commits {
             guard let commit = try? repository.commit(id) else { continue }
+            var spent = 0
             for change in try CommitReader.ownChanges(of: commit, in: repository) {
+                guard spent < budget else { break }
                 guard let blob = change.newID, change.newMode == .blob || change.newMode == .executable,
                     CheckAhead.isWorthChecking(change.path, packetRoot: policy.packetRoot),
                     seen.insert("\(blob.hex):\(change.path)").inserted,
@@ -91,6 +98,13 @@ struct FoldStep {
                     case .data(let data) = try repository.blob(blob, sizeLimit: limits.maxFileBytes)
                 else { continue }
                 files.append(CheckAhead.File(contentID: blob.hex, path: change.path, bytes: Array(data)))
+                spent += data.count
+                held += data.count
+                if held >= budget {
+                    CheckAhead.check(files, limits: limits, cache: cache, threads: checkThreads)
+                    files.removeAll()
+                    held = 0
+                }
             }
         }
         CheckAhead.check(files, limits: limits, cache: cache, threads: checkThreads)

@@ -61,6 +61,9 @@ extension RepositoryProcessor {
         for id in try repository.commits(from: [new], hiding: (old.map { [$0] } ?? []) + (input.map { [$0] } ?? [])) {
             if try !own.isOwn(try repository.commit(id), in: repository) { foreign.append(id) }
         }
+        // The tip itself is handoffd's, even when the watched branch holds it: a participant who merged the
+        // status branch into it (which changes nothing of its own) could otherwise fast-forward this one there.
+        if try !own.isOwn(try repository.commit(new), in: repository), !foreign.contains(new) { foreign.insert(new, at: 0) }
         // One line per foreign commit, up to a few: a push of thousands says so once.
         var refusals = foreign.prefix(Self.listedForeignCommits).map { id in
             PushRefusal(

@@ -46,12 +46,14 @@ extension RepositoryProcessor {
             var base: ObjectID?
             if let resumedTree, let covered = start.covered, start.state.policy.packetRoot == resumedRoot {
                 // The input's own changes, status paths included (a status file committed to the watched branch
-                // is written over, as a full render would): their packets are rendered again too.
+                // is written over, as a full render would): their packets are rendered again too. The fold need
+                // not have met them (a merge that keeps the other side's version is no commit's own change), so
+                // their statuses are read from the resumed tree, as a full render reads every packet's.
                 let changes = try repository.diff(from: try repository.tree(ofCommit: covered), to: try repository.tree(ofCommit: tip))
                 var touched = folded.changed.union(folded.touched)
-                for change in changes {
-                    if let id = ContentInForce.packet(of: change.path, packetRoot: resumedRoot) { touched.insert(id) }
-                }
+                let changed = Set(changes.compactMap { Self.packetFolder(of: $0.path, packetRoot: resumedRoot) })
+                try start.loader?.load(packets: changed.subtracting(touched).sorted(), into: &start.state)
+                touched.formUnion(changed)
                 scope = touched
                 base = try repository.buildTree(
                     base: resumedTree,
@@ -81,6 +83,13 @@ extension RepositoryProcessor {
                 return .locked
             }
         }
+    }
+
+    /// The packet whose folder holds `path` (its status file included), or nil outside packet folders.
+    static func packetFolder(of path: String, packetRoot: String) -> PacketID? {
+        let root = packetRoot + "/"
+        guard path.hasPrefix(root) else { return nil }
+        return path.dropFirst(root.count).split(separator: "/", maxSplits: 1).first.flatMap { PacketID($0) }
     }
 
     /// handoffd's newest genuine status commit at or below the status branch's tip `previous`, what it
