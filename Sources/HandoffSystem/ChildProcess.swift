@@ -28,10 +28,11 @@ public struct ChildProcess: Sendable {
 
     /// Starts `executable` (a path, or a name looked up on `PATH`) with `arguments` in `directory`, with
     /// `environment` (nil: this process's). Standard streams go to the given paths (nil: /dev/null);
-    /// output files are created or truncated, readable by this user only.
+    /// output files are created or truncated, readable by this user only. With `ownProcessGroup`, the child
+    /// leads a process group of its own, so that ``terminateGroup()`` reaches what it starts (git's ssh).
     public init(
         _ executable: String, _ arguments: [String], in directory: String? = nil, environment: [String: String]? = nil,
-        stdin: String? = nil, stdout: String? = nil, stderr: String? = nil
+        stdin: String? = nil, stdout: String? = nil, stderr: String? = nil, ownProcessGroup: Bool = false
     ) throws(SpawnFailed) {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -57,7 +58,9 @@ public struct ChildProcess: Sendable {
         sigfillset(&allSignals)
         posix_spawnattr_setsigmask(&attributes, &emptyMask)
         posix_spawnattr_setsigdefault(&attributes, &allSignals)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        if ownProcessGroup { posix_spawnattr_setpgroup(&attributes, 0) }
+        posix_spawnattr_setflags(
+            &attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | (ownProcessGroup ? POSIX_SPAWN_SETPGROUP : 0)))
         var pid: pid_t = 0
         let result =
             program.contains("/")
@@ -78,6 +81,12 @@ public struct ChildProcess: Sendable {
         var usage = rusage()
         while wait4(pid, &status, 0, &usage) == -1 && errno == EINTR {}
         return (Self.exitStatus(status), Int(usage.ru_maxrss))
+    }
+
+    /// Sends SIGTERM to the child's process group (started with `ownProcessGroup`) and reaps the child.
+    public func terminateGroup() {
+        kill(-pid, SIGTERM)
+        _ = wait()
     }
 
     /// The exit status once the process has exited (reaping it), nil while it runs: a poll that, unlike

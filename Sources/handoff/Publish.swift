@@ -118,12 +118,18 @@ struct ActionPublisher {
         let together = try source.map { try $0.remote == remote && clone.repository.referenceTarget($0.tracking) != nil } ?? false
         // handoffd publishes about a tenth of a second after a push (B2): the first look waits that long.
         usleep(120_000)
+        // Each fetch ends by the deadline too: a remote that hangs cannot hold --wait past its seconds.
+        func fetch(_ arguments: [String]) {
+            _ = StatusBranchFetch.fetch(
+                ["fetch", "--quiet"] + arguments, in: folder, environment: ProcessInfo.processInfo.environment,
+                within: max(deadline.timeIntervalSinceNow, 0.5))
+        }
         repeat {
             if let source, together {
-                _ = try git(["fetch", "--quiet", remote, "refs/heads/\(remoteBranch):\(tracking)", source.refspec])
+                fetch([remote, "refs/heads/\(remoteBranch):\(tracking)", source.refspec])
             } else {
-                _ = try git(["fetch", "--quiet", remote, "refs/heads/\(remoteBranch):\(tracking)"])
-                if let source { _ = try git(["fetch", "--quiet", source.remote, source.refspec]) }
+                fetch([remote, "refs/heads/\(remoteBranch):\(tracking)"])
+                if let source { fetch([source.remote, source.refspec]) }
             }
             let repository = try Repository.open(at: folder, searchParents: true)
             let statusBranch = try source.flatMap { try repository.referenceTarget($0.tracking) != nil ? $0.tracking : nil }
@@ -165,13 +171,15 @@ enum StatusBranchFetch {
     /// Runs git with `arguments` (output discarded); false when it failed or did not end within `seconds`
     /// (then it is stopped).
     static func fetch(_ arguments: [String], in folder: String, environment: [String: String], within seconds: Double) -> Bool {
-        guard let child = try? ChildProcess("git", arguments, in: folder, environment: environment) else { return false }
+        // A group of its own: a timeout stops git and what it started (ssh, a remote helper) together.
+        guard let child = try? ChildProcess("git", arguments, in: folder, environment: environment, ownProcessGroup: true) else {
+            return false
+        }
         let deadline = Date().addingTimeInterval(seconds)
         while true {
             if let status = child.exitStatusIfExited() { return status == 0 }
             guard Date() < deadline else {
-                kill(child.pid, SIGTERM)
-                _ = child.wait()
+                child.terminateGroup()
                 return false
             }
             usleep(10_000)
