@@ -38,6 +38,8 @@ public final class CheckCache: Sendable {
         var acceptance: [String: AcceptanceEntry] = [:]
         var hits = 0
         var misses = 0
+        /// Whether entries were stored since the cache was made or loaded: only then is saving worth it.
+        var changed = false
     }
 
     private let state = Mutex(State())
@@ -124,6 +126,10 @@ public final class CheckCache: Sendable {
         state.withLock { state in
             if state.entries.count >= capacity { state.entries.removeAll(keepingCapacity: true) }
             state.entries[key] = entry
+            state.changed = true
         }
     }
+
+    /// Whether contract entries (what ``save(to:)`` writes) were stored since the cache was made or loaded.
+    public var hasUnsavedEntries: Bool { state.withLock { $0.changed } }
 }

@@ -136,7 +136,9 @@ struct PreReceive: ParsableCommand {
         let cachePath = "\(configuration.stateDirectory)/\(entry.name).check-cache.json"
         let cache = CheckCache.load(from: cachePath)
         let settings = prepared.settings(for: entry, cache: cache)
-        defer { try? cache.save(to: cachePath) }
+        // Rewritten only when this push checked a contract it did not know: most pushes (actions) check none,
+        // and the file grows with the repository.
+        defer { if cache.hasUnsavedEntries { try? cache.save(to: cachePath) } }
         let repository: Repository
         do {
             repository = try Repository.openFromEnvironment()

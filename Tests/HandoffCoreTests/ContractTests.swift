@@ -297,12 +297,15 @@ struct CacheFileTests {
         var view = MemoryTreeView(files)
         view.offersContentIDs = true
         let first = CheckCache()
+        #expect(!first.hasUnsavedEntries)
         let reports = try PacketChecker(cache: first).checkAll(in: view)
+        #expect(first.hasUnsavedEntries, "a contract checked: worth saving")
         let path = folder.appendingPathComponent("cache.json").path
         try first.save(to: path)
         let second = CheckCache.load(from: path)
         #expect(try PacketChecker(cache: second).checkAll(in: view) == reports)
         #expect(second.statistics == (hits: 1, misses: 0))
+        #expect(!second.hasUnsavedEntries, "everything served from the file: nothing to write back (the hook skips the save)")
         try Data("not json".utf8).write(to: URL(fileURLWithPath: path))
         #expect(CheckCache.load(from: path).statistics == (hits: 0, misses: 0))
         #expect(CheckCache.load(from: folder.appendingPathComponent("none.json").path).statistics == (hits: 0, misses: 0))
