@@ -105,10 +105,7 @@ public final class CheckCache: Sendable {
     }
 
     func store(_ entry: ManifestEntry, for key: String) {
-        state.withLock { state in
-            if state.manifests.count >= capacity { state.manifests.removeAll(keepingCapacity: true) }
-            state.manifests[key] = entry
-        }
+        state.withLock { Self.insert(entry, for: key, into: &$0.manifests, capacity: capacity) }
     }
 
     func acceptance(for key: String) -> AcceptanceEntry? {
@@ -116,18 +113,20 @@ public final class CheckCache: Sendable {
     }
 
     func store(_ entry: AcceptanceEntry, for key: String) {
-        state.withLock { state in
-            if state.acceptance.count >= capacity { state.acceptance.removeAll(keepingCapacity: true) }
-            state.acceptance[key] = entry
-        }
+        state.withLock { Self.insert(entry, for: key, into: &$0.acceptance, capacity: capacity) }
     }
 
     func store(_ entry: Entry, for key: String) {
         state.withLock { state in
-            if state.entries.count >= capacity { state.entries.removeAll(keepingCapacity: true) }
-            state.entries[key] = entry
+            Self.insert(entry, for: key, into: &state.entries, capacity: capacity)
             state.changed = true
         }
+    }
+
+    /// The one eviction rule of every table: full, it starts over (bounded memory, no bookkeeping per hit).
+    private static func insert<Value>(_ value: Value, for key: String, into table: inout [String: Value], capacity: Int) {
+        if table.count >= capacity { table.removeAll(keepingCapacity: true) }
+        table[key] = value
     }
 
     /// Whether contract entries (what ``save(to:)`` writes) were stored since the cache was made or loaded.

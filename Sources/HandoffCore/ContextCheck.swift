@@ -55,9 +55,9 @@ enum ContextCheck {
 
     /// The byte count, or nil when `bytes` is not ASCII (or holds "\r\n", one character of two bytes).
     static func asciiWords(in bytes: UnsafeBufferPointer<UInt8>, upTo limit: Int) -> Int? {
+        guard ASCIIWords.isPlain(bytes) else { return nil }
         var count = 0
         var start = -1
-        var previous: UInt8 = 0
         func ended(at end: Int) {
             guard start >= 0 else { return }
             let word = Substring(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self))
@@ -65,13 +65,7 @@ enum ContextCheck {
             start = -1
         }
         for index in 0..<bytes.count {
-            let byte = bytes[index]
-            if byte >= 0x80 || (previous == UInt8(ascii: "\r") && byte == UInt8(ascii: "\n")) { return nil }
-            previous = byte
-            let isWordByte =
-                (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
-                || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"))
-            if isWordByte {
+            if ASCIIWords.isWordByte(bytes[index]) {
                 if start < 0 { start = index }
             } else {
                 ended(at: index)

@@ -88,9 +88,9 @@ enum Placeholder {
     /// The ASCII scan: `.some(nil)` when `bytes` is ASCII without "\r\n" and holds no placeholder, nil when the
     /// general path must decide.
     static func asciiFind(in bytes: UnsafeBufferPointer<UInt8>) -> (word: String, column: Int)?? {
+        guard ASCIIWords.isPlain(bytes) else { return nil }
         var wordStart = -1
         var inCode = false
-        var previous: UInt8 = 0
         func token(_ start: Int, _ end: Int) -> (word: String, column: Int)? {
             guard start >= 0, end - start >= 3, end - start <= 5 else { return nil }
             let word = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
@@ -98,8 +98,6 @@ enum Placeholder {
         }
         for index in 0..<bytes.count {
             let byte = bytes[index]
-            if byte >= 0x80 || (previous == UInt8(ascii: "\r") && byte == UInt8(ascii: "\n")) { return nil }
-            previous = byte
             if byte == UInt8(ascii: "`") {
                 inCode.toggle()
                 if let found = token(wordStart, index) { return .some(found) }
@@ -107,10 +105,7 @@ enum Placeholder {
                 continue
             }
             if inCode { continue }
-            let isWordByte =
-                (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
-                || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"))
-            if isWordByte {
+            if ASCIIWords.isWordByte(byte) {
                 if wordStart < 0 { wordStart = index }
             } else {
                 if let found = token(wordStart, index) { return .some(found) }
@@ -163,6 +158,26 @@ enum Placeholder {
             return ("lorem ipsum", line.distance(from: line.startIndex, to: range.lowerBound) + 1)
         }
         return nil
+    }
+}
+
+/// Scanning ASCII lines as bytes, where a byte is a character: the placeholder scan and the word count
+/// share it, each keeping a general path (character by character) for every other line.
+enum ASCIIWords {
+    /// Whether `byte` is part of a word: what `Character.isLetter || isNumber` says of an ASCII character.
+    static func isWordByte(_ byte: UInt8) -> Bool {
+        (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
+            || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"))
+    }
+
+    /// Whether a line may be scanned as bytes: all ASCII, and no "\r\n" (one character of two bytes).
+    static func isPlain(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var previous: UInt8 = 0
+        for byte in bytes {
+            if byte >= 0x80 || (previous == UInt8(ascii: "\r") && byte == UInt8(ascii: "\n")) { return false }
+            previous = byte
+        }
+        return true
     }
 }
 

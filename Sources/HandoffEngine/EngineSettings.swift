@@ -68,7 +68,7 @@ public struct EngineSettings: Sendable {
     /// `.handoff/allowed_signers` as handoffd writes it: its email with each trusted key (nil without keys).
     public var allowedSigners: String? {
         // The verify command in the file names the branch the file is on, as a clone sees it.
-        let published = statusBranch.map { "origin/\(Self.fullName($0).dropFirst("refs/heads/".count))" } ?? branch
+        let published = statusBranchName.map { "origin/\($0)" } ?? branch
         return SignersFile.render(principal: email, keys: trustedKeys.keys.map(\.line), branch: published)
     }
 
@@ -77,6 +77,12 @@ public struct EngineSettings: Sendable {
 
     /// The full reference name status commits are published to: the watched branch unless `statusBranch` is set.
     public var statusReference: String { statusBranch.map(Self.fullName) ?? reference }
+
+    /// The status branch's short name (`handoff/status`, whether configured short or as `refs/heads/…`), or
+    /// nil when status goes on the watched branch.
+    public var statusBranchName: String? {
+        statusBranch.map { $0.hasPrefix("refs/heads/") ? String($0.dropFirst("refs/heads/".count)) : $0 }
+    }
 
     private static func fullName(_ branch: String) -> String { branch.hasPrefix("refs/") ? branch : "refs/heads/\(branch)" }
 }

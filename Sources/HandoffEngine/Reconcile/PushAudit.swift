@@ -49,7 +49,7 @@ extension RepositoryProcessor {
     /// own genuine status commits, fast-forwarded. Deleting or rewriting it, or any commit of anyone else's
     /// on it, is refused; the watched branch's commits that status commits name as first parents are input.
     public func auditStatusBranch(_ repository: Repository, old: ObjectID?, new: ObjectID) throws -> [PushRefusal] {
-        let branch = settings.statusReference.hasPrefix("refs/heads/") ? String(settings.statusReference.dropFirst(11)) : settings.statusReference
+        let branch = settings.statusBranchName ?? settings.branch
         guard !new.isZero else {
             return old.map { [PushRefusal(commit: $0, packet: nil, reason: "deleting \(branch): only handoffd writes the status branch")] } ?? []
         }
