@@ -122,8 +122,11 @@ if wanted("R1") {
     func attempts(_ figures: ActionRaceScenario.Figures) -> String {
         let sorted = figures.attempts.sorted()
         let mean = Double(sorted.reduce(0, +)) / Double(max(sorted.count, 1))
+        // The median is 1 once more than half the actions land at the first push: say how far from that edge.
+        let first = Double(sorted.filter { $0 == 1 }.count) / Double(max(sorted.count, 1))
         return "median \(median(sorted.map(Double.init)).formatted(.number.precision(.fractionLength(1)))) push attempts per action "
-            + "(mean \(mean.formatted(.number.precision(.fractionLength(2)))), max \(sorted.last ?? 0)), "
+            + "(mean \(mean.formatted(.number.precision(.fractionLength(2)))), max \(sorted.last ?? 0), "
+            + "\(Int((first * 100).rounded())) % at the first push), "
             + "\(figures.succeeded)/\(figures.actions) succeeded, p50 \(milliseconds(median(figures.milliseconds))) per action"
     }
     let medianAttempts = median(onBranch.attempts.map(Double.init))

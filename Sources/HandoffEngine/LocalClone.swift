@@ -42,8 +42,9 @@ public struct LocalClone {
         public var description: String
     }
 
-    /// The clone that holds `path` (searching parent folders, as git does).
-    public static func open(at path: String) throws -> LocalClone {
+    /// The clone that holds `path` (searching parent folders, as git does). With `tip`, the clone is seen as
+    /// if its branch were at that commit (the remote's tip, fetched), while the branch itself stays put.
+    public static func open(at path: String, onto tip: ObjectID? = nil) throws -> LocalClone {
         let repository: Repository
         do {
             repository = try Repository.open(at: path, searchParents: true)
@@ -54,7 +55,7 @@ public struct LocalClone {
         guard let branch = try repository.headBranch() else {
             throw Problem(description: "HEAD is detached; check out the branch handoffd watches (e.g. git switch main)")
         }
-        guard let head = try repository.referenceTarget(branch) else {
+        guard let head = try tip ?? repository.referenceTarget(branch) else {
             throw Problem(description: "\(branch) has no commits yet; pull first")
         }
         let view = try GitTreeView(repository: repository, commit: head)
@@ -223,8 +224,11 @@ public struct LocalClone {
         return state.packets[packet]!.history.last!
     }
 
-    /// Records `action` as a commit on the branch whose tree is the tip's: index and work tree stay as they are.
-    public func commitAction(_ action: WorkflowAction, packet: PacketID, note: String, message: String?) throws -> ObjectID {
+    /// Records `action` as a commit on the tip whose tree is the tip's: index and work tree stay as they are.
+    /// With `movingBranch` false the branch is left where it is (the commit is pushed first, then fast-forwarded to).
+    public func commitAction(
+        _ action: WorkflowAction, packet: PacketID, note: String, message: String?, movingBranch: Bool = true
+    ) throws -> ObjectID {
         let (name, email) = try identity()
         let now = GitTime(seconds: Int64(Date().timeIntervalSince1970), offsetMinutes: Int32(TimeZone.current.secondsFromGMT() / 60))
         let me = Signature(name: name, email: email, time: now)
@@ -235,12 +239,23 @@ public struct LocalClone {
         let tree = try repository.tree(ofCommit: head)
         let commit = try repository.createCommit(
             tree: tree, parents: [head], author: me, committer: me, message: text, signer: try commitSigner(), allowEmpty: true)
+        guard movingBranch else { return commit }
         do {
             try repository.updateReference(branch, to: commit, expecting: head, logMessage: "handoff: \(action.rawValue) \(packet)")
         } catch {
             throw Problem(description: "\(branch) changed while recording the action (\(error)); run the command again")
         }
         return commit
+    }
+
+    /// The action commit `commit` recorded again on `tip`, the remote having moved under its push: the same
+    /// author, message and (re-made) signature, on the tip's tree. Not judged again here: the pre-receive hook
+    /// judges it at the door on the remote's own status, and `--wait` reports what handoffd made of it.
+    public func record(_ commit: ObjectID, againOn tip: ObjectID) throws -> ObjectID {
+        let original = try repository.commit(commit)
+        return try repository.createCommit(
+            tree: try repository.tree(ofCommit: tip), parents: [tip], author: original.author, committer: original.committer,
+            message: original.message, signer: try commitSigner(), allowEmpty: true)
     }
 }
 

@@ -40,9 +40,12 @@ public struct ChildProcess: Sendable {
         posix_spawn_file_actions_addopen(&actions, 0, stdin ?? "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, stdout ?? "/dev/null", O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         posix_spawn_file_actions_addopen(&actions, 2, stderr ?? "/dev/null", O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        // posix_spawn_file_actions_addchdir_np is not visible from Swift's Glibc: `env -C` changes folder.
-        let program = directory == nil ? executable : "/usr/bin/env"
-        let fullArguments = directory.map { ["-C", $0, executable] + arguments } ?? arguments
+        // The folder changes after the opens above, so that relative stream paths mean what they meant here.
+        // Without glibc's addchdir (before 2.29), `env -C` changes it: one more program started per child.
+        var viaEnv = false
+        if let directory, Self.addChdir?(&actions, directory) != 0 { viaEnv = true }
+        let program = viaEnv ? "/usr/bin/env" : executable
+        let fullArguments = viaEnv ? ["-C", directory!, executable] + arguments : arguments
         let argv = ([program] + fullArguments).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
         let env = (environment ?? ProcessInfo.processInfo.environment).map { strdup("\($0.key)=\($0.value)") } + [nil]
@@ -68,6 +71,12 @@ public struct ChildProcess: Sendable {
             : posix_spawnp(&pid, program, &actions, &attributes, argv, env)
         guard result == 0 else { throw SpawnFailed(executable: executable, code: result) }
         self.pid = pid
+    }
+
+    /// glibc's `posix_spawn_file_actions_addchdir_np` (2.29 and later), which Swift's Glibc module does not show.
+    private typealias AddChdir = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>) -> Int32
+    nonisolated(unsafe) private static let addChdir: AddChdir? = dlsym(nil, "posix_spawn_file_actions_addchdir_np").map {
+        unsafeBitCast($0, to: AddChdir.self)
     }
 
     /// Waits for the process to exit and returns its exit status (128 + signal when killed).

@@ -15,7 +15,10 @@ struct ActionOptions: ParsableArguments {
     @Flag(help: "Say what would happen without creating a commit.")
     var dryRun = false
 
-    @Flag(help: "Push the action commit to the branch's upstream, rebasing onto it when it moved (up to 5 tries).")
+    @Flag(
+        help:
+            "Push the action commit to the branch's upstream, recording the action again on it when it moved (up to \(ActionPublisher.attempts) tries)."
+    )
     var push = false
 
     @Option(
@@ -45,16 +48,18 @@ extension ActionCommand {
     func run() throws {
         guard let packet = PacketID(options.id) else { throw CannotCheck("'\(options.id)' is not a packet id") }
         let note = (options.message ?? "").replacingOccurrences(of: "\n", with: " ").trimmingCharacters(in: .whitespaces)
+        let folder = FileManager.default.currentDirectoryPath
         var clone: LocalClone
         let email: String
         let publishing = (options.push || options.wait != nil) && !options.dryRun
+        // With a branch that has nothing of its own, the action is recorded on the remote's fetched tip and pushed
+        // at once: no rebase or checkout between the fetch and the push, where others' pushes could land.
+        var base: ObjectID?
         do {
-            clone = try publishing ? LocalClone.open(at: FileManager.default.currentDirectoryPath) : openClone()
+            clone = try publishing ? LocalClone.open(at: folder) : openClone()
             if publishing {
-                // Level with the remote before the action commit exists: a fast-forward, not a rebase, and the
-                // push follows at once, so that others' pushes have the least time to land in between.
-                try ActionPublisher(clone: clone, folder: FileManager.default.currentDirectoryPath).level()
-                clone = try LocalClone.open(at: FileManager.default.currentDirectoryPath)
+                base = try ActionPublisher(clone: clone, folder: folder).level()
+                clone = try LocalClone.open(at: folder, onto: base)
             }
             email = try clone.identity().email
         } catch let error as CannotCheck {
@@ -74,20 +79,25 @@ extension ActionCommand {
             print("would record: Handoff: \(Self.action.rawValue) \(packet)\(note.isEmpty ? "" : " \(safe(note))") (\(change)); nothing written")
             return
         }
-        let commit = try clone.commitAction(
-            Self.action, packet: packet, note: note,
-            message: note.isEmpty ? nil : "\(Self.action.rawValue) \(packet): \(note)")
+        let message = note.isEmpty ? nil : "\(Self.action.rawValue) \(packet): \(note)"
+        let commit = try clone.commitAction(Self.action, packet: packet, note: note, message: message, movingBranch: base == nil)
         let shortBranch = clone.branch.replacingOccurrences(of: "refs/heads/", with: "")
-        guard options.push || options.wait != nil else {
+        guard publishing else {
             print(
                 "[\(shortBranch) \(commit.abbreviated(7))] \(Self.action.rawValue) \(packet) (\(change) once handoffd processes it); git push to send it"
             )
             return
         }
-        let publisher = try ActionPublisher(clone: clone, folder: FileManager.default.currentDirectoryPath)
-        let (pushed, attempts) = try publisher.push()
-        // How often the remote moved under the push: rebased and pushed again each time.
-        let retried = attempts > 1 ? " after \(attempts) attempts (\(publisher.remote)/\(publisher.remoteBranch) moved; rebased)" : ""
+        let publisher = try ActionPublisher(clone: clone, folder: folder)
+        let (pushed, attempts) =
+            try base == nil
+            ? publisher.push()
+            : publisher.push(commit) { failed, tip in try clone.record(failed, againOn: tip) }
+        // How often the remote moved under the push: recorded again (or rebased) and pushed again each time.
+        let retried =
+            attempts > 1
+            ? " after \(attempts) attempts (\(publisher.remote)/\(publisher.remoteBranch) moved; \(base == nil ? "rebased" : "recorded again on it"))"
+            : ""
         print(
             "[\(shortBranch) \(pushed.abbreviated(7))] \(Self.action.rawValue) \(packet) pushed to \(publisher.remote)/\(publisher.remoteBranch)\(retried)"
         )

@@ -7,6 +7,7 @@ import HandoffEngine
 /// `handoff demo DIR`: creates the built-in demo spec repository.
 struct Demo: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "demo",
         abstract: "Create the demo spec repository (one ready packet, one draft), its people's keys and a configuration.",
         discussion: """
             Creates DIR/specs.git, a bare repository with the handoff hooks installed; DIR/keys, an SSH key for \

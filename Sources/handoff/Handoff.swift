@@ -6,6 +6,7 @@ import HandoffEngine
 @main
 struct Handoff: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "handoff",
         abstract: "Hand scoped backend work to contractors through written specs kept in git.",
         version: HandoffVersion.current,
         subcommands: [

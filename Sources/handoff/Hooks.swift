@@ -9,6 +9,7 @@ import HandoffSystem
 /// `handoff hook install|pre-receive|post-receive`: guard pushes at the door and wake the daemon.
 struct Hook: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "hook",
         abstract: "Git server hooks: refuse pushes that break the workflow, and poke handoffd after a push.",
         subcommands: [HookInstall.self, PreReceive.self, PostReceive.self]
     )

@@ -16,8 +16,9 @@ struct ActionPublisher {
     /// The branch's upstream remote and the remote branch it pushes to.
     let remote: String
     let remoteBranch: String
-    /// Most push attempts; each refused one that the remote moved under is followed by a pause and a rebase.
-    static let attempts = 12
+    /// Most push attempts; each refused one that the remote moved under is followed by a pause, a fetch, and the
+    /// action recorded again (or the branch rebased) on the new tip.
+    static let attempts = 20
 
     init(clone: LocalClone, folder: String) throws {
         self.folder = folder
@@ -41,7 +42,7 @@ struct ActionPublisher {
 
     /// Pushes the branch; returns the commit that landed (the action commit, rebased if the remote had moved)
     /// and how many pushes it took. A push refused for another reason than the remote moving (the
-    /// pre-receive hook) is final.
+    /// pre-receive hook) is final. For a branch with commits of its own besides the action (`level()` said nil).
     func push() throws -> (commit: ObjectID, attempts: Int) {
         var said = ""
         for attempt in 1...Self.attempts {
@@ -49,46 +50,102 @@ struct ActionPublisher {
             said = String(decoding: pushed.stderr, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
             let head = try Repository.open(at: folder, searchParents: true).referenceTarget(branch)
             if pushed.status == 0, let head { return (head, attempt) }
-            // Decided by the repository, not by git's words: when the remote's tip is already in our
-            // history, the push was refused on its merits; when it is not, the remote moved under us.
-            _ = try git(["fetch", "--quiet", remote, "refs/heads/\(remoteBranch):\(tracking)"])
-            let repository = try Repository.open(at: folder, searchParents: true)
-            guard let head, let theirs = try repository.referenceTarget(tracking), try !repository.isAncestor(theirs, of: head) else {
-                FileHandle.standardError.write(pushed.stderr)
-                throw ExitCode(1)
-            }
-            guard attempt < Self.attempts else { break }
-            // Participants who collided would collide again in lockstep: each waits a random share of a window
-            // that doubles with every attempt (25 ms, 50 ms, … at most 1.6 s), then pushes again.
-            usleep(UInt32.random(in: 0...UInt32(min(25_000 << (attempt - 1), 1_600_000))))
-            try rebaseOntoRemote(fetching: true)
+            guard let head, try remoteMoved(since: head, refusal: pushed, attempt: attempt), attempt < Self.attempts else { break }
+            try rebaseOntoRemote()
         }
-        throw CannotCheck(
+        throw keptMoving(said)
+    }
+
+    /// Pushes an action commit built on the remote's fetched tip, the branch having nothing of its own: when the
+    /// remote moved under it, `rebuild` records the refused commit again on the new tip, with no rebase, checkout
+    /// or second judgement in between, so that others' pushes have the least time to land. The branch is
+    /// fast-forwarded to the commit that landed.
+    func push(_ first: ObjectID, rebuild: (_ refused: ObjectID, _ tip: ObjectID) throws -> ObjectID) throws -> (commit: ObjectID, attempts: Int) {
+        var commit = first
+        var said = ""
+        for attempt in 1...Self.attempts {
+            let pushed = try git(["push", "--quiet", remote, "\(commit.hex):refs/heads/\(remoteBranch)"])
+            said = String(decoding: pushed.stderr, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            if pushed.status == 0 {
+                // Outside the race now: a checkout that fails (local changes in the way) leaves the branch behind,
+                // which the next action or git pull makes up.
+                if try git(["merge", "--ff-only", "--quiet", commit.hex]).status != 0 {
+                    FileHandle.standardError.write(
+                        Data("handoff: \(safe(branch)) was not fast-forwarded to \(commit.abbreviated(7)); git pull --rebase to catch up\n".utf8))
+                }
+                return (commit, attempt)
+            }
+            guard try remoteMoved(since: commit, refusal: pushed, attempt: attempt), attempt < Self.attempts,
+                let theirs = try Repository.open(at: folder, searchParents: true).referenceTarget(tracking)
+            else { break }
+            commit = try rebuild(commit, theirs)
+        }
+        throw keptMoving(said)
+    }
+
+    /// After a refused push of `commit`: pauses, fetches, and says whether the remote moved under it (then the
+    /// caller records or rebases again), or refused it on its merits (its refusal is shown, and that is final).
+    /// Decided by the repository, not by git's words: when the remote's tip is already in the pushed history, the
+    /// push was refused on its merits.
+    private func remoteMoved(since commit: ObjectID, refusal: ChildProcess.Completion, attempt: Int) throws -> Bool {
+        // Participants who collided would collide again in lockstep: each waits a random share of a window that
+        // doubles with every attempt (25 ms, 50 ms, … at most 1.6 s). The fetch comes after the pause, so that
+        // the next push starts from the freshest tip.
+        usleep(UInt32.random(in: 0...UInt32(min(25_000 << (attempt - 1), 1_600_000))))
+        _ = try fetchForAction()
+        let repository = try Repository.open(at: folder, searchParents: true)
+        guard let theirs = try repository.referenceTarget(tracking), try !repository.isAncestor(theirs, of: commit) else {
+            FileHandle.standardError.write(refusal.stderr)
+            throw ExitCode(1)
+        }
+        return true
+    }
+
+    private func keptMoving(_ said: String) -> CannotCheck {
+        CannotCheck(
             "\(remote)/\(remoteBranch) kept moving: \(Self.attempts) pushes were overtaken; try again (the last push said: \(said))")
     }
 
-    /// Before an action is recorded: fetches the branch and handoffd's status branch in one go, then brings
-    /// the branch level with the remote, as `git pull --rebase` would (a fast-forward when it has nothing of
-    /// its own). A remote that cannot be fetched is left to the push to report.
-    func level() throws {
+    /// Before an action is recorded: fetches the branch and handoffd's status branch in one go. Returns the
+    /// remote's tip when the branch has nothing of its own (the action is then recorded on that tip and the
+    /// branch fast-forwarded after the push); else brings the branch level with the remote, as
+    /// `git pull --rebase` would, and returns nil. A remote that cannot be fetched is left to the push to report.
+    func level() throws -> ObjectID? {
+        guard try fetchForAction() else { return nil }
         let repository = try Repository.open(at: folder, searchParents: true)
-        guard let source = try LocalClone.statusBranchSource(repository, currentBranch: branch), source.remote == remote else {
-            return try rebaseOntoRemote(fetching: true)
+        if let head = try repository.referenceTarget(branch), let theirs = try repository.referenceTarget(tracking),
+            try head == theirs || repository.isAncestor(head, of: theirs)
+        {
+            return theirs
         }
-        let own = "refs/heads/\(remoteBranch):\(tracking)"
-        // Apart while the status branch is unknown here: a remote in same-branch mode has none, and a fetch naming
-        // it fails whole.
-        if try repository.referenceTarget(source.tracking) != nil, try git(["fetch", "--quiet", remote, own, source.refspec]).status == 0 {
-            return try rebaseOntoRemote(fetching: false)
-        }
-        _ = try git(["fetch", "--quiet", remote, source.refspec])
-        try rebaseOntoRemote(fetching: true)
+        try rebaseOntoRemote()
+        return nil
     }
 
-    /// Brings the branch level with the remote's when the remote has commits the branch lacks (fetching them
-    /// first when asked): a fast-forward when the branch has nothing of its own, else a rebase.
-    private func rebaseOntoRemote(fetching: Bool) throws {
-        if fetching, try git(["fetch", "--quiet", remote, "refs/heads/\(remoteBranch):\(tracking)"]).status != 0 { return }
+    /// Fetches the pushed branch and handoffd's status branch; false when the branch could not be fetched.
+    private func fetchForAction() throws -> Bool {
+        try fetchBranchAndStatus { try git($0).status == 0 }
+    }
+
+    /// Fetches the pushed branch and handoffd's status branch through `run` (a `git` command line; true when it
+    /// succeeded): in one `git fetch` when both are on one remote and the clone has seen the status branch, apart
+    /// before (a remote in same-branch mode has none, and a fetch naming it fails whole). No automatic
+    /// maintenance: it would run between the fetch and the push that follows. True when the branch was fetched.
+    private func fetchBranchAndStatus(_ run: ([String]) throws -> Bool) throws -> Bool {
+        let repository = try Repository.open(at: folder, searchParents: true)
+        let own = "refs/heads/\(remoteBranch):\(tracking)"
+        let fetch = ["fetch", "--quiet", "--no-auto-maintenance"]
+        guard let source = try LocalClone.statusBranchSource(repository, currentBranch: branch) else { return try run(fetch + [remote, own]) }
+        if source.remote == remote, try repository.referenceTarget(source.tracking) != nil, try run(fetch + [remote, own, source.refspec]) {
+            return true
+        }
+        _ = try run(fetch + [source.remote, source.refspec])
+        return try run(fetch + [remote, own])
+    }
+
+    /// Brings the branch level with the fetched remote branch when that has commits the branch lacks: a
+    /// fast-forward when the branch has nothing of its own, else a rebase.
+    private func rebaseOntoRemote() throws {
         let repository = try Repository.open(at: folder, searchParents: true)
         guard let head = try repository.referenceTarget(branch), let theirs = try repository.referenceTarget(tracking),
             try !repository.isAncestor(theirs, of: head)
@@ -113,23 +170,13 @@ struct ActionPublisher {
         let keys = try clone.trustedKeys()
         let deadline = Date().addingTimeInterval(seconds)
         var outcome = LocalClone.PublishedOutcome.pending
-        // One fetch for both once the remote is known to have the status branch; apart before (a remote in
-        // same-branch mode has none, and a fetch naming it fails whole).
-        let together = try source.map { try $0.remote == remote && clone.repository.referenceTarget($0.tracking) != nil } ?? false
         // handoffd publishes about a tenth of a second after a push (B2): the first look waits that long.
         usleep(120_000)
-        // Each fetch ends by the deadline too: a remote that hangs cannot hold --wait past its seconds.
-        func fetch(_ arguments: [String]) {
-            _ = StatusBranchFetch.fetch(
-                ["fetch", "--quiet"] + arguments, in: folder, environment: ProcessInfo.processInfo.environment,
-                within: max(deadline.timeIntervalSinceNow, 0.5))
-        }
         repeat {
-            if let source, together {
-                fetch([remote, "refs/heads/\(remoteBranch):\(tracking)", source.refspec])
-            } else {
-                fetch([remote, "refs/heads/\(remoteBranch):\(tracking)"])
-                if let source { fetch([source.remote, source.refspec]) }
+            // Each fetch ends by the deadline too: a remote that hangs cannot hold --wait past its seconds.
+            _ = try fetchBranchAndStatus {
+                StatusBranchFetch.fetch(
+                    $0, in: folder, environment: ProcessInfo.processInfo.environment, within: max(deadline.timeIntervalSinceNow, 0.5))
             }
             let repository = try Repository.open(at: folder, searchParents: true)
             let statusBranch = try source.flatMap { try repository.referenceTarget($0.tracking) != nil ? $0.tracking : nil }

@@ -8,6 +8,7 @@ import HandoffEngine
 /// `handoff replay`: recompute every status file from the first commit, print it or compare it.
 struct Replay: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "replay",
         abstract: "Recompute all status from the first commit; print it, or with --check compare it to the branch.",
         discussion: """
             Uses handoffd's configuration for the repository's operators and handoffd's key (to tell its \

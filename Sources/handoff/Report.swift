@@ -20,6 +20,7 @@ func publishedSnapshot() throws -> PublishedRepository {
 /// `handoff report`: flow figures from the published histories, the same as handoffd's `/v1/…/flow`.
 struct Report: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "report",
         abstract:
             "Print flow figures (lead time, waits, review rounds, readiness at claim; per packet, team and week) from the status on this branch.")
 

@@ -4,7 +4,7 @@ import HandoffCore
 
 /// `handoff rules`: the readiness rules, as a list or as the Markdown of `docs/rules.md`.
 struct Rules: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "List the readiness rules.")
+    static let configuration = CommandConfiguration(commandName: "rules", abstract: "List the readiness rules.")
 
     @Flag(help: "Print docs/rules.md (Markdown) instead of a list.")
     var markdown = false

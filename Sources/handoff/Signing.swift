@@ -7,6 +7,7 @@ import HandoffEngine
 /// `participant_identity: signature` requires, and prints the line an operator adds to `allowed_signers`.
 struct Signing: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "signing",
         abstract: "Sign commits with an SSH key, so that handoffd can hold them to you.",
         subcommands: [SigningSetup.self]
     )

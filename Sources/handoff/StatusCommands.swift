@@ -84,6 +84,7 @@ func encodeJSON(_ value: some Encodable) throws -> String {
 /// `handoff status [ID]`: one packet in detail, or a line per packet.
 struct Status: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "status",
         abstract: "Show a packet's status (state, assignee, round, findings, history) from the current branch.")
 
     @Argument(help: "The packet id; all packets, one line each, when omitted.")
@@ -134,7 +135,7 @@ struct Status: ParsableCommand {
 
 /// `handoff board`: every packet grouped by state.
 struct Board: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "List every packet by state, from the current branch.")
+    static let configuration = CommandConfiguration(commandName: "board", abstract: "List every packet by state, from the current branch.")
 
     @Option(help: "Output format: text or json.")
     var format: ReadFormat = .text
@@ -186,7 +187,8 @@ struct Board: ParsableCommand {
 
 /// `handoff init ID`: scaffold a packet that validates as not yet ready, listing what to write.
 struct Init: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Scaffold a packet: manifest, context, an OpenAPI starter and acceptance criteria.")
+    static let configuration = CommandConfiguration(
+        commandName: "init", abstract: "Scaffold a packet: manifest, context, an OpenAPI starter and acceptance criteria.")
 
     @Argument(help: "The new packet's id, e.g. PAY-142.")
     var id: String

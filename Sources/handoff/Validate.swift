@@ -7,6 +7,7 @@ import HandoffEngine
 /// `handoff validate [PATH…]`: the daemon's readiness checks, on a work tree or at a commit.
 struct Validate: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "validate",
         abstract: "Check packets against the definition of ready.",
         discussion: """
             Each PATH is a packet folder (it holds handoff.yaml), a packet root (e.g. specs/), or a spec \

@@ -12,6 +12,7 @@ import UnixSignals
 @main
 struct Handoffd: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "handoffd",
         abstract: "Fold the history of each configured repository into status files and publish them as a signed commit.",
         discussion: """
             Runs as a service: polls each repository, wakes at once when the post-receive hook pokes the \

@@ -6,6 +6,7 @@ import HandoffEngine
 /// `handoffd key generate|show`: handoffd's signing key is made on request only, never on the way.
 struct Key: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "key",
         abstract: "Create or show handoffd's signing key (identity.signing_key).",
         discussion: """
             handoffd signs every status commit with its key and trusts as its own only commits signed by it or \

@@ -1,5 +1,6 @@
 import Foundation
 import GitTestSupport
+import HandoffEngine
 import HandoffSystem
 import Testing
 
@@ -64,5 +65,66 @@ struct ActionLoopTests {
         try sandbox.git(["commit", "-q", "--allow-empty", "-S", "-m", "delivered, honestly"], in: clones[1])
         let forged = try runProcess("/usr/bin/git", ["push", "origin", "forge:handoff/status"], in: clones[1], environment: sandbox.environment)
         #expect(forged.status != 0 && forged.stderr.contains("takes only status commits signed by handoffd"), "\(forged.stdout)\(forged.stderr)")
+    }
+
+    @Test(
+        "when main moves under the push, the action is recorded again on the new tip, signed, and the branch fast-forwarded; a branch with a commit of its own is rebased"
+    )
+    func remoteMovesUnderThePush() throws {
+        let sandbox = try Sandbox()
+        #expect(try runProcess(Executables.handoff, ["demo", sandbox.root]).status == 0)
+        let bare = "\(sandbox.root)/specs.git"
+        let daemon = try ChildProcess(
+            Executables.handoffd, ["--config", "\(sandbox.root)/handoffd.yaml"], environment: sandbox.environment,
+            stderr: "\(sandbox.root)/daemon.log")
+        defer {
+            kill(daemon.pid, SIGTERM)
+            _ = daemon.wait()
+        }
+        #expect(eventually { (try? sandbox.git(["log", "-1", "--format=%s", "handoff/status"], in: bare))?.hasPrefix("handoff: ") ?? false })
+        let (clone, other) = ("\(sandbox.root)/dev", "\(sandbox.root)/other")
+        for (folder, who) in [(clone, "dev"), (other, "ana")] {
+            try sandbox.git(["clone", "-q", bare, folder], in: sandbox.root)
+            try sandbox.git(["config", "user.email", DemoRepository.participants.first { $0.short == who }!.email], in: folder)
+            try signAsDemoParticipant(who, demo: sandbox.root, clone: folder)
+        }
+        // Someone else's push lands while this clone's push is under way: its client-side pre-push hook (run after
+        // the fetch and the action commit) pushes from the other clone, once per marker file.
+        let hook = "\(clone)/.git/hooks/pre-push"
+        try Data(
+            """
+            #!/bin/sh
+            cat >/dev/null
+            unset GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE
+            if [ -e "\(sandbox.root)/interlope" ]; then
+              rm "\(sandbox.root)/interlope"
+              cd "\(other)" && git pull -q --rebase origin main && git commit -q --allow-empty -m "a note from Ana" && git push -q origin HEAD:main
+            fi
+            exit 0
+
+            """.utf8
+        ).write(to: URL(fileURLWithPath: hook))
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: hook)
+        _ = FileManager.default.createFile(atPath: "\(sandbox.root)/interlope", contents: nil)
+        let claimed = try runProcess(
+            Executables.handoff, ["claim", "PAY-142", "--push", "--wait"], in: clone, environment: sandbox.environment)
+        #expect(claimed.status == 0, "\(claimed.stdout)\(claimed.stderr)")
+        #expect(claimed.stdout.contains("after 2 attempts (origin/main moved; recorded again on it)"), "\(claimed.stdout)")
+        #expect(claimed.stdout.contains("PAY-142: ready → in_progress (claim applied by handoffd"), "\(claimed.stdout)")
+        // The claim that landed sits on Ana's note, signed again (the hook takes only verified commits), and the
+        // clone's branch was fast-forwarded to it.
+        let landed = try sandbox.git(["rev-parse", "main"], in: bare).trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(try sandbox.git(["log", "-1", "--format=%s", "\(landed)^"], in: bare).hasPrefix("a note from Ana"))
+        #expect(try sandbox.git(["rev-parse", "main"], in: clone).trimmingCharacters(in: .whitespacesAndNewlines) == landed)
+        // A branch with a commit of its own goes the other way: the branch is rebased onto the moved main.
+        try sandbox.git(["commit", "-q", "--allow-empty", "-m", "a note from Dev"], in: clone)
+        _ = FileManager.default.createFile(atPath: "\(sandbox.root)/interlope", contents: nil)
+        let blocked = try runProcess(
+            Executables.handoff, ["block", "PAY-142", "-m", "waiting", "--push", "--wait"], in: clone, environment: sandbox.environment)
+        #expect(blocked.status == 0, "\(blocked.stdout)\(blocked.stderr)")
+        #expect(blocked.stdout.contains("after 2 attempts (origin/main moved; rebased)"), "\(blocked.stdout)")
+        #expect(
+            try sandbox.git(["log", "-3", "--format=%s", "main"], in: bare).split(separator: "\n").map(String.init)
+                == ["block PAY-142: waiting", "a note from Dev", "a note from Ana"])
     }
 }
