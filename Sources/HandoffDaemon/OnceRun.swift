@@ -68,7 +68,7 @@ public struct OnceRun {
                 guard let result = try sync.run() else { continue }
                 if let commit = result.statusCommit {
                     logger.notice(
-                        "published status \(commit.abbreviated()) covering \(result.processedTip?.abbreviated() ?? "-"): \(result.changes.joined(separator: ", "))",
+                        "published status \(commit.abbreviated()) covering \(result.processedTip?.abbreviated() ?? "-"): \(result.changeSummary())",
                         metadata: ["folded": "\(result.foldedCommits)"])
                 } else {
                     logger.info(

@@ -207,7 +207,7 @@ final class RepositoryWorker: Sendable {
                 .run()
             if let result, let commit = result.statusCommit {
                 logger.notice(
-                    "published status \(commit.abbreviated()): \(result.changes.joined(separator: ", "))",
+                    "published status \(commit.abbreviated()): \(result.changeSummary())",
                     metadata: ["folded": "\(result.foldedCommits)"])
                 let logger = self.logger
                 housekeeping.published(in: entry.path) { logger.warning("\($0)") }

@@ -13,6 +13,13 @@ public struct ProcessingResult: Sendable {
     /// One line per packet whose status changed.
     public var changes: [String]
 
+    /// The changes for one log line: the first `limit`, then how many more (a catch-up over thousands of
+    /// packets would otherwise write a journal line of hundreds of kilobytes).
+    public func changeSummary(limit: Int = 20) -> String {
+        let shown = changes.prefix(limit).joined(separator: ", ")
+        return changes.count > limit ? "\(shown) and \(changes.count - limit) more packets" : shown
+    }
+
     /// A run that changed nothing at `tip`.
     static func unchanged(at tip: ObjectID?, folded: Int = 0) -> ProcessingResult {
         ProcessingResult(processedTip: tip, statusCommit: nil, foldedCommits: folded, changes: [])
