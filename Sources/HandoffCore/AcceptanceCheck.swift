@@ -7,8 +7,43 @@ enum AcceptanceCheck {
     /// The Gherkin criteria file name.
     static let gherkinFile = "acceptance.feature"
 
-    /// The cache key of an acceptance file: findings name the file, so its path belongs to the key.
-    static func cacheKey(contentID: String, path: String) -> String { "\(contentID):\(path)" }
+    /// The cache key of an acceptance file: findings name the file, so its path belongs to the key; the file
+    /// limit decides whether the bytes are read as text at all.
+    static func cacheKey(contentID: String, path: String, limits: CheckLimits) -> String { "\(contentID):\(path):\(limits.maxFileBytes)" }
+
+    /// What checking an acceptance file's text gives, as the cache keeps it: its criteria, their findings,
+    /// the operations they name, and `cost` (what reading it cost, charged again on every hit).
+    static func judge(_ text: String, path: String, cost: CheckCost) -> CheckCache.AcceptanceEntry {
+        let (criteria, findings) =
+            path.hasSuffix("/\(gherkinFile)") || path == gherkinFile
+            ? checkGherkin(text, file: path) : checkMarkdown(text, file: path)
+        return CheckCache.AcceptanceEntry(criteria: criteria, findings: findings, mentions: mentions(criteria), cost: cost)
+    }
+
+    /// An operation a criterion names: by method and path, or by operationId.
+    struct Mention: Sendable {
+        enum Operation: Sendable {
+            case endpoint(method: String, path: String)
+            case operationID(String)
+        }
+        var criterionID: String?
+        var line: Int
+        var operation: Operation
+    }
+
+    /// Every operation the criteria name, in order (per criterion: endpoints, then operationIds).
+    static func mentions(_ criteria: [Criterion]) -> [Mention] {
+        var mentions: [Mention] = []
+        for criterion in criteria {
+            for (method, path) in namedOperations(in: criterion.text) {
+                mentions.append(Mention(criterionID: criterion.id, line: criterion.line, operation: .endpoint(method: method, path: path)))
+            }
+            for name in namedOperationIDs(in: criterion.text) {
+                mentions.append(Mention(criterionID: criterion.id, line: criterion.line, operation: .operationID(name)))
+            }
+        }
+        return mentions
+    }
 
     /// One criterion: its id (nil when it has none), where it starts, and its text.
     struct Criterion {
@@ -106,24 +141,22 @@ enum AcceptanceCheck {
     }
 
     /// `acceptance.unknown-operation` for every named operation that no contract defines.
-    static func unknownOperations(_ criteria: [Criterion], operations: [APIOperation], file: String) -> [Finding] {
-        var findings: [Finding] = []
-        for criterion in criteria {
-            for (method, path) in namedOperations(in: criterion.text)
-            where !operations.contains(where: { $0.method == method && $0.matches(path: path) }) {
-                findings.append(
-                    Finding(
-                        .acceptanceUnknownOperation, file: file, line: criterion.line,
-                        message: "\(criterion.id ?? "a criterion") names \(method) \(path), which no contract of this packet defines"))
-            }
-            for name in namedOperationIDs(in: criterion.text) where !operations.contains(where: { $0.operationID == name }) {
-                findings.append(
-                    Finding(
-                        .acceptanceUnknownOperation, file: file, line: criterion.line,
-                        message: "\(criterion.id ?? "a criterion") names operation '\(name)', which no contract of this packet defines"))
+    static func unknownOperations(_ mentions: [Mention], operations: [APIOperation], file: String) -> [Finding] {
+        mentions.compactMap { mention in
+            let who = mention.criterionID ?? "a criterion"
+            switch mention.operation {
+            case .endpoint(let method, let path):
+                guard !operations.contains(where: { $0.method == method && $0.matches(path: path) }) else { return nil }
+                return Finding(
+                    .acceptanceUnknownOperation, file: file, line: mention.line,
+                    message: "\(who) names \(method) \(path), which no contract of this packet defines")
+            case .operationID(let name):
+                guard !operations.contains(where: { $0.operationID == name }) else { return nil }
+                return Finding(
+                    .acceptanceUnknownOperation, file: file, line: mention.line,
+                    message: "\(who) names operation '\(name)', which no contract of this packet defines")
             }
         }
-        return findings
     }
 
     /// Top-level list items; indented lines and nested items continue the item above them.

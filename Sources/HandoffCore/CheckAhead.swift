@@ -39,7 +39,7 @@ public enum CheckAhead {
     public static func isMissing(contentID: String, path: String, limits: CheckLimits, in cache: CheckCache) -> Bool {
         let name = path.split(separator: "/").last.map(String.init) ?? path
         if name == AcceptanceCheck.markdownFile || name == AcceptanceCheck.gherkinFile {
-            return !cache.containsAcceptance(for: AcceptanceCheck.cacheKey(contentID: contentID, path: path))
+            return !cache.containsAcceptance(for: AcceptanceCheck.cacheKey(contentID: contentID, path: path, limits: limits))
         }
         return !cache.containsEntry(for: ContractCheck.cacheKey(contentID: contentID, name: name, limits: limits))
     }
@@ -64,12 +64,11 @@ public enum CheckAhead {
         let view = OneFileView(path: file.path, bytes: file.bytes)
         let entry = TreeViewEntry(path: file.path, kind: .file)
         if entry.name == AcceptanceCheck.markdownFile || entry.name == AcceptanceCheck.gherkinFile {
-            let key = AcceptanceCheck.cacheKey(contentID: file.contentID, path: file.path)
-            guard !cache.containsAcceptance(for: key), case .text(let text) = try TextFile.read(file.path, from: view, limits: limits) else { return }
-            let result =
-                entry.name == AcceptanceCheck.gherkinFile
-                ? AcceptanceCheck.checkGherkin(text, file: file.path) : AcceptanceCheck.checkMarkdown(text, file: file.path)
-            cache.store(CheckCache.AcceptanceEntry(criteria: result.criteria, findings: result.findings), for: key)
+            let key = AcceptanceCheck.cacheKey(contentID: file.contentID, path: file.path, limits: limits)
+            var cost = CheckCost()
+            guard !cache.containsAcceptance(for: key), case .text(let text) = try TextFile.read(file.path, from: view, limits: limits, cost: &cost)
+            else { return }
+            cache.store(AcceptanceCheck.judge(text, path: file.path, cost: cost), for: key)
         } else {
             try ContractCheck.memoise(entry, contentID: file.contentID, in: view, limits: limits, cache: cache)
         }

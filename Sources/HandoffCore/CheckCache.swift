@@ -15,15 +15,26 @@ public final class CheckCache: Sendable {
         var cost: CheckCost
     }
 
-    /// What is kept for one acceptance file: its criteria and their findings (for the file at that path).
+    /// What is kept for one acceptance file: its criteria, their findings (for the file at that path), the
+    /// operations they name, and what reading it cost. A hit spares reading the file.
     struct AcceptanceEntry: Sendable {
         var criteria: [AcceptanceCheck.Criterion]
         var findings: [Finding]
+        var mentions: [AcceptanceCheck.Mention]
+        var cost: CheckCost
     }
 
-    /// What is kept for one manifest: what parsing it gave, and what the parse cost.
+    /// What is kept for one manifest: what parsing it gave, and what reading and parsing it cost.
     struct ManifestEntry: Sendable {
         var manifest: Manifest?
+        var findings: [Finding]
+        var cost: CheckCost
+    }
+
+    /// What is kept for one context document: what it says whatever tree it sits in (its links, resolved to
+    /// paths, are looked up in each tree), and what reading it cost.
+    struct ContextEntry: Sendable {
+        var links: [LinkCheck.ResolvedLink]
         var findings: [Finding]
         var cost: CheckCost
     }
@@ -36,6 +47,8 @@ public final class CheckCache: Sendable {
         /// Acceptance results live only in memory: a hook's push and a catch-up re-check the same
         /// acceptance file at every commit that touches its packet.
         var acceptance: [String: AcceptanceEntry] = [:]
+        /// Context results live only in memory too, for the same reason.
+        var contexts: [String: ContextEntry] = [:]
         var hits = 0
         var misses = 0
         /// Whether entries were stored since the cache was made or loaded: only then is saving worth it.
@@ -106,6 +119,14 @@ public final class CheckCache: Sendable {
 
     func store(_ entry: ManifestEntry, for key: String) {
         state.withLock { Self.insert(entry, for: key, into: &$0.manifests, capacity: capacity) }
+    }
+
+    func context(for key: String) -> ContextEntry? {
+        state.withLock { $0.contexts[key] }
+    }
+
+    func store(_ entry: ContextEntry, for key: String) {
+        state.withLock { Self.insert(entry, for: key, into: &$0.contexts, capacity: capacity) }
     }
 
     func acceptance(for key: String) -> AcceptanceEntry? {

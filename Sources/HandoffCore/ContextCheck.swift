@@ -7,9 +7,29 @@ enum ContextCheck {
     /// Fewer words than this under a required heading is too little to help anyone.
     static let minimumWords = 3
 
-    static func check(_ text: String, file: String, requiredSections: [String], view: any TreeView) throws -> [Finding] {
+    /// The cache key of a context document: findings name the file; the required sections and the file limit
+    /// (whether the bytes are read as text at all) decide the rest.
+    static func cacheKey(contentID: String, path: String, requiredSections: [String], limits: CheckLimits) -> String {
+        "\(contentID):\(path):\(limits.maxFileBytes):\(requiredSections.joined(separator: "\u{1F}"))"
+    }
+
+    /// Everything `text` says that does not depend on the tree, and the links to look up in it; `cost` is
+    /// what reading it cost.
+    static func judge(_ text: String, file: String, requiredSections: [String], cost: CheckCost) -> CheckCache.ContextEntry {
         let outline = MarkdownOutline(text)
-        var findings: [Finding] = try LinkCheck.check(outline, file: file, view: view)
+        return CheckCache.ContextEntry(
+            links: LinkCheck.resolvedLinks(in: outline, file: file),
+            findings: proseFindings(outline, file: file, requiredSections: requiredSections), cost: cost)
+    }
+
+    /// The findings of a judged document in `view`: its broken links first, then the rest.
+    static func findings(_ entry: CheckCache.ContextEntry, file: String, view: any TreeView) throws -> [Finding] {
+        try LinkCheck.findings(entry.links, file: file, view: view) + entry.findings
+    }
+
+    /// Placeholders, and required sections missing or too short.
+    private static func proseFindings(_ outline: MarkdownOutline, file: String, requiredSections: [String]) -> [Finding] {
+        var findings: [Finding] = []
         for line in outline.lines where line.isProse {
             if let placeholder = Placeholder.find(in: line.text) {
                 findings.append(

@@ -80,25 +80,44 @@ enum LinkCheck {
         return .path(components.joined(separator: "/"))
     }
 
-    static func check(_ outline: MarkdownOutline, file: String, view: any TreeView) throws -> [Finding] {
-        var findings: [Finding] = []
-        for link in links(in: outline) {
+    /// A link that may be broken: one that climbs out of the repository (broken in any tree), or one to a
+    /// repository path (broken in a tree without it). External, in-page and empty links are left out.
+    struct ResolvedLink: Sendable {
+        var target: String
+        var line: Int
+        var column: Int
+        /// The repository path it names; nil when it climbs out.
+        var path: String?
+    }
+
+    /// The links of `outline` worth looking up, resolved from `file`: a pure function of the text, so kept
+    /// with the document's other results while the tree they are looked up in changes.
+    static func resolvedLinks(in outline: MarkdownOutline, file: String) -> [ResolvedLink] {
+        links(in: outline).compactMap { link in
             switch resolve(link.target, from: file) {
-            case .external:
-                continue
-            case .outside:
+            case .external: nil
+            case .outside: ResolvedLink(target: link.target, line: link.line, column: link.column, path: nil)
+            case .path(let path): path.isEmpty ? nil : ResolvedLink(target: link.target, line: link.line, column: link.column, path: path)
+            }
+        }
+    }
+
+    /// `context.broken-link` for each of `links` that climbs out or names a path `view` lacks.
+    static func findings(_ links: [ResolvedLink], file: String, view: any TreeView) throws -> [Finding] {
+        var findings: [Finding] = []
+        for link in links {
+            guard let path = link.path else {
                 findings.append(
                     Finding(
                         .contextBrokenLink, file: file, line: link.line, column: link.column,
                         message: "link '\(link.target)' climbs out of the repository"))
-            case .path(let path):
-                if path.isEmpty { continue }
-                if try view.entry(at: path) == nil {
-                    findings.append(
-                        Finding(
-                            .contextBrokenLink, file: file, line: link.line, column: link.column,
-                            message: "link '\(link.target)' points to \(path), which does not exist in this tree"))
-                }
+                continue
+            }
+            if try view.entry(at: path) == nil {
+                findings.append(
+                    Finding(
+                        .contextBrokenLink, file: file, line: link.line, column: link.column,
+                        message: "link '\(link.target)' points to \(path), which does not exist in this tree"))
             }
         }
         return findings

@@ -105,28 +105,25 @@ public struct PacketChecker: Sendable {
         }
 
         let manifestPath = "\(folder)/\(Manifest.fileName)"
-        switch try TextFile.read(manifestPath, from: view, limits: limits, cost: &cost) {
+        // A pure function of the bytes, the path (the folder is the id it must match) and the limits.
+        let manifestRead = try judged(
+            manifestPath, in: view, cost: &cost,
+            key: { "\($0):\(manifestPath):\(limits.maxFileBytes):\(limits.maxYAMLDepth):\(limits.maxYAMLNodes)" },
+            cached: { cache?.manifest(for: $0) }, store: { cache?.store($0, for: $1) }, entryCost: \.cost,
+            judge: { text, readCost in
+                var parseCost = CheckCost()
+                let (parsed, found) = Manifest.parse(text, file: manifestPath, folderID: id.rawValue, limits: limits, cost: &parseCost)
+                return CheckCache.ManifestEntry(manifest: parsed, findings: found, cost: readCost + parseCost)
+            })
+        switch manifestRead {
         case .missing:
             findings.append(Finding(.manifestMissing, file: manifestPath, message: "\(baseName(manifestPath)) is missing"))
         case .unusable(let finding):
             findings.append(finding)
-        case .text(let text):
-            // A pure function of the bytes, the path (the folder is the id it must match) and the YAML limits.
-            let key = try cache.flatMap { _ in try view.contentID(at: manifestPath) }
-                .map { "\($0):\(manifestPath):\(limits.maxYAMLDepth):\(limits.maxYAMLNodes)" }
-            let parsed: Manifest?
-            let manifestFindings: [Finding]
-            if let key, let cached = cache?.manifest(for: key) {
-                (parsed, manifestFindings) = (cached.manifest, cached.findings)
-                cost = cost + cached.cost  // what the parse cost is charged on every hit, as for contracts
-            } else {
-                var parseCost = CheckCost()
-                (parsed, manifestFindings) = Manifest.parse(text, file: manifestPath, folderID: id.rawValue, limits: limits, cost: &parseCost)
-                cost = cost + parseCost
-                if let key { cache?.store(CheckCache.ManifestEntry(manifest: parsed, findings: manifestFindings, cost: parseCost), for: key) }
-            }
+        case .judged(let entry):
+            let parsed = entry.manifest
             manifest = parsed
-            findings += manifestFindings
+            findings += entry.findings
             for dependency in parsed?.dependsOn ?? [] {
                 guard let dependencyID = PacketID(dependency) else { continue }
                 if dependencyID == id {
@@ -149,13 +146,22 @@ public struct PacketChecker: Sendable {
         }
 
         let contextPath = "\(folder)/\(ContextCheck.fileName)"
-        switch try TextFile.read(contextPath, from: view, limits: limits, cost: &cost) {
+        let requiredSections = configuration.requiredSections
+        let contextRead = try judged(
+            contextPath, in: view, cost: &cost,
+            key: { ContextCheck.cacheKey(contentID: $0, path: contextPath, requiredSections: requiredSections, limits: limits) },
+            cached: { cache?.context(for: $0) }, store: { cache?.store($0, for: $1) }, entryCost: \.cost,
+            judge: { text, readCost in
+                ContextCheck.judge(text, file: contextPath, requiredSections: requiredSections, cost: readCost)
+            })
+        switch contextRead {
         case .missing:
             findings.append(Finding(.contextMissing, file: contextPath, message: "\(baseName(contextPath)) is missing"))
         case .unusable(let finding):
             findings.append(finding)
-        case .text(let text):
-            findings += try ContextCheck.check(text, file: contextPath, requiredSections: configuration.requiredSections, view: view)
+        case .judged(let entry):
+            // Its links are looked up in this tree: only they can change while the document does not.
+            findings += try ContextCheck.findings(entry, file: contextPath, view: view)
         }
 
         let contracts = try ContractCheck.check(folder: folder, in: view, limits: limits, cache: cache, budget: budget)
@@ -171,43 +177,72 @@ public struct PacketChecker: Sendable {
         let markdownPath = "\(folder)/\(AcceptanceCheck.markdownFile)"
         let gherkinPath = "\(folder)/\(AcceptanceCheck.gherkinFile)"
         // acceptance.md, or else acceptance.feature: whichever is read is checked the same way.
-        var acceptance: (path: String, text: String, isGherkin: Bool)?
-        switch try TextFile.read(markdownPath, from: view, limits: limits, cost: &cost) {
-        case .text(let text):
-            acceptance = (markdownPath, text, false)
+        func acceptance(_ path: String) throws -> Judged<CheckCache.AcceptanceEntry> {
+            try judged(
+                path, in: view, cost: &cost, key: { AcceptanceCheck.cacheKey(contentID: $0, path: path, limits: limits) },
+                cached: { cache?.acceptance(for: $0) }, store: { cache?.store($0, for: $1) }, entryCost: \.cost,
+                judge: { text, readCost in
+                    AcceptanceCheck.judge(text, path: path, cost: readCost)
+                })
+        }
+        var acceptancePath = markdownPath
+        var read = try acceptance(markdownPath)
+        if case .missing = read {
+            acceptancePath = gherkinPath
+            read = try acceptance(gherkinPath)
+        }
+        switch read {
+        case .missing:
+            findings.append(
+                Finding(
+                    .acceptanceMissing, file: markdownPath,
+                    message: "the packet has neither acceptance.md nor acceptance.feature"))
         case .unusable(let finding):
             findings.append(finding)
-        case .missing:
-            switch try TextFile.read(gherkinPath, from: view, limits: limits, cost: &cost) {
-            case .text(let text):
-                acceptance = (gherkinPath, text, true)
-            case .unusable(let finding):
-                findings.append(finding)
-            case .missing:
-                findings.append(
-                    Finding(
-                        .acceptanceMissing, file: markdownPath,
-                        message: "the packet has neither acceptance.md nor acceptance.feature"))
-            }
-        }
-        if let (path, text, isGherkin) = acceptance {
-            // The result depends only on the bytes and the path: memoised by blob id.
-            let key = try cache.flatMap { _ in try view.contentID(at: path) }.map { AcceptanceCheck.cacheKey(contentID: $0, path: path) }
-            let result: (criteria: [AcceptanceCheck.Criterion], findings: [Finding])
-            if let key, let cached = cache?.acceptance(for: key) {
-                result = (cached.criteria, cached.findings)
-            } else {
-                result = isGherkin ? AcceptanceCheck.checkGherkin(text, file: path) : AcceptanceCheck.checkMarkdown(text, file: path)
-                if let key { cache?.store(CheckCache.AcceptanceEntry(criteria: result.criteria, findings: result.findings), for: key) }
-            }
-            criteria = AcceptanceCheck.ids(result.criteria)
-            findings += result.findings
-            findings += AcceptanceCheck.unknownOperations(result.criteria, operations: contracts.operations, file: path)
+        case .judged(let entry):
+            criteria = AcceptanceCheck.ids(entry.criteria)
+            findings += entry.findings
+            findings += AcceptanceCheck.unknownOperations(entry.mentions, operations: contracts.operations, file: acceptancePath)
         }
         budget?.charge(cost)
         budget?.chargePacket(findings: findings.count)
         // Capped after the policy's severities apply, so the omitted counts are the severities in force.
         let (kept, omitted) = findings.map(configuration.applyingPolicy).cappedPerRule(limits.maxFindingsPerRule)
         return PacketReport(id: id, folder: folder, manifest: manifest, criteria: criteria, findings: kept, omitted: omitted)
+    }
+
+    /// What reading and judging one packet file gave.
+    enum Judged<Entry> {
+        case missing
+        case unusable(Finding)
+        case judged(Entry)
+    }
+
+    /// Reads `path` as text and judges it, unless the cache holds the judgement of the same bytes (its key from
+    /// the content id): then the file is not read at all. Either way `cost` grows by the entry's cost (reading,
+    /// and parsing where there is any), so that a budget never depends on what a cache holds.
+    private func judged<Entry>(
+        _ path: String, in view: any TreeView, cost: inout CheckCost, key: (String) -> String, cached: (String) -> Entry?,
+        store: (Entry, String) -> Void, entryCost: (Entry) -> CheckCost, judge: (String, CheckCost) -> Entry
+    ) throws -> Judged<Entry> {
+        let key = try cache == nil ? nil : view.contentID(at: path).map(key)
+        if let key, let entry = cached(key) {
+            cost = cost + entryCost(entry)
+            return .judged(entry)
+        }
+        var readCost = CheckCost()
+        switch try TextFile.read(path, from: view, limits: configuration.limits, cost: &readCost) {
+        case .missing:
+            cost = cost + readCost
+            return .missing
+        case .unusable(let finding):
+            cost = cost + readCost
+            return .unusable(finding)
+        case .text(let text):
+            let entry = judge(text, readCost)
+            cost = cost + entryCost(entry)
+            if let key { store(entry, key) }
+            return .judged(entry)
+        }
     }
 }

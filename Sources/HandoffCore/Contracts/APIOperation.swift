@@ -8,12 +8,28 @@ public struct APIOperation: Sendable, Hashable, Codable {
     public var operationID: String?
 
     /// True when `concretePath` (e.g. `/payments/123/refunds` or the template itself) fits this path template.
+    ///
+    /// Segment by segment over the UTF-8 bytes, allocating nothing: a catch-up asks this for every operation a
+    /// criterion names, at every commit. Segments whose bytes differ are still compared as strings (canonical
+    /// equivalence), as a split into substrings would.
     public func matches(path concretePath: String) -> Bool {
-        let template = path.split(separator: "/", omittingEmptySubsequences: false)
-        let actual = concretePath.split(separator: "/", omittingEmptySubsequences: false)
-        guard template.count == actual.count else { return false }
-        return zip(template, actual).allSatisfy { expected, given in
-            expected == given || (expected.hasPrefix("{") && expected.hasSuffix("}") && !given.isEmpty)
+        var template = path.utf8[...]
+        var actual = concretePath.utf8[...]
+        let slash = UInt8(ascii: "/")
+        while true {
+            let templateEnd = template.firstIndex(of: slash) ?? template.endIndex
+            let actualEnd = actual.firstIndex(of: slash) ?? actual.endIndex
+            let expected = template[..<templateEnd]
+            let given = actual[..<actualEnd]
+            let isParameter = expected.count >= 2 && expected.first == UInt8(ascii: "{") && expected.last == UInt8(ascii: "}")
+            guard expected.elementsEqual(given) || (isParameter && !given.isEmpty) || Substring(expected) == Substring(given) else {
+                return false
+            }
+            let templateDone = templateEnd == template.endIndex
+            let actualDone = actualEnd == actual.endIndex
+            if templateDone || actualDone { return templateDone && actualDone }
+            template = template[template.index(after: templateEnd)...]
+            actual = actual[actual.index(after: actualEnd)...]
         }
     }
 }
