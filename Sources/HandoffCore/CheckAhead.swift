@@ -1,7 +1,7 @@
 import Dispatch
 import Synchronization
 
-/// Checking ahead of the fold (#13): a contract's or an acceptance file's check is a pure function of its
+/// Checking ahead of the fold (#13): a contract's, an acceptance file's or a context document's check is a pure function of its
 /// bytes (and path, and limits), so the files a range of commits brings can be checked on every core first;
 /// the fold then runs in order as before and finds each result in the ``CheckCache``. What the fold
 /// computes is unchanged, byte for byte: only who computes a memoised entry, and when, differs.
@@ -24,29 +24,36 @@ public enum CheckAhead {
         }
     }
 
-    /// What a path is to the checks, when checking it ahead is worth it: a parsed contract file under a
-    /// packet's `contracts/`, or its acceptance file. Nil for everything else.
+    /// Whether checking a path ahead is worth it: a parsed contract file under a packet's `contracts/`, or its
+    /// acceptance file or context document.
     public static func isWorthChecking(_ path: String, packetRoot: String) -> Bool {
         let root = packetRoot + "/"
         guard path.hasPrefix(root) else { return false }
         let rest = path.dropFirst(root.count).split(separator: "/", omittingEmptySubsequences: false)
         guard rest.count >= 2, PacketID(rest[0]) != nil else { return false }
-        if rest.count == 2 { return rest[1] == AcceptanceCheck.markdownFile || rest[1] == AcceptanceCheck.gherkinFile }
+        if rest.count == 2 {
+            return rest[1] == AcceptanceCheck.markdownFile || rest[1] == AcceptanceCheck.gherkinFile || rest[1] == ContextCheck.fileName
+        }
         return rest[1] == "contracts" && ContractCheck.isParsed(String(rest[rest.count - 1]))
     }
 
-    /// Whether `cache` still lacks the result for `file` under `limits` (so that it is worth reading).
-    public static func isMissing(contentID: String, path: String, limits: CheckLimits, in cache: CheckCache) -> Bool {
+    /// Whether `cache` still lacks the result for `file` under `configuration` (so that it is worth reading).
+    public static func isMissing(contentID: String, path: String, configuration: CheckConfiguration, in cache: CheckCache) -> Bool {
         let name = path.split(separator: "/").last.map(String.init) ?? path
+        let limits = configuration.limits
         if name == AcceptanceCheck.markdownFile || name == AcceptanceCheck.gherkinFile {
             return !cache.containsAcceptance(for: AcceptanceCheck.cacheKey(contentID: contentID, path: path, limits: limits))
+        }
+        if name == ContextCheck.fileName {
+            return !cache.containsContext(
+                for: ContextCheck.cacheKey(contentID: contentID, path: path, requiredSections: configuration.requiredSections, limits: limits))
         }
         return !cache.containsEntry(for: ContractCheck.cacheKey(contentID: contentID, name: name, limits: limits))
     }
 
     /// Checks `files` on up to `threads` threads (the calling one among them) and stores each result in
     /// `cache` as the fold's own check would. With one thread or one file nothing starts: the fold checks it.
-    public static func check(_ files: [File], limits: CheckLimits, cache: CheckCache, threads: Int) {
+    public static func check(_ files: [File], configuration: CheckConfiguration, cache: CheckCache, threads: Int) {
         guard threads > 1, files.count > 1 else { return }
         let next = Atomic<Int>(0)
         DispatchQueue.concurrentPerform(iterations: min(threads, files.count)) { _ in
@@ -54,15 +61,25 @@ public enum CheckAhead {
                 let index = next.add(1, ordering: .relaxed).oldValue
                 guard index < files.count else { return }
                 // A check that cannot run here (it never throws for content) is left to the fold, which reports it.
-                try? memoise(files[index], limits: limits, cache: cache)
+                try? memoise(files[index], configuration: configuration, cache: cache)
             }
         }
     }
 
     /// One file's check, stored as the fold's check stores it.
-    static func memoise(_ file: File, limits: CheckLimits, cache: CheckCache) throws {
+    static func memoise(_ file: File, configuration: CheckConfiguration, cache: CheckCache) throws {
         let view = OneFileView(path: file.path, bytes: file.bytes)
         let entry = TreeViewEntry(path: file.path, kind: .file)
+        let limits = configuration.limits
+        if entry.name == ContextCheck.fileName {
+            let sections = configuration.requiredSections
+            let key = ContextCheck.cacheKey(contentID: file.contentID, path: file.path, requiredSections: sections, limits: limits)
+            var cost = CheckCost()
+            guard !cache.containsContext(for: key), case .text(let text) = try TextFile.read(file.path, from: view, limits: limits, cost: &cost)
+            else { return }
+            cache.store(ContextCheck.judge(text, file: file.path, requiredSections: sections, cost: cost), for: key)
+            return
+        }
         if entry.name == AcceptanceCheck.markdownFile || entry.name == AcceptanceCheck.gherkinFile {
             let key = AcceptanceCheck.cacheKey(contentID: file.contentID, path: file.path, limits: limits)
             var cost = CheckCost()

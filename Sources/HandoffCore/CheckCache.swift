@@ -82,6 +82,11 @@ public final class CheckCache: Sendable {
         state.withLock { $0.entries[key] != nil }
     }
 
+    /// Whether a context entry is held.
+    func containsContext(for key: String) -> Bool {
+        state.withLock { $0.contexts[key] != nil }
+    }
+
     /// Whether an acceptance entry is held.
     func containsAcceptance(for key: String) -> Bool {
         state.withLock { $0.acceptance[key] != nil }

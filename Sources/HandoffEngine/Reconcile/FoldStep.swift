@@ -81,7 +81,8 @@ struct FoldStep {
     /// neither does this; and files are checked a budget's worth at a time, so that no more is held at once.
     private func checkAhead(_ repository: Repository, _ commits: ArraySlice<ObjectID>, policy: Policy) throws {
         guard checkThreads > 1, let cache else { return }
-        let limits = policy.checkConfiguration.limits
+        let configuration = policy.checkConfiguration
+        let limits = configuration.limits
         let budget = CheckBudgetLimits.default.maxBytes
         var seen = Set<String>()
         var files: [CheckAhead.File] = []
@@ -94,19 +95,19 @@ struct FoldStep {
                 guard let blob = change.newID, change.newMode == .blob || change.newMode == .executable,
                     CheckAhead.isWorthChecking(change.path, packetRoot: policy.packetRoot),
                     seen.insert("\(blob.hex):\(change.path)").inserted,
-                    CheckAhead.isMissing(contentID: blob.hex, path: change.path, limits: limits, in: cache),
+                    CheckAhead.isMissing(contentID: blob.hex, path: change.path, configuration: configuration, in: cache),
                     case .data(let data) = try repository.blob(blob, sizeLimit: limits.maxFileBytes)
                 else { continue }
                 files.append(CheckAhead.File(contentID: blob.hex, path: change.path, bytes: Array(data)))
                 spent += data.count
                 held += data.count
                 if held >= budget {
-                    CheckAhead.check(files, limits: limits, cache: cache, threads: checkThreads)
+                    CheckAhead.check(files, configuration: configuration, cache: cache, threads: checkThreads)
                     files.removeAll()
                     held = 0
                 }
             }
         }
-        CheckAhead.check(files, limits: limits, cache: cache, threads: checkThreads)
+        CheckAhead.check(files, configuration: configuration, cache: cache, threads: checkThreads)
     }
 }
