@@ -80,7 +80,8 @@ extension ActionCommand {
             return
         }
         let message = note.isEmpty ? nil : "\(Self.action.rawValue) \(packet): \(note)"
-        let commit = try clone.commitAction(Self.action, packet: packet, note: note, message: message, movingBranch: base == nil)
+        // When publishing, the branch moves only once the push has landed: a failed push leaves nothing to undo.
+        let commit = try clone.commitAction(Self.action, packet: packet, note: note, message: message, movingBranch: !publishing)
         let shortBranch = clone.branch.replacingOccurrences(of: "refs/heads/", with: "")
         guard publishing else {
             print(
@@ -89,10 +90,7 @@ extension ActionCommand {
             return
         }
         let publisher = try ActionPublisher(clone: clone, folder: folder)
-        let (pushed, attempts) =
-            try base == nil
-            ? publisher.push()
-            : publisher.push(commit) { failed, tip in try clone.record(failed, againOn: tip) }
+        let (pushed, attempts) = try publisher.push(commit, onRemoteTip: base != nil) { failed, tip in try clone.record(failed, againOn: tip) }
         // How often the remote moved under the push: recorded again (or rebased) and pushed again each time.
         let retried =
             attempts > 1

@@ -29,6 +29,9 @@ struct ActionPublisher {
         remoteBranch = merge.replacingOccurrences(of: "refs/heads/", with: "")
     }
 
+    /// The branch's short name, as git shows it.
+    var shortBranch: String { branch.replacingOccurrences(of: "refs/heads/", with: "") }
+
     /// The remote-tracking reference of the pushed branch.
     var tracking: String { "refs/remotes/\(remote)/\(remoteBranch)" }
 
@@ -40,27 +43,16 @@ struct ActionPublisher {
         return try ChildProcess.run("git", arguments, in: folder, scratch: scratch)
     }
 
-    /// Pushes the branch; returns the commit that landed (the action commit, rebased if the remote had moved)
-    /// and how many pushes it took. A push refused for another reason than the remote moving (the
-    /// pre-receive hook) is final. For a branch with commits of its own besides the action (`level()` said nil).
-    func push() throws -> (commit: ObjectID, attempts: Int) {
-        var said = ""
-        for attempt in 1...Self.attempts {
-            let pushed = try git(["push", "--quiet", remote, "HEAD:refs/heads/\(remoteBranch)"])
-            said = String(decoding: pushed.stderr, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-            let head = try Repository.open(at: folder, searchParents: true).referenceTarget(branch)
-            if pushed.status == 0, let head { return (head, attempt) }
-            guard let head, try remoteMoved(since: head, refusal: pushed, attempt: attempt), attempt < Self.attempts else { break }
-            try rebaseOntoRemote()
-        }
-        throw keptMoving(said)
-    }
-
-    /// Pushes an action commit built on the remote's fetched tip, the branch having nothing of its own: when the
-    /// remote moved under it, `rebuild` records the refused commit again on the new tip, with no rebase, checkout
-    /// or second judgement in between, so that others' pushes have the least time to land. The branch is
-    /// fast-forwarded to the commit that landed.
-    func push(_ first: ObjectID, rebuild: (_ refused: ObjectID, _ tip: ObjectID) throws -> ObjectID) throws -> (commit: ObjectID, attempts: Int) {
+    /// Pushes the action commit `first`, made on the branch's tip or, with `onRemoteTip`, on the remote's fetched
+    /// tip, the branch itself left where it is; returns the commit that landed and how many pushes it took. When
+    /// the remote moved under it, `rebuild` records the refused commit again, with no second judgement, on the
+    /// remote's new tip (with `onRemoteTip`: no rebase or checkout in between, so that others' pushes have the
+    /// least time to land) or else on the branch rebased onto that tip (its own commits go along). The branch is
+    /// fast-forwarded to the commit that landed; a push that fails for good leaves no action commit on it, so
+    /// that running the command again records the action once.
+    func push(
+        _ first: ObjectID, onRemoteTip: Bool, rebuild: (_ refused: ObjectID, _ tip: ObjectID) throws -> ObjectID
+    ) throws -> (commit: ObjectID, attempts: Int) {
         var commit = first
         var said = ""
         for attempt in 1...Self.attempts {
@@ -69,16 +61,20 @@ struct ActionPublisher {
             if pushed.status == 0 {
                 // Outside the race now: a checkout that fails (local changes in the way) leaves the branch behind,
                 // which the next action or git pull makes up.
-                if try git(["merge", "--ff-only", "--quiet", commit.hex]).status != 0 {
+                let merged = try git(["merge", "--ff-only", "--quiet", commit.hex])
+                if merged.status != 0 {
+                    FileHandle.standardError.write(merged.stderr)
                     FileHandle.standardError.write(
-                        Data("handoff: \(safe(branch)) was not fast-forwarded to \(commit.abbreviated(7)); git pull --rebase to catch up\n".utf8))
+                        Data(
+                            "handoff: \(safe(shortBranch)) was not fast-forwarded to \(commit.abbreviated(7)); git pull --rebase --autostash to catch up\n"
+                                .utf8))
                 }
                 return (commit, attempt)
             }
-            guard try remoteMoved(since: commit, refusal: pushed, attempt: attempt), attempt < Self.attempts,
-                let theirs = try Repository.open(at: folder, searchParents: true).referenceTarget(tracking)
-            else { break }
-            commit = try rebuild(commit, theirs)
+            guard try remoteMoved(since: commit, refusal: pushed, attempt: attempt), attempt < Self.attempts else { break }
+            if !onRemoteTip { try rebaseOntoRemote() }
+            guard let tip = try Repository.open(at: folder, searchParents: true).referenceTarget(onRemoteTip ? tracking : branch) else { break }
+            commit = try rebuild(commit, tip)
         }
         throw keptMoving(said)
     }
@@ -96,6 +92,8 @@ struct ActionPublisher {
         let repository = try Repository.open(at: folder, searchParents: true)
         guard let theirs = try repository.referenceTarget(tracking), try !repository.isAncestor(theirs, of: commit) else {
             FileHandle.standardError.write(refusal.stderr)
+            FileHandle.standardError.write(
+                Data("handoff: the push failed; no action commit was left on \(safe(shortBranch)) (nothing to undo)\n".utf8))
             throw ExitCode(1)
         }
         return true
@@ -157,7 +155,7 @@ struct ActionPublisher {
             throw CannotCheck(
                 "\(remote)/\(remoteBranch) moved and the branch does not rebase onto it cleanly: "
                     + "\(String(decoding: rebased.stderr, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)); "
-                    + "git pull --rebase, resolve, then push")
+                    + "git pull --rebase, resolve, then run the command again")
         }
     }
 

@@ -127,4 +127,85 @@ struct ActionLoopTests {
             try sandbox.git(["log", "-3", "--format=%s", "main"], in: bare).split(separator: "\n").map(String.init)
                 == ["block PAY-142: waiting", "a note from Dev", "a note from Ana"])
     }
+
+    @Test("a push that cannot reach the remote leaves the branch as it was, with or without commits of its own; the retry records the action once")
+    func unreachableRemote() throws {
+        let sandbox = try Sandbox()
+        #expect(try runProcess(Executables.handoff, ["demo", sandbox.root]).status == 0)
+        let bare = "\(sandbox.root)/specs.git"
+        let daemon = try ChildProcess(
+            Executables.handoffd, ["--config", "\(sandbox.root)/handoffd.yaml"], environment: sandbox.environment,
+            stderr: "\(sandbox.root)/daemon.log")
+        defer {
+            kill(daemon.pid, SIGTERM)
+            _ = daemon.wait()
+        }
+        #expect(eventually { (try? sandbox.git(["log", "-1", "--format=%s", "handoff/status"], in: bare))?.hasPrefix("handoff: ") ?? false })
+        let clone = "\(sandbox.root)/dev"
+        try sandbox.git(["clone", "-q", bare, clone], in: sandbox.root)
+        try sandbox.git(["config", "user.email", "dev@contractors.example"], in: clone)
+        try signAsDemoParticipant("dev", demo: sandbox.root, clone: clone)
+        func act(_ arguments: [String]) throws -> ProcessResult {
+            try runProcess(Executables.handoff, arguments, in: clone, environment: sandbox.environment)
+        }
+        // The remote is out of reach: nothing is fetched, nothing pushed, and nothing is left on the branch.
+        try sandbox.git(["config", "remote.origin.url", "\(sandbox.root)/nowhere.git"], in: clone)
+        let before = try sandbox.git(["rev-parse", "main"], in: clone)
+        let unreachable = try act(["claim", "PAY-142", "--push"])
+        #expect(unreachable.status == 1, "\(unreachable.stdout)\(unreachable.stderr)")
+        #expect(try sandbox.git(["rev-parse", "main"], in: clone) == before, "the claim stayed on the branch")
+        // Back in reach: the retry carries one claim, which handoffd applies.
+        try sandbox.git(["config", "remote.origin.url", bare], in: clone)
+        let retried = try act(["claim", "PAY-142", "--push", "--wait"])
+        #expect(retried.status == 0, "\(retried.stdout)\(retried.stderr)")
+        #expect(retried.stdout.contains("PAY-142: ready → in_progress (claim applied by handoffd"), "\(retried.stdout)")
+        #expect(try sandbox.git(["log", "--format=%s", "main"], in: bare).split(separator: "\n").filter { $0 == "claim PAY-142" }.count == 1)
+        // A branch with a commit of its own keeps that commit, and only that, when the push fails.
+        try sandbox.git(["commit", "-q", "--allow-empty", "-m", "a note from Dev"], in: clone)
+        let own = try sandbox.git(["rev-parse", "main"], in: clone)
+        try sandbox.git(["config", "remote.origin.url", "\(sandbox.root)/nowhere.git"], in: clone)
+        let blocked = try act(["block", "PAY-142", "-m", "waiting", "--push"])
+        #expect(blocked.status == 1, "\(blocked.stdout)\(blocked.stderr)")
+        #expect(try sandbox.git(["rev-parse", "main"], in: clone) == own, "the block stayed on the branch")
+        try sandbox.git(["config", "remote.origin.url", bare], in: clone)
+        let again = try act(["block", "PAY-142", "-m", "waiting", "--push", "--wait"])
+        #expect(again.status == 0, "\(again.stdout)\(again.stderr)")
+        #expect(try sandbox.git(["log", "-2", "--format=%s", "main"], in: bare) == "block PAY-142: waiting\na note from Dev")
+        #expect(try sandbox.git(["rev-parse", "main"], in: clone) == sandbox.git(["rev-parse", "main"], in: bare))
+    }
+
+    @Test("when local changes stop the fast-forward after the push, the warning names the branch, says why, and gives advice that works")
+    func localChangesInTheWay() throws {
+        let sandbox = try Sandbox()
+        #expect(try runProcess(Executables.handoff, ["demo", sandbox.root]).status == 0)
+        let bare = "\(sandbox.root)/specs.git"
+        let daemon = try ChildProcess(
+            Executables.handoffd, ["--config", "\(sandbox.root)/handoffd.yaml"], environment: sandbox.environment,
+            stderr: "\(sandbox.root)/daemon.log")
+        defer {
+            kill(daemon.pid, SIGTERM)
+            _ = daemon.wait()
+        }
+        #expect(eventually { (try? sandbox.git(["log", "-1", "--format=%s", "handoff/status"], in: bare))?.hasPrefix("handoff: ") ?? false })
+        let (clone, other) = ("\(sandbox.root)/dev", "\(sandbox.root)/other")
+        for (folder, who) in [(clone, "dev"), (other, "ana")] {
+            try sandbox.git(["clone", "-q", bare, folder], in: sandbox.root)
+            try sandbox.git(["config", "user.email", DemoRepository.participants.first { $0.short == who }!.email], in: folder)
+            try signAsDemoParticipant(who, demo: sandbox.root, clone: folder)
+        }
+        // Ana changes a file that this clone has changed too, without committing.
+        let file = "specs/PAY-150/context.md"
+        try Data("Ana's words\n".utf8).write(to: URL(fileURLWithPath: "\(other)/\(file)"))
+        try sandbox.git(["commit", "-q", "-am", "Ana edits PAY-150"], in: other)
+        try sandbox.git(["push", "-q", "origin", "HEAD:main"], in: other)
+        try Data("Dev's words\n".utf8).write(to: URL(fileURLWithPath: "\(clone)/\(file)"))
+        let claimed = try runProcess(Executables.handoff, ["claim", "PAY-142", "--push"], in: clone, environment: sandbox.environment)
+        #expect(claimed.status == 0, "\(claimed.stdout)\(claimed.stderr)")
+        #expect(claimed.stderr.contains("handoff: main was not fast-forwarded"), "\(claimed.stderr)")
+        #expect(claimed.stderr.contains(file), "git's reason is shown: \(claimed.stderr)")
+        #expect(claimed.stderr.contains("git pull --rebase --autostash"), "\(claimed.stderr)")
+        // The advice works: the branch catches up and the local change is kept (in the stash, as it conflicts).
+        try sandbox.git(["pull", "-q", "--rebase", "--autostash"], in: clone)
+        #expect(try sandbox.git(["rev-parse", "main"], in: clone) == sandbox.git(["rev-parse", "main"], in: bare))
+    }
 }

@@ -32,6 +32,19 @@ struct ChildProcessTests {
         #expect(String(decoding: done.stdout, as: UTF8.self) == "\(real)\nhi\n")
     }
 
+    @Test("with a folder, relative stream paths still mean this process's folder: the child changes folder after they are opened")
+    func relativeStreamsWithAFolder() throws {
+        let folder = try Self.scratch()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let name = "handoff-child-\(UUID().uuidString).out"
+        defer { try? FileManager.default.removeItem(atPath: name) }
+        let child = try ChildProcess("/bin/sh", ["-c", "pwd"], in: folder, stdout: name)
+        #expect(child.wait() == 0)
+        let real = URL(fileURLWithPath: folder).resolvingSymlinksInPath().path
+        #expect(try String(contentsOfFile: "\(FileManager.default.currentDirectoryPath)/\(name)", encoding: .utf8) == "\(real)\n")
+        #expect(!FileManager.default.fileExists(atPath: "\(folder)/\(name)"))
+    }
+
     @Test("a missing program is a typed spawn failure")
     func missingProgram() {
         #expect(throws: ChildProcess.SpawnFailed.self) { try ChildProcess("/nonexistent/program", []) }
