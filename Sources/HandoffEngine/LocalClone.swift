@@ -202,15 +202,20 @@ public struct LocalClone {
 
     /// What handoffd will do with `action` on `packet` by `email`, judged on the status at the tip.
     public func simulate(_ action: WorkflowAction, packet: PacketID, note: String, email: String) throws -> HistoryEntry {
-        let statuses = self.statuses
-        guard statuses[packet] != nil else {
-            let known = statuses.keys.sorted().map(\.rawValue).joined(separator: ", ")
+        guard let own = status(of: packet) else {
+            let known = statusFiles.keys.sorted().prefix(20).map(\.rawValue).joined(separator: ", ")
+            let more = statusFiles.count > 20 ? " and \(statusFiles.count - 20) more" : ""
             throw Problem(
-                description: "no status for \(packet) on \(branch) (known: \(known.isEmpty ? "none" : known)); "
+                description: "no status for \(packet) on \(branch) (known: \(known.isEmpty ? "none" : known)\(more)); "
                     + "check the id, or pull and wait for handoffd to process the packet")
         }
+        // Only what judging one action reads: the packet and the packets it depends on. A clone of thousands of
+        // packets need not parse them all, and with --push this runs between the fetch and the push.
         var state = WorkflowState(policy: policy)
-        state.packets = statuses
+        state.packets[packet] = own
+        for dependency in own.dependsOn.compactMap(PacketID.init) where state.packets[dependency] == nil {
+            state.packets[dependency] = status(of: dependency)
+        }
         let trailer = "\(action.rawValue) \(packet)\(note.isEmpty ? "" : " \(note)")"
         var input = CommitInput(id: String(repeating: "0", count: 40), identity: email, time: "", actionTrailers: [trailer])
         if ActionPrecheck.readsPacket(action), case .success(let request) = ActionRequest.parse(trailer) {

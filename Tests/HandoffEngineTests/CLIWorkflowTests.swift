@@ -123,6 +123,25 @@ struct CLIWorkflowTests {
         #expect(try team.state() == "delivered")
         let board = try team.handoff("ana", ["board"])
         #expect(board.stdout.contains("delivered (1)"))
+
+        // Judging an action locally reads the packet and the packets it depends on, not every status: a claim of
+        // a packet that depends on the delivered PAY-1 passes; one that also depends on the ready PAY-2 is refused
+        // for PAY-2 alone.
+        for (id, dependencies) in [("PAY-2", "[PAY-1]"), ("PAY-3", "[PAY-1, PAY-2]")] {
+            for (path, text) in PacketTemplate.example() {
+                var content = text.replacingOccurrences(of: "PAY-142", with: id)
+                if path.hasSuffix("handoff.yaml") { content += "depends_on: \(dependencies)\n" }
+                try team.sandbox.write(content, to: path.replacingOccurrences(of: "PAY-142", with: id), in: team.clone("ana"))
+            }
+        }
+        try team.git("ana", ["add", "-A"])
+        try team.git("ana", ["commit", "-q", "-m", "PAY-2 and PAY-3, after PAY-1"])
+        try team.pushAndProcess("ana")
+        #expect(try team.state("PAY-2") == "ready" && team.state("PAY-3") == "ready")
+        let after = try team.handoff("dev", ["claim", "PAY-2", "--dry-run"])
+        #expect(after.status == 0, "\(after.stdout)\(after.stderr)")
+        let blocked = try team.handoff("dev", ["claim", "PAY-3", "--dry-run"])
+        #expect(blocked.status == 1 && blocked.stderr.contains("PAY-2") && !blocked.stderr.contains("PAY-1"), "\(blocked.stderr)")
     }
 
     @Test("refused actions print one line, exit non-zero, create no commit, and leave index and work tree alone")
