@@ -68,26 +68,17 @@ public enum CheckAhead {
 
     /// One file's check, stored as the fold's check stores it.
     static func memoise(_ file: File, configuration: CheckConfiguration, cache: CheckCache) throws {
-        let view = OneFileView(path: file.path, bytes: file.bytes)
+        let view = OneFileView(path: file.path, bytes: file.bytes, contentID: file.contentID)
         let entry = TreeViewEntry(path: file.path, kind: .file)
-        let limits = configuration.limits
+        // Context and acceptance files go through the fold's own judgement, which stores what it judged.
+        var cost = CheckCost()
+        let checker = PacketChecker(configuration: configuration, cache: cache)
         if entry.name == ContextCheck.fileName {
-            let sections = configuration.requiredSections
-            let key = ContextCheck.cacheKey(contentID: file.contentID, path: file.path, requiredSections: sections, limits: limits)
-            var cost = CheckCost()
-            guard !cache.containsContext(for: key), case .text(let text) = try TextFile.read(file.path, from: view, limits: limits, cost: &cost)
-            else { return }
-            cache.store(ContextCheck.judge(text, file: file.path, requiredSections: sections, cost: cost), for: key)
-            return
-        }
-        if entry.name == AcceptanceCheck.markdownFile || entry.name == AcceptanceCheck.gherkinFile {
-            let key = AcceptanceCheck.cacheKey(contentID: file.contentID, path: file.path, limits: limits)
-            var cost = CheckCost()
-            guard !cache.containsAcceptance(for: key), case .text(let text) = try TextFile.read(file.path, from: view, limits: limits, cost: &cost)
-            else { return }
-            cache.store(AcceptanceCheck.judge(text, path: file.path, cost: cost), for: key)
+            _ = try checker.judgedContext(file.path, in: view, cost: &cost)
+        } else if entry.name == AcceptanceCheck.markdownFile || entry.name == AcceptanceCheck.gherkinFile {
+            _ = try checker.judgedAcceptance(file.path, in: view, cost: &cost)
         } else {
-            try ContractCheck.memoise(entry, contentID: file.contentID, in: view, limits: limits, cache: cache)
+            try ContractCheck.memoise(entry, contentID: file.contentID, in: view, limits: configuration.limits, cache: cache)
         }
     }
 }
@@ -96,12 +87,16 @@ public enum CheckAhead {
 private struct OneFileView: TreeView {
     let path: String
     let bytes: [UInt8]
+    /// The file's blob id: the cache keys its judgement by it.
+    let contentID: String
 
     func entry(at path: String) throws -> TreeViewEntry? {
         path == self.path ? TreeViewEntry(path: path, kind: .file) : nil
     }
 
     func entries(inFolder path: String) throws -> [TreeViewEntry]? { nil }
+
+    func contentID(at path: String) throws -> String? { path == self.path ? contentID : nil }
 
     func read(_ path: String, limit: Int) throws -> FileRead {
         guard path == self.path else { return .missing }

@@ -146,15 +146,7 @@ public struct PacketChecker: Sendable {
         }
 
         let contextPath = "\(folder)/\(ContextCheck.fileName)"
-        let requiredSections = configuration.requiredSections
-        let contextRead = try judged(
-            contextPath, in: view, cost: &cost,
-            key: { ContextCheck.cacheKey(contentID: $0, path: contextPath, requiredSections: requiredSections, limits: limits) },
-            cached: { cache?.context(for: $0) }, store: { cache?.store($0, for: $1) }, entryCost: \.cost,
-            judge: { text, readCost in
-                ContextCheck.judge(text, file: contextPath, requiredSections: requiredSections, cost: readCost)
-            })
-        switch contextRead {
+        switch try judgedContext(contextPath, in: view, cost: &cost) {
         case .missing:
             findings.append(Finding(.contextMissing, file: contextPath, message: "\(baseName(contextPath)) is missing"))
         case .unusable(let finding):
@@ -177,19 +169,11 @@ public struct PacketChecker: Sendable {
         let markdownPath = "\(folder)/\(AcceptanceCheck.markdownFile)"
         let gherkinPath = "\(folder)/\(AcceptanceCheck.gherkinFile)"
         // acceptance.md, or else acceptance.feature: whichever is read is checked the same way.
-        func acceptance(_ path: String) throws -> Judged<CheckCache.AcceptanceEntry> {
-            try judged(
-                path, in: view, cost: &cost, key: { AcceptanceCheck.cacheKey(contentID: $0, path: path, limits: limits) },
-                cached: { cache?.acceptance(for: $0) }, store: { cache?.store($0, for: $1) }, entryCost: \.cost,
-                judge: { text, readCost in
-                    AcceptanceCheck.judge(text, path: path, cost: readCost)
-                })
-        }
         var acceptancePath = markdownPath
-        var read = try acceptance(markdownPath)
+        var read = try judgedAcceptance(markdownPath, in: view, cost: &cost)
         if case .missing = read {
             acceptancePath = gherkinPath
-            read = try acceptance(gherkinPath)
+            read = try judgedAcceptance(gherkinPath, in: view, cost: &cost)
         }
         switch read {
         case .missing:
@@ -216,6 +200,25 @@ public struct PacketChecker: Sendable {
         case missing
         case unusable(Finding)
         case judged(Entry)
+    }
+
+    /// The context document at `path`, judged (or found judged in the cache: the fold and check ahead alike).
+    func judgedContext(_ path: String, in view: any TreeView, cost: inout CheckCost) throws -> Judged<CheckCache.ContextEntry> {
+        let (sections, limits) = (configuration.requiredSections, configuration.limits)
+        return try judged(
+            path, in: view, cost: &cost,
+            key: { ContextCheck.cacheKey(contentID: $0, path: path, requiredSections: sections, limits: limits) },
+            cached: { cache?.context(for: $0) }, store: { cache?.store($0, for: $1) }, entryCost: \.cost,
+            judge: { text, readCost in ContextCheck.judge(text, file: path, requiredSections: sections, cost: readCost) })
+    }
+
+    /// The acceptance file at `path`, judged (or found judged in the cache: the fold and check ahead alike).
+    func judgedAcceptance(_ path: String, in view: any TreeView, cost: inout CheckCost) throws -> Judged<CheckCache.AcceptanceEntry> {
+        let limits = configuration.limits
+        return try judged(
+            path, in: view, cost: &cost, key: { AcceptanceCheck.cacheKey(contentID: $0, path: path, limits: limits) },
+            cached: { cache?.acceptance(for: $0) }, store: { cache?.store($0, for: $1) }, entryCost: \.cost,
+            judge: { text, readCost in AcceptanceCheck.judge(text, path: path, cost: readCost) })
     }
 
     /// Reads `path` as text and judges it, unless the cache holds the judgement of the same bytes (its key from

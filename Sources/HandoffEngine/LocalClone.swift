@@ -254,8 +254,9 @@ public struct LocalClone {
     }
 
     /// The action commit `commit` recorded again on `tip` (the remote's new tip, or the branch rebased onto it),
-    /// the remote having moved under its push: the same author, message and (re-made) signature, on the tip's tree. Not judged again here: the pre-receive hook
-    /// judges it at the door on the remote's own status, and `--wait` reports what handoffd made of it.
+    /// the remote having moved under its push: the same author, message and (re-made) signature, on the tip's
+    /// tree. Not judged again here: the pre-receive hook judges it at the door on the remote's own status, and
+    /// `--wait` reports what handoffd made of it.
     public func record(_ commit: ObjectID, againOn tip: ObjectID) throws -> ObjectID {
         let original = try repository.commit(commit)
         return try repository.createCommit(
