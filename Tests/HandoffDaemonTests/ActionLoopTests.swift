@@ -71,23 +71,11 @@ struct ActionLoopTests {
         "when main moves under the push, the action is recorded again on the new tip, signed, and the branch fast-forwarded; a branch with a commit of its own is rebased"
     )
     func remoteMovesUnderThePush() throws {
-        let sandbox = try Sandbox()
-        #expect(try runProcess(Executables.handoff, ["demo", sandbox.root]).status == 0)
+        let (sandbox, daemon) = try Self.servedDemo()
+        defer { Self.stop(daemon) }
         let bare = "\(sandbox.root)/specs.git"
-        let daemon = try ChildProcess(
-            Executables.handoffd, ["--config", "\(sandbox.root)/handoffd.yaml"], environment: sandbox.environment,
-            stderr: "\(sandbox.root)/daemon.log")
-        defer {
-            kill(daemon.pid, SIGTERM)
-            _ = daemon.wait()
-        }
-        #expect(eventually { (try? sandbox.git(["log", "-1", "--format=%s", "handoff/status"], in: bare))?.hasPrefix("handoff: ") ?? false })
         let (clone, other) = ("\(sandbox.root)/dev", "\(sandbox.root)/other")
-        for (folder, who) in [(clone, "dev"), (other, "ana")] {
-            try sandbox.git(["clone", "-q", bare, folder], in: sandbox.root)
-            try sandbox.git(["config", "user.email", DemoRepository.participants.first { $0.short == who }!.email], in: folder)
-            try signAsDemoParticipant(who, demo: sandbox.root, clone: folder)
-        }
+        for (folder, who) in [(clone, "dev"), (other, "ana")] { try Self.signedClone(folder, as: who, in: sandbox) }
         // Someone else's push lands while this clone's push is under way: its client-side pre-push hook (run after
         // the fetch and the action commit) pushes from the other clone, once per marker file.
         let hook = "\(clone)/.git/hooks/pre-push"
@@ -130,21 +118,11 @@ struct ActionLoopTests {
 
     @Test("a push that cannot reach the remote leaves the branch as it was, with or without commits of its own; the retry records the action once")
     func unreachableRemote() throws {
-        let sandbox = try Sandbox()
-        #expect(try runProcess(Executables.handoff, ["demo", sandbox.root]).status == 0)
+        let (sandbox, daemon) = try Self.servedDemo()
+        defer { Self.stop(daemon) }
         let bare = "\(sandbox.root)/specs.git"
-        let daemon = try ChildProcess(
-            Executables.handoffd, ["--config", "\(sandbox.root)/handoffd.yaml"], environment: sandbox.environment,
-            stderr: "\(sandbox.root)/daemon.log")
-        defer {
-            kill(daemon.pid, SIGTERM)
-            _ = daemon.wait()
-        }
-        #expect(eventually { (try? sandbox.git(["log", "-1", "--format=%s", "handoff/status"], in: bare))?.hasPrefix("handoff: ") ?? false })
         let clone = "\(sandbox.root)/dev"
-        try sandbox.git(["clone", "-q", bare, clone], in: sandbox.root)
-        try sandbox.git(["config", "user.email", "dev@contractors.example"], in: clone)
-        try signAsDemoParticipant("dev", demo: sandbox.root, clone: clone)
+        try Self.signedClone(clone, as: "dev", in: sandbox)
         func act(_ arguments: [String]) throws -> ProcessResult {
             try runProcess(Executables.handoff, arguments, in: clone, environment: sandbox.environment)
         }
@@ -176,23 +154,11 @@ struct ActionLoopTests {
 
     @Test("when local changes stop the fast-forward after the push, the warning names the branch, says why, and gives advice that works")
     func localChangesInTheWay() throws {
-        let sandbox = try Sandbox()
-        #expect(try runProcess(Executables.handoff, ["demo", sandbox.root]).status == 0)
+        let (sandbox, daemon) = try Self.servedDemo()
+        defer { Self.stop(daemon) }
         let bare = "\(sandbox.root)/specs.git"
-        let daemon = try ChildProcess(
-            Executables.handoffd, ["--config", "\(sandbox.root)/handoffd.yaml"], environment: sandbox.environment,
-            stderr: "\(sandbox.root)/daemon.log")
-        defer {
-            kill(daemon.pid, SIGTERM)
-            _ = daemon.wait()
-        }
-        #expect(eventually { (try? sandbox.git(["log", "-1", "--format=%s", "handoff/status"], in: bare))?.hasPrefix("handoff: ") ?? false })
         let (clone, other) = ("\(sandbox.root)/dev", "\(sandbox.root)/other")
-        for (folder, who) in [(clone, "dev"), (other, "ana")] {
-            try sandbox.git(["clone", "-q", bare, folder], in: sandbox.root)
-            try sandbox.git(["config", "user.email", DemoRepository.participants.first { $0.short == who }!.email], in: folder)
-            try signAsDemoParticipant(who, demo: sandbox.root, clone: folder)
-        }
+        for (folder, who) in [(clone, "dev"), (other, "ana")] { try Self.signedClone(folder, as: who, in: sandbox) }
         // Ana changes a file that this clone has changed too, without committing.
         let file = "specs/PAY-150/context.md"
         try Data("Ana's words\n".utf8).write(to: URL(fileURLWithPath: "\(other)/\(file)"))
@@ -207,5 +173,30 @@ struct ActionLoopTests {
         // The advice works: the branch catches up and the local change is kept (in the stash, as it conflicts).
         try sandbox.git(["pull", "-q", "--rebase", "--autostash"], in: clone)
         #expect(try sandbox.git(["rev-parse", "main"], in: clone) == sandbox.git(["rev-parse", "main"], in: bare))
+    }
+
+    /// `handoff demo` in a new sandbox with handoffd serving it, once handoffd has published its first status.
+    static func servedDemo() throws -> (Sandbox, ChildProcess) {
+        let sandbox = try Sandbox()
+        #expect(try runProcess(Executables.handoff, ["demo", sandbox.root]).status == 0)
+        let daemon = try ChildProcess(
+            Executables.handoffd, ["--config", "\(sandbox.root)/handoffd.yaml"], environment: sandbox.environment,
+            stderr: "\(sandbox.root)/daemon.log")
+        let bare = "\(sandbox.root)/specs.git"
+        #expect(eventually { (try? sandbox.git(["log", "-1", "--format=%s", "handoff/status"], in: bare))?.hasPrefix("handoff: ") ?? false })
+        return (sandbox, daemon)
+    }
+
+    /// Stops handoffd by its process id.
+    static func stop(_ daemon: ChildProcess) {
+        kill(daemon.pid, SIGTERM)
+        _ = daemon.wait()
+    }
+
+    /// A clone of the demo at `folder` whose commits are signed by the demo participant `who`.
+    static func signedClone(_ folder: String, as who: String, in sandbox: Sandbox) throws {
+        try sandbox.git(["clone", "-q", "\(sandbox.root)/specs.git", folder], in: sandbox.root)
+        try sandbox.git(["config", "user.email", DemoRepository.participants.first { $0.short == who }!.email], in: folder)
+        try signAsDemoParticipant(who, demo: sandbox.root, clone: folder)
     }
 }
