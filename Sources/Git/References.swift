@@ -44,6 +44,11 @@ public enum ReferenceUpdateError: Error, Sendable, Equatable, CustomStringConver
 }
 
 extension Repository {
+    /// A branch reference's short name, as git shows it (`refs/heads/main` → `main`); any other name as it is.
+    public static func shortBranchName(_ reference: String) -> String {
+        reference.hasPrefix("refs/heads/") ? String(reference.dropFirst("refs/heads/".count)) : reference
+    }
+
     /// The object `name` points to (symbolic references followed), or nil when it does not exist.
     public func referenceTarget(_ name: String) throws(GitError) -> ObjectID? {
         var oid = git_oid()

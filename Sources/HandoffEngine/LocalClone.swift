@@ -9,6 +9,8 @@ public struct LocalClone {
     public let repository: Repository
     /// The current branch (`refs/heads/…`).
     public let branch: String
+    /// The current branch's short name, as git shows it.
+    public var shortBranch: String { Repository.shortBranchName(branch) }
     /// The branch's tip.
     public let head: ObjectID
     /// The tip's tree, read through the Git layer.
@@ -92,7 +94,7 @@ public struct LocalClone {
 
     /// The status branch a clone on `currentBranch` reads, or nil when `handoff.statusBranch` is `off`.
     public static func statusBranchSource(_ repository: Repository, currentBranch: String) throws -> StatusBranchSource? {
-        let short = currentBranch.replacingOccurrences(of: "refs/heads/", with: "")
+        let short = Repository.shortBranchName(currentBranch)
         let remote = try repository.configValue("branch.\(short).remote").flatMap { $0 == "." ? nil : $0 } ?? "origin"
         guard let configured = try repository.configValue("handoff.statusBranch") else {
             return StatusBranchSource(name: EngineSettings.defaultStatusBranch, remote: remote, configured: false)

@@ -82,7 +82,7 @@ extension ActionCommand {
         let message = note.isEmpty ? nil : "\(Self.action.rawValue) \(packet): \(note)"
         // When publishing, the branch moves only once the push has landed: a failed push leaves nothing to undo.
         let commit = try clone.commitAction(Self.action, packet: packet, note: note, message: message, movingBranch: !publishing)
-        let shortBranch = clone.branch.replacingOccurrences(of: "refs/heads/", with: "")
+        let shortBranch = clone.shortBranch
         guard publishing else {
             print(
                 "[\(shortBranch) \(commit.abbreviated(7))] \(Self.action.rawValue) \(packet) (\(change) once handoffd processes it); git push to send it"

@@ -23,14 +23,14 @@ struct ActionPublisher {
     init(clone: LocalClone, folder: String) throws {
         self.folder = folder
         branch = clone.branch
-        let short = branch.replacingOccurrences(of: "refs/heads/", with: "")
+        let short = Repository.shortBranchName(branch)
         remote = try clone.repository.configValue("branch.\(short).remote") ?? "origin"
         let merge = try clone.repository.configValue("branch.\(short).merge") ?? branch
-        remoteBranch = merge.replacingOccurrences(of: "refs/heads/", with: "")
+        remoteBranch = Repository.shortBranchName(merge)
     }
 
     /// The branch's short name, as git shows it.
-    var shortBranch: String { branch.replacingOccurrences(of: "refs/heads/", with: "") }
+    var shortBranch: String { Repository.shortBranchName(branch) }
 
     /// The remote-tracking reference of the pushed branch.
     var tracking: String { "refs/remotes/\(remote)/\(remoteBranch)" }

@@ -12,7 +12,7 @@ enum ReportFormat: String, ExpressibleByArgument, CaseIterable {
 func publishedSnapshot() throws -> PublishedRepository {
     let clone = try openClone()
     if let stale = try staleness(clone) { FileHandle.standardError.write(Data((stale + "\n").utf8)) }
-    let branch = clone.branch.replacingOccurrences(of: "refs/heads/", with: "")
+    let branch = clone.shortBranch
     return try PublishedSnapshotReader.read(
         clone.repository, name: branch, branch: branch, statusReference: clone.branch, commit: clone.statusCommit ?? clone.head)
 }

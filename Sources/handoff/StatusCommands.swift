@@ -66,7 +66,7 @@ func staleness(_ clone: LocalClone) throws -> String? {
     let behind = try clone.staleness()
     guard behind.commits > 0 else { return nil }
     let note =
-        "note: \(behind.commits) commit(s) on \(safe(clone.branch.replacingOccurrences(of: "refs/heads/", with: ""))) are not processed by handoffd yet; this status is older than the tip"
+        "note: \(behind.commits) commit(s) on \(safe(clone.shortBranch)) are not processed by handoffd yet; this status is older than the tip"
     return behind.verified
         ? note
         : note + " (status commits told by their trailer only: git config handoff.trustedKeys \"$(handoffd key show --config …)\" to verify them)"
@@ -164,7 +164,7 @@ struct Board: ParsableCommand {
             if let stale = try staleness(clone) { FileHandle.standardError.write(Data((stale + "\n").utf8)) }
             guard !clone.statusFiles.isEmpty else {
                 // Before handoffd's first pass there is no status to show, which is not the same as no packets.
-                let branch = clone.branch.replacingOccurrences(of: "refs/heads/", with: "")
+                let branch = clone.shortBranch
                 print(
                     "No status on \(safe(branch)) yet: handoffd has not written one. If it serves this repository it will "
                         + "shortly (git pull, then run handoff board again); packets are in \(safe(clone.policy.packetRoot))/.")
