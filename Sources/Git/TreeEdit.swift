@@ -10,6 +10,15 @@ public enum TreeEdit: Hashable, Sendable {
     /// Removes the entry at `path`; removing a missing path is not an error.
     case remove(path: String)
 
+    /// Whether the edit puts something other than a folder at its path.
+    var isUpsertOfFile: Bool {
+        switch self {
+        case .upsert: true
+        case .upsertObject(_, _, let mode): mode != .tree
+        case .remove: false
+        }
+    }
+
     /// The path the edit touches.
     public var path: String {
         switch self {
@@ -28,10 +37,30 @@ extension Repository {
         // One edit per path, the last one winning; libgit2 rejects duplicate paths in one update.
         var latest: [String: TreeEdit] = [:]
         var order: [String] = []
-        for edit in edits {
+        var position: [String: Int] = [:]
+        for (index, edit) in edits.enumerated() {
             let path = try Self.validatedPath(edit.path)
             if latest.updateValue(edit, forKey: path) == nil { order.append(path) }
+            position[path] = index
         }
+        // A file put at a folder's path and a file put inside that folder cannot both hold: the later one wins,
+        // as for one path (edits that lay the input's changes and a status run's files over a tree can meet so).
+        // A removal inside it has nothing left to remove.
+        var shadowed = Set<String>()
+        for path in order {
+            var folder = Substring(path)
+            while let slash = folder.lastIndex(of: "/") {
+                folder = folder[..<slash]
+                let name = String(folder)
+                guard let outer = latest[name], outer.isUpsertOfFile else { continue }
+                if case .remove = latest[path]! {
+                    shadowed.insert(path)
+                } else {
+                    shadowed.insert(position[name]! > position[path]! ? path : name)
+                }
+            }
+        }
+        if !shadowed.isEmpty { order.removeAll { shadowed.contains($0) } }
         // libgit2 refuses to replace a folder by a file or a file by a folder in one update ("D/F conflict",
         // "cannot replace 'tree' with 'blob'"): what is in the way goes first, then the edits apply.
         if let base {

@@ -173,6 +173,41 @@ struct WritingTests {
         try sandbox.git(["fsck", "--strict", "--no-dangling"], in: bare)
     }
 
+    /// Edits laid over a tree in one update (a status run's files over the input's changes) may put a file
+    /// at a path and another inside it: the later edit wins, as for one path, and a removal inside a file
+    /// has nothing to remove.
+    @Test("a file at a folder's path and a file inside it: the later edit wins")
+    func laterEditWinsAcrossFolders() throws {
+        let sandbox = try Sandbox()
+        let bare = "\(sandbox.root)/bare.git"
+        let repository = try Repository.initBare(at: bare)
+        let base = try repository.buildTree(
+            base: nil, edits: [.upsert(path: ".handoff/board.md", content: Data("board".utf8)), .upsert(path: "z", content: Data("z".utf8))])
+        let inside = try repository.buildTree(
+            base: base,
+            edits: [
+                .upsert(path: ".handoff/board.md", content: Data("new board".utf8)),
+                .upsert(path: ".handoff/board.md/x", content: Data("x".utf8)),
+                .remove(path: "z/y"),
+            ])
+        #expect(try repository.entry(at: ".handoff/board.md/x", inTree: inside)?.mode == .blob)
+        #expect(try repository.entry(at: "z", inTree: inside)?.mode == .blob)
+        let file = try repository.buildTree(
+            base: base,
+            edits: [
+                .upsert(path: ".handoff/board.md/x", content: Data("x".utf8)),
+                .remove(path: ".handoff/board.md/y"),
+                .upsert(path: ".handoff/board.md", content: Data("new board".utf8)),
+            ])
+        #expect(try repository.entry(at: ".handoff/board.md", inTree: file)?.mode == .blob)
+        let fromNothing = try repository.buildTree(
+            base: nil, edits: [.upsert(path: "a", content: Data("a".utf8)), .upsert(path: "a/b/c", content: Data("c".utf8))])
+        #expect(try repository.entry(at: "a/b/c", inTree: fromNothing)?.mode == .blob)
+        let commit = try repository.createCommit(tree: file, parents: [], author: Self.author, committer: Self.author, message: "t")
+        try repository.updateReference("refs/heads/main", to: commit, expecting: nil, logMessage: "t")
+        try sandbox.git(["fsck", "--strict", "--no-dangling"], in: bare)
+    }
+
     @Test("init bare names the chosen branch in HEAD and refuses to reinitialise")
     func initBare() throws {
         let sandbox = try Sandbox()

@@ -244,7 +244,7 @@ struct ReconcileStepTests {
         try bench.repository.updateReference("refs/heads/main", to: commit, expecting: try bench.tip, logMessage: "test")
         #expect(
             try RenderStep.edits(bench.repository, state: state, tip: commit).filter {
-                if case .upsert(let path, _, _) = $0 { path != BoardFile.path } else { true }
+                if case .upsertObject(let path, _, _) = $0 { path != BoardFile.path } else { true }
             }.isEmpty, "on top of its own output only the board (which names the tip) changes")
     }
 

@@ -33,39 +33,46 @@ struct RenderStep {
     /// packets when set, all of them otherwise), removing status files of folders that are no packet.
     /// The board names `processed` (the newest input commit, `tip` itself unless the tip is a status commit).
     /// With `restoring`, every held file is written back at its version in force, as status files are.
-    /// With `onto`, the edits apply to that tree instead of the tip's (the previous status tree carried
-    /// forward on a status branch).
+    /// With `onto`, the edits apply to that overlaid tree instead of the tip's (the previous status tree and
+    /// the input's changes since, on a status branch); `only` must then be set.
     static func edits(
         _ repository: Repository, state: WorkflowState, tip: ObjectID, processed: ObjectID? = nil, only: Set<PacketID>? = nil,
-        previousBoard: String? = nil, restoring: Bool = false, signers: String? = nil, onto tree: ObjectID? = nil
+        previousBoard: String? = nil, restoring: Bool = false, signers: String? = nil, onto overlay: OverlaidTree? = nil
     ) throws -> [TreeEdit] {
         let commit = try repository.commit(tip)
-        let tree = tree ?? commit.tree
+        let tree = overlay?.base ?? commit.tree
+        func current(_ path: String) throws -> (id: ObjectID, mode: FileMode)? {
+            if let overlay { return try overlay.entry(at: path, in: repository) }
+            return try repository.entry(at: path, inTree: tree).map { ($0.id, $0.mode) }
+        }
         let input = processed ?? tip
         var edits: [TreeEdit] = []
         let time = input == tip ? commit.committer.time : try repository.commit(input).committer.time
         let files = files(state, processed: input, time: time, packets: only, previousBoard: previousBoard, signers: signers)
         for (path, text) in files.sorted(by: { $0.key < $1.key }) {
-            let current = try repository.file(at: path, inTree: tree, sizeLimit: 16 << 20)
-            if case .data(let data)? = current?.content, data == Data(text.utf8), current?.entry.mode == .blob { continue }
-            edits.append(.upsert(path: path, content: Data(text.utf8)))
+            // Compared by blob id, not by reading the file back: the board of a big repository is megabytes,
+            // and hashing it is cheaper than inflating, verifying and comparing it. An unchanged blob is
+            // already stored, so writing it only hashes it.
+            let blob = try repository.writeBlob(Data(text.utf8))
+            if let existing = try current(path), existing.id == blob, existing.mode == .blob { continue }
+            edits.append(.upsertObject(path: path, id: blob, mode: .blob))
         }
-        let candidates: [TreeEntry]
+        // Status files left in folders that are no packet (any more) go: in the given packets' folders, or in
+        // every folder of the packet root.
+        let folders: [PacketID]
         if let only {
-            candidates = try only.sorted().compactMap { try repository.entry(at: "\(state.policy.packetRoot)/\($0)", inTree: tree) }
+            folders = only.sorted()
         } else {
-            candidates = try repository.entries(inFolder: state.policy.packetRoot, ofTree: tree) ?? []
+            folders = try (repository.entries(inFolder: state.policy.packetRoot, ofTree: tree) ?? []).filter { $0.mode == .tree }
+                .compactMap { PacketID($0.name) }
         }
-        for entry in candidates where entry.mode == .tree {
-            if let id = PacketID(entry.name), state.packets[id] == nil,
-                try repository.entry(at: "\(entry.path)/\(StatusFile.fileName)", inTree: tree) != nil
-            {
-                edits.append(.remove(path: "\(entry.path)/\(StatusFile.fileName)"))
-            }
+        for id in folders where state.packets[id] == nil {
+            let path = StatusFile.path(of: id, in: state.policy.packetRoot)
+            if try current(path) != nil { edits.append(.remove(path: path)) }
         }
         if restoring {
             for file in state.held.values.sorted(by: { $0.path < $1.path }) {
-                let current = try repository.entry(at: file.path, inTree: tree)
+                let current = try current(file.path)
                 switch (file.inForce.flatMap(ObjectID.init(hex:)), current) {
                 case (nil, .some): edits.append(.remove(path: file.path))
                 case (let inForce?, let current) where current?.id != inForce || current?.mode != .blob:
@@ -75,6 +82,44 @@ struct RenderStep {
             }
         }
         return edits
+    }
+}
+
+/// A tree with edits laid over it, read without writing it. On a status branch the run's tree is the previous
+/// status tree, the input's changes since and the run's own edits: one tree write instead of two, which
+/// matters when the packet root lists thousands of folders.
+struct OverlaidTree {
+    /// The tree under the edits.
+    let base: ObjectID
+    /// The edits, in order (a later edit of a path wins, as in ``Repository/buildTree(base:edits:)``).
+    let edits: [TreeEdit]
+    private let latest: [String: TreeEdit]
+
+    init(base: ObjectID, edits: [TreeEdit]) {
+        self.base = base
+        self.edits = edits
+        latest = Dictionary(edits.map { ($0.path, $0) }, uniquingKeysWith: { _, last in last })
+    }
+
+    /// The id and mode at `path` once the edits apply: an edit of the path itself, nothing under a file an
+    /// edit put at one of its folders, or else the base tree's entry.
+    func entry(at path: String, in repository: Repository) throws -> (id: ObjectID, mode: FileMode)? {
+        switch latest[path] {
+        case .upsertObject(_, let id, let mode)?: return (id, mode)
+        case .upsert(_, let content, let mode)?: return (try repository.writeBlob(content), mode)
+        case .remove?: return nil
+        case nil: break
+        }
+        var folder = Substring(path)
+        while let slash = folder.lastIndex(of: "/") {
+            folder = folder[..<slash]
+            switch latest[String(folder)] {
+            case .upsertObject(_, _, let mode)? where mode != .tree: return nil
+            case .upsert?: return nil
+            default: continue
+            }
+        }
+        return try repository.entry(at: path, inTree: base).map { ($0.id, $0.mode) }
     }
 }
 

@@ -43,7 +43,7 @@ extension RepositoryProcessor {
             let resumedRoot = start.state.policy.packetRoot
             let folded = try foldStep.fold(repository, from: start.covered, to: tip, state: &start.state, loader: start.loader)
             var scope: Set<PacketID>?
-            var base: ObjectID?
+            var overlay: OverlaidTree?
             if let resumedTree, let covered = start.covered, start.state.policy.packetRoot == resumedRoot {
                 // The input's own changes, status paths included (a status file committed to the watched branch
                 // is written over, as a full render would): their packets are rendered again too. The fold need
@@ -55,7 +55,7 @@ extension RepositoryProcessor {
                 try start.loader?.load(packets: changed.subtracting(touched).sorted(), into: &start.state)
                 touched.formUnion(changed)
                 scope = touched
-                base = try repository.buildTree(
+                overlay = OverlaidTree(
                     base: resumedTree,
                     edits: changes.map { change in
                         if let id = change.newID, let mode = change.newMode {
@@ -69,10 +69,13 @@ extension RepositoryProcessor {
             }
             let edits = try RenderStep.edits(
                 repository, state: start.state, tip: tip, only: scope, previousBoard: scope == nil ? nil : start.loader?.board,
-                signers: settings.allowedSigners, onto: base)
+                signers: settings.allowedSigners, onto: overlay)
             var summary = Self.summary(of: folded.changed, in: start.state)
             if !foreign.isEmpty { summary.append("status branch: \(foreign.count) foreign commit(s) written over") }
-            let commit = try writer().write(repository, edits: edits, covering: tip, tree: base, summary: summary, previousStatus: previous)
+            // The input's changes and the rendered files in one tree write (see OverlaidTree).
+            let commit = try writer().write(
+                repository, edits: (overlay?.edits ?? []) + edits, covering: tip, tree: overlay?.base, summary: summary,
+                previousStatus: previous)
             switch try PublishLoop.compareAndSwap(repository, output, to: commit, expecting: previous) {
             case .swapped:
                 coverage.remember(tip)

@@ -1,0 +1,65 @@
+import Foundation
+import Testing
+
+@testable import HandoffCore
+
+/// The board a one-commit run writes by updating the previous one must be the board a full render gives.
+@Suite("Board rendering")
+struct BoardRenderTests {
+    static let titles = ["Refunds", "Refunds | phase 2", "<b>bold</b>", "Pay & ship", "", "Ünïcode ✓", "a\nb"]
+
+    /// A packet status with random state, title and assignee.
+    static func status(_ id: String, using random: inout PlaceholderScanTests.Mix) -> PacketStatus {
+        var status = PacketStatus(id: PacketID(id)!, since: "2026-12-0\(Int.random(in: 1...9, using: &random))T10:00:00Z", specRevision: "r")
+        status.title = titles.randomElement(using: &random)!
+        status.state = PacketState.allCases.randomElement(using: &random)!
+        status.assignee = Bool.random(using: &random) ? "dev@contractors.example" : nil
+        status.blocked = Int.random(in: 0..<5, using: &random) == 0
+        status.score = Int.random(in: 0...100, using: &random)
+        return status
+    }
+
+    @Test("updating the previous board equals rendering the whole state", arguments: [UInt64(1), 2, 3, 4])
+    func updateEqualsFullRender(seed: UInt64) throws {
+        var random = PlaceholderScanTests.Mix(state: seed)
+        // Ids share prefixes and mix cases, digits and punctuation, so that the id order is exercised.
+        let pool = (0..<300).map { index in ["A", "a", "B-", "PAY-", "PAY.", "PAY_", "Z9"].randomElement(using: &random)! + "\(index * 7 % 97)" }
+        var state = WorkflowState()
+        for id in pool.prefix(120) { state.packets[PacketID(id)!] = Self.status(id, using: &random) }
+        state.events = [BoardEvent(at: "2026-12-01T00:00:00Z", commit: "c0ffee", by: "ops@acme.example", event: "note", note: "a | b")]
+        for round in 0..<40 {
+            let previous = BoardFile.render(state, processed: "p\(round)", at: "t")
+            var changed: Set<PacketID> = []
+            for _ in 0..<Int.random(in: 0...6, using: &random) {
+                let id = PacketID(pool.randomElement(using: &random)!)!
+                changed.insert(id)
+                switch Int.random(in: 0..<4, using: &random) {
+                case 0: state.packets[id] = nil
+                default: state.packets[id] = Self.status(id.rawValue, using: &random)
+                }
+            }
+            let full = BoardFile.render(state, processed: "n\(round)", at: "t2")
+            var partial = state
+            partial.packets = partial.packets.filter { changed.contains($0.key) }
+            let updated = BoardFile.render(partial, processed: "n\(round)", at: "t2", updating: previous, changed: changed)
+            #expect(updated == full, "round \(round), changed \(changed.map(\.rawValue).sorted())")
+        }
+    }
+
+    @Test("a previous board whose rows are out of order is read in id order")
+    func unsortedPrevious() {
+        var random = PlaceholderScanTests.Mix(state: 9)
+        var state = WorkflowState()
+        for id in ["B1", "A1", "C1"] {
+            var status = Self.status(id, using: &random)
+            status.state = .ready
+            state.packets[PacketID(id)!] = status
+        }
+        let board = BoardFile.render(state, processed: "p", at: "t")
+        let rows = ["A1", "B1", "C1"].map { id in board.split(separator: "\n").first { $0.hasPrefix("| \(id) ") }! + "\n" }
+        let shuffled = board.replacingOccurrences(of: rows.joined(), with: rows.reversed().joined())
+        #expect(shuffled != board)
+        let updated = BoardFile.render(WorkflowState(), processed: "p", at: "t", updating: shuffled, changed: [])
+        #expect(updated == board)
+    }
+}
