@@ -31,6 +31,29 @@ extension Repository {
         return result
     }
 
+    /// The first commit at or below `tip` for which `matches` holds, children before parents (the first match
+    /// of `commits(from: [tip], newestFirst: true)`: none of its descendants below `tip` matches); nil when none does.
+    ///
+    /// Reads only as far as it must. A probe along first parents finds a match, and only the commits above
+    /// it (those it does not reach) are ordered to look for a newer one; ordering the whole history, as the
+    /// topological walk does before it yields anything, made every run cost the length of the history. Only a
+    /// history whose first-parent line holds no match is walked whole. Commit dates play no part, so a
+    /// skewed clock cannot make an older match come first.
+    public func newestCommit(from tip: ObjectID, where matches: (ObjectID) throws -> Bool) throws -> ObjectID? {
+        var probe: ObjectID? = tip
+        while let id = probe {
+            if try matches(id) {
+                if id == tip { return tip }
+                // The walk that hides `id` can keep some of its ancestors when commit dates are skewed (libgit2
+                // stops marking ancestors uninteresting by date, as git does without a commit-graph): those are
+                // older than `id`, never newer, and the exact ancestry test sets them aside.
+                return try commits(from: [tip], hiding: [id], newestFirst: true).first { try matches($0) && !isAncestor($0, of: id) } ?? id
+            }
+            probe = (try? commit(id))?.parents.first
+        }
+        return try commits(from: [tip], newestFirst: true).first(where: matches)
+    }
+
     /// True when `ancestor` is `descendant` or one of its ancestors.
     public func isAncestor(_ ancestor: ObjectID, of descendant: ObjectID) throws(GitError) -> Bool {
         if ancestor == descendant { return true }

@@ -60,6 +60,53 @@ struct ReadingTests {
         #expect(try !repository.isAncestor(tip, of: hidden))
     }
 
+    /// `newestCommit` finds a match no other match below the tip descends from, as the first match of the
+    /// topological walk does, on random histories with merges and skewed dates.
+    @Test("the newest matching commit: no match below the tip descends from it, whatever the dates", arguments: Array(UInt64(1)...8))
+    func newestMatch(seed: UInt64) throws {
+        let sandbox = try Sandbox()
+        let repository = try Repository.initBare(at: "\(sandbox.root)/dag.git")
+        var random = SeededGenerator(state: seed)
+        let tree = try repository.buildTree(base: nil, edits: [.upsert(path: "a", content: Data("a".utf8))])
+        var commits: [ObjectID] = []
+        var parents: [ObjectID: [ObjectID]] = [:]
+        for index in 0..<120 {
+            var chosen: [ObjectID] = []
+            if let last = commits.last { chosen.append(Int.random(in: 0..<4, using: &random) == 0 ? commits.randomElement(using: &random)! : last) }
+            if commits.count > 2, Int.random(in: 0..<4, using: &random) == 0 {
+                let other = commits.randomElement(using: &random)!
+                if !chosen.contains(other) { chosen.append(other) }
+            }
+            // Dates run backwards and forwards at random: the answer must not depend on them.
+            let who = Signature(
+                name: "t", email: "t@x.example",
+                time: GitTime(seconds: 1_800_000_000 + Int64.random(in: -9_999...9_999, using: &random) * 60, offsetMinutes: 0))
+            let id = try repository.createCommit(tree: tree, parents: chosen, author: who, committer: who, message: "c\(index)", allowEmpty: true)
+            commits.append(id)
+            parents[id] = chosen
+        }
+        func reachable(from tip: ObjectID) -> Set<ObjectID> {
+            var seen: Set<ObjectID> = [], stack = [tip]
+            while let id = stack.popLast() {
+                if seen.insert(id).inserted { stack += parents[id] ?? [] }
+            }
+            return seen
+        }
+        for _ in 0..<30 {
+            let tip = commits.randomElement(using: &random)!
+            let matching = Set(commits.filter { _ in Int.random(in: 0..<6, using: &random) == 0 })
+            let below = reachable(from: tip)
+            let found = try repository.newestCommit(from: tip) { matching.contains($0) }
+            guard let found else {
+                #expect(below.isDisjoint(with: matching))
+                continue
+            }
+            #expect(matching.contains(found) && below.contains(found))
+            let newer = below.intersection(matching).filter { $0 != found && reachable(from: $0).contains(found) }
+            #expect(newer.isEmpty, "a match below the tip descends from the one found")
+        }
+    }
+
     @Test("commit fields match git log: author, committer, offsets, message, parents, trailers")
     func commitFields() throws {
         let sandbox = try Sandbox()

@@ -59,16 +59,19 @@ struct ResumeStep {
 
     /// The state at the newest trusted handoffd commit at or below `tip` (or the empty state).
     func newestTrusted(_ repository: Repository, below tip: ObjectID) throws -> FoldStart {
-        for id in try repository.commits(from: [tip], newestFirst: true) {
+        func covered(_ id: ObjectID) throws -> (Commit, ObjectID)? {
             guard let commit = try? repository.commit(id), let covered = try own.covered(by: commit, in: repository),
                 repository.contains(covered)
-            else { continue }
-            if let (state, loader) = try? Self.loadState(repository, tree: commit.tree) {
-                return FoldStart(state: state, covered: covered, loader: loader)
-            }
-            break  // our own commit but unreadable: rebuild from the start rather than trust it
+            else { return nil }
+            return (commit, covered)
         }
-        return FoldStart(state: WorkflowState())
+        guard let newest = try repository.newestCommit(from: tip, where: { try covered($0) != nil }),
+            let (commit, covered) = try covered(newest)
+        else { return FoldStart(state: WorkflowState()) }
+        if let (state, loader) = try? Self.loadState(repository, tree: commit.tree) {
+            return FoldStart(state: state, covered: covered, loader: loader)
+        }
+        return FoldStart(state: WorkflowState())  // our own commit but unreadable: rebuild from the start rather than trust it
     }
 
     /// The policy and events of a status commit's tree, and a loader for its packet statuses.

@@ -102,6 +102,15 @@ extension RepositoryProcessor {
     func newestGenuineStatus(_ repository: Repository, from previous: ObjectID, input tip: ObjectID) throws -> (
         commit: Commit, covered: ObjectID, foreign: [ObjectID]
     )? {
+        // The usual case first, in the walk's terms: the branch's tip is genuine and the input does not reach it
+        // (ordering the status branch's whole history to find its first commit would make every run cost that
+        // history's length). Whatever path leads from the input to `previous` avoids what `covered` reaches, so
+        // the input's commits since `covered` tell.
+        if let commit = try? repository.commit(previous), let covered = try own.covered(by: commit, in: repository),
+            repository.contains(covered), try !repository.commits(from: [tip], hiding: [covered]).contains(previous)
+        {
+            return (commit, covered, [])
+        }
         for id in try repository.commits(from: [previous], hiding: [tip], newestFirst: true) {
             guard let commit = try? repository.commit(id), let covered = try own.covered(by: commit, in: repository) else { continue }
             let foreign = id == previous ? [] : try repository.commits(from: [previous], hiding: [id, tip])
