@@ -3,8 +3,9 @@ internal import CGit2
 extension Repository {
     /// Commits reachable from `tips` but not from `hidden`, oldest first, parents before children.
     ///
-    /// This is `git rev-list --topo-order --reverse TIPS ^HIDDEN`. Hidden ids the repository does not
-    /// hold are an error rather than silently ignored: the caller's watermark must exist.
+    /// This is `git rev-list --topo-order --reverse TIPS ^HIDDEN`, but exact whatever the commit dates (see
+    /// `withoutHiddenAncestry`). Hidden ids the repository does not hold are an error rather than silently
+    /// ignored: the caller's watermark must exist.
     /// With `newestFirst`, children come before parents (`git rev-list --topo-order`).
     public func commits(from tips: [ObjectID], hiding hidden: [ObjectID] = [], newestFirst: Bool = false) throws(GitError) -> [ObjectID] {
         var walker: OpaquePointer?
@@ -28,7 +29,30 @@ extension Repository {
             try check(status, "walk history")
             result.append(ObjectID(oid))
         }
-        return result
+        return hidden.isEmpty ? result : try withoutHiddenAncestry(result, hidden: hidden, newestFirst: newestFirst)
+    }
+
+    /// `walked` without the commits that `hidden` reaches. libgit2, like git without a commit-graph, stops
+    /// marking hidden ancestry by commit date, so with skewed dates (which anyone who pushes can set) its walk
+    /// keeps commits below a hidden one: a run would fold covered commits again. A commit with a parent that
+    /// stays is no hidden commit's ancestor (reaching it reaches the parent); only the others, mostly the
+    /// first commit above each hidden one, take an exact ancestry test.
+    private func withoutHiddenAncestry(_ walked: [ObjectID], hidden: [ObjectID], newestFirst: Bool) throws(GitError) -> [ObjectID] {
+        var stays: [ObjectID: Bool] = [:]
+        for id in newestFirst ? walked.reversed() : walked {
+            // An unreadable commit stays for the caller to report; a root commit takes the exact test.
+            guard let parents = (try? commit(id))?.parents, !parents.contains(where: { stays[$0] == true }) else {
+                stays[id] = true
+                continue
+            }
+            var reached = false
+            for hide in hidden where try isAncestor(id, of: hide) {
+                reached = true
+                break
+            }
+            stays[id] = !reached
+        }
+        return walked.filter { stays[$0] == true }
     }
 
     /// The first commit at or below `tip` for which `matches` holds, children before parents (the first match
@@ -44,10 +68,7 @@ extension Repository {
         while let id = probe {
             if try matches(id) {
                 if id == tip { return tip }
-                // The walk that hides `id` can keep some of its ancestors when commit dates are skewed (libgit2
-                // stops marking ancestors uninteresting by date, as git does without a commit-graph): those are
-                // older than `id`, never newer, and the exact ancestry test sets them aside.
-                return try commits(from: [tip], hiding: [id], newestFirst: true).first { try matches($0) && !isAncestor($0, of: id) } ?? id
+                return try commits(from: [tip], hiding: [id], newestFirst: true).first(where: matches) ?? id
             }
             probe = (try? commit(id))?.parents.first
         }

@@ -104,6 +104,13 @@ struct ReadingTests {
             #expect(matching.contains(found) && below.contains(found))
             let newer = below.intersection(matching).filter { $0 != found && reachable(from: $0).contains(found) }
             #expect(newer.isEmpty, "a match below the tip descends from the one found")
+            // The walk that hides a commit leaves out exactly what that commit reaches, in topological order.
+            let hidden = commits.randomElement(using: &random)!
+            let walked = try repository.commits(from: [tip], hiding: [hidden])
+            #expect(Set(walked) == below.subtracting(reachable(from: hidden)))
+            #expect(walked.count == Set(walked).count)
+            let position = Dictionary(uniqueKeysWithValues: walked.enumerated().map { ($1, $0) })
+            #expect(walked.allSatisfy { id in (parents[id] ?? []).allSatisfy { position[$0].map { $0 < position[id]! } ?? true } })
         }
     }
 
