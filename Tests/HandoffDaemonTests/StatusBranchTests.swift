@@ -124,6 +124,34 @@ struct StatusBranchTests {
         #expect(try processor.run(repositoryAt: server).statusCommit == nil, "written over once: no write-back loop")
     }
 
+    /// Without the hook (a hosted remote), anyone who may push can move the status branch onto the watched
+    /// branch's own history, where no status commit of handoffd's is.
+    @Test("the status branch moved onto main is tampering: recorded, rebuilt, and the new status commit has distinct parents")
+    func statusBranchMovedOntoMain() throws {
+        let sandbox = try Sandbox()
+        try sandbox.handoffdKey()
+        let server = "\(sandbox.root)/specs.git"
+        try DemoRepository.create(at: server)
+        let configuration = try DaemonConfiguration.parse(Self.configuration(sandbox, repository: "path: \(server)"), file: "t.yaml")
+        let processor = RepositoryProcessor(settings: PreparedConfiguration(configuration).settings(for: configuration.repositories[0], cache: nil))
+        #expect(try processor.run(repositoryAt: server).statusCommit != nil)
+        let genuine = try sandbox.git(["show", "handoff/status:specs/PAY-142/status.yaml"], in: server)
+        let main = try sandbox.git(["rev-parse", "main"], in: server)
+        try sandbox.git(["clone", "-q", server, "clone"], in: sandbox.root)
+        try sandbox.git(["push", "-q", "-f", "origin", "origin/main:refs/heads/handoff/status"], in: "\(sandbox.root)/clone")
+        #expect(try sandbox.git(["rev-parse", "handoff/status"], in: server) == main)
+
+        let result = try processor.run(repositoryAt: server)
+        #expect(result.statusCommit != nil)
+        #expect(try sandbox.git(["show", "handoff/status:specs/PAY-142/status.yaml"], in: server) == genuine)
+        #expect(try sandbox.git(["rev-list", "--parents", "-n", "1", "handoff/status"], in: server).split(separator: " ").count == 2)
+        #expect(try sandbox.git(["rev-parse", "handoff/status^1"], in: server) == main)
+        let board = try sandbox.git(["show", "handoff/status:\(BoardFile.path)"], in: server)
+        #expect(board.contains("1 commit(s) on the status branch were not written by handoffd"), "\(board)")
+        try sandbox.git(["fsck", "--strict", "--no-dangling"], in: server)
+        #expect(try processor.run(repositoryAt: server).statusCommit == nil, "written over once: no write-back loop")
+    }
+
     @Test(
         "over ssh with the configured key and known_hosts; a known_hosts without the host is a clear error",
         .enabled(if: SSHServer.isAvailable, "needs root and openssh-server"))

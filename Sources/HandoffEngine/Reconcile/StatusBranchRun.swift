@@ -18,6 +18,9 @@ extension RepositoryProcessor {
             var start = FoldStart(state: WorkflowState())
             var foreign: [ObjectID] = []
             var resumedTree: ObjectID?
+            // The status commit's second parent keeps the branch fast-forward only; a branch moved onto the
+            // input's own history is already below the tip (a parent twice would make an invalid commit).
+            var secondParent = previous
             if let previous, let genuine = try newestGenuineStatus(repository, from: previous, input: tip) {
                 foreign = genuine.foreign
                 if genuine.covered == tip, foreign.isEmpty {
@@ -31,6 +34,14 @@ extension RepositoryProcessor {
                     resumedTree = genuine.commit.tree
                 } else {
                     start.state.record(try resumeStep.rewrittenEvent(repository, tip: tip, lost: genuine.covered))
+                }
+            } else if let previous {
+                // No genuine status at or below the branch's tip: every commit it has of its own is foreign, and a
+                // tip moved onto the input's history (none of its own) was moved by someone else all the same.
+                foreign = try repository.commits(from: [previous], hiding: [tip])
+                if foreign.isEmpty {
+                    foreign = [previous]
+                    secondParent = nil
                 }
             }
             if let previous, !foreign.isEmpty {
@@ -75,7 +86,7 @@ extension RepositoryProcessor {
             // The input's changes and the rendered files in one tree write (see OverlaidTree).
             let commit = try writer().write(
                 repository, edits: (overlay?.edits ?? []) + edits, covering: tip, tree: overlay?.base, summary: summary,
-                previousStatus: previous)
+                previousStatus: secondParent)
             switch try PublishLoop.compareAndSwap(repository, output, to: commit, expecting: previous) {
             case .swapped:
                 coverage.remember(tip)
