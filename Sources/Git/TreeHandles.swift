@@ -8,10 +8,12 @@ internal import CGit2
 /// list of parsed trees serves the pattern that matters, many paths looked up through the same folders.
 final class TreeHandles {
     private var handles: [(id: ObjectID, handle: OpaquePointer)] = []
-    /// Most trees kept; each may be large (a parsed 20,000-entry tree is about 2 MB).
+    /// Most trees kept; each may be large (a parsed 20,000-entry tree is about 2 MB). A status run looks
+    /// paths up in three commits' trees (covered, tip, previous status), three or four levels deep: with 8,
+    /// the packet root of each was evicted and read again between the fold's diff and the render.
     let capacity: Int
 
-    init(capacity: Int = 8) {
+    init(capacity: Int = 16) {
         self.capacity = capacity
     }
 

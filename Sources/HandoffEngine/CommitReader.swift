@@ -30,7 +30,9 @@ struct CommitReader {
         return own
     }
 
-    func input(for commit: Commit, state: WorkflowState) throws -> CommitInput {
+    /// The fold's input for `commit`; `changes`, when given, are its own changes (``ownChanges(of:in:)``)
+    /// as already read.
+    func input(for commit: Commit, state: WorkflowState, changes known: [TreeChange]? = nil) throws -> CommitInput {
         let actions = commit.trailers.filter { $0.key.caseInsensitiveCompare(ActionRequest.trailerKey) == .orderedSame }.map(\.value)
         // git reads trailers only in the last paragraph: a subject written like one asks for nothing.
         let subject = commit.summary.split(separator: ":", maxSplits: 1)
@@ -48,7 +50,7 @@ struct CommitReader {
         var kinds: [PacketID: PacketChange] = [:]
         // A merge's own changes (evil edits, conflict resolutions) are judged like any commit's; what one
         // side brought was judged in that side's commits, which are walked on their own.
-        let changes = try Self.ownChanges(of: commit, in: repository)
+        let changes = try known ?? Self.ownChanges(of: commit, in: repository)
         if changes.contains(where: { $0.path == Policy.path }) {
             input.policyChange = try Policy.load(from: tree)
         }

@@ -328,6 +328,12 @@ struct DaemonServiceTests {
         // One last daemon serves until the burst is over (and clears a lock a kill may have left).
         let last = try burst.daemon(log: "last.log")
         #expect(burst.pusher.wait() == 0, "the pusher gave up: a lock was never cleared")
+        // A SIGTERM before the service group handles signals would kill it outright (a loaded machine can
+        // finish the burst before the last daemon is up): wait until it serves.
+        let serving = eventually(timeout: 60) {
+            ((try? String(contentsOfFile: "\(burst.sandbox.root)/last.log", encoding: .utf8)) ?? "").contains("serving ")
+        }
+        #expect(serving, "the last daemon never started serving")
         kill(last.pid, SIGTERM)
         #expect(last.wait() == 0)
         try burst.expectEachActionOnce()

@@ -49,9 +49,11 @@ struct FoldStep {
         let reader = CommitReader(repository: repository, cache: cache, operators: operators, identifier: try CommitIdentifier(identityMode))
         let fold = WorkflowFold(operators: operators)
         var result = FoldResult()
+        // Each commit's own changes, as the window's check ahead found them: one diff per commit, not two.
+        var diffed: [ObjectID: [TreeChange]] = [:]
         for (offset, id) in commits.enumerated() {
             if offset % Self.window == 0, commits.count > 1 {
-                try checkAhead(repository, commits[offset..<min(offset + Self.window, commits.count)], policy: state.policy)
+                diffed = try checkAhead(repository, commits[offset..<min(offset + Self.window, commits.count)], policy: state.policy)
             }
             let commit: Commit
             do {
@@ -62,7 +64,7 @@ struct FoldStep {
             }
             if try own.isOwn(commit, in: repository) { continue }  // our own output is never input
             try loader?.prepare(trailersOf: commit, state: &state)
-            let input = try reader.input(for: commit, state: state)
+            let input = try reader.input(for: commit, state: state, changes: diffed.removeValue(forKey: id))
             try loader?.prepare(input, state: &state)
             let before = observe == nil ? nil : state
             result.changed.formUnion(fold.apply(input, to: &state))
@@ -79,18 +81,22 @@ struct FoldStep {
     ///
     /// Within a commit's budget (``CheckBudgetLimits/maxBytes``): the fold checks no more of one commit, so
     /// neither does this; and files are checked a budget's worth at a time, so that no more is held at once.
-    private func checkAhead(_ repository: Repository, _ commits: ArraySlice<ObjectID>, policy: Policy) throws {
-        guard checkThreads > 1, let cache else { return }
+    /// Returns each commit's own changes, for the fold to read instead of diffing the commit again.
+    private func checkAhead(_ repository: Repository, _ commits: ArraySlice<ObjectID>, policy: Policy) throws -> [ObjectID: [TreeChange]] {
+        guard checkThreads > 1, let cache else { return [:] }
         let configuration = policy.checkConfiguration
         let limits = configuration.limits
         let budget = CheckBudgetLimits.default.maxBytes
         var seen = Set<String>()
         var files: [CheckAhead.File] = []
         var held = 0
+        var diffed: [ObjectID: [TreeChange]] = [:]
         for id in commits {
             guard let commit = try? repository.commit(id) else { continue }
             var spent = 0
-            for change in try CommitReader.ownChanges(of: commit, in: repository) {
+            let changes = try CommitReader.ownChanges(of: commit, in: repository)
+            diffed[id] = changes
+            for change in changes {
                 guard spent < budget else { break }
                 guard let blob = change.newID, change.newMode == .blob || change.newMode == .executable,
                     CheckAhead.isWorthChecking(change.path, packetRoot: policy.packetRoot),
@@ -109,5 +115,6 @@ struct FoldStep {
             }
         }
         CheckAhead.check(files, configuration: configuration, cache: cache, threads: checkThreads)
+        return diffed
     }
 }
