@@ -8,6 +8,11 @@ extension Repository {
     /// ignored: the caller's watermark must exist.
     /// With `newestFirst`, children come before parents (`git rev-list --topo-order`).
     public func commits(from tips: [ObjectID], hiding hidden: [ObjectID] = [], newestFirst: Bool = false) throws(GitError) -> [ObjectID] {
+        try commits(from: tips, hiding: hidden, newestFirst: newestFirst, maxAncestryTests: Self.maxAncestryTests)
+    }
+
+    /// The walk above, with the number of exact ancestry tests before the hidden ancestry is read whole.
+    func commits(from tips: [ObjectID], hiding hidden: [ObjectID], newestFirst: Bool, maxAncestryTests: Int) throws(GitError) -> [ObjectID] {
         var walker: OpaquePointer?
         try check(git_revwalk_new(&walker, pointer), "start history walk")
         defer { git_revwalk_free(walker) }
@@ -29,7 +34,7 @@ extension Repository {
             try check(status, "walk history")
             result.append(ObjectID(oid))
         }
-        return hidden.isEmpty ? result : try withoutHiddenAncestry(result, hidden: hidden, newestFirst: newestFirst)
+        return hidden.isEmpty ? result : try withoutHiddenAncestry(result, hidden: hidden, newestFirst: newestFirst, maxTests: maxAncestryTests)
     }
 
     /// `walked` without the commits that `hidden` reaches. libgit2, like git without a commit-graph, stops
@@ -37,12 +42,23 @@ extension Repository {
     /// keeps commits below a hidden one: a run would fold covered commits again. A commit with a parent that
     /// stays is no hidden commit's ancestor (reaching it reaches the parent); only the others, mostly the
     /// first commit above each hidden one, take an exact ancestry test.
-    private func withoutHiddenAncestry(_ walked: [ObjectID], hidden: [ObjectID], newestFirst: Bool) throws(GitError) -> [ObjectID] {
+    private func withoutHiddenAncestry(_ walked: [ObjectID], hidden: [ObjectID], newestFirst: Bool, maxTests: Int) throws(GitError) -> [ObjectID] {
         var stays: [ObjectID: Bool] = [:]
+        var tests = 0
+        var hiddenAncestry: Set<ObjectID>?
         for id in newestFirst ? walked.reversed() : walked {
-            // An unreadable commit stays for the caller to report; a root commit takes the exact test.
-            guard let parents = (try? commit(id))?.parents, !parents.contains(where: { stays[$0] == true }) else {
+            // Parents are read without the commit size limit (an oversized commit is still walked); a commit
+            // whose parents cannot be read stays for the caller to report; a root commit takes the exact test.
+            guard let parents = try? self.parents(of: id), !parents.contains(where: { stays[$0] == true }) else {
                 stays[id] = true
+                continue
+            }
+            // Each test is a merge-base walk down to the hidden commit: past a few, one walk of everything the
+            // hidden commits reach answers the rest, so many branches off old history cannot multiply the cost.
+            tests += 1
+            if tests > maxTests, hiddenAncestry == nil { hiddenAncestry = ancestry(of: hidden) }
+            if let hiddenAncestry {
+                stays[id] = !hiddenAncestry.contains(id)
                 continue
             }
             var reached = false
@@ -53,6 +69,20 @@ extension Repository {
             stays[id] = !reached
         }
         return walked.filter { stays[$0] == true }
+    }
+
+    /// Exact ancestry tests a hiding walk makes before it reads the hidden commits' whole ancestry instead.
+    static let maxAncestryTests = 32
+
+    /// `tips` and every commit they reach, read by parents alone.
+    private func ancestry(of tips: [ObjectID]) -> Set<ObjectID> {
+        var seen = Set<ObjectID>()
+        var stack = tips
+        while let id = stack.popLast() {
+            guard seen.insert(id).inserted else { continue }
+            stack += (try? parents(of: id)) ?? []
+        }
+        return seen
     }
 
     /// The first commit at or below `tip` for which `matches` holds, children before parents (the first match

@@ -10,15 +10,6 @@ public enum TreeEdit: Hashable, Sendable {
     /// Removes the entry at `path`; removing a missing path is not an error.
     case remove(path: String)
 
-    /// Whether the edit puts something other than a folder at its path.
-    var isUpsertOfFile: Bool {
-        switch self {
-        case .upsert: true
-        case .upsertObject(_, _, let mode): mode != .tree
-        case .remove: false
-        }
-    }
-
     /// The path the edit touches.
     public var path: String {
         switch self {
@@ -34,33 +25,44 @@ extension Repository {
     /// replaces whatever is in its way, as `git add -A` of the work tree would: a folder (or an entry of
     /// another kind) at its path, a file where one of its folders goes.
     public func buildTree(base: ObjectID?, edits: [TreeEdit]) throws(GitError) -> ObjectID {
+        // An edit at a path and one inside it (a file put where a folder was, then a file inside it) cannot go
+        // to libgit2 in one update, and their order matters: such edits apply one run after another, in order.
+        var tree = base
+        for run in Self.runsWithoutNesting(edits) { tree = try buildTreeOnce(base: tree, edits: run) }
+        if let tree { return tree }
+        return try emptyTree()
+    }
+
+    /// `edits` cut, in order, into runs in which no edit's path lies inside another's (the same path may
+    /// repeat: the later edit wins). Almost always one run.
+    static func runsWithoutNesting(_ edits: [TreeEdit]) -> [[TreeEdit]] {
+        var runs: [[TreeEdit]] = [[]]
+        var paths = Set<String>()
+        var folders = Set<String>()
+        for edit in edits {
+            let components = edit.path.split(separator: "/")
+            let ancestors = components.indices.dropLast().map { components[...$0].joined(separator: "/") }
+            let path = components.joined(separator: "/")
+            if folders.contains(path) || ancestors.contains(where: paths.contains) {
+                runs.append([])
+                paths.removeAll()
+                folders.removeAll()
+            }
+            runs[runs.count - 1].append(edit)
+            paths.insert(path)
+            folders.formUnion(ancestors)
+        }
+        return runs.filter { !$0.isEmpty }
+    }
+
+    private func buildTreeOnce(base: ObjectID?, edits: [TreeEdit]) throws(GitError) -> ObjectID {
         // One edit per path, the last one winning; libgit2 rejects duplicate paths in one update.
         var latest: [String: TreeEdit] = [:]
         var order: [String] = []
-        var position: [String: Int] = [:]
-        for (index, edit) in edits.enumerated() {
+        for edit in edits {
             let path = try Self.validatedPath(edit.path)
             if latest.updateValue(edit, forKey: path) == nil { order.append(path) }
-            position[path] = index
         }
-        // A file put at a folder's path and a file put inside that folder cannot both hold: the later one wins,
-        // as for one path (edits that lay the input's changes and a status run's files over a tree can meet so).
-        // A removal inside it has nothing left to remove.
-        var shadowed = Set<String>()
-        for path in order {
-            var folder = Substring(path)
-            while let slash = folder.lastIndex(of: "/") {
-                folder = folder[..<slash]
-                let name = String(folder)
-                guard let outer = latest[name], outer.isUpsertOfFile else { continue }
-                if case .remove = latest[path]! {
-                    shadowed.insert(path)
-                } else {
-                    shadowed.insert(position[name]! > position[path]! ? path : name)
-                }
-            }
-        }
-        if !shadowed.isEmpty { order.removeAll { shadowed.contains($0) } }
         // libgit2 refuses to replace a folder by a file or a file by a folder in one update ("D/F conflict",
         // "cannot replace 'tree' with 'blob'"): what is in the way goes first, then the edits apply.
         if let base {

@@ -194,12 +194,9 @@ public struct LocalClone {
             let covered = genuine(tip) ? ProcessedTrailer.claimed(by: tip).flatMap { repository.contains($0) ? $0 : nil } : nil
             return Staleness(commits: try repository.commits(from: [head], hiding: covered.map { [$0] } ?? []).count, verified: keys != nil)
         }
-        var count = 0
-        for id in try repository.commits(from: [head], newestFirst: true) {
-            if genuine(try repository.commit(id)) { break }
-            count += 1
-        }
-        return Staleness(commits: count, verified: keys != nil)
+        // The commits the newest status commit does not reach: found without ordering the whole history.
+        let newest = try repository.newestCommit(from: head) { genuine(try repository.commit($0)) }
+        return Staleness(commits: try repository.commits(from: [head], hiding: newest.map { [$0] } ?? []).count, verified: keys != nil)
     }
 
     /// What handoffd will do with `action` on `packet` by `email`, judged on the status at the tip.

@@ -108,6 +108,8 @@ struct ReadingTests {
             let hidden = commits.randomElement(using: &random)!
             let walked = try repository.commits(from: [tip], hiding: [hidden])
             #expect(Set(walked) == below.subtracting(reachable(from: hidden)))
+            // Past its few exact tests the walk reads the hidden ancestry whole: the same answer.
+            #expect(try repository.commits(from: [tip], hiding: [hidden], newestFirst: false, maxAncestryTests: 0) == walked)
             #expect(walked.count == Set(walked).count)
             let position = Dictionary(uniqueKeysWithValues: walked.enumerated().map { ($1, $0) })
             #expect(walked.allSatisfy { id in (parents[id] ?? []).allSatisfy { position[$0].map { $0 < position[id]! } ?? true } })

@@ -174,9 +174,8 @@ struct WritingTests {
     }
 
     /// Edits laid over a tree in one update (a status run's files over the input's changes) may put a file
-    /// at a path and another inside it: the later edit wins, as for one path, and a removal inside a file
-    /// has nothing to remove.
-    @Test("a file at a folder's path and a file inside it: the later edit wins")
+    /// at a path and another inside it: they apply in order, as one after another would.
+    @Test("a file at a folder's path and a file inside it: the edits apply in order")
     func laterEditWinsAcrossFolders() throws {
         let sandbox = try Sandbox()
         let bare = "\(sandbox.root)/bare.git"
@@ -200,6 +199,17 @@ struct WritingTests {
                 .upsert(path: ".handoff/board.md", content: Data("new board".utf8)),
             ])
         #expect(try repository.entry(at: ".handoff/board.md", inTree: file)?.mode == .blob)
+        // A folder replaced by a file and then by a folder again keeps none of what it held.
+        let withFolder = try repository.buildTree(
+            base: base, edits: [.upsert(path: "f/old.md", content: Data("old".utf8)), .upsert(path: "f/kept/deep.md", content: Data("d".utf8))])
+        let replaced = try repository.buildTree(
+            base: withFolder,
+            edits: [
+                .remove(path: "f/old.md"), .upsert(path: "f", content: Data("a file".utf8)), .upsert(path: "f/new.md", content: Data("new".utf8)),
+            ])
+        #expect(try repository.entry(at: "f/new.md", inTree: replaced)?.mode == .blob)
+        #expect(try repository.entry(at: "f/kept/deep.md", inTree: replaced) == nil)
+        #expect(try repository.entries(inFolder: "f", ofTree: replaced)?.map(\.name) == ["new.md"])
         let fromNothing = try repository.buildTree(
             base: nil, edits: [.upsert(path: "a", content: Data("a".utf8)), .upsert(path: "a/b/c", content: Data("c".utf8))])
         #expect(try repository.entry(at: "a/b/c", inTree: fromNothing)?.mode == .blob)

@@ -6,7 +6,9 @@ import Testing
 /// The board a one-commit run writes by updating the previous one must be the board a full render gives.
 @Suite("Board rendering")
 struct BoardRenderTests {
-    static let titles = ["Refunds", "Refunds | phase 2", "<b>bold</b>", "Pay & ship", "", "Ünïcode ✓", "a\nb"]
+    static let titles = [
+        "Refunds", "Refunds | phase 2", "<b>bold</b>", "Pay & ship", "", "Ünïcode ✓", "a\nb", "c\r\nd", "e\rf", "| SYN-1 | x |\n| A1 ",
+    ]
 
     /// A packet status with random state, title and assignee.
     static func status(_ id: String, using random: inout PlaceholderScanTests.Mix) -> PacketStatus {

@@ -186,6 +186,34 @@ struct StatusBranchReviewTests {
         try expectRebuildAgrees(bench)
     }
 
+    /// Input that puts files where handoffd's go, in the same run as the files handoffd writes there: the
+    /// `.handoff` folder replaced by a file (its policy inside), a folder under the signers file's name, and
+    /// a packet folder a contractor may not replace (the refused change keeps the packet and its status).
+    @Test("the .handoff folder as a file, a folder in the signers file's place, a refused packet replacement")
+    func inputWhereRenderedFilesGo() throws {
+        let bench = try Bench()
+        try bench.commit(".handoff as a file") {
+            try bench.remove(".handoff")
+            try bench.write(".handoff", "not a folder\n")
+        }
+        try bench.push()
+        try expectRebuildAgrees(bench)
+        try bench.commit(".handoff back, signers as a folder") {
+            try bench.remove(".handoff")
+            try bench.write(".handoff/allowed_signers/x", "x\n")
+        }
+        try bench.push()
+        try expectRebuildAgrees(bench)
+        try FileManager.default.removeItem(atPath: "\(bench.clone)/specs/PAY-142")
+        try bench.write("specs/PAY-142", "a file now\n")
+        try bench.git(["add", "-A"])
+        try bench.sandbox.git(
+            ["commit", "-q", "-m", "PAY-142 as a file"], in: bench.clone,
+            env: ["GIT_AUTHOR_EMAIL": "dev@contractors.example", "GIT_COMMITTER_EMAIL": "dev@contractors.example"])
+        try bench.push()
+        try expectRebuildAgrees(bench)
+    }
+
     /// The status branch takes handoffd's commits only: a participant who merged it into main (which the
     /// hook lets through: the merge changes nothing of its own) must not then fast-forward it to main.
     @Test("the status branch fast-forwarded to a participant's merge of it into main is refused")

@@ -28,6 +28,8 @@ struct FoldStep {
     var checkThreads = 1
     /// Commits whose files are checked ahead at a time: bounds the bytes held, not the work.
     static let window = 256
+    /// Most changed paths a window keeps from its diffs for the fold (a few megabytes).
+    static let maxHeldChanges = 20_000
 
     /// Folds the commits of `from..to` (all of `to`'s history when `from` is nil) into `state`.
     func fold(
@@ -91,11 +93,17 @@ struct FoldStep {
         var files: [CheckAhead.File] = []
         var held = 0
         var diffed: [ObjectID: [TreeChange]] = [:]
+        var heldChanges = 0
         for id in commits {
             guard let commit = try? repository.commit(id) else { continue }
             var spent = 0
             let changes = try CommitReader.ownChanges(of: commit, in: repository)
-            diffed[id] = changes
+            // Kept for the fold up to a bound: a window of commits that each add and remove a huge folder
+            // would otherwise hold every change at once (the fold diffs what is not kept).
+            if heldChanges + changes.count <= Self.maxHeldChanges {
+                diffed[id] = changes
+                heldChanges += changes.count
+            }
             for change in changes {
                 guard spent < budget else { break }
                 guard let blob = change.newID, change.newMode == .blob || change.newMode == .executable,

@@ -88,38 +88,38 @@ struct RenderStep {
 /// A tree with edits laid over it, read without writing it. On a status branch the run's tree is the previous
 /// status tree, the input's changes since and the run's own edits: one tree write instead of two, which
 /// matters when the packet root lists thousands of folders.
+///
+/// The run reads only the paths it renders (board, signers, status files), and those read from the base
+/// while no edit lies at, above or below one of them; otherwise (an input that puts files where handoffd's
+/// go) the edits are written first and read back, as a run without the overlay would.
 struct OverlaidTree {
     /// The tree under the edits.
     let base: ObjectID
-    /// The edits, in order (a later edit of a path wins, as in ``Repository/buildTree(base:edits:)``).
+    /// The edits, in order, for ``Repository/buildTree(base:edits:)`` to apply before the run's own.
     let edits: [TreeEdit]
-    private let latest: [String: TreeEdit]
 
-    init(base: ObjectID, edits: [TreeEdit]) {
-        self.base = base
-        self.edits = edits
-        latest = Dictionary(edits.map { ($0.path, $0) }, uniquingKeysWith: { _, last in last })
+    /// `edits` over `base`, written into the base at once when one of them is near a rendered path.
+    static func make(_ repository: Repository, base: ObjectID, packetRoot: String, edits: [TreeEdit]) throws -> OverlaidTree {
+        guard edits.contains(where: { nearRenderedFiles($0.path, packetRoot: packetRoot) }) else {
+            return OverlaidTree(base: base, edits: edits)
+        }
+        return OverlaidTree(base: try repository.buildTree(base: base, edits: edits), edits: [])
     }
 
-    /// The id and mode at `path` once the edits apply: an edit of the path itself, nothing under a file an
-    /// edit put at one of its folders, or else the base tree's entry.
+    /// Whether an edit of `path` could change what a rendered path holds: anything in `.handoff`, the
+    /// packet root itself or a folder above it, an entry directly in the packet root (a file in a packet
+    /// folder's place), or a status file and what lies under its name.
+    static func nearRenderedFiles(_ path: String, packetRoot root: String) -> Bool {
+        let handoff = BoardFile.path.split(separator: "/")[0]
+        if path == handoff || path.hasPrefix(handoff + "/") || path == root || root.hasPrefix(path + "/") { return true }
+        guard path.hasPrefix(root + "/") else { return false }
+        let inside = path.dropFirst(root.count + 1).split(separator: "/")
+        return inside.count < 2 || inside[1] == StatusFile.fileName
+    }
+
+    /// The id and mode at `path`, a rendered path (see the type's note): the base tree's.
     func entry(at path: String, in repository: Repository) throws -> (id: ObjectID, mode: FileMode)? {
-        switch latest[path] {
-        case .upsertObject(_, let id, let mode)?: return (id, mode)
-        case .upsert(_, let content, let mode)?: return (try repository.writeBlob(content), mode)
-        case .remove?: return nil
-        case nil: break
-        }
-        var folder = Substring(path)
-        while let slash = folder.lastIndex(of: "/") {
-            folder = folder[..<slash]
-            switch latest[String(folder)] {
-            case .upsertObject(_, _, let mode)? where mode != .tree: return nil
-            case .upsert?: return nil
-            default: continue
-            }
-        }
-        return try repository.entry(at: path, inTree: base).map { ($0.id, $0.mode) }
+        try repository.entry(at: path, inTree: base).map { ($0.id, $0.mode) }
     }
 }
 

@@ -40,8 +40,10 @@ extension RepositoryProcessor {
                 // tip moved onto the input's history (none of its own) was moved by someone else all the same.
                 foreign = try repository.commits(from: [previous], hiding: [tip])
                 if foreign.isEmpty {
-                    foreign = [previous]
                     secondParent = nil
+                    // handoffd's own status merged into the input is no tampering (the run rebuilds, as before).
+                    let written = try? repository.commit(previous)
+                    if try written.map({ try own.covered(by: $0, in: repository) }) ?? nil == nil { foreign = [previous] }
                 }
             }
             if let previous, !foreign.isEmpty {
@@ -66,8 +68,8 @@ extension RepositoryProcessor {
                 try start.loader?.load(packets: changed.subtracting(touched).sorted(), into: &start.state)
                 touched.formUnion(changed)
                 scope = touched
-                overlay = OverlaidTree(
-                    base: resumedTree,
+                overlay = try OverlaidTree.make(
+                    repository, base: resumedTree, packetRoot: resumedRoot,
                     edits: changes.map { change in
                         if let id = change.newID, let mode = change.newMode {
                             .upsertObject(path: change.path, id: id, mode: mode)
