@@ -7,14 +7,20 @@ internal import CGit2
 /// made a 20,000-commit catch-up quadratic and let memory run past the cache's limit (measured). A short
 /// list of parsed trees serves the pattern that matters, many paths looked up through the same folders.
 final class TreeHandles {
-    private var handles: [(id: ObjectID, handle: OpaquePointer)] = []
+    private var handles: [(id: ObjectID, handle: OpaquePointer, entries: Int)] = []
+    /// Entries of the kept trees, all together.
+    private var entries = 0
+    /// Most entries kept, all trees together (about 20 MB parsed), so that a handful of huge trees from a
+    /// hostile push cannot hold sixteen times their size; the tree looked up last is always kept.
+    let maxEntries: Int
     /// Most trees kept; each may be large (a parsed 20,000-entry tree is about 2 MB). A status run looks
     /// paths up in three commits' trees (covered, tip, previous status), three or four levels deep: with 8,
     /// the packet root of each was evicted and read again between the fold's diff and the render.
     let capacity: Int
 
-    init(capacity: Int = 16) {
+    init(capacity: Int = 16, maxEntries: Int = 200_000) {
         self.capacity = capacity
+        self.maxEntries = maxEntries
     }
 
     deinit {
@@ -31,8 +37,14 @@ final class TreeHandles {
         var oid = id.oid
         var handle: OpaquePointer?
         try check(git_tree_lookup(&handle, repository, &oid), "look up tree \(id)")
-        handles.insert((id, handle!), at: 0)
-        if handles.count > capacity { git_tree_free(handles.removeLast().handle) }
+        let count = git_tree_entrycount(handle)
+        handles.insert((id, handle!, count), at: 0)
+        entries += count
+        while handles.count > 1, handles.count > capacity || entries > maxEntries {
+            let evicted = handles.removeLast()
+            entries -= evicted.entries
+            git_tree_free(evicted.handle)
+        }
         return handle!
     }
 }
