@@ -47,9 +47,9 @@ extension Repository {
         var tests = 0
         var hiddenAncestry: Set<ObjectID>?
         for id in newestFirst ? walked.reversed() : walked {
-            // Parents are read without the commit size limit (an oversized commit is still walked); a commit
-            // whose parents cannot be read stays for the caller to report; a root commit takes the exact test.
-            guard let parents = try? self.parents(of: id), !parents.contains(where: { stays[$0] == true }) else {
+            // Parents are read without the commit size limit (an oversized commit is still walked). A root
+            // commit, and one whose parents cannot be read, takes the exact test.
+            if let parents = try? self.parents(of: id), parents.contains(where: { stays[$0] == true }) {
                 stays[id] = true
                 continue
             }

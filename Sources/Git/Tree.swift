@@ -33,21 +33,21 @@ public struct TreeEntry: Hashable, Sendable {
     public var mode: FileMode
 
     /// The last path component.
-    public var name: String { path.split(separator: "/").last.map(String.init) ?? path }
+    public var name: String { GitPath.components(path).last ?? path }
 }
 
 extension Repository {
     /// The entry at `path` in `tree`, or nil when there is none. An empty path is not an entry.
     public func entry(at path: String, inTree tree: ObjectID) throws(GitError) -> TreeEntry? {
-        let normalized = path.split(separator: "/", omittingEmptySubsequences: true).joined(separator: "/")
+        let components = GitPath.components(path)
+        let normalized = components.joined(separator: "/")
         guard !normalized.isEmpty else { return nil }
         // Walked one folder at a time through the kept trees, rather than git_tree_entry_bypath, whose
         // intermediate trees would be parsed again for every path.
-        let components = normalized.split(separator: "/")
         var folder = tree
         for (index, component) in components.enumerated() {
             let handle = try trees.handle(folder, in: pointer)
-            guard let raw = git_tree_entry_byname(handle, String(component)) else { return nil }
+            guard let raw = git_tree_entry_byname(handle, component) else { return nil }
             if index == components.count - 1 { return try makeEntry(raw, path: normalized) }
             guard git_tree_entry_type(raw) == GIT_OBJECT_TREE else { return nil }
             folder = ObjectID(git_tree_entry_id(raw))
@@ -59,7 +59,7 @@ extension Repository {
     ///
     /// Returns nil when `path` does not exist or is not a folder.
     public func entries(inFolder path: String, ofTree tree: ObjectID) throws(GitError) -> [TreeEntry]? {
-        let normalized = path.split(separator: "/", omittingEmptySubsequences: true).joined(separator: "/")
+        let normalized = GitPath.normalized(path)
         let folder: ObjectID
         if normalized.isEmpty {
             folder = tree

@@ -33,46 +33,66 @@ extension Repository {
         return try emptyTree()
     }
 
-    /// `edits` cut, in order, into runs in which no edit's path lies inside another's (the same path may
-    /// repeat: the later edit wins). Almost always one run.
+    /// `edits` cut, in order, into runs that libgit2 applies as one update with the same result as applying
+    /// them one after another. An edit at a path replaces what earlier edits put inside it (those are
+    /// dropped); a removal inside a file put earlier has nothing to remove (dropped); an edit inside a file
+    /// or folder put earlier starts a new run. An edit inside a removed path stays in the run: the removed
+    /// path is a file there (diffs name files), and clearing what is in the way makes room for the folder.
+    /// Almost always one run; never one per edit of a diff.
     static func runsWithoutNesting(_ edits: [TreeEdit]) -> [[TreeEdit]] {
-        var runs: [[TreeEdit]] = [[]]
-        var paths = Set<String>()
-        var folders = Set<String>()
+        var runs: [[TreeEdit?]] = [[]]
+        var at: [[UInt8]: Int] = [:]
+        var inside: [[UInt8]: [Int]] = [:]
         for edit in edits {
-            let components = edit.path.split(separator: "/")
-            let ancestors = components.indices.dropLast().map { components[...$0].joined(separator: "/") }
-            let path = components.joined(separator: "/")
-            if folders.contains(path) || ancestors.contains(where: paths.contains) {
-                runs.append([])
-                paths.removeAll()
-                folders.removeAll()
+            let path = GitPath.normalized(edit.path)
+            let ancestors = GitPath.ancestors(path)
+            var moot = false
+            var newRun = false
+            for folder in ancestors {
+                guard let index = at[GitPath.key(folder)], let outer = runs[runs.count - 1][index] else { continue }
+                switch (outer, edit) {
+                case (.remove, _): continue
+                case (.upsertObject(_, _, .tree), _): newRun = true
+                case (_, .remove): moot = true
+                default: newRun = true
+                }
             }
+            if moot, !newRun { continue }
+            if newRun {
+                runs.append([])
+                at = [:]
+                inside = [:]
+            }
+            let key = GitPath.key(path)
+            for index in inside[key] ?? [] { runs[runs.count - 1][index] = nil }
+            inside[key] = nil
             runs[runs.count - 1].append(edit)
-            paths.insert(path)
-            folders.formUnion(ancestors)
+            let index = runs[runs.count - 1].count - 1
+            at[key] = index
+            for folder in ancestors { inside[GitPath.key(folder), default: []].append(index) }
         }
-        return runs.filter { !$0.isEmpty }
+        return runs.map { $0.compactMap { $0 } }.filter { !$0.isEmpty }
     }
 
     private func buildTreeOnce(base: ObjectID?, edits: [TreeEdit]) throws(GitError) -> ObjectID {
-        // One edit per path, the last one winning; libgit2 rejects duplicate paths in one update.
-        var latest: [String: TreeEdit] = [:]
+        // One edit per path (by bytes: git tells apart names Swift finds equal), the last one winning;
+        // libgit2 rejects duplicate paths in one update.
+        var latest: [[UInt8]: TreeEdit] = [:]
         var order: [String] = []
         for edit in edits {
             let path = try Self.validatedPath(edit.path)
-            if latest.updateValue(edit, forKey: path) == nil { order.append(path) }
+            if latest.updateValue(edit, forKey: GitPath.key(path)) == nil { order.append(path) }
         }
         // libgit2 refuses to replace a folder by a file or a file by a folder in one update ("D/F conflict",
         // "cannot replace 'tree' with 'blob'"): what is in the way goes first, then the edits apply.
         if let base {
-            let obstacles = try obstacles(to: order.map { latest[$0]! }, in: base)
+            let obstacles = try obstacles(to: order.map { latest[GitPath.key($0)]! }, in: base)
             if !obstacles.isEmpty {
                 let cleared = try buildTree(base: base, edits: obstacles.map { .remove(path: $0) })
                 let rest = order.compactMap { path -> TreeEdit? in
-                    guard case .remove = latest[path]!, obstacles.contains(where: { path == $0 || path.hasPrefix($0 + "/") }) else {
-                        return latest[path]!
-                    }
+                    let edit = latest[GitPath.key(path)]!
+                    guard case .remove = edit, obstacles.contains(where: { path.utf8.elementsEqual($0.utf8) || GitPath.isInside(path, $0) })
+                    else { return edit }
                     return nil  // gone with the obstacle
                 }
                 return try buildTree(base: cleared, edits: rest)
@@ -80,7 +100,7 @@ extension Repository {
         }
         var resolved: [(path: String, action: git_tree_update_t, id: git_oid, mode: git_filemode_t)] = []
         for path in order {
-            switch latest[path]! {
+            switch latest[GitPath.key(path)]! {
             case .upsert(_, let content, let mode):
                 guard mode != .tree, mode != .submodule else {
                     throw GitError(
@@ -118,7 +138,7 @@ extension Repository {
     /// an upsert's path whose object kind differs (a folder where a file goes, a file where a submodule
     /// goes), or a non-folder where one of its folders goes. Sorted, none inside another.
     private func obstacles(to edits: [TreeEdit], in base: ObjectID) throws(GitError) -> [String] {
-        var found = Set<String>()
+        var found: [[UInt8]: String] = [:]
         for edit in edits {
             let mode: FileMode
             switch edit {
@@ -126,21 +146,21 @@ extension Repository {
             case .upsertObject(_, _, let upserted): mode = upserted
             case .remove: continue
             }
-            let components = edit.path.split(separator: "/")
+            let components = GitPath.components(edit.path)
             var folder = ""
             for (index, component) in components.enumerated() {
                 folder += (folder.isEmpty ? "" : "/") + component
                 guard let entry = try entry(at: folder, inTree: base) else { break }
                 if index == components.count - 1 {
-                    if Self.objectKind(entry.mode) != Self.objectKind(mode) { found.insert(folder) }
+                    if Self.objectKind(entry.mode) != Self.objectKind(mode) { found[GitPath.key(folder)] = folder }
                 } else if entry.mode != .tree {
-                    found.insert(folder)
+                    found[GitPath.key(folder)] = folder
                     break
                 }
             }
         }
-        let sorted = found.sorted()
-        return sorted.filter { path in !sorted.contains { path.hasPrefix($0 + "/") } }
+        let sorted = found.values.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        return sorted.filter { path in !sorted.contains { GitPath.isInside(path, $0) } }
     }
 
     /// What kind of object an entry of `mode` names: a folder, a commit (submodule) or a blob.
@@ -164,11 +184,13 @@ extension Repository {
 
     /// A path is `a/b/c`: no empty, `.` or `..` component, no `.git` (any case), no NUL.
     static func validatedPath(_ path: String) throws(GitError) -> String {
-        let components = path.split(separator: "/", omittingEmptySubsequences: false)
+        let components = path.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false)
+            .map { String(decoding: $0, as: UTF8.self) }
         let bad =
-            components.isEmpty || path.contains("\0")
+            components.isEmpty || path.utf8.contains(0)
             || components.contains { component in
-                component.isEmpty || component == "." || component == ".." || component.lowercased() == ".git"
+                component.isEmpty || component.utf8.elementsEqual(".".utf8) || component.utf8.elementsEqual("..".utf8)
+                    || component.lowercased().utf8.elementsEqual(".git".utf8)
             }
         if bad {
             throw GitError(

@@ -11,8 +11,11 @@ final class TreeHandles {
     /// Entries of the kept trees, all together.
     private var entries = 0
     /// Most entries kept, all trees together (about 20 MB parsed), so that a handful of huge trees from a
-    /// hostile push cannot hold sixteen times their size; the tree looked up last is always kept.
+    /// hostile push cannot hold sixteen times their size.
     let maxEntries: Int
+    /// The trees looked up last are kept whatever their size: a path is walked through a few folders at a
+    /// time, and evicting the one being walked would parse a huge packet root again for every path.
+    static let alwaysKept = 4
     /// Most trees kept; each may be large (a parsed 20,000-entry tree is about 2 MB). A status run looks
     /// paths up in three commits' trees (covered, tip, previous status), three or four levels deep: with 8,
     /// the packet root of each was evicted and read again between the fold's diff and the render.
@@ -40,7 +43,7 @@ final class TreeHandles {
         let count = git_tree_entrycount(handle)
         handles.insert((id, handle!, count), at: 0)
         entries += count
-        while handles.count > 1, handles.count > capacity || entries > maxEntries {
+        while handles.count > capacity || (handles.count > Self.alwaysKept && entries > maxEntries) {
             let evicted = handles.removeLast()
             entries -= evicted.entries
             git_tree_free(evicted.handle)

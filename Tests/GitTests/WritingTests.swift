@@ -218,6 +218,46 @@ struct WritingTests {
         try sandbox.git(["fsck", "--strict", "--no-dangling"], in: bare)
     }
 
+    /// A diff that turns thousands of files into folders (remove `fI`, add `fI/x`, …) is one update, not one
+    /// per pair: each would rewrite the whole folder.
+    @Test("edits are cut into runs only where order needs it")
+    func runsOnlyWhereNeeded() {
+        let data = Data("x".utf8)
+        let swaps = (0..<2_000).flatMap { index in [TreeEdit.remove(path: "junk/f\(index)"), .upsert(path: "junk/f\(index)/x", content: data)] }
+        #expect(Repository.runsWithoutNesting(swaps).count == 1)
+        let backToFiles = (0..<2_000).flatMap { index in [TreeEdit.upsert(path: "junk/f\(index)", content: data), .remove(path: "junk/f\(index)/x")] }
+        #expect(Repository.runsWithoutNesting(backToFiles).map(\.count) == [2_000], "a removal inside a file just put has nothing to remove")
+        #expect(Repository.runsWithoutNesting([.upsert(path: "a", content: data), .upsert(path: "a/b", content: data)]).count == 2)
+        #expect(
+            Repository.runsWithoutNesting([.upsert(path: "a/b", content: data), .upsert(path: "a", content: data)]).map { $0.map(\.path) } == [["a"]],
+            "a file put at a folder's path replaces what earlier edits put inside it")
+    }
+
+    /// git splits paths at `/` bytes and tells names apart by their bytes; Swift's `String` does neither
+    /// (a `/` followed by a combining mark is one character; `é` composed equals `e` + U+0301).
+    @Test("paths are split and told apart as git does: combining marks after a slash, composed and decomposed names")
+    func pathsAsBytes() throws {
+        let sandbox = try Sandbox()
+        let bare = "\(sandbox.root)/bare.git"
+        let repository = try Repository.initBare(at: bare)
+        let base = try repository.buildTree(
+            base: nil, edits: [.upsert(path: "d/a", content: Data("file".utf8)), .upsert(path: "docs/caf\u{E9}", content: Data("nfc".utf8))])
+        let edited = try repository.buildTree(
+            base: base,
+            edits: [
+                .remove(path: "d/a"), .upsert(path: "d/a/\u{301}x", content: Data("inside".utf8)),
+                .upsert(path: "docs/cafe\u{301}", content: Data("nfd".utf8)), .remove(path: "docs/caf\u{E9}"),
+            ])
+        #expect(try repository.entry(at: "d/a", inTree: edited)?.mode == .tree)
+        #expect(try repository.entry(at: "d/a/\u{301}x", inTree: edited)?.mode == .blob)
+        #expect(try repository.entries(inFolder: "docs", ofTree: edited)?.map { Array($0.name.utf8) } == [Array("cafe\u{301}".utf8)])
+        let commit = try repository.createCommit(tree: edited, parents: [], author: Self.author, committer: Self.author, message: "t")
+        try repository.updateReference("refs/heads/main", to: commit, expecting: nil, logMessage: "t")
+        try sandbox.git(["fsck", "--strict", "--no-dangling"], in: bare)
+        #expect(GitPath.components("a/\u{301}b") == ["a", "\u{301}b"])
+        #expect(GitPath.isInside("a/\u{301}b", "a") && !GitPath.isInside("ab", "a") && !GitPath.isInside("a", "a"))
+    }
+
     @Test("init bare names the chosen branch in HEAD and refuses to reinitialise")
     func initBare() throws {
         let sandbox = try Sandbox()

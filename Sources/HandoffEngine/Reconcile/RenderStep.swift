@@ -109,12 +109,15 @@ struct OverlaidTree {
     /// Whether an edit of `path` could change what a rendered path holds: anything in `.handoff`, the
     /// packet root itself or a folder above it, an entry directly in the packet root (a file in a packet
     /// folder's place), or a status file and what lies under its name.
-    static func nearRenderedFiles(_ path: String, packetRoot root: String) -> Bool {
-        let handoff = BoardFile.path.split(separator: "/")[0]
-        if path == handoff || path.hasPrefix(handoff + "/") || path == root || root.hasPrefix(path + "/") { return true }
-        guard path.hasPrefix(root + "/") else { return false }
-        let inside = path.dropFirst(root.count + 1).split(separator: "/")
-        return inside.count < 2 || inside[1] == StatusFile.fileName
+    static func nearRenderedFiles(_ path: String, packetRoot: String) -> Bool {
+        // As bytes (GitPath): a `/` followed by a combining mark is a separator to git, not to `String`.
+        let path = GitPath.normalized(path), root = GitPath.normalized(packetRoot)
+        let handoff = GitPath.components(BoardFile.path)[0]
+        func same(_ one: String, _ other: String) -> Bool { one.utf8.elementsEqual(other.utf8) }
+        if same(path, handoff) || GitPath.isInside(path, handoff) || same(path, root) || GitPath.isInside(root, path) { return true }
+        guard GitPath.isInside(path, root) else { return false }
+        let inside = GitPath.components(String(decoding: path.utf8.dropFirst(root.utf8.count + 1), as: UTF8.self))
+        return inside.count < 2 || same(inside[1], StatusFile.fileName)
     }
 
     /// The id and mode at `path`, a rendered path (see the type's note): the base tree's.

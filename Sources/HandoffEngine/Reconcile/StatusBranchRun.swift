@@ -47,10 +47,11 @@ extension RepositoryProcessor {
                 }
             }
             if let previous, !foreign.isEmpty {
-                let written = try repository.commit(previous)
+                // A forged tip may be unreadable (over the commit size limit): the event is recorded all the same.
+                let written = try? repository.commit(previous)
                 start.state.record(
                     BoardEvent(
-                        at: CommitReader.utc(written.committer.time), commit: previous.hex, by: written.author.email,
+                        at: written.map { CommitReader.utc($0.committer.time) } ?? "", commit: previous.hex, by: written?.author.email ?? "",
                         kind: .statusBranchTampering(commits: foreign.count)))
             }
             let resumedRoot = start.state.policy.packetRoot
@@ -103,9 +104,9 @@ extension RepositoryProcessor {
 
     /// The packet whose folder holds `path` (its status file included), or nil outside packet folders.
     static func packetFolder(of path: String, packetRoot: String) -> PacketID? {
-        let root = packetRoot + "/"
-        guard path.hasPrefix(root) else { return nil }
-        return path.dropFirst(root.count).split(separator: "/", maxSplits: 1).first.flatMap { PacketID($0) }
+        guard GitPath.isInside(path, packetRoot) else { return nil }
+        return GitPath.components(String(decoding: path.utf8.dropFirst(packetRoot.utf8.count + 1), as: UTF8.self)).first
+            .flatMap { PacketID($0) }
     }
 
     /// handoffd's newest genuine status commit at or below the status branch's tip `previous`, what it

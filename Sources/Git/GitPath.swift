@@ -1,0 +1,34 @@
+/// Paths inside a tree as git reads them: bytes split at `/`.
+///
+/// Swift's `String` splits and compares by grapheme cluster and canonical equivalence: a `/` followed by a
+/// combining mark is one `Character`, and `café` composed equals `café` decomposed. git sees a separator
+/// and two different names. Everything that splits, compares or keys tree paths goes through here.
+public enum GitPath {
+    /// The components of `path`, split at `/` bytes, empty ones dropped.
+    public static func components(_ path: String) -> [String] {
+        path.utf8.split(separator: UInt8(ascii: "/")).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// `path` with empty components dropped (`a//b/` is `a/b`).
+    public static func normalized(_ path: String) -> String {
+        components(path).joined(separator: "/")
+    }
+
+    /// Whether `path` lies strictly inside the folder `folder`, byte for byte.
+    public static func isInside(_ path: String, _ folder: String) -> Bool {
+        let inner = path.utf8, outer = folder.utf8
+        guard inner.count > outer.count, inner.starts(with: outer) else { return false }
+        return inner[inner.index(inner.startIndex, offsetBy: outer.count)] == UInt8(ascii: "/")
+    }
+
+    /// The folders above `path`, outermost first (`a/b/c` gives `a`, `a/b`).
+    public static func ancestors(_ path: String) -> [String] {
+        let parts = components(path)
+        return parts.indices.dropLast().map { parts[...$0].joined(separator: "/") }
+    }
+
+    /// A key that tells apart paths git tells apart (their bytes).
+    public static func key(_ path: String) -> [UInt8] {
+        Array(path.utf8)
+    }
+}
