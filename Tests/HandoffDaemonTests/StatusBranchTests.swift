@@ -152,6 +152,37 @@ struct StatusBranchTests {
         #expect(try processor.run(repositoryAt: server).statusCommit == nil, "written over once: no write-back loop")
     }
 
+    /// A participant who merges the status branch into main (`git pull origin handoff/status`) tampers with
+    /// nothing; someone who then moves the status branch back to an older status commit main holds does.
+    @Test("the status branch merged into main is no tampering; moved back to an older merged status commit, it is")
+    func statusMergedIntoMain() throws {
+        let sandbox = try Sandbox()
+        try sandbox.handoffdKey()
+        let server = "\(sandbox.root)/specs.git"
+        try DemoRepository.create(at: server)
+        let configuration = try DaemonConfiguration.parse(Self.configuration(sandbox, repository: "path: \(server)"), file: "t.yaml")
+        let processor = RepositoryProcessor(settings: PreparedConfiguration(configuration).settings(for: configuration.repositories[0], cache: nil))
+        #expect(try processor.run(repositoryAt: server).statusCommit != nil)
+        let first = try sandbox.git(["rev-parse", "handoff/status"], in: server)
+        try sandbox.git(["clone", "-q", server, "clone"], in: sandbox.root)
+        let clone = "\(sandbox.root)/clone"
+        let ana = ["GIT_AUTHOR_EMAIL": "ana@acme.example", "GIT_COMMITTER_EMAIL": "ana@acme.example"]
+        func mergeStatusIntoMain() throws {
+            try sandbox.git(["fetch", "-q", "origin"], in: clone)
+            try sandbox.git(["merge", "-q", "--no-ff", "--no-edit", "origin/handoff/status"], in: clone, env: ana)
+            try sandbox.git(["push", "-q", "origin", "HEAD:main"], in: clone)
+            #expect(try processor.run(repositoryAt: server).statusCommit != nil)
+        }
+        let tampering = "on the status branch were not written by handoffd"
+        try mergeStatusIntoMain()
+        try mergeStatusIntoMain()
+        #expect(try !sandbox.git(["show", "handoff/status:\(BoardFile.path)"], in: server).contains(tampering))
+        try sandbox.git(["push", "-q", "-f", "origin", "\(first):refs/heads/handoff/status"], in: clone)
+        #expect(try processor.run(repositoryAt: server).statusCommit != nil)
+        #expect(try sandbox.git(["show", "handoff/status:\(BoardFile.path)"], in: server).contains(tampering))
+        try sandbox.git(["fsck", "--strict", "--no-dangling"], in: server)
+    }
+
     @Test(
         "over ssh with the configured key and known_hosts; a known_hosts without the host is a clear error",
         .enabled(if: SSHServer.isAvailable, "needs root and openssh-server"))

@@ -41,9 +41,13 @@ extension RepositoryProcessor {
                 foreign = try repository.commits(from: [previous], hiding: [tip])
                 if foreign.isEmpty {
                     secondParent = nil
-                    // handoffd's own status merged into the input is no tampering (the run rebuilds, as before).
-                    let written = try? repository.commit(previous)
-                    if try written.map({ try own.covered(by: $0, in: repository) }) ?? nil == nil { foreign = [previous] }
+                    // handoffd's newest status, merged into the input, is no tampering (the run rebuilds, as before);
+                    // the branch moved back to an older one of them is.
+                    func isOwn(_ id: ObjectID) throws -> Bool {
+                        guard let commit = try? repository.commit(id) else { return false }
+                        return try own.covered(by: commit, in: repository) != nil
+                    }
+                    if try repository.newestCommit(from: tip, where: isOwn) != previous { foreign = [previous] }
                 }
             }
             if let previous, !foreign.isEmpty {
