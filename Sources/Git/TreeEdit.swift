@@ -37,7 +37,8 @@ extension Repository {
     /// them one after another. An edit at a path replaces what earlier edits put inside it (those are
     /// dropped); a removal inside a file put earlier has nothing to remove (dropped); an edit inside a file
     /// or folder put earlier starts a new run. An edit inside a removed path stays in the run: the removed
-    /// path is a file there (diffs name files), and clearing what is in the way makes room for the folder.
+    /// path is cleared first as an obstacle (a file where a folder goes, or a removed folder with edits
+    /// inside it), then the edits inside it apply.
     /// Almost always one run; never one per edit of a diff.
     static func runsWithoutNesting(_ edits: [TreeEdit]) -> [[TreeEdit]] {
         var runs: [[TreeEdit?]] = [[]]
@@ -88,14 +89,16 @@ extension Repository {
         if let base {
             let obstacles = try obstacles(to: order.map { latest[GitPath.key($0)]! }, in: base)
             if !obstacles.isEmpty {
-                let cleared = try buildTree(base: base, edits: obstacles.map { .remove(path: $0) })
+                let clearedTree = try buildTree(base: base, edits: obstacles.map { .remove(path: $0) })
+                let cleared = Set(obstacles.map(GitPath.key))
                 let rest = order.compactMap { path -> TreeEdit? in
                     let edit = latest[GitPath.key(path)]!
-                    guard case .remove = edit, obstacles.contains(where: { path.utf8.elementsEqual($0.utf8) || GitPath.isInside(path, $0) })
+                    guard case .remove = edit,
+                        cleared.contains(GitPath.key(path)) || GitPath.ancestors(path).contains(where: { cleared.contains(GitPath.key($0)) })
                     else { return edit }
                     return nil  // gone with the obstacle
                 }
-                return try buildTree(base: cleared, edits: rest)
+                return try buildTree(base: clearedTree, edits: rest)
             }
         }
         var resolved: [(path: String, action: git_tree_update_t, id: git_oid, mode: git_filemode_t)] = []
@@ -134,17 +137,23 @@ extension Repository {
         }
     }
 
-    /// The paths of `base` that the upserts among `edits` cannot be applied over in one update: an entry at
-    /// an upsert's path whose object kind differs (a folder where a file goes, a file where a submodule
-    /// goes), or a non-folder where one of its folders goes. Sorted, none inside another.
+    /// The paths of `base` that the edits cannot be applied over in one update: an entry at an upsert's path
+    /// whose object kind differs (a folder where a file goes, a file where a submodule goes), a non-folder
+    /// where one of its folders goes, and a folder removed with edits inside it (libgit2 would rebuild it from
+    /// `base`, keeping what the removal took). None inside another.
     private func obstacles(to edits: [TreeEdit], in base: ObjectID) throws(GitError) -> [String] {
         var found: [[UInt8]: String] = [:]
+        let folders = Set(edits.flatMap { GitPath.ancestors($0.path).map(GitPath.key) })
         for edit in edits {
             let mode: FileMode
             switch edit {
             case .upsert(_, _, let upserted): mode = upserted
             case .upsertObject(_, _, let upserted): mode = upserted
-            case .remove: continue
+            case .remove(let path):
+                if folders.contains(GitPath.key(path)), try entry(at: path, inTree: base)?.mode == .tree {
+                    found[GitPath.key(path)] = GitPath.normalized(path)
+                }
+                continue
             }
             let components = GitPath.components(edit.path)
             var folder = ""
@@ -159,8 +168,9 @@ extension Repository {
                 }
             }
         }
-        let sorted = found.values.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
-        return sorted.filter { path in !sorted.contains { GitPath.isInside(path, $0) } }
+        return found.values.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }.filter { path in
+            !GitPath.ancestors(path).contains { found[GitPath.key($0)] != nil }
+        }
     }
 
     /// What kind of object an entry of `mode` names: a folder, a commit (submodule) or a blob.

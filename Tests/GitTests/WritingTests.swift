@@ -233,6 +233,24 @@ struct WritingTests {
             "a file put at a folder's path replaces what earlier edits put inside it")
     }
 
+    /// A folder removed and then edited inside, in one call: what the removal took stays gone (libgit2,
+    /// given both in one update, rebuilds the folder from the base and keeps it).
+    @Test("a folder removed, then edited inside: as one after the other")
+    func removedFolderThenInside() throws {
+        let sandbox = try Sandbox()
+        let repository = try Repository.initBare(at: "\(sandbox.root)/bare.git")
+        let data = Data("x".utf8)
+        let base = try repository.buildTree(
+            base: nil, edits: [.upsert(path: "a/x", content: data), .upsert(path: "b/b", content: data), .upsert(path: "b/c", content: data)])
+        let one = try repository.buildTree(base: base, edits: [.remove(path: "a"), .upsert(path: "a/b", content: data)])
+        #expect(try repository.entries(inFolder: "a", ofTree: one)?.map(\.name) == ["b"])
+        let two = try repository.buildTree(base: base, edits: [.remove(path: "b"), .remove(path: "b/b")])
+        #expect(try repository.entry(at: "b", inTree: two) == nil)
+        let three = try repository.buildTree(base: base, edits: [.remove(path: "a"), .remove(path: "a/x")])
+        #expect(try repository.entry(at: "a", inTree: three) == nil)
+        #expect(try repository.entry(at: "b/c", inTree: three) != nil)
+    }
+
     /// git splits paths at `/` bytes and tells names apart by their bytes; Swift's `String` does neither
     /// (a `/` followed by a combining mark is one character; `é` composed equals `e` + U+0301).
     @Test("paths are split and told apart as git does: combining marks after a slash, composed and decomposed names")
