@@ -21,6 +21,12 @@ public enum GitPath {
         return inner[inner.index(inner.startIndex, offsetBy: outer.count)] == UInt8(ascii: "/")
     }
 
+    /// The components of `path` below the folder `folder`, or nil when `path` is not inside it.
+    public static func components(of path: String, inside folder: String) -> [String]? {
+        guard isInside(path, folder) else { return nil }
+        return components(String(decoding: path.utf8.dropFirst(folder.utf8.count + 1), as: UTF8.self))
+    }
+
     /// The folders above `path`, outermost first (`a/b/c` gives `a`, `a/b`).
     public static func ancestors(_ path: String) -> [String] {
         let parts = components(path)

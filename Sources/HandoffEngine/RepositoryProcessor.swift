@@ -147,10 +147,7 @@ public struct RepositoryProcessor: Sendable {
     /// The newest commit at or below `tip` that is not a status commit of handoffd's: what a status names
     /// as processed, in a run and in a replay alike.
     func newestInput(_ repository: Repository, from tip: ObjectID) throws -> ObjectID {
-        try repository.newestCommit(from: tip) { id in
-            guard let commit = try? repository.commit(id) else { return true }
-            return try !own.isOwn(commit, in: repository)
-        } ?? tip
+        try repository.newestCommit(from: tip) { try !own.isOwn($0, in: repository) } ?? tip
     }
 
     /// The status commit's lines for the packets that changed.

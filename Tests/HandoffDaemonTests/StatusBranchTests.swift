@@ -11,6 +11,17 @@ import Testing
 /// `status_branch`: status commits go to their own branch and the watched one is never written.
 @Suite("Status on a separate branch", .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/ssh-keygen"), "needs ssh-keygen"))
 struct StatusBranchTests {
+    /// The demo repository served in status-branch mode, with handoffd's key, and a processor for it.
+    static func servedDemo(_ name: String = #function) throws -> (sandbox: Sandbox, server: String, processor: RepositoryProcessor) {
+        let sandbox = try Sandbox(name)
+        try sandbox.handoffdKey()
+        let server = "\(sandbox.root)/specs.git"
+        try DemoRepository.create(at: server)
+        let configuration = try DaemonConfiguration.parse(Self.configuration(sandbox, repository: "path: \(server)"), file: "t.yaml")
+        let processor = RepositoryProcessor(settings: PreparedConfiguration(configuration).settings(for: configuration.repositories[0], cache: nil))
+        return (sandbox, server, processor)
+    }
+
     static func configuration(_ sandbox: Sandbox, repository: String) -> String {
         """
         identity: { email: handoffd@acme.example }
@@ -91,12 +102,7 @@ struct StatusBranchTests {
 
     @Test("a foreign commit on the status branch is tampering: recorded on the board and written over from the last genuine status, no rebuild")
     func foreignStatusCommit() throws {
-        let sandbox = try Sandbox()
-        try sandbox.handoffdKey()
-        let server = "\(sandbox.root)/specs.git"
-        try DemoRepository.create(at: server)
-        let configuration = try DaemonConfiguration.parse(Self.configuration(sandbox, repository: "path: \(server)"), file: "t.yaml")
-        let processor = RepositoryProcessor(settings: PreparedConfiguration(configuration).settings(for: configuration.repositories[0], cache: nil))
+        let (sandbox, server, processor) = try Self.servedDemo()
         #expect(try processor.run(repositoryAt: server).statusCommit != nil)
         let genuine = try sandbox.git(["show", "handoff/status:specs/PAY-142/status.yaml"], in: server)
 
@@ -128,12 +134,7 @@ struct StatusBranchTests {
     /// branch's own history, where no status commit of handoffd's is.
     @Test("the status branch moved onto main is tampering: recorded, rebuilt, and the new status commit has distinct parents")
     func statusBranchMovedOntoMain() throws {
-        let sandbox = try Sandbox()
-        try sandbox.handoffdKey()
-        let server = "\(sandbox.root)/specs.git"
-        try DemoRepository.create(at: server)
-        let configuration = try DaemonConfiguration.parse(Self.configuration(sandbox, repository: "path: \(server)"), file: "t.yaml")
-        let processor = RepositoryProcessor(settings: PreparedConfiguration(configuration).settings(for: configuration.repositories[0], cache: nil))
+        let (sandbox, server, processor) = try Self.servedDemo()
         #expect(try processor.run(repositoryAt: server).statusCommit != nil)
         let genuine = try sandbox.git(["show", "handoff/status:specs/PAY-142/status.yaml"], in: server)
         let main = try sandbox.git(["rev-parse", "main"], in: server)
@@ -156,12 +157,7 @@ struct StatusBranchTests {
     /// nothing; someone who then moves the status branch back to an older status commit main holds does.
     @Test("the status branch merged into main is no tampering; moved back to an older merged status commit, it is")
     func statusMergedIntoMain() throws {
-        let sandbox = try Sandbox()
-        try sandbox.handoffdKey()
-        let server = "\(sandbox.root)/specs.git"
-        try DemoRepository.create(at: server)
-        let configuration = try DaemonConfiguration.parse(Self.configuration(sandbox, repository: "path: \(server)"), file: "t.yaml")
-        let processor = RepositoryProcessor(settings: PreparedConfiguration(configuration).settings(for: configuration.repositories[0], cache: nil))
+        let (sandbox, server, processor) = try Self.servedDemo()
         #expect(try processor.run(repositoryAt: server).statusCommit != nil)
         let first = try sandbox.git(["rev-parse", "handoff/status"], in: server)
         try sandbox.git(["clone", "-q", server, "clone"], in: sandbox.root)

@@ -37,6 +37,12 @@ struct OwnCommits: Sendable {
     func isOwn(_ commit: Commit, in repository: Repository) throws(ProcessingError) -> Bool {
         try covered(by: commit, in: repository) != nil
     }
+
+    /// Whether the commit `id` is one of handoffd's own; a commit that cannot be read is not.
+    func isOwn(_ id: ObjectID, in repository: Repository) throws(ProcessingError) -> Bool {
+        guard let commit = try? repository.commit(id) else { return false }
+        return try isOwn(commit, in: repository)
+    }
 }
 
 /// Signature verdicts by commit id: resuming and folding meet the same status commit, and a commit's

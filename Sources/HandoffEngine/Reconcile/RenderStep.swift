@@ -115,8 +115,7 @@ struct OverlaidTree {
         let handoff = GitPath.components(BoardFile.path)[0]
         func same(_ one: String, _ other: String) -> Bool { one.utf8.elementsEqual(other.utf8) }
         if same(path, handoff) || GitPath.isInside(path, handoff) || same(path, root) || GitPath.isInside(root, path) { return true }
-        guard GitPath.isInside(path, root) else { return false }
-        let inside = GitPath.components(String(decoding: path.utf8.dropFirst(root.utf8.count + 1), as: UTF8.self))
+        guard let inside = GitPath.components(of: path, inside: root) else { return false }
         return inside.count < 2 || same(inside[1], StatusFile.fileName)
     }
 

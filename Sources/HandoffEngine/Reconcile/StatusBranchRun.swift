@@ -43,11 +43,9 @@ extension RepositoryProcessor {
                     secondParent = nil
                     // handoffd's newest status, merged into the input, is no tampering (the run rebuilds, as before);
                     // the branch moved back to an older one of them is.
-                    func isOwn(_ id: ObjectID) throws -> Bool {
-                        guard let commit = try? repository.commit(id) else { return false }
-                        return try own.covered(by: commit, in: repository) != nil
+                    if try repository.newestCommit(from: tip, where: { try own.isOwn($0, in: repository) }) != previous {
+                        foreign = [previous]
                     }
-                    if try repository.newestCommit(from: tip, where: isOwn) != previous { foreign = [previous] }
                 }
             }
             if let previous, !foreign.isEmpty {
@@ -108,9 +106,7 @@ extension RepositoryProcessor {
 
     /// The packet whose folder holds `path` (its status file included), or nil outside packet folders.
     static func packetFolder(of path: String, packetRoot: String) -> PacketID? {
-        guard GitPath.isInside(path, packetRoot) else { return nil }
-        return GitPath.components(String(decoding: path.utf8.dropFirst(packetRoot.utf8.count + 1), as: UTF8.self)).first
-            .flatMap { PacketID($0) }
+        GitPath.components(of: path, inside: packetRoot)?.first.flatMap { PacketID($0) }
     }
 
     /// handoffd's newest genuine status commit at or below the status branch's tip `previous`, what it
