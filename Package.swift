@@ -52,12 +52,15 @@ let package = Package(
         ),
         // libgit2 1.5 has no network timeouts: a socket stream with a connect deadline and an inactivity watchdog.
         .target(name: "CGit2Network", dependencies: ["CGit2"], cSettings: [.unsafeFlags(["-Wall", "-Wextra"])]),
-        .target(name: "Git", dependencies: ["CGit2", "CGit2Network"], swiftSettings: strict),
+        // Paths split, compared and keyed as git's bytes: one home for the tree layer and the fold alike.
+        .target(name: "GitPaths", swiftSettings: strict),
+        .target(name: "Git", dependencies: ["CGit2", "CGit2Network", "GitPaths"], swiftSettings: strict),
         // The one home of POSIX plumbing: child processes and Unix socket addresses, for product, tests and bench.
         .target(name: "HandoffSystem", swiftSettings: strict),
         .target(
             name: "HandoffCore",
             dependencies: [
+                "GitPaths",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "GraphQL", package: "GraphQL"),
             ],
@@ -65,7 +68,7 @@ let package = Package(
         ),
         .target(
             name: "HandoffEngine",
-            dependencies: ["Git", "HandoffCore", "HandoffSystem", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["Git", "GitPaths", "HandoffCore", "HandoffSystem", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strict
         ),
         // handoffd.yaml as plain values, read through swift-configuration, and the startup sequence (key, settings).
@@ -141,7 +144,7 @@ let package = Package(
         .target(
             name: "GitTestSupport", dependencies: ["Git", "HandoffSystem", .product(name: "Logging", package: "swift-log")],
             path: "Tests/GitTestSupport", swiftSettings: strict),
-        .testTarget(name: "GitTests", dependencies: ["Git", "GitTestSupport", "HandoffSystem"], swiftSettings: strict),
+        .testTarget(name: "GitTests", dependencies: ["Git", "GitPaths", "GitTestSupport", "HandoffSystem"], swiftSettings: strict),
         .testTarget(
             name: "HandoffCoreTests",
             dependencies: [

@@ -1,5 +1,6 @@
 internal import CGit2
 import Foundation
+import GitPaths
 
 /// A tree entry's mode, which tells files, executables, symlinks, folders and submodules apart.
 public enum FileMode: UInt32, Sendable, Hashable, CustomStringConvertible {

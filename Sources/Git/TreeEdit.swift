@@ -1,5 +1,6 @@
 internal import CGit2
 public import Foundation
+import GitPaths
 
 /// One change to apply to a tree: put a file at a path, or remove whatever is there.
 public enum TreeEdit: Hashable, Sendable {

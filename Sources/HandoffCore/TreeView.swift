@@ -49,7 +49,7 @@ public enum FileRead: Sendable, Hashable {
 public protocol TreeView {
     /// The entry at `path`, or nil when there is none.
     func entry(at path: String) throws -> TreeViewEntry?
-    /// The entries directly inside folder `path` ("" for the root) sorted by path; nil when it is not a folder.
+    /// The entries directly inside folder `path` ("" for the root) sorted by path bytes, as git sorts; nil when it is not a folder.
     func entries(inFolder path: String) throws -> [TreeViewEntry]?
     /// The content of the file at `path`, reading at most `limit` bytes.
     func read(_ path: String, limit: Int) throws -> FileRead

@@ -1,5 +1,6 @@
 import Foundation
 import Git
+import GitPaths
 import HandoffCore
 
 /// Turns one commit of the repository into the fold's input: who, when, actions, and what it did to
@@ -51,14 +52,14 @@ struct CommitReader {
         // A merge's own changes (evil edits, conflict resolutions) are judged like any commit's; what one
         // side brought was judged in that side's commits, which are walked on their own.
         let changes = try known ?? Self.ownChanges(of: commit, in: repository)
-        if changes.contains(where: { $0.path == Policy.path }) {
+        if changes.contains(where: { GitPath.same($0.path, Policy.path) }) {
             input.policyChange = try Policy.load(from: tree)
         }
         input.fileChanges = changes.filter { ContentInForce.area(of: $0.path, packetRoot: policy.packetRoot) != nil }.map {
             FileChange(path: $0.path, before: $0.oldID?.hex, after: $0.newID?.hex)
         }
         for path in state.held.keys {
-            input.heldInTree[path] = .some(try repository.entry(at: path, inTree: commit.tree)?.id.hex)
+            input.heldInTree[path] = .some(try repository.entry(at: path.text, inTree: commit.tree)?.id.hex)
         }
         // Checks read the content in force: the tree, with every held file at its version in force.
         let verdicts = ContentInForce.judge(input, state: state, operators: operators)
@@ -69,24 +70,22 @@ struct CommitReader {
             case .tooLarge(let size): return .tooLarge(size: size)
             }
         }
-        input.touchedBoard = changes.contains { $0.path == BoardFile.path }
-        input.touchedSigners = changes.contains { $0.path == SignersFile.path }
-        let root = policy.packetRoot + "/"
-        for change in changes where change.path.hasPrefix(root) {
-            let rest = change.path.dropFirst(root.count).split(separator: "/", maxSplits: 1)
-            guard rest.count == 2 else { continue }
-            guard let id = PacketID(rest[0]) else {
-                let folder = root + rest[0].prefix(200)
+        input.touchedBoard = changes.contains { GitPath.same($0.path, BoardFile.path) }
+        input.touchedSigners = changes.contains { GitPath.same($0.path, SignersFile.path) }
+        // Split as bytes (GitPath), as ContentInForce splits them: a `/` before a combining mark separates.
+        let root = GitPath.normalized(policy.packetRoot)
+        for change in changes {
+            guard let inside = GitPath.components(of: change.path, inside: root), inside.count >= 2 else { continue }
+            guard let id = PacketID(inside[0]) else {
+                let folder = root + "/" + inside[0].prefix(200)
                 if !input.strayFolders.contains(folder), input.strayFolders.count < 20 { input.strayFolders.append(folder) }
                 continue
             }
             var kind = kinds[id] ?? PacketChange()
-            if rest[1] == StatusFile.fileName {
-                kind.status = true
-            } else if rest[1].hasPrefix("delivery/") {
-                kind.delivery = true
-            } else {
-                kind.spec = true
+            switch ContentInForce.area(of: change.path, packetRoot: root) {
+            case .delivery?: kind.delivery = true
+            case .spec?: kind.spec = true
+            case .policy?, nil: kind.status = true  // inside a packet folder, only its status file has no area
             }
             kinds[id] = kind
         }

@@ -1,5 +1,6 @@
 import Foundation
 import Git
+import GitPaths
 public import HandoffCore
 
 /// A ``TreeView`` of a folder on disk, for `handoff validate` before anything is committed.
@@ -44,7 +45,7 @@ public struct DirectoryTreeView: TreeView, Sendable {
         let folder = normalized.isEmpty ? root : absolute(normalized)
         guard try kind(of: normalized) == .folder else { return nil }
         var entries: [TreeViewEntry] = []
-        for name in try FileManager.default.contentsOfDirectory(atPath: folder).sorted() where name != ".git" {
+        for name in try FileManager.default.contentsOfDirectory(atPath: folder).sorted(by: { BytePath($0) < BytePath($1) }) where name != ".git" {
             let child = normalized.isEmpty ? name : "\(normalized)/\(name)"
             if let kind = try kind(of: child) { entries.append(TreeViewEntry(path: child, kind: kind)) }
         }

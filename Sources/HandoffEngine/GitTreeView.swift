@@ -1,4 +1,5 @@
 public import Git
+import GitPaths
 public import HandoffCore
 
 /// A ``TreeView`` of a git tree at a commit, read through the `Git` layer; nothing is checked out.
@@ -26,7 +27,7 @@ public struct GitTreeView: TreeView {
     }
 
     public func entries(inFolder path: String) throws -> [TreeViewEntry]? {
-        try repository.entries(inFolder: path, ofTree: tree)?.map(Self.viewEntry).sorted { $0.path < $1.path }
+        try repository.entries(inFolder: path, ofTree: tree)?.map(Self.viewEntry).sorted { BytePath($0.path) < BytePath($1.path) }
     }
 
     public func read(_ path: String, limit: Int) throws -> FileRead {

@@ -1,5 +1,6 @@
 import Foundation
 import Git
+import GitPaths
 import HandoffCore
 
 /// The packet statuses of the status commit a run resumes from, read only when the fold first needs one.
@@ -38,7 +39,7 @@ final class StatusLoader {
     func prepare(_ input: CommitInput, state: inout WorkflowState) throws {
         let ids = Array(input.touched.keys)
         try load(ids, into: &state)
-        try load(state.held.keys.compactMap { ContentInForce.packet(of: $0, packetRoot: state.policy.packetRoot) }.sorted(), into: &state)
+        try load(state.held.keys.compactMap { ContentInForce.packet(of: $0.text, packetRoot: state.policy.packetRoot) }.sorted(), into: &state)
         var dependencies: [PacketID] = []
         for id in ids {
             dependencies += (state.packets[id]?.dependsOn ?? []).compactMap(PacketID.init)

@@ -1,4 +1,5 @@
 import Foundation
+import GitPaths
 import GitTestSupport
 import Testing
 

@@ -1,3 +1,4 @@
+import GitPaths
 import Testing
 
 @testable import HandoffCore
@@ -18,7 +19,7 @@ struct ContentInForceUnitTests {
         return state
     }
 
-    static func input(_ who: String, _ changes: [FileChange], held: [String: String?] = [:], id: String = "c1") -> CommitInput {
+    static func input(_ who: String, _ changes: [FileChange], held: [BytePath: String?] = [:], id: String = "c1") -> CommitInput {
         var input = CommitInput(id: id, identity: who, time: "t")
         input.fileChanges = changes
         input.heldInTree = held
@@ -36,32 +37,34 @@ struct ContentInForceUnitTests {
         let spec = FileChange(path: "specs/PAY-1/acceptance.md", before: "a1", after: "a2")
         let delivery = FileChange(path: "specs/PAY-1/delivery/DELIVERY.md", before: nil, after: "d1")
         let byContractor = ContentInForce.judge(Self.input("dev@contractors.example", [spec, delivery]), state: state, operators: Self.operators)
-        #expect(byContractor.refused == [spec.path: .specChangeNotPermitted])
-        #expect(byContractor.held == [spec.path: HeldFile(path: spec.path, inForce: "a1", refusedBy: "c1")])
+        #expect(byContractor.refused == [BytePath(spec.path): .specChangeNotPermitted])
+        #expect(byContractor.held == [BytePath(spec.path): HeldFile(path: spec.path, inForce: "a1", refusedBy: "c1")])
         let byClient = ContentInForce.judge(Self.input("ana@acme.example", [spec, delivery]), state: state, operators: Self.operators)
-        #expect(byClient.refused == [delivery.path: .deliveryChangeNotPermitted])
-        #expect(byClient.held[delivery.path]?.inForce == nil)
+        #expect(byClient.refused == [BytePath(delivery.path): .deliveryChangeNotPermitted])
+        #expect(byClient.held[BytePath(delivery.path)]?.inForce == nil)
         var unsigned = Self.input("ana@acme.example", [spec])
         unsigned.unverified = .unsigned
-        #expect(ContentInForce.judge(unsigned, state: state, operators: Self.operators).refused[spec.path] == .unverified(.unsigned))
+        #expect(ContentInForce.judge(unsigned, state: state, operators: Self.operators).refused[BytePath(spec.path)] == .unverified(.unsigned))
     }
 
     @Test("a held file: a change on top is refused even from someone allowed; restoring it, by anyone or under the commit, releases it")
     func heldUntilRestored() {
         var state = Self.state()
         let path = "specs/PAY-1/acceptance.md"
-        state.held[path] = HeldFile(path: path, inForce: "a1", refusedBy: "c1")
+        state.held[BytePath(path)] = HeldFile(path: path, inForce: "a1", refusedBy: "c1")
         let onTop = ContentInForce.judge(
             Self.input("ana@acme.example", [FileChange(path: path, before: "a2", after: "a3")], id: "c2"), state: state, operators: Self.operators)
-        #expect(onTop.refused[path] == .buildsOnRefusedChange(path: path, refusedBy: "c1"))
-        #expect(onTop.held[path] == HeldFile(path: path, inForce: "a1", refusedBy: "c2"))
+        #expect(onTop.refused[BytePath(path)] == .buildsOnRefusedChange(path: path, refusedBy: "c1"))
+        #expect(onTop.held[BytePath(path)] == HeldFile(path: path, inForce: "a1", refusedBy: "c2"))
         let restored = ContentInForce.judge(
             Self.input("dev@contractors.example", [FileChange(path: path, before: "a2", after: "a1")]), state: state, operators: Self.operators)
         #expect(restored.held.isEmpty && restored.refused.isEmpty)
-        let underneath = ContentInForce.judge(Self.input("dev@contractors.example", [], held: [path: "a1"]), state: state, operators: Self.operators)
+        let underneath = ContentInForce.judge(
+            Self.input("dev@contractors.example", [], held: [BytePath(path): "a1"]), state: state, operators: Self.operators)
         #expect(underneath.held.isEmpty)
-        let stillThere = ContentInForce.judge(Self.input("dev@contractors.example", [], held: [path: "a2"]), state: state, operators: Self.operators)
-        #expect(stillThere.held[path] != nil)
+        let stillThere = ContentInForce.judge(
+            Self.input("dev@contractors.example", [], held: [BytePath(path): "a2"]), state: state, operators: Self.operators)
+        #expect(stillThere.held[BytePath(path)] != nil)
     }
 
     @Test("the policy: a non-operator's change is held; an operator's change on top is not in force; restoring releases it")
@@ -74,7 +77,7 @@ struct ContentInForceUnitTests {
         byContractor.policyChange = (granted, [])
         let refused = ContentInForce.judge(byContractor, state: state, operators: Self.operators)
         #expect(refused.policy == .unauthorized)
-        #expect(refused.held[Policy.path]?.inForce == "p1")
+        #expect(refused.held[BytePath(Policy.path)]?.inForce == "p1")
         state.held = refused.held
         var byOperator = Self.input("ops@acme.example", [FileChange(path: Policy.path, before: "p2", after: "p3")], id: "c2")
         byOperator.policyChange = (granted, [])
@@ -89,7 +92,7 @@ struct ContentInForceUnitTests {
     func view() throws {
         let base = MemoryTreeView(["specs/P/a.md": "edited", "specs/P/new.md": "added"])
         let blobs = ["b-a": "in force", "b-gone": "deleted by the refused change"]
-        let held = [
+        let held: [BytePath: HeldFile] = [
             "specs/P/a.md": HeldFile(path: "specs/P/a.md", inForce: "b-a", refusedBy: "c"),
             "specs/P/new.md": HeldFile(path: "specs/P/new.md", inForce: nil, refusedBy: "c"),
             "specs/P/contracts/api.yaml": HeldFile(path: "specs/P/contracts/api.yaml", inForce: "b-gone", refusedBy: "c"),
@@ -103,5 +106,26 @@ struct ContentInForceUnitTests {
         #expect(try view.entry(at: "specs/P/contracts")?.kind == .folder)
         #expect(try view.contentID(at: "specs/P/a.md") == "b-a")
         #expect(try view.read("specs/P/contracts/api.yaml", limit: 100) == .bytes(Array("deleted by the refused change".utf8)))
+    }
+
+    @Test("paths are told apart as git does: a decomposed name does not release the composed one, and a `/` before a combining mark separates")
+    func pathsAsBytes() {
+        var state = Self.state()
+        let composed = "specs/PAY-1/contracts/caf\u{E9}.yaml", decomposed = "specs/PAY-1/contracts/cafe\u{301}.yaml"
+        #expect(composed == decomposed)  // to Swift; two files to git
+        state.held[BytePath(composed)] = HeldFile(path: composed, inForce: "a1", refusedBy: "c1")
+        // The other file takes the held file's version in force: before, one String key, so this released the hold.
+        let other = ContentInForce.judge(
+            Self.input("ana@acme.example", [FileChange(path: decomposed, before: nil, after: "a1")], id: "c2"), state: state,
+            operators: Self.operators)
+        #expect(other.held[BytePath(composed)] == HeldFile(path: composed, inForce: "a1", refusedBy: "c1"))
+        #expect(other.held.count == 1 && other.refused.isEmpty)
+        // `delivery/` then a combining mark: inside delivery/ to git, so the assignee's, not the client's.
+        let marked = "specs/PAY-1/delivery/\u{301}evidence.txt"
+        #expect(ContentInForce.area(of: marked, packetRoot: "specs") == .delivery(PacketID("PAY-1")!))
+        #expect(ContentInForce.area(of: "specs/PAY-1/\u{301}status.yaml", packetRoot: "specs") == .spec(PacketID("PAY-1")!))
+        let byClient = ContentInForce.judge(
+            Self.input("ana@acme.example", [FileChange(path: marked, before: nil, after: "e1")]), state: Self.state(), operators: Self.operators)
+        #expect(byClient.refused[BytePath(marked)] == .deliveryChangeNotPermitted)
     }
 }

@@ -52,6 +52,21 @@ struct ContentInForceTests {
         #expect(try world.replayDisagreements() == [])
     }
 
+    @Test("a held file's name composed is not released by the same name decomposed, a different file to git")
+    func heldNameByBytes() throws {
+        let world = try World(statusBranch: "handoff/status")
+        _ = try Self.claimed(world)
+        let composed = "specs/PAY-142/notes/caf\u{E9}.md", decomposed = "specs/PAY-142/notes/cafe\u{301}.md"
+        try world.step("ana", "Notes") { try world.write("Agreed wording.\n", composed, in: $0) }
+        try world.step("dev", "Reword the notes") { try world.write("My wording.\n", composed, in: $0) }
+        #expect(try world.show("specs/PAY-142/status.yaml").contains("not_in_force:"))
+        // The other file, holding the version in force, must not release the hold on the first.
+        try world.step("dev", "Another note") { try world.write("Agreed wording.\n", decomposed, in: $0) }
+        let status = try world.show("specs/PAY-142/status.yaml")
+        #expect(status.contains("not_in_force:"), "\(status)")
+        #expect(try world.replayDisagreements() == [])
+    }
+
     @Test(
         "status branch: the edit stays in the tree but is never judged; a submit covering AC-1 and AC-2 is refused; a client's edit on top builds on it until restored"
     )

@@ -1,4 +1,5 @@
 import Foundation
+public import GitPaths
 internal import Yams
 
 /// `.handoff/board.md`: every packet by state for people, and below it, in a comment, the part of the
@@ -154,7 +155,7 @@ public enum BoardFile {
         }
         if !state.held.isEmpty {
             tail += "not_in_force:\n"
-            for file in state.held.values.sorted(by: { $0.path < $1.path }) {
+            for file in state.held.values.sorted(by: { BytePath($0.path) < BytePath($1.path) }) {
                 tail += "  - { path: \(safe(file.path)), in_force: \(safe(file.inForce ?? "")), refused_by: \(safe(file.refusedBy)) }\n"
             }
         }
@@ -166,8 +167,8 @@ public enum BoardFile {
     static let maxHeldRows = 200
 
     /// The board's section on files whose tree version is not in force.
-    static func heldSection(_ held: [String: HeldFile]) -> String {
-        let files = held.values.sorted { $0.path < $1.path }
+    static func heldSection(_ held: [BytePath: HeldFile]) -> String {
+        let files = held.values.sorted { BytePath($0.path) < BytePath($1.path) }
         var out = "\n## Not in force (\(files.count))\n\n"
         out += "Changes to these files were refused; every check reads their version in force. Restore each to release it "
         out += "(`git checkout <commit before the refused one> -- <file>`, or `git rm` where no version is in force).\n\n"
@@ -181,7 +182,8 @@ public enum BoardFile {
     }
 
     /// The policy in force, the events and the held files, read back from a board written by ``render(_:processed:at:)``.
-    public static func parseState(_ text: String) throws(StatusFile.ParseError) -> (policy: Policy, events: [BoardEvent], held: [String: HeldFile]) {
+    public static func parseState(_ text: String) throws(StatusFile.ParseError) -> (policy: Policy, events: [BoardEvent], held: [BytePath: HeldFile])
+    {
         guard let start = text.byteRange(of: stateOpen), let end = text.byteRange(of: stateClose, from: start.upperBound) else {
             throw StatusFile.ParseError(description: "the board holds no handoff-state block")
         }
@@ -198,12 +200,12 @@ public enum BoardFile {
             func field(_ key: String) -> String { item.child(key)?.scalar?.string ?? "" }
             events.append(BoardEvent(at: field("at"), commit: field("commit"), by: field("by"), event: field("event"), note: field("note")))
         }
-        var held: [String: HeldFile] = [:]
+        var held: [BytePath: HeldFile] = [:]
         for item in parsed.child("not_in_force")?.sequence ?? Node.Sequence([]) {
             func field(_ key: String) -> String { item.child(key)?.scalar?.string ?? "" }
             let path = field("path"), inForce = field("in_force")
             guard !path.isEmpty else { throw StatusFile.ParseError(description: "a held file without a path on the board") }
-            held[path] = HeldFile(path: path, inForce: inForce.isEmpty ? nil : inForce, refusedBy: field("refused_by"))
+            held[BytePath(path)] = HeldFile(path: path, inForce: inForce.isEmpty ? nil : inForce, refusedBy: field("refused_by"))
         }
         return (policy, events, held)
     }

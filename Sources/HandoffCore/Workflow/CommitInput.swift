@@ -1,3 +1,5 @@
+public import GitPaths
+
 /// Everything the fold needs to know about one commit; gathered by the engine, so the fold does no I/O.
 public struct CommitInput: Sendable {
     /// The commit id (hex).
@@ -27,7 +29,7 @@ public struct CommitInput: Sendable {
     /// The commit's own changes of files that need a role to change (spec, delivery, policy).
     public var fileChanges: [FileChange] = []
     /// For each file held before this commit, its blob in the commit's tree (nil: absent).
-    public var heldInTree: [String: String?] = [:]
+    public var heldInTree: [BytePath: String?] = [:]
     /// The subject line's value when the subject is written like a `Handoff:` trailer, which git does not
     /// read as one (so it asks for nothing, and says so).
     public var subjectTrailer: String?

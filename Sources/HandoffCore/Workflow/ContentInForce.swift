@@ -1,3 +1,5 @@
+public import GitPaths
+
 /// A file whose version in the tree is not the one in force: a change to it was refused, so every check
 /// reads the version in force instead, until the file is restored (by anyone: restoring is harmless).
 public struct HeldFile: Sendable, Hashable {
@@ -41,9 +43,9 @@ public struct ChangeVerdicts: Sendable {
     /// The committer's roles under the policy in force after the commit (none without a verified identity).
     public var roles: Set<Role>
     /// The held files after the commit, by path.
-    public var held: [String: HeldFile]
+    public var held: [BytePath: HeldFile]
     /// Changed files that do not take effect, by path, with why.
-    public var refused: [String: Rejection]
+    public var refused: [BytePath: Rejection]
 }
 
 /// The one home of "does this change take effect": for every file whose change needs a role (spec files,
@@ -64,13 +66,14 @@ public enum ContentInForce {
 
     /// The area of `path` under `packetRoot`, or nil when no role is needed to change it here (status files
     /// and the board are handoffd's own, judged as tampering elsewhere; other paths are nobody's concern).
+    /// Split and compared as bytes (``GitPath``): a `/` followed by a combining mark is a separator to git.
     public static func area(of path: String, packetRoot: String) -> Area? {
-        if path == Policy.path { return .policy }
-        let root = packetRoot + "/"
-        guard path.hasPrefix(root) else { return nil }
-        let rest = path.dropFirst(root.count).split(separator: "/", maxSplits: 1)
-        guard rest.count == 2, let id = PacketID(rest[0]), rest[1] != StatusFile.fileName else { return nil }
-        return rest[1].hasPrefix("delivery/") ? .delivery(id) : .spec(id)
+        if GitPath.same(path, Policy.path) { return .policy }
+        guard let inside = GitPath.components(of: path, inside: GitPath.normalized(packetRoot)), inside.count >= 2,
+            let id = PacketID(inside[0])
+        else { return nil }
+        if inside.count == 2, GitPath.same(inside[1], StatusFile.fileName) { return nil }
+        return GitPath.same(inside[1], "delivery") && inside.count > 2 ? .delivery(id) : .spec(id)
     }
 
     /// The packet whose spec or delivery `path` belongs to, or nil (the policy, other paths).
@@ -84,10 +87,10 @@ public enum ContentInForce {
     /// Judges `input` against `state` (the state before it): the one decision the fold and the reader share.
     public static func judge(_ input: CommitInput, state: WorkflowState, operators: [String]) -> ChangeVerdicts {
         var held = state.held
-        var refused: [String: Rejection] = [:]
-        let policyFile = input.fileChanges.first { $0.path == Policy.path }
+        var refused: [BytePath: Rejection] = [:]
+        let policyFile = input.fileChanges.first { GitPath.same($0.path, Policy.path) }
         let policy: PolicyChange
-        if input.policyChange != nil, let holding = held[Policy.path] {
+        if input.policyChange != nil, let holding = held[BytePath(Policy.path)] {
             // Restoring the version in force is harmless, whoever does it; anything else builds on the refused change.
             policy = policyFile?.after == holding.inForce ? .unchanged : .buildsOnRefusedChange(refusedBy: holding.refusedBy)
         } else if input.policyChange != nil, input.unverified != nil {
@@ -101,16 +104,17 @@ public enum ContentInForce {
         for change in input.fileChanges {
             guard let area = area(of: change.path, packetRoot: state.policy.packetRoot) else { continue }
             let objection = Self.objection(to: area, input: input, roles: roles, policy: policy, state: state)
-            if let holding = held[change.path] {
+            let key = BytePath(change.path)
+            if let holding = held[key] {
                 if change.after == holding.inForce {
-                    held[change.path] = nil
+                    held[key] = nil
                 } else {
-                    held[change.path]?.refusedBy = input.id
-                    refused[change.path] = objection ?? .buildsOnRefusedChange(path: change.path, refusedBy: holding.refusedBy)
+                    held[key]?.refusedBy = input.id
+                    refused[key] = objection ?? .buildsOnRefusedChange(path: change.path, refusedBy: holding.refusedBy)
                 }
             } else if let objection {
-                held[change.path] = HeldFile(path: change.path, inForce: change.before, refusedBy: input.id)
-                refused[change.path] = objection
+                held[key] = HeldFile(path: change.path, inForce: change.before, refusedBy: input.id)
+                refused[key] = objection
             }
         }
         // A held file the commit did not change may have been restored under it (handoffd's own commit

@@ -1,3 +1,5 @@
+import GitPaths
+
 /// The workflow as a pure function: (state, one commit) → next state. No I/O, no clock, no randomness,
 /// so replaying a history always gives the same status (DESIGN.md §5).
 public struct WorkflowFold: Sendable {
@@ -18,7 +20,7 @@ public struct WorkflowFold: Sendable {
         let verdicts = ContentInForce.judge(commit, state: state, operators: operators)
         let root = state.policy.packetRoot
         for path in Set(state.held.keys).union(verdicts.held.keys) where state.held[path] != verdicts.held[path] {
-            if let id = ContentInForce.packet(of: path, packetRoot: root), state.packets[id] != nil { changed.insert(id) }
+            if let id = ContentInForce.packet(of: path.text, packetRoot: root), state.packets[id] != nil { changed.insert(id) }
         }
         state.held = verdicts.held
         switch verdicts.policy {
@@ -74,13 +76,14 @@ public struct WorkflowFold: Sendable {
     private func refusal(
         in area: ContentInForce.Area, commit: CommitInput, verdicts: ChangeVerdicts, root: String, state: WorkflowState
     ) -> (all: Rejection?, some: Rejection?) {
-        let paths = commit.fileChanges.map(\.path).filter { ContentInForce.area(of: $0, packetRoot: root) == area }.sorted()
+        let paths = commit.fileChanges.map(\.path).filter { ContentInForce.area(of: $0, packetRoot: root) == area }
+            .sorted { BytePath($0) < BytePath($1) }
         // A commit described without its files (a hand-built input) is judged by role alone.
         guard !paths.isEmpty else {
             let objection = ContentInForce.objection(to: area, input: commit, roles: verdicts.roles, policy: verdicts.policy, state: state)
             return (objection, nil)
         }
-        let refused = paths.compactMap { verdicts.refused[$0] }
+        let refused = paths.compactMap { verdicts.refused[BytePath($0)] }
         return refused.count == paths.count ? (refused.first, nil) : (nil, refused.first)
     }
 

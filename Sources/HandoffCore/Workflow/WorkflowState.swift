@@ -1,3 +1,5 @@
+public import GitPaths
+
 /// An event of the repository as a whole, shown on the board (e.g. a rejected action on an unknown packet).
 public struct BoardEvent: Sendable, Hashable {
     /// The commit's time, ISO 8601 UTC.
@@ -148,8 +150,8 @@ public struct WorkflowState: Sendable, Hashable {
     public var policy: Policy
     /// Repository-level events, oldest first (bounded: the newest `maxBoardEvents` are kept).
     public var events: [BoardEvent]
-    /// Files whose tree version is not in force, by path (``ContentInForce``).
-    public var held: [String: HeldFile]
+    /// Files whose tree version is not in force, by path as git tells paths apart (``ContentInForce``).
+    public var held: [BytePath: HeldFile]
 
     /// Most board events kept.
     public static let maxBoardEvents = 50

@@ -1,5 +1,6 @@
 import Foundation
 import Git
+import GitPaths
 import HandoffCore
 
 /// The render step: the board and status files a state stands for, and the tree edits that put them in
@@ -71,7 +72,7 @@ struct RenderStep {
             if try current(path) != nil { edits.append(.remove(path: path)) }
         }
         if restoring {
-            for file in state.held.values.sorted(by: { $0.path < $1.path }) {
+            for file in state.held.values.sorted(by: { BytePath($0.path) < BytePath($1.path) }) {
                 let current = try current(file.path)
                 switch (file.inForce.flatMap(ObjectID.init(hex:)), current) {
                 case (nil, .some): edits.append(.remove(path: file.path))
@@ -113,10 +114,11 @@ struct OverlaidTree {
         // As bytes (GitPath): a `/` followed by a combining mark is a separator to git, not to `String`.
         let path = GitPath.normalized(path), root = GitPath.normalized(packetRoot)
         let handoff = GitPath.components(BoardFile.path)[0]
-        func same(_ one: String, _ other: String) -> Bool { one.utf8.elementsEqual(other.utf8) }
-        if same(path, handoff) || GitPath.isInside(path, handoff) || same(path, root) || GitPath.isInside(root, path) { return true }
+        if GitPath.same(path, handoff) || GitPath.isInside(path, handoff) || GitPath.same(path, root) || GitPath.isInside(root, path) {
+            return true
+        }
         guard let inside = GitPath.components(of: path, inside: root) else { return false }
-        return inside.count < 2 || same(inside[1], StatusFile.fileName)
+        return inside.count < 2 || GitPath.same(inside[1], StatusFile.fileName)
     }
 
     /// The id and mode at `path`, a rendered path (see the type's note): the base tree's.

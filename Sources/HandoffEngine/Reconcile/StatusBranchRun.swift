@@ -1,4 +1,5 @@
 import Git
+import GitPaths
 import HandoffCore
 
 extension RepositoryProcessor {

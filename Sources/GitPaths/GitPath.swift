@@ -37,4 +37,42 @@ public enum GitPath {
     public static func key(_ path: String) -> [UInt8] {
         Array(path.utf8)
     }
+
+    /// Whether git sees one path in both: the same bytes (`String`'s `==` also equates a Kelvin sign with `K`).
+    public static func same(_ one: String, _ other: String) -> Bool {
+        one.utf8.elementsEqual(other.utf8)
+    }
+}
+
+/// A path as a dictionary key or sort key, equal, hashed and ordered by its bytes as git does. Keyed by
+/// `String`, `café` composed and decomposed (two files to git) would be one entry.
+public struct BytePath: Hashable, Comparable, Sendable, CustomStringConvertible, ExpressibleByStringLiteral {
+    /// The path as text.
+    public let text: String
+
+    /// Wraps `text`.
+    public init(_ text: String) {
+        self.text = text
+    }
+
+    /// A path written in code.
+    public init(stringLiteral text: String) {
+        self.text = text
+    }
+
+    public static func == (lhs: BytePath, rhs: BytePath) -> Bool {
+        GitPath.same(lhs.text, rhs.text)
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        var text = text
+        text.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+    }
+
+    /// git's order of paths: bytewise.
+    public static func < (lhs: BytePath, rhs: BytePath) -> Bool {
+        lhs.text.utf8.lexicographicallyPrecedes(rhs.text.utf8)
+    }
+
+    public var description: String { text }
 }
