@@ -54,7 +54,11 @@ let package = Package(
         .target(name: "CGit2Network", dependencies: ["CGit2"], cSettings: [.unsafeFlags(["-Wall", "-Wextra"])]),
         // Paths split, compared and keyed as git's bytes: one home for the tree layer and the fold alike.
         .target(name: "GitPaths", swiftSettings: strict),
-        .target(name: "Git", dependencies: ["CGit2", "CGit2Network", "GitPaths"], swiftSettings: strict),
+        // Object hashes checked on read with OpenSSL's SHA-1 (the CPU's SHA instructions) in place of libgit2's.
+        .target(
+            name: "CGit2ODB", dependencies: ["CGit2"], cSettings: [.unsafeFlags(["-Wall", "-Wextra"])],
+            linkerSettings: [.linkedLibrary("crypto")]),
+        .target(name: "Git", dependencies: ["CGit2", "CGit2Network", "CGit2ODB", "GitPaths"], swiftSettings: strict),
         // The one home of POSIX plumbing: child processes and Unix socket addresses, for product, tests and bench.
         .target(name: "HandoffSystem", swiftSettings: strict),
         .target(

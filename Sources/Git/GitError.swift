@@ -32,6 +32,8 @@ public struct GitError: Error, Sendable, Equatable, CustomStringConvertible {
         public static let bareRepository = Code(rawValue: -8)
         /// A reference or path name is invalid (`GIT_EINVALIDSPEC`).
         public static let invalidSpec = Code(rawValue: -12)
+        /// A stored object does not hash to its id (`GIT_EMISMATCH`): corrupt or tampered with.
+        public static let hashMismatch = Code(rawValue: -33)
         /// A lock file is in the way; retry later (`GIT_ELOCKED`).
         public static let locked = Code(rawValue: -14)
         /// A reference did not have the expected value (`GIT_EMODIFIED`).
@@ -68,6 +70,7 @@ public struct GitError: Error, Sendable, Equatable, CustomStringConvertible {
             case .bareRepository: "bare repository"
             case .invalidSpec: "invalid spec"
             case .locked: "locked"
+            case .hashMismatch: "hash mismatch"
             case .modified: "modified"
             case .authentication: "authentication failed"
             case .certificate: "certificate rejected"

@@ -1,4 +1,5 @@
 internal import CGit2
+internal import CGit2ODB
 public import Foundation
 
 /// The four kinds of git object.
@@ -104,5 +105,21 @@ extension Repository {
         if result == GIT_ENOTFOUND.rawValue { return nil }
         try check(result, "look up object \(prefix)")
         return ObjectID(full)
+    }
+}
+
+/// The check every object read goes through (CGit2ODB's verifying backends), callable on its own.
+enum ObjectVerification {
+    /// Whether `data`, as an object of `type`, hashes to `id`.
+    static func matches(_ id: ObjectID, type: ObjectType, data: Data) -> Bool {
+        let raw: git_object_t =
+            switch type {
+            case .commit: GIT_OBJECT_COMMIT
+            case .tree: GIT_OBJECT_TREE
+            case .blob: GIT_OBJECT_BLOB
+            case .tag: GIT_OBJECT_TAG
+            }
+        var oid = id.oid
+        return data.withUnsafeBytes { handoff_odb_matches(&oid, raw, $0.baseAddress, $0.count) } == 1
     }
 }

@@ -1,4 +1,5 @@
 internal import CGit2
+internal import CGit2ODB
 import Foundation
 
 /// An open git repository: one libgit2 handle, used by one thread at a time.
@@ -44,7 +45,11 @@ public final class Repository {
         guard result >= 0, let handle else {
             throw RepositoryOpenError(path: path, error: GitError(operation: "open repository at \(path)", result: result))
         }
-        return Repository(pointer: handle)
+        do {
+            return try verifying(handle, operation: "open repository at \(path)")
+        } catch {
+            throw .failed(path, error)
+        }
     }
 
     /// Opens the repository as git hooks see it: honouring `GIT_DIR`, `GIT_OBJECT_DIRECTORY` and
@@ -56,7 +61,11 @@ public final class Repository {
         guard result >= 0, let handle else {
             throw RepositoryOpenError(path: "$GIT_DIR", error: GitError(operation: "open repository from the environment", result: result))
         }
-        return Repository(pointer: handle)
+        do {
+            return try verifying(handle, operation: "open repository from the environment")
+        } catch {
+            throw .failed("$GIT_DIR", error)
+        }
     }
 
     /// Creates a bare repository at `path` (parents included) whose HEAD names `initialBranch`.
@@ -83,6 +92,18 @@ public final class Repository {
         }
         guard result >= 0, let handle else {
             throw GitError(operation: "init bare repository at \(path)", result: result)
+        }
+        return try verifying(handle, operation: "init bare repository at \(path)")
+    }
+
+    /// The repository for a new handle, its object database behind backends that check every object read
+    /// against its id (libgit2's own check is off: see `Libgit2`). The handle is freed on failure.
+    private static func verifying(_ handle: OpaquePointer, operation: String) throws(GitError) -> Repository {
+        let result = handoff_odb_verify(handle)
+        guard result >= 0 else {
+            let error = GitError(operation: operation, result: result)
+            git_repository_free(handle)
+            throw error
         }
         return Repository(pointer: handle)
     }

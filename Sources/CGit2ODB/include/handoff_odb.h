@@ -1,0 +1,24 @@
+#ifndef HANDOFF_ODB_H
+#define HANDOFF_ODB_H
+
+#include <git2.h>
+
+// Object hashes checked on read with the CPU's SHA-1 (OpenSSL) instead of libgit2's collision-detecting
+// one, which cost about a third of a catch-up's CPU. Reading needs second-preimage resistance only: a
+// colliding pair cannot get in, because git's receive-pack and libgit2's indexer (fetch) hash with
+// collision detection when objects arrive. libgit2's own check on read is switched off process-wide
+// (handoff_odb_prepare), so every repository handle must go through handoff_odb_verify.
+
+/// Switches libgit2's own hash check on read off, once per process (handoff_odb_verify then does it).
+/// 0 on success.
+int handoff_odb_prepare(void);
+
+/// Puts `repo`'s object database behind backends that check each object read against its id, in the
+/// same order (quarantine and alternates included). 0 on success; a libgit2 error code otherwise (the
+/// repository is then unchanged and must not be used).
+int handoff_odb_verify(git_repository *repo);
+
+/// Whether `data` of `type` hashes to `id` (the check handoff_odb_verify's backends make). 1 or 0.
+int handoff_odb_matches(const git_oid *id, git_object_t type, const void *data, size_t length);
+
+#endif

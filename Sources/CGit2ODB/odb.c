@@ -1,0 +1,205 @@
+#include "handoff_odb.h"
+
+#include <git2/sys/odb_backend.h>
+#include <git2/sys/repository.h>
+#include <openssl/evp.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+// The original database, kept alive while any of the backends borrowed from it is.
+typedef struct {
+    git_odb *odb;
+    size_t users;
+    pthread_mutex_t lock;
+} shared_odb;
+
+typedef struct {
+    git_odb_backend parent;
+    git_odb_backend *inner;
+    shared_odb *owner;
+} verifying_backend;
+
+static EVP_MD *sha1;
+static pthread_once_t sha1_once = PTHREAD_ONCE_INIT;
+
+static void fetch_sha1(void) { sha1 = EVP_MD_fetch(NULL, "SHA1", NULL); }
+
+int handoff_odb_matches(const git_oid *id, git_object_t type, const void *data, size_t length) {
+    pthread_once(&sha1_once, fetch_sha1);
+    const char *name = git_object_type2string(type);
+    if (sha1 == NULL || name == NULL || *name == '\0') return 0;
+    char header[64];
+    int header_length = snprintf(header, sizeof header, "%s %zu", name, length);
+    if (header_length < 0 || (size_t)header_length >= sizeof header) return 0;
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int digest_length = 0;
+    EVP_MD_CTX *context = EVP_MD_CTX_new();
+    int ok = context != NULL && EVP_DigestInit_ex(context, sha1, NULL) == 1 &&
+             EVP_DigestUpdate(context, header, (size_t)header_length + 1) == 1 &&  // with the NUL, as git hashes
+             (length == 0 || EVP_DigestUpdate(context, data, length) == 1) &&
+             EVP_DigestFinal_ex(context, digest, &digest_length) == 1 && digest_length == GIT_OID_RAWSZ;
+    EVP_MD_CTX_free(context);
+    return ok && memcmp(digest, id->id, GIT_OID_RAWSZ) == 0;
+}
+
+static verifying_backend *outer(git_odb_backend *backend) { return (verifying_backend *)backend; }
+
+// A read whose bytes do not hash to the id asked for is refused as libgit2's own check would refuse it.
+static int checked(git_odb_backend *inner, const git_oid *id, void *data, size_t length, git_object_t type) {
+    if (handoff_odb_matches(id, type, data, length)) return 0;
+    git_odb_backend_data_free(inner, data);
+    char hex[GIT_OID_HEXSZ + 1], message[128];
+    git_oid_tostr(hex, sizeof hex, id);
+    snprintf(message, sizeof message, "object hash mismatch: the stored object %s does not hash to its id", hex);
+    git_error_set_str(GIT_ERROR_ODB, message);
+    return GIT_EMISMATCH;
+}
+
+static int read_object(void **data, size_t *length, git_object_t *type, git_odb_backend *backend, const git_oid *id) {
+    git_odb_backend *inner = outer(backend)->inner;
+    int error = inner->read(data, length, type, inner, id);
+    return error < 0 ? error : checked(inner, id, *data, *length, *type);
+}
+
+static int read_prefix(
+    git_oid *found, void **data, size_t *length, git_object_t *type, git_odb_backend *backend, const git_oid *prefix,
+    size_t prefix_length) {
+    git_odb_backend *inner = outer(backend)->inner;
+    int error = inner->read_prefix(found, data, length, type, inner, prefix, prefix_length);
+    return error < 0 ? error : checked(inner, found, *data, *length, *type);
+}
+
+static int read_header(size_t *length, git_object_t *type, git_odb_backend *backend, const git_oid *id) {
+    git_odb_backend *inner = outer(backend)->inner;
+    return inner->read_header(length, type, inner, id);
+}
+
+static int write_object(git_odb_backend *backend, const git_oid *id, const void *data, size_t length, git_object_t type) {
+    git_odb_backend *inner = outer(backend)->inner;
+    return inner->write(inner, id, data, length, type);
+}
+
+static int write_stream(git_odb_stream **stream, git_odb_backend *backend, git_object_size_t length, git_object_t type) {
+    git_odb_backend *inner = outer(backend)->inner;
+    return inner->writestream(stream, inner, length, type);
+}
+
+static int exists(git_odb_backend *backend, const git_oid *id) {
+    git_odb_backend *inner = outer(backend)->inner;
+    return inner->exists(inner, id);
+}
+
+static int exists_prefix(git_oid *found, git_odb_backend *backend, const git_oid *prefix, size_t prefix_length) {
+    git_odb_backend *inner = outer(backend)->inner;
+    return inner->exists_prefix(found, inner, prefix, prefix_length);
+}
+
+static int refresh(git_odb_backend *backend) {
+    git_odb_backend *inner = outer(backend)->inner;
+    return inner->refresh(inner);
+}
+
+static int for_each(git_odb_backend *backend, git_odb_foreach_cb callback, void *payload) {
+    git_odb_backend *inner = outer(backend)->inner;
+    return inner->foreach(inner, callback, payload);
+}
+
+static int write_pack(
+    git_odb_writepack **pack, git_odb_backend *backend, git_odb *odb, git_indexer_progress_cb progress, void *payload) {
+    git_odb_backend *inner = outer(backend)->inner;
+    return inner->writepack(pack, inner, odb, progress, payload);
+}
+
+static int write_midx(git_odb_backend *backend) {
+    git_odb_backend *inner = outer(backend)->inner;
+    return inner->writemidx(inner);
+}
+
+static int freshen(git_odb_backend *backend, const git_oid *id) {
+    git_odb_backend *inner = outer(backend)->inner;
+    return inner->freshen(inner, id);
+}
+
+static void release(shared_odb *owner) {
+    pthread_mutex_lock(&owner->lock);
+    size_t left = --owner->users;
+    pthread_mutex_unlock(&owner->lock);
+    if (left > 0) return;
+    git_odb_free(owner->odb);
+    pthread_mutex_destroy(&owner->lock);
+    free(owner);
+}
+
+static void free_backend(git_odb_backend *backend) {
+    shared_odb *owner = outer(backend)->owner;
+    free(backend);
+    release(owner);
+}
+
+int handoff_odb_prepare(void) { return git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0); }
+
+int handoff_odb_verify(git_repository *repo) {
+    shared_odb *owner = calloc(1, sizeof *owner);
+    if (owner == NULL) return GIT_ERROR;
+    pthread_mutex_init(&owner->lock, NULL);
+    owner->users = 1;  // this function's own hold, dropped at the end
+    int error = git_repository_odb(&owner->odb, repo);
+    git_odb *verified = NULL;
+    if (error == 0) error = git_odb_new(&verified);
+    size_t count = error == 0 ? git_odb_num_backends(owner->odb) : 0;
+    // Which backends are the repository's own (written to) and which an alternate's (read only): libgit2
+    // keeps no public flag, but orders backends by priority and, within one, alternates first. So the own
+    // loose store is the last backend that writes objects, and the own packs the last that writes packs.
+    size_t own_loose = count, own_packs = count;
+    for (size_t position = 0; error == 0 && position < count; position++) {
+        git_odb_backend *inner = NULL;
+        if ((error = git_odb_get_backend(&inner, owner->odb, position)) < 0) break;
+        if (inner->write != NULL) own_loose = position;
+        if (inner->writepack != NULL) own_packs = position;
+    }
+    for (size_t position = 0; error == 0 && position < count; position++) {
+        git_odb_backend *inner = NULL;
+        if ((error = git_odb_get_backend(&inner, owner->odb, position)) < 0) break;
+        verifying_backend *backend = calloc(1, sizeof *backend);
+        if (backend == NULL) {
+            error = GIT_ERROR;
+            break;
+        }
+        git_odb_init_backend(&backend->parent, GIT_ODB_BACKEND_VERSION);
+        backend->inner = inner;
+        backend->owner = owner;
+        // Each operation only where the inner backend has it: libgit2 skips a backend lacking one.
+        backend->parent.read = inner->read ? read_object : NULL;
+        backend->parent.read_prefix = inner->read_prefix ? read_prefix : NULL;
+        backend->parent.read_header = inner->read_header ? read_header : NULL;
+        backend->parent.write = inner->write ? write_object : NULL;
+        backend->parent.writestream = inner->writestream ? write_stream : NULL;
+        backend->parent.readstream = NULL;  // a stream would bypass the check; libgit2 then reads whole objects
+        backend->parent.exists = inner->exists ? exists : NULL;
+        backend->parent.exists_prefix = inner->exists_prefix ? exists_prefix : NULL;
+        backend->parent.refresh = inner->refresh ? refresh : NULL;
+        backend->parent.foreach = inner->foreach ? for_each : NULL;
+        backend->parent.writepack = inner->writepack ? write_pack : NULL;
+        backend->parent.writemidx = inner->writemidx ? write_midx : NULL;
+        backend->parent.freshen = inner->freshen ? freshen : NULL;
+        backend->parent.free = free_backend;
+        pthread_mutex_lock(&owner->lock);
+        owner->users++;
+        pthread_mutex_unlock(&owner->lock);
+        // Priorities falling with the position keep the reading order; alternates stay alternates, which
+        // libgit2 never writes to.
+        int priority = (int)(count - position);
+        error = position == own_loose || position == own_packs ? git_odb_add_backend(verified, &backend->parent, priority)
+                                                               : git_odb_add_alternate(verified, &backend->parent, priority);
+        if (error < 0) {
+            free(backend);
+            release(owner);
+        }
+    }
+    if (error == 0) error = git_repository_set_odb(repo, verified);
+    git_odb_free(verified);  // the repository holds its own reference; on failure this frees the backends
+    release(owner);
+    return error;
+}

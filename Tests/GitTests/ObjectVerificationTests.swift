@@ -1,0 +1,70 @@
+import Foundation
+import GitTestSupport
+import Testing
+
+@testable import Git
+
+/// Every object read is checked against its id (CGit2ODB's backends, with OpenSSL's SHA-1): a stored object
+/// swapped for another under the same name is refused, loose or packed, in a repository opened any way.
+@Suite("Object verification")
+struct ObjectVerificationTests {
+    /// A work repository with one commit of `file.txt`, and the ids of that blob and of a second object.
+    static func repository(_ sandbox: Sandbox) throws -> (path: String, blob: ObjectID, other: ObjectID) {
+        let work = try sandbox.workRepository()
+        try sandbox.write("agreed wording\n", to: "file.txt", in: work)
+        _ = try sandbox.commitAll("Add file", in: work)
+        let blob = try sandbox.git(["rev-parse", "HEAD:file.txt"], in: work).trimmingCharacters(in: .whitespacesAndNewlines)
+        let other = try sandbox.git(["hash-object", "-w", "--stdin"], in: work, input: "forged wording\n")
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        return (work, ObjectID(hex: blob)!, ObjectID(hex: other)!)
+    }
+
+    /// The loose object file of `id` in `work`.
+    static func loose(_ id: ObjectID, in work: String) -> String {
+        "\(work)/.git/objects/\(id.hex.prefix(2))/\(id.hex.dropFirst(2))"
+    }
+
+    @Test("a loose object whose bytes are another object's is refused as a hash mismatch; an intact one reads")
+    func swappedLoose() throws {
+        let sandbox = try Sandbox()
+        let (work, blob, other) = try Self.repository(sandbox)
+        #expect(try Repository.open(at: work).blob(blob, sizeLimit: 1 << 20) == .data(Data("agreed wording\n".utf8)))
+        let path = Self.loose(blob, in: work)
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: path)
+        try Data(contentsOf: URL(fileURLWithPath: Self.loose(other, in: work))).write(to: URL(fileURLWithPath: path))
+        let repository = try Repository.open(at: work)
+        #expect(try repository.blob(other, sizeLimit: 1 << 20) == .data(Data("forged wording\n".utf8)))
+        let error = #expect(throws: GitError.self) { try repository.blob(blob, sizeLimit: 1 << 20) }
+        #expect(error?.code == .hashMismatch, "\(String(describing: error))")
+        // git agrees that the object store is corrupt.
+        #expect(try sandbox.gitResult(["fsck", "--no-dangling"], in: work).status != 0)
+    }
+
+    @Test("packed objects, and objects reached through an alternate, read and are checked")
+    func packedAndAlternates() throws {
+        let sandbox = try Sandbox()
+        let (work, blob, _) = try Self.repository(sandbox)
+        _ = try sandbox.git(["gc", "-q"], in: work)
+        let borrower = try sandbox.folder("borrower.git")
+        _ = try sandbox.git(["init", "-q", "--bare"], in: borrower)
+        try "\(work)/.git/objects\n".write(toFile: "\(borrower)/objects/info/alternates", atomically: true, encoding: .utf8)
+        let repository = try Repository.open(at: borrower)
+        #expect(try repository.blob(blob, sizeLimit: 1 << 20) == .data(Data("agreed wording\n".utf8)))
+        // New objects still go to the repository's own store, not the alternate's.
+        let written = try repository.writeBlob(Data("written through the borrower\n".utf8))
+        #expect(FileManager.default.fileExists(atPath: "\(borrower)/objects/\(written.hex.prefix(2))/\(written.hex.dropFirst(2))"))
+        #expect(!FileManager.default.fileExists(atPath: Self.loose(written, in: work)))
+    }
+
+    @Test("the check itself: an object's bytes and type hash to its id, and nothing else does")
+    func matches() throws {
+        let sandbox = try Sandbox()
+        let (work, blob, _) = try Self.repository(sandbox)
+        _ = work
+        #expect(ObjectVerification.matches(blob, type: .blob, data: Data("agreed wording\n".utf8)))
+        #expect(!ObjectVerification.matches(blob, type: .blob, data: Data("agreed wording!\n".utf8)))
+        #expect(!ObjectVerification.matches(blob, type: .tree, data: Data("agreed wording\n".utf8)))
+        let empty = ObjectID(hex: "e69de29bb2d1d6434b8b29ae775ad8c2e48c5391")!
+        #expect(ObjectVerification.matches(empty, type: .blob, data: Data()))
+    }
+}
