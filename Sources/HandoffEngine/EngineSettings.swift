@@ -36,6 +36,11 @@ public struct EngineSettings: Sendable {
     /// Threads that check a catch-up's files ahead of the fold (#13); 1 checks everything in the fold itself.
     /// The output is the same either way: only the time differs.
     public var checkThreads = ProcessInfo.processInfo.activeProcessorCount
+    /// Commits whose files are checked ahead at a time: bounds the bytes held (two windows, with the one being
+    /// prepared on its own thread while the fold works through the other), not the work.
+    public var checkWindow = EngineSettings.defaultCheckWindow
+    /// The window a catch-up uses unless told otherwise.
+    public static let defaultCheckWindow = 256
     /// Where identities come from.
     public var identityMode = IdentityMode.authorEmail
     /// A file where the last covered tip is kept between runs, to notice a rewritten history (nil: not kept).

@@ -52,7 +52,7 @@ public struct RepositoryProcessor: Sendable {
     var foldStep: FoldStep {
         FoldStep(
             own: own, cache: settings.cache, operators: settings.operators, identityMode: settings.identityMode,
-            checkThreads: settings.checkThreads)
+            checkThreads: settings.checkThreads, window: settings.checkWindow)
     }
     /// The writer of status commits, signed by handoffd's key; a key that cannot be used stalls the run.
     func writer() throws(ProcessingError) -> StatusCommitWriter {

@@ -67,7 +67,9 @@ struct DeterminismTests {
 
     /// #13 item 4: files checked ahead on several threads are what the fold would have computed itself, so a
     /// catch-up writes the same status commits, byte for byte, with one thread or four.
-    @Test("checking ahead on four threads writes what one thread writes, byte for byte", arguments: [UInt64(11), 12])
+    @Test(
+        "checking ahead on four threads, with windows of five commits prepared on a thread of their own, writes what one thread writes, byte for byte",
+        arguments: [UInt64(11), 12])
     func checkAheadEqualsOneThread(seed: UInt64) throws {
         var random = SeededGenerator(state: seed)
         let world = try WorkflowScenarioTests.World("checkahead\(seed)")
@@ -100,6 +102,7 @@ struct DeterminismTests {
                 at: "\(world.sandbox.root)/state/handoffd_ed25519", principal: "handoffd@acme.example", stateDirectory: "\(world.sandbox.root)/state")
             var settings = EngineSettings(operators: [WorkflowScenarioTests.operatorEmail], email: "handoffd@acme.example", signingKey: key)
             settings.checkThreads = threads
+            settings.checkWindow = 5  // several windows: the next is prepared while one folds (WindowPipeline)
             let cache = try #require(settings.cache)
             let result = try RepositoryProcessor(settings: settings).run(repositoryAt: copy)
             #expect(result.foldedCommits > 20)

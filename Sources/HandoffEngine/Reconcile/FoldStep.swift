@@ -27,7 +27,7 @@ struct FoldStep {
     /// Threads that check files ahead of the fold (``CheckAhead``); 1: none start.
     var checkThreads = 1
     /// Commits whose files are checked ahead at a time: bounds the bytes held, not the work.
-    static let window = 256
+    var window = EngineSettings.defaultCheckWindow
     /// Most changed paths a window keeps from its diffs for the fold (a few megabytes).
     static let maxHeldChanges = 20_000
 
@@ -53,9 +53,25 @@ struct FoldStep {
         var result = FoldResult()
         // Each commit's own changes, as the window's check ahead found them: one diff per commit, not two.
         var diffed: [ObjectID: [TreeChange]] = [:]
+        // Past one window, the next is prepared on its own thread while this one folds.
+        let ahead =
+            if commits.count > window, checkThreads > 1, let cache {
+                WindowPipeline(
+                    path: repository.gitDirectory, commits: commits, window: window, policy: state.policy, cache: cache,
+                    threads: checkThreads)
+            } else {
+                nil as WindowPipeline?
+            }
+        defer { ahead?.stop() }
         for (offset, id) in commits.enumerated() {
-            if offset % Self.window == 0, commits.count > 1 {
-                diffed = try checkAhead(repository, commits[offset..<min(offset + Self.window, commits.count)], policy: state.policy)
+            if offset % window == 0, commits.count > 1 {
+                if let ahead {
+                    diffed = ahead.take(offset / window)
+                } else if checkThreads > 1, let cache {
+                    diffed = try Self.prepare(
+                        repository, commits[offset..<min(offset + window, commits.count)], policy: state.policy, cache: cache,
+                        threads: checkThreads)
+                }
             }
             let commit: Commit
             do {
@@ -78,14 +94,15 @@ struct FoldStep {
     }
 
     /// Reads the contract and acceptance files `commits` add or change (under `policy`'s packet root and
-    /// limits, skipping what the cache holds) and checks them on ``checkThreads`` threads. A policy change
+    /// limits, skipping what the cache holds) and checks them on `threads` threads. A policy change
     /// within the window only costs misses: keys carry the limits, and the fold checks what it lacks.
     ///
     /// Within a commit's budget (``CheckBudgetLimits/maxBytes``): the fold checks no more of one commit, so
     /// neither does this; and files are checked a budget's worth at a time, so that no more is held at once.
     /// Returns each commit's own changes, for the fold to read instead of diffing the commit again.
-    private func checkAhead(_ repository: Repository, _ commits: ArraySlice<ObjectID>, policy: Policy) throws -> [ObjectID: [TreeChange]] {
-        guard checkThreads > 1, let cache else { return [:] }
+    static func prepare(
+        _ repository: Repository, _ commits: ArraySlice<ObjectID>, policy: Policy, cache: CheckCache, threads: Int
+    ) throws -> [ObjectID: [TreeChange]] {
         let configuration = policy.checkConfiguration
         let limits = configuration.limits
         let budget = CheckBudgetLimits.default.maxBytes
@@ -116,13 +133,13 @@ struct FoldStep {
                 spent += data.count
                 held += data.count
                 if held >= budget {
-                    CheckAhead.check(files, configuration: configuration, cache: cache, threads: checkThreads)
+                    CheckAhead.check(files, configuration: configuration, cache: cache, threads: threads)
                     files.removeAll()
                     held = 0
                 }
             }
         }
-        CheckAhead.check(files, configuration: configuration, cache: cache, threads: checkThreads)
+        CheckAhead.check(files, configuration: configuration, cache: cache, threads: threads)
         return diffed
     }
 }
