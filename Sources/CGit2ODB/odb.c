@@ -29,10 +29,11 @@ static void fetch_sha1(void) { sha1 = EVP_MD_fetch(NULL, "SHA1", NULL); }
 int handoff_odb_matches(const git_oid *id, git_object_t type, const void *data, size_t length) {
     pthread_once(&sha1_once, fetch_sha1);
     const char *name = git_object_type2string(type);
-    if (sha1 == NULL || name == NULL || *name == '\0') return 0;
+    if (name == NULL || *name == '\0') return 0;  // no object type: nothing hashes to an id as that
+    if (sha1 == NULL) return -1;
     char header[64];
     int header_length = snprintf(header, sizeof header, "%s %zu", name, length);
-    if (header_length < 0 || (size_t)header_length >= sizeof header) return 0;
+    if (header_length < 0 || (size_t)header_length >= sizeof header) return -1;
     unsigned char digest[EVP_MAX_MD_SIZE];
     unsigned int digest_length = 0;
     EVP_MD_CTX *context = EVP_MD_CTX_new();
@@ -41,15 +42,22 @@ int handoff_odb_matches(const git_oid *id, git_object_t type, const void *data, 
              (length == 0 || EVP_DigestUpdate(context, data, length) == 1) &&
              EVP_DigestFinal_ex(context, digest, &digest_length) == 1 && digest_length == GIT_OID_RAWSZ;
     EVP_MD_CTX_free(context);
-    return ok && memcmp(digest, id->id, GIT_OID_RAWSZ) == 0;
+    if (!ok) return -1;
+    return memcmp(digest, id->id, GIT_OID_RAWSZ) == 0;
 }
 
 static verifying_backend *outer(git_odb_backend *backend) { return (verifying_backend *)backend; }
 
 // A read whose bytes do not hash to the id asked for is refused as libgit2's own check would refuse it.
+// A hash that could not be computed (no memory, no SHA-1) is an error to retry, never a verdict on the object.
 static int checked(git_odb_backend *inner, const git_oid *id, void *data, size_t length, git_object_t type) {
-    if (handoff_odb_matches(id, type, data, length)) return 0;
+    int matches = handoff_odb_matches(id, type, data, length);
+    if (matches == 1) return 0;
     git_odb_backend_data_free(inner, data);
+    if (matches < 0) {
+        git_error_set_str(GIT_ERROR_ODB, "cannot check an object's hash: OpenSSL's SHA-1 failed");
+        return GIT_ERROR;
+    }
     char hex[GIT_OID_HEXSZ + 1], message[128];
     git_oid_tostr(hex, sizeof hex, id);
     snprintf(message, sizeof message, "object hash mismatch: the stored object %s does not hash to its id", hex);
@@ -141,6 +149,11 @@ static void free_backend(git_odb_backend *backend) {
 int handoff_odb_prepare(void) { return git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0); }
 
 int handoff_odb_verify(git_repository *repo) {
+    pthread_once(&sha1_once, fetch_sha1);
+    if (sha1 == NULL) {
+        git_error_set_str(GIT_ERROR_ODB, "OpenSSL offers no SHA-1 to check objects with");
+        return GIT_ERROR;
+    }
     shared_odb *owner = calloc(1, sizeof *owner);
     if (owner == NULL) return GIT_ERROR;
     pthread_mutex_init(&owner->lock, NULL);
@@ -176,7 +189,7 @@ int handoff_odb_verify(git_repository *repo) {
         backend->parent.read_header = inner->read_header ? read_header : NULL;
         backend->parent.write = inner->write ? write_object : NULL;
         backend->parent.writestream = inner->writestream ? write_stream : NULL;
-        backend->parent.readstream = NULL;  // a stream would bypass the check; libgit2 then reads whole objects
+        backend->parent.readstream = NULL;  // a stream would bypass the check (git_odb_open_rstream then fails)
         backend->parent.exists = inner->exists ? exists : NULL;
         backend->parent.exists_prefix = inner->exists_prefix ? exists_prefix : NULL;
         backend->parent.refresh = inner->refresh ? refresh : NULL;

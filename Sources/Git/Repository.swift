@@ -18,9 +18,30 @@ public final class Repository {
     public var isBare: Bool { workingDirectory == nil }
     /// Recently used trees, parsed (see ``TreeHandles``); released before the repository handle.
     let trees = TreeHandles()
+    /// How the handle was opened, to open another the same way, on any thread.
+    public let opening: Opening
 
-    private init(pointer: OpaquePointer) {
+    /// How a handle was opened: a value another thread can open its own handle from.
+    public struct Opening: Sendable {
+        fileprivate enum Origin: Sendable {
+            case path(String, searchParents: Bool)
+            case environment
+        }
+        fileprivate let origin: Origin
+
+        /// Another handle on the same repository, opened the same way (from the environment, a hook's
+        /// quarantined objects included): a libgit2 handle serves one thread at a time.
+        public func open() throws(RepositoryOpenError) -> Repository {
+            switch origin {
+            case .path(let path, let searchParents): try Repository.open(at: path, searchParents: searchParents)
+            case .environment: try Repository.openFromEnvironment()
+            }
+        }
+    }
+
+    private init(pointer: OpaquePointer, origin: Opening.Origin) {
         self.pointer = pointer
+        self.opening = Opening(origin: origin)
         self.gitDirectory = String(cString: git_repository_path(pointer))
         self.workingDirectory = git_repository_workdir(pointer).map { String(cString: $0) }
     }
@@ -46,7 +67,7 @@ public final class Repository {
             throw RepositoryOpenError(path: path, error: GitError(operation: "open repository at \(path)", result: result))
         }
         do {
-            return try verifying(handle, operation: "open repository at \(path)")
+            return try verifying(handle, origin: .path(path, searchParents: searchParents), operation: "open repository at \(path)")
         } catch {
             throw .failed(path, error)
         }
@@ -62,7 +83,7 @@ public final class Repository {
             throw RepositoryOpenError(path: "$GIT_DIR", error: GitError(operation: "open repository from the environment", result: result))
         }
         do {
-            return try verifying(handle, operation: "open repository from the environment")
+            return try verifying(handle, origin: .environment, operation: "open repository from the environment")
         } catch {
             throw .failed("$GIT_DIR", error)
         }
@@ -93,19 +114,19 @@ public final class Repository {
         guard result >= 0, let handle else {
             throw GitError(operation: "init bare repository at \(path)", result: result)
         }
-        return try verifying(handle, operation: "init bare repository at \(path)")
+        return try verifying(handle, origin: .path(path, searchParents: false), operation: "init bare repository at \(path)")
     }
 
     /// The repository for a new handle, its object database behind backends that check every object read
     /// against its id (libgit2's own check is off: see `Libgit2`). The handle is freed on failure.
-    private static func verifying(_ handle: OpaquePointer, operation: String) throws(GitError) -> Repository {
+    private static func verifying(_ handle: OpaquePointer, origin: Opening.Origin, operation: String) throws(GitError) -> Repository {
         let result = handoff_odb_verify(handle)
         guard result >= 0 else {
             let error = GitError(operation: operation, result: result)
             git_repository_free(handle)
             throw error
         }
-        return Repository(pointer: handle)
+        return Repository(pointer: handle, origin: origin)
     }
 }
 

@@ -8,6 +8,9 @@
 // colliding pair cannot get in, because git's receive-pack and libgit2's indexer (fetch) hash with
 // collision detection when objects arrive. libgit2's own check on read is switched off process-wide
 // (handoff_odb_prepare), so every repository handle must go through handoff_odb_verify.
+//
+// The new object database has no commit-graph: ancestry is read from commits whose hashes are checked,
+// never from that cache file, which anyone able to write the object directory could forge.
 
 /// Switches libgit2's own hash check on read off, once per process (handoff_odb_verify then does it).
 /// 0 on success.
@@ -18,7 +21,8 @@ int handoff_odb_prepare(void);
 /// repository is then unchanged and must not be used).
 int handoff_odb_verify(git_repository *repo);
 
-/// Whether `data` of `type` hashes to `id` (the check handoff_odb_verify's backends make). 1 or 0.
+/// Whether `data` of `type` hashes to `id` (the check handoff_odb_verify's backends make): 1 or 0, or -1
+/// when the hash could not be computed.
 int handoff_odb_matches(const git_oid *id, git_object_t type, const void *data, size_t length);
 
 #endif

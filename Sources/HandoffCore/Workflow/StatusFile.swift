@@ -1,4 +1,5 @@
 import Foundation
+import GitPaths
 internal import Yams
 
 /// `status.yaml`: a packet's status in a fixed key order, written only by handoffd (DESIGN.md §5).
@@ -58,7 +59,7 @@ public enum StatusFile {
             // back (the board's state block keeps every held file).
             out += notInForce.count > maxNotInForce ? "not_in_force_more: \(notInForce.count - maxNotInForce)\n" : ""
             out += "not_in_force:\n"
-            for file in notInForce.sorted(by: { $0.path < $1.path }).prefix(maxNotInForce) {
+            for file in notInForce.sorted(by: { BytePath($0.path) < BytePath($1.path) }).prefix(maxNotInForce) {
                 out += "  - path: \(quote(file.path))\n"
                 out += "    refused_by: \(quote(file.refusedBy))\n"
                 out += "    in_force: \(file.inForce.map(quote) ?? "null")\n"

@@ -54,24 +54,25 @@ struct FoldStep {
         // Each commit's own changes, as the window's check ahead found them: one diff per commit, not two.
         var diffed: [ObjectID: [TreeChange]] = [:]
         // Past one window, the next is prepared on its own thread while this one folds.
+        let window = max(1, window)
         let ahead =
             if commits.count > window, checkThreads > 1, let cache {
                 WindowPipeline(
-                    path: repository.gitDirectory, commits: commits, window: window, policy: state.policy, cache: cache,
+                    opening: repository.opening, commits: commits, window: window, policy: state.policy, cache: cache,
                     threads: checkThreads)
             } else {
                 nil as WindowPipeline?
             }
         defer { ahead?.stop() }
         for (offset, id) in commits.enumerated() {
-            if offset % window == 0, commits.count > 1 {
-                if let ahead {
-                    diffed = ahead.take(offset / window)
-                } else if checkThreads > 1, let cache {
-                    diffed = try Self.prepare(
+            if offset % window == 0, commits.count > 1, checkThreads > 1, let cache {
+                // Prepared ahead, or here when that could not be; a window that fails to prepare is left to
+                // the fold, which reads and reports every commit itself, as one thread would.
+                diffed =
+                    ahead?.take(offset / window)
+                    ?? (try? Self.prepare(
                         repository, commits[offset..<min(offset + window, commits.count)], policy: state.policy, cache: cache,
-                        threads: checkThreads)
-                }
+                        threads: checkThreads)) ?? [:]
             }
             let commit: Commit
             do {
@@ -100,8 +101,10 @@ struct FoldStep {
     /// Within a commit's budget (``CheckBudgetLimits/maxBytes``): the fold checks no more of one commit, so
     /// neither does this; and files are checked a budget's worth at a time, so that no more is held at once.
     /// Returns each commit's own changes, for the fold to read instead of diffing the commit again.
+    /// `stop`, asked before each commit, ends the preparation early (what is prepared is returned).
     static func prepare(
-        _ repository: Repository, _ commits: ArraySlice<ObjectID>, policy: Policy, cache: CheckCache, threads: Int
+        _ repository: Repository, _ commits: ArraySlice<ObjectID>, policy: Policy, cache: CheckCache, threads: Int,
+        stop: () -> Bool = { false }
     ) throws -> [ObjectID: [TreeChange]] {
         let configuration = policy.checkConfiguration
         let limits = configuration.limits
@@ -112,6 +115,7 @@ struct FoldStep {
         var diffed: [ObjectID: [TreeChange]] = [:]
         var heldChanges = 0
         for id in commits {
+            if stop() { break }
             guard let commit = try? repository.commit(id) else { continue }
             var spent = 0
             let changes = try CommitReader.ownChanges(of: commit, in: repository)
