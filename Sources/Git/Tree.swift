@@ -74,7 +74,7 @@ extension Repository {
             entries.reserveCapacity(count)
             for index in 0..<count {
                 let raw = git_tree_entry_byindex(handle, index)!
-                let name = String(cString: git_tree_entry_name(raw))
+                guard let name = Repository.name(raw) else { continue }  // not UTF-8: outside the view
                 entries.append(try makeEntry(raw, path: normalized.isEmpty ? name : "\(normalized)/\(name)"))
             }
             return entries

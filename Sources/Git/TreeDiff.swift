@@ -70,7 +70,8 @@ extension Repository {
                 j += 1
                 let oldMode = try Self.mode(before!), newMode = try Self.mode(after!)
                 if git_oid_equal(git_tree_entry_id(before), git_tree_entry_id(after)) != 0 && oldMode == newMode { continue }
-                let path = prefix + String(cString: git_tree_entry_name(after))
+                guard let name = Self.name(after!) else { continue }
+                let path = prefix + name
                 if oldMode == .tree {  // equal order with one a tree means both are (a tree sorts as "name/")
                     try diffFolders(ObjectID(git_tree_entry_id(before)), ObjectID(git_tree_entry_id(after)), prefix: path + "/", into: &changes)
                 } else {
@@ -123,14 +124,23 @@ extension Repository {
         }
     }
 
+    /// An entry's name, or nil when it is not UTF-8: such names stay outside Handoff's view (never listed,
+    /// diffed, read, judged or held). Repaired into a `String`, two of them (or one and a real U+FFFD) would
+    /// be one path, so one file could release or stand in for another.
+    static func name(_ entry: OpaquePointer) -> String? {
+        String(validatingCString: git_tree_entry_name(entry))
+    }
+
     private func added(_ entry: OpaquePointer, prefix: String, into changes: inout [TreeChange]) throws(GitError) {
-        let path = prefix + String(cString: git_tree_entry_name(entry)), mode = try Self.mode(entry)
+        guard let name = Self.name(entry) else { return }
+        let path = prefix + name, mode = try Self.mode(entry)
         if mode == .tree { return try diffFolders(nil, ObjectID(git_tree_entry_id(entry)), prefix: path + "/", into: &changes) }
         changes.append(TreeChange(path: path, kind: .added, oldID: nil, newID: ObjectID(git_tree_entry_id(entry)), oldMode: nil, newMode: mode))
     }
 
     private func deleted(_ entry: OpaquePointer, prefix: String, into changes: inout [TreeChange]) throws(GitError) {
-        let path = prefix + String(cString: git_tree_entry_name(entry)), mode = try Self.mode(entry)
+        guard let name = Self.name(entry) else { return }
+        let path = prefix + name, mode = try Self.mode(entry)
         if mode == .tree { return try diffFolders(ObjectID(git_tree_entry_id(entry)), nil, prefix: path + "/", into: &changes) }
         changes.append(TreeChange(path: path, kind: .deleted, oldID: ObjectID(git_tree_entry_id(entry)), newID: nil, oldMode: mode, newMode: nil))
     }

@@ -75,4 +75,25 @@ public struct BytePath: Hashable, Comparable, Sendable, CustomStringConvertible,
     }
 
     public var description: String { text }
+
+    /// The path inside a `String` key (a cache key) that tells apart what git tells apart: every byte outside
+    /// printable ASCII, and `%`, percent-encoded. Printable ASCII paths are their own key.
+    public var exactKey: String {
+        guard text.utf8.contains(where: { $0 < 0x21 || $0 > 0x7E || $0 == UInt8(ascii: "%") }) else { return text }
+        var out = ""
+        for byte in text.utf8 {
+            if byte < 0x21 || byte > 0x7E || byte == UInt8(ascii: "%") {
+                out += "%" + String(byte, radix: 16, uppercase: true).leftPadded(to: 2)
+            } else {
+                out.unicodeScalars.append(Unicode.Scalar(byte))
+            }
+        }
+        return out
+    }
+}
+
+extension String {
+    fileprivate func leftPadded(to width: Int) -> String {
+        count >= width ? self : String(repeating: "0", count: width - count) + self
+    }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import GitPaths
 
 /// Parses and checks acceptance criteria (`acceptance.md` list items or `acceptance.feature` scenarios).
 enum AcceptanceCheck {
@@ -9,7 +10,9 @@ enum AcceptanceCheck {
 
     /// The cache key of an acceptance file: findings name the file, so its path belongs to the key; the file
     /// limit decides whether the bytes are read as text at all.
-    static func cacheKey(contentID: String, path: String, limits: CheckLimits) -> String { "\(contentID):\(path):\(limits.maxFileBytes)" }
+    static func cacheKey(contentID: String, path: String, limits: CheckLimits) -> String {
+        "\(contentID):\(BytePath(path).exactKey):\(limits.maxFileBytes)"
+    }
 
     /// What checking an acceptance file's text gives, as the cache keeps it: its criteria, their findings,
     /// the operations they name, and `cost` (what reading it cost, charged again on every hit).

@@ -1,4 +1,5 @@
 import Foundation
+import GitPaths
 
 /// Checks `context.md`: required sections present, each with real prose, no placeholders.
 enum ContextCheck {
@@ -10,7 +11,7 @@ enum ContextCheck {
     /// The cache key of a context document: findings name the file; the required sections and the file limit
     /// (whether the bytes are read as text at all) decide the rest.
     static func cacheKey(contentID: String, path: String, requiredSections: [String], limits: CheckLimits) -> String {
-        "\(contentID):\(path):\(limits.maxFileBytes):\(requiredSections.joined(separator: "\u{1F}"))"
+        "\(contentID):\(BytePath(path).exactKey):\(limits.maxFileBytes):\(requiredSections.joined(separator: "\u{1F}"))"
     }
 
     /// Everything `text` says that does not depend on the tree, and the links to look up in it; `cost` is

@@ -1,4 +1,5 @@
 import Foundation
+import GitPaths
 
 /// Checks a delivery note (`delivery/DELIVERY.md`) against a packet's acceptance criteria; used by `submit`.
 ///
@@ -148,16 +149,17 @@ public enum DeliveryCheck {
         case .outside: return .outsideRepository
         case .external: return .missing(resolved: path)  // a scheme other than http(s), or only an anchor
         }
-        let parts = folder.split(separator: "/")
+        // Split and compared as git's bytes (GitPath): a `/` before a combining mark separates, so
+        // `../PAY-2/\u{301}notes.md` lies in another packet.
+        let parts = GitPath.components(folder)
         let packetRoot = parts.dropLast().joined(separator: "/")
-        let own = parts.last.map(String.init) ?? folder
-        if resolved.isEmpty || resolved == packetRoot || resolved == folder { return .wholeFolder(resolved: resolved) }
-        let belowRoot =
-            packetRoot.isEmpty ? Substring(resolved) : resolved.hasPrefix(packetRoot + "/") ? resolved.dropFirst(packetRoot.count + 1) : nil
+        let own = parts.last ?? folder
+        if resolved.isEmpty || GitPath.same(resolved, packetRoot) || GitPath.same(resolved, folder) { return .wholeFolder(resolved: resolved) }
+        let belowRoot = packetRoot.isEmpty ? GitPath.components(resolved) : GitPath.components(of: resolved, inside: packetRoot)
         let entry = try view.entry(at: resolved)
-        if let belowRoot, let packet = belowRoot.split(separator: "/").first, packet != own {
+        if let belowRoot, let packet = belowRoot.first, !GitPath.same(packet, own) {
             // Folders under the packet root are packets; a file lying directly in it (a README) is shared material.
-            if belowRoot.contains("/") || entry?.kind == .folder { return .otherPacket(resolved: resolved, packet: String(packet)) }
+            if belowRoot.count > 1 || entry?.kind == .folder { return .otherPacket(resolved: resolved, packet: packet) }
         }
         return entry == nil ? .missing(resolved: resolved) : nil
     }

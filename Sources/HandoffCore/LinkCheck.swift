@@ -1,4 +1,5 @@
 import Foundation
+import GitPaths
 
 /// Finds relative Markdown links and images whose target does not exist in the same tree.
 enum LinkCheck {
@@ -67,8 +68,9 @@ enum LinkCheck {
             return .external
         }
         target = target.removingPercentEncoding ?? target
-        var components: [Substring] = target.hasPrefix("/") ? [] : file.split(separator: "/").dropLast()
-        for component in target.split(separator: "/") {
+        // Split at `/` bytes, as git splits (GitPath), not at `Character`s.
+        var components: [String] = target.utf8.first == UInt8(ascii: "/") ? [] : GitPath.components(file).dropLast()
+        for component in GitPath.components(target) {
             switch component {
             case ".": continue
             case "..":

@@ -1,3 +1,5 @@
+import GitPaths
+
 /// Settings for checking packets; the repository's policy provides them, defaults follow DESIGN.md.
 public struct CheckConfiguration: Sendable, Hashable {
     /// The folder holding packets.
@@ -108,7 +110,7 @@ public struct PacketChecker: Sendable {
         // A pure function of the bytes, the path (the folder is the id it must match) and the limits.
         let manifestRead = try judged(
             manifestPath, in: view, cost: &cost,
-            key: { "\($0):\(manifestPath):\(limits.maxFileBytes):\(limits.maxYAMLDepth):\(limits.maxYAMLNodes)" },
+            key: { "\($0):\(BytePath(manifestPath).exactKey):\(limits.maxFileBytes):\(limits.maxYAMLDepth):\(limits.maxYAMLNodes)" },
             cached: { cache?.manifest(for: $0) }, store: { cache?.store($0, for: $1) }, entryCost: \.cost,
             judge: { text, readCost in
                 var parseCost = CheckCost()

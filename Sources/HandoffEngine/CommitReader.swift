@@ -25,8 +25,9 @@ struct CommitReader {
         guard let first = commit.parents.first else { return try repository.diff(from: nil, to: commit.tree) }
         var own = try repository.diff(from: try repository.tree(ofCommit: first), to: commit.tree)
         for parent in commit.parents.dropFirst() where !own.isEmpty {
-            let changed = Set(try repository.diff(from: try repository.tree(ofCommit: parent), to: commit.tree).map(\.path))
-            own.removeAll { !changed.contains($0.path) }
+            // By bytes: as Strings, `Kunden.yaml` and its Kelvin-sign twin are one path, two files to git.
+            let changed = Set(try repository.diff(from: try repository.tree(ofCommit: parent), to: commit.tree).map { BytePath($0.path) })
+            own.removeAll { !changed.contains(BytePath($0.path)) }
         }
         return own
     }

@@ -75,4 +75,26 @@ struct TreeDiffTests {
             previous = tree
         }
     }
+
+    @Test("names that are not UTF-8 stay outside the view: a real U+FFFD name is listed and diffed alone, never merged with them")
+    func namesNotUTF8() throws {
+        let sandbox = try Sandbox()
+        let work = try sandbox.workRepository()
+        try sandbox.write("x\n", to: "base.txt", in: work)
+        let first = try sandbox.commitAll("base", in: work)
+        let blob = try sandbox.git(["hash-object", "-w", "--stdin"], in: work, input: "content\n")
+        // \xFF.yaml and \xFE.yaml (not UTF-8, both "\u{FFFD}.yaml" once repaired) beside a real "\u{FFFD}.yaml".
+        let script = """
+            printf '100644 blob %s\\tbase.txt\\n100644 blob %s\\t\\357\\277\\275.yaml\\n100644 blob %s\\t\\376.yaml\\n100644 blob %s\\t\\377.yaml\\n' \\
+              "$(git rev-parse HEAD:base.txt)" "$1" "$1" "$1" | git mktree
+            """
+        let made = try runProcess("/bin/bash", ["-c", script, "mktree", blob], in: work, environment: sandbox.environment)
+        let tree = try #require(ObjectID(hex: made.stdout.trimmingCharacters(in: .whitespacesAndNewlines)), "\(made.stderr)")
+        let repository = try Repository.open(at: work)
+        let base = try repository.tree(ofCommit: try #require(ObjectID(hex: first)))
+        #expect(try repository.diff(from: base, to: tree).map(\.path) == ["\u{FFFD}.yaml"])
+        #expect(try repository.diff(from: tree, to: base).map(\.path) == ["\u{FFFD}.yaml"])
+        #expect(try repository.entries(inFolder: "", ofTree: tree)?.map(\.path) == ["base.txt", "\u{FFFD}.yaml"])
+        #expect(try repository.entry(at: "\u{FFFD}.yaml", inTree: tree)?.id.hex == blob)
+    }
 }

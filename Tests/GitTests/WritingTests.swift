@@ -290,3 +290,19 @@ struct WritingTests {
         #expect(throws: GitError.self) { try Repository.initBare(at: "\(sandbox.root)/x.git", initialBranch: "bad..name") }
     }
 }
+
+/// `BytePath`: keys that tell apart what git tells apart.
+@Suite("Byte paths")
+struct BytePathTests {
+    @Test("composed and decomposed names, a Kelvin sign and K: equal as Strings, different as keys, ordered by bytes")
+    func keys() {
+        let composed = "caf\u{E9}.md", decomposed = "cafe\u{301}.md"
+        #expect(composed == decomposed && "\u{212A}.yaml" == "K.yaml")
+        #expect(BytePath(composed) != BytePath(decomposed) && BytePath("\u{212A}.yaml") != BytePath("K.yaml"))
+        #expect(Set([BytePath(composed), BytePath(decomposed)]).count == 2)
+        #expect(BytePath(decomposed) < BytePath(composed))  // "e" (0x65) before "é" (0xC3 0xA9)
+        #expect(BytePath(composed).exactKey == "caf%C3%A9.md" && BytePath(decomposed).exactKey == "cafe%CC%81.md")
+        #expect(BytePath("specs/PAY-1/context.md").exactKey == "specs/PAY-1/context.md")
+        #expect(BytePath("100%.md").exactKey == "100%25.md" && BytePath("a b").exactKey == "a%20b")
+    }
+}

@@ -19,6 +19,7 @@ struct EvidenceTests {
         files["specs/PAY-142/delivery/tests/refunds_test.kt"] = "class RefundsTest\n"
         files["src/refunds/Refunds.kt"] = "class Refunds\n"
         files["specs/README.md"] = "# Specs\n"
+        files["specs/PAY-143/\u{301}notes.md"] = "the client's notes, a combining mark first\n"
         files["specs/PAY-142/delivery/DELIVERY.md"] = note
         return try DeliveryCheck.check(packetFolder: "specs/PAY-142", criteria: ["AC-1"], in: MemoryTreeView(files), commits: commits)
     }
@@ -40,6 +41,11 @@ struct EvidenceTests {
                 "evidence 'delivery/tests/gone.kt' for AC-1 resolves to specs/PAY-142/delivery/tests/gone.kt, which does not exist in this commit"
             ),
             ("../../../etc/passwd", "evidence '../../../etc/passwd' for AC-1 climbs out of the repository"),
+            // `/` then a combining mark is one Character but a separator to git: still another packet's file.
+            (
+                "../PAY-143/\u{301}notes.md",
+                "evidence '../PAY-143/\u{301}notes.md' for AC-1 resolves to specs/PAY-143/\u{301}notes.md, inside packet PAY-143's folder, not this packet's"
+            ),
         ])
     func refusedPaths(_ evidence: String, message: String) throws {
         let findings = try Self.check("- AC-1: \(evidence)\n")

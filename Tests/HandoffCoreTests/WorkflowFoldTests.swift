@@ -197,7 +197,7 @@ struct StatusFileTests {
             WorkflowFoldTests.client, touched: [WorkflowFoldTests.id: PacketChange(spec: true, report: WorkflowFoldTests.report(errors: 1))])
         driver.commit(WorkflowFoldTests.client, trailers: ["block PAY-142 \"quoted\" -->\t\\ ünïcode \u{2028}"])
         var status = driver.packet
-        status.title = "Refunds: \"partial\" | full\nsecond line"
+        status.title = "Refunds: \"partial\" | full\nsecond line \u{FFFF}\u{FFFE}"  // outside YAML's printable set
         status.findings[0].term = "fast"
         status.findings[0].termClass = "ambiguous-adverb-adjective"
         let text = StatusFile.render(status)

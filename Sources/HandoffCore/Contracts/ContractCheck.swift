@@ -1,3 +1,4 @@
+import GitPaths
 internal import Yams
 
 /// Checks every file under a packet's `contracts/` folder, by format.
@@ -64,7 +65,7 @@ enum ContractCheck {
     /// another check. Only the folder is put right on a hit (``Finding/file``). The `/` before the name, which
     /// no name holds, keeps keys saved by earlier versions (by extension alone) from ever matching.
     static func cacheKey(contentID: String, name: String, limits: CheckLimits) -> String {
-        "\(contentID):/\(name):\(limits.maxFileBytes):\(limits.maxYAMLDepth):\(limits.maxYAMLNodes)"
+        "\(contentID):/\(BytePath(name).exactKey):\(limits.maxFileBytes):\(limits.maxYAMLDepth):\(limits.maxYAMLNodes)"
     }
 
     /// Whether a file under `contracts/` is one the checks parse (the costly kind worth checking ahead).

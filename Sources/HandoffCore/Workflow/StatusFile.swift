@@ -135,7 +135,9 @@ public enum StatusFile {
         return status
     }
 
-    /// A double-quoted YAML scalar (JSON escaping), identical for every string.
+    /// A double-quoted YAML scalar (JSON escaping), identical for every string. Every scalar outside YAML's
+    /// printable set is escaped: libyaml refuses one anywhere in its input, quoted or not, and a status file or
+    /// board it cannot read back would send every run back to the first commit.
     static func quote(_ text: String) -> String {
         var out = "\""
         for scalar in text.unicodeScalars {
@@ -147,7 +149,8 @@ public enum StatusFile {
             case "\t": out += "\\t"
             case _
             where scalar.value < 0x20 || scalar.value == 0x7F || (0x80...0x9F).contains(scalar.value)
-                || scalar.value == 0xFEFF || scalar.value == 0x2028 || scalar.value == 0x2029:
+                || scalar.value == 0xFEFF || scalar.value == 0x2028 || scalar.value == 0x2029 || scalar.value == 0xFFFE
+                || scalar.value == 0xFFFF:
                 out += String(format: "\\u%04X", scalar.value)
             default: out.unicodeScalars.append(scalar)
             }
