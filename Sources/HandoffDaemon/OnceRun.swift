@@ -42,6 +42,9 @@ public struct OnceRun {
     public init(configuration: DaemonConfiguration, logger: Logger) {
         self.configuration = configuration
         self.logger = logger
+        // As the service does: a catch-up's fold, its check-ahead thread and the check workers would otherwise
+        // each grow an arena of their own (B1's peak: 138.5 MiB with them, 130.6 MiB with two).
+        MemoryReturn.limitArenas()
     }
 
     /// Processes every repository; returns the number that failed.
