@@ -71,6 +71,36 @@ struct ContentInForceTests {
     }
 
     @Test(
+        "a merge's own changes are told apart by bytes: a Kelvin-sign twin added in the merge does not make the client's merged change the merger's")
+    func mergeTwinByBytes() throws {
+        let world = try World(statusBranch: "handoff/status")
+        _ = try Self.claimed(world)
+        let notes = "specs/PAY-142/notes/Kunden.md", twin = "specs/PAY-142/notes/\u{212A}unden.md"
+        #expect(notes.hasSuffix("Kunden.md") && twin.hasSuffix("Kunden.md"))  // equal to Swift, two files to git
+        try world.step("ana", "Notes") { try world.write("v1\n", notes, in: $0) }
+        // The client revises the notes on a side branch; the contractor merges it and adds the twin in the merge.
+        let ana = "\(world.sandbox.root)/ana", dev = "\(world.sandbox.root)/dev"
+        try world.runGit(["checkout", "-q", "-b", "side"], in: ana)
+        try world.write("v2, the client's\n", notes, in: ana)
+        try world.runGit(["commit", "-q", "-am", "Revise the notes"], in: ana)
+        try world.sandbox.git(["push", "-q", "origin", "side"], in: ana)
+        try world.sandbox.git(["pull", "-q", "--rebase", "origin", "main"], in: dev)
+        try world.sandbox.git(["fetch", "-q", "origin", "side"], in: dev)
+        try world.runGit(["merge", "-q", "--no-ff", "--no-commit", "FETCH_HEAD"], in: dev)
+        try world.write("the contractor's\n", twin, in: dev)
+        try world.sandbox.git(["add", "-A"], in: dev)
+        try world.runGit(["commit", "-q", "-m", "Merge the notes"], in: dev)
+        try world.sandbox.git(["push", "-q", "origin", "HEAD:main"], in: dev)
+        try world.processor.run(repositoryAt: world.bare)
+        let status = try world.show("specs/PAY-142/status.yaml")
+        // Compared as bytes: String's `contains` would find the one in the other.
+        func holds(_ path: String) -> Bool { Array(status.utf8).firstRange(of: Array("path: \"\(path)\"".utf8)) != nil }
+        #expect(holds(twin), "the contractor's added twin is held\n\(status)")
+        #expect(!holds(notes), "the client's merged change is in force\n\(status)")
+        #expect(try world.replayDisagreements() == [])
+    }
+
+    @Test(
         "status branch: the edit stays in the tree but is never judged; a submit covering AC-1 and AC-2 is refused; a client's edit on top builds on it until restored"
     )
     func namedOnStatusBranch() throws {
