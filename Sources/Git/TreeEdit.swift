@@ -43,15 +43,15 @@ extension Repository {
     /// Almost always one run; never one per edit of a diff.
     static func runsWithoutNesting(_ edits: [TreeEdit]) -> [[TreeEdit]] {
         var runs: [[TreeEdit?]] = [[]]
-        var at: [[UInt8]: Int] = [:]
-        var inside: [[UInt8]: [Int]] = [:]
+        var at: [BytePath: Int] = [:]
+        var inside: [BytePath: [Int]] = [:]
         for edit in edits {
             let path = GitPath.normalized(edit.path)
             let ancestors = GitPath.ancestors(path)
             var moot = false
             var newRun = false
             for folder in ancestors {
-                guard let index = at[GitPath.key(folder)], let outer = runs[runs.count - 1][index] else { continue }
+                guard let index = at[BytePath(folder)], let outer = runs[runs.count - 1][index] else { continue }
                 switch (outer, edit) {
                 case (.remove, _): continue
                 case (.upsertObject(_, _, .tree), _): newRun = true
@@ -65,13 +65,13 @@ extension Repository {
                 at = [:]
                 inside = [:]
             }
-            let key = GitPath.key(path)
+            let key = BytePath(path)
             for index in inside[key] ?? [] { runs[runs.count - 1][index] = nil }
             inside[key] = nil
             runs[runs.count - 1].append(edit)
             let index = runs[runs.count - 1].count - 1
             at[key] = index
-            for folder in ancestors { inside[GitPath.key(folder), default: []].append(index) }
+            for folder in ancestors { inside[BytePath(folder), default: []].append(index) }
         }
         return runs.map { $0.compactMap { $0 } }.filter { !$0.isEmpty }
     }
@@ -79,23 +79,23 @@ extension Repository {
     private func buildTreeOnce(base: ObjectID?, edits: [TreeEdit]) throws(GitError) -> ObjectID {
         // One edit per path (by bytes: git tells apart names Swift finds equal), the last one winning;
         // libgit2 rejects duplicate paths in one update.
-        var latest: [[UInt8]: TreeEdit] = [:]
+        var latest: [BytePath: TreeEdit] = [:]
         var order: [String] = []
         for edit in edits {
             let path = try Self.validatedPath(edit.path)
-            if latest.updateValue(edit, forKey: GitPath.key(path)) == nil { order.append(path) }
+            if latest.updateValue(edit, forKey: BytePath(path)) == nil { order.append(path) }
         }
         // libgit2 refuses to replace a folder by a file or a file by a folder in one update ("D/F conflict",
         // "cannot replace 'tree' with 'blob'"): what is in the way goes first, then the edits apply.
         if let base {
-            let obstacles = try obstacles(to: order.map { latest[GitPath.key($0)]! }, in: base)
+            let obstacles = try obstacles(to: order.map { latest[BytePath($0)]! }, in: base)
             if !obstacles.isEmpty {
                 let clearedTree = try buildTree(base: base, edits: obstacles.map { .remove(path: $0) })
-                let cleared = Set(obstacles.map(GitPath.key))
+                let cleared = Set(obstacles.map { BytePath($0) })
                 let rest = order.compactMap { path -> TreeEdit? in
-                    let edit = latest[GitPath.key(path)]!
+                    let edit = latest[BytePath(path)]!
                     guard case .remove = edit,
-                        cleared.contains(GitPath.key(path)) || GitPath.ancestors(path).contains(where: { cleared.contains(GitPath.key($0)) })
+                        cleared.contains(BytePath(path)) || GitPath.ancestors(path).contains(where: { cleared.contains(BytePath($0)) })
                     else { return edit }
                     return nil  // gone with the obstacle
                 }
@@ -104,7 +104,7 @@ extension Repository {
         }
         var resolved: [(path: String, action: git_tree_update_t, id: git_oid, mode: git_filemode_t)] = []
         for path in order {
-            switch latest[GitPath.key(path)]! {
+            switch latest[BytePath(path)]! {
             case .upsert(_, let content, let mode):
                 guard mode != .tree, mode != .submodule else {
                     throw GitError(
@@ -143,16 +143,16 @@ extension Repository {
     /// where one of its folders goes, and a folder removed with edits inside it (libgit2 would rebuild it from
     /// `base`, keeping what the removal took). None inside another.
     private func obstacles(to edits: [TreeEdit], in base: ObjectID) throws(GitError) -> [String] {
-        var found: [[UInt8]: String] = [:]
-        let folders = Set(edits.flatMap { GitPath.ancestors($0.path).map(GitPath.key) })
+        var found: [BytePath: String] = [:]
+        let folders = Set(edits.flatMap { GitPath.ancestors($0.path).map { BytePath($0) } })
         for edit in edits {
             let mode: FileMode
             switch edit {
             case .upsert(_, _, let upserted): mode = upserted
             case .upsertObject(_, _, let upserted): mode = upserted
             case .remove(let path):
-                if folders.contains(GitPath.key(path)), try entry(at: path, inTree: base)?.mode == .tree {
-                    found[GitPath.key(path)] = GitPath.normalized(path)
+                if folders.contains(BytePath(path)), try entry(at: path, inTree: base)?.mode == .tree {
+                    found[BytePath(path)] = GitPath.normalized(path)
                 }
                 continue
             }
@@ -162,15 +162,15 @@ extension Repository {
                 folder += (folder.isEmpty ? "" : "/") + component
                 guard let entry = try entry(at: folder, inTree: base) else { break }
                 if index == components.count - 1 {
-                    if Self.objectKind(entry.mode) != Self.objectKind(mode) { found[GitPath.key(folder)] = folder }
+                    if Self.objectKind(entry.mode) != Self.objectKind(mode) { found[BytePath(folder)] = folder }
                 } else if entry.mode != .tree {
-                    found[GitPath.key(folder)] = folder
+                    found[BytePath(folder)] = folder
                     break
                 }
             }
         }
         return found.values.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }.filter { path in
-            !GitPath.ancestors(path).contains { found[GitPath.key($0)] != nil }
+            !GitPath.ancestors(path).contains { found[BytePath($0)] != nil }
         }
     }
 

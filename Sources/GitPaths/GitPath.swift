@@ -33,11 +33,6 @@ public enum GitPath {
         return parts.indices.dropLast().map { parts[...$0].joined(separator: "/") }
     }
 
-    /// A key that tells apart paths git tells apart (their bytes).
-    public static func key(_ path: String) -> [UInt8] {
-        Array(path.utf8)
-    }
-
     /// Whether git sees one path in both: the same bytes (`String`'s `==` also equates a Kelvin sign with `K`).
     public static func same(_ one: String, _ other: String) -> Bool {
         one.utf8.elementsEqual(other.utf8)
@@ -80,20 +75,15 @@ public struct BytePath: Hashable, Comparable, Sendable, CustomStringConvertible,
     /// printable ASCII, and `%`, percent-encoded. Printable ASCII paths are their own key.
     public var exactKey: String {
         guard text.utf8.contains(where: { $0 < 0x21 || $0 > 0x7E || $0 == UInt8(ascii: "%") }) else { return text }
-        var out = ""
+        let hex = Array("0123456789ABCDEF".utf8)
+        var out: [UInt8] = []
         for byte in text.utf8 {
             if byte < 0x21 || byte > 0x7E || byte == UInt8(ascii: "%") {
-                out += "%" + String(byte, radix: 16, uppercase: true).leftPadded(to: 2)
+                out += [UInt8(ascii: "%"), hex[Int(byte >> 4)], hex[Int(byte & 0xF)]]
             } else {
-                out.unicodeScalars.append(Unicode.Scalar(byte))
+                out.append(byte)
             }
         }
-        return out
-    }
-}
-
-extension String {
-    fileprivate func leftPadded(to width: Int) -> String {
-        count >= width ? self : String(repeating: "0", count: width - count) + self
+        return String(decoding: out, as: UTF8.self)
     }
 }

@@ -1,4 +1,5 @@
 import Dispatch
+import GitPaths
 import Synchronization
 
 /// Checking ahead of the fold (#13): a contract's, an acceptance file's or a context document's check is a pure function of its
@@ -27,14 +28,14 @@ public enum CheckAhead {
     /// Whether checking a path ahead is worth it: a parsed contract file under a packet's `contracts/`, or its
     /// acceptance file or context document.
     public static func isWorthChecking(_ path: String, packetRoot: String) -> Bool {
-        let root = packetRoot + "/"
-        guard path.hasPrefix(root) else { return false }
-        let rest = path.dropFirst(root.count).split(separator: "/", omittingEmptySubsequences: false)
-        guard rest.count >= 2, PacketID(rest[0]) != nil else { return false }
-        if rest.count == 2 {
-            return rest[1] == AcceptanceCheck.markdownFile || rest[1] == AcceptanceCheck.gherkinFile || rest[1] == ContextCheck.fileName
+        // Split as bytes (GitPath), as the fold splits packet paths.
+        guard let inside = GitPath.components(of: path, inside: GitPath.normalized(packetRoot)), inside.count >= 2,
+            PacketID(inside[0]) != nil
+        else { return false }
+        if inside.count == 2 {
+            return [AcceptanceCheck.markdownFile, AcceptanceCheck.gherkinFile, ContextCheck.fileName].contains { GitPath.same(inside[1], $0) }
         }
-        return rest[1] == "contracts" && ContractCheck.isParsed(String(rest[rest.count - 1]))
+        return GitPath.same(inside[1], "contracts") && ContractCheck.isParsed(inside[inside.count - 1])
     }
 
     /// Whether `cache` still lacks the result for `file` under `configuration` (so that it is worth reading).
