@@ -20,6 +20,11 @@ final class TreeHandles {
     /// paths up in three commits' trees (covered, tip, previous status), three or four levels deep: with 8,
     /// the packet root of each was evicted and read again between the fold's diff and the render.
     let capacity: Int
+    /// Trees of at least this many entries are evicted after every smaller one when over `capacity`: a
+    /// one-commit run reads the packet root of three commits from the fold, the loader and the render, and
+    /// between those uses more than `capacity` small folders passed, so each 20,000-entry root was read and
+    /// parsed twice (about 4 ms each, measured). Below this size a tree is cheaper to read again than to keep.
+    static let largeEntries = 4096
 
     init(capacity: Int = 16, maxEntries: Int = 200_000) {
         self.capacity = capacity
@@ -43,11 +48,20 @@ final class TreeHandles {
         let count = git_tree_entrycount(handle)
         handles.insert((id, handle!, count), at: 0)
         entries += count
-        while handles.count > capacity || (handles.count > Self.alwaysKept && entries > maxEntries) {
-            let evicted = handles.removeLast()
-            entries -= evicted.entries
-            git_tree_free(evicted.handle)
+        while handles.count > Self.alwaysKept && entries > maxEntries { evict(at: handles.count - 1) }
+        while handles.count > capacity {
+            // Small trees go first, least recently used first: a large one costs milliseconds to read again.
+            evict(at: handles[Self.alwaysKept...].lastIndex { $0.entries < Self.largeEntries } ?? handles.count - 1)
         }
         return handle!
+    }
+
+    /// The trees kept, most recently used first.
+    var kept: [ObjectID] { handles.map(\.id) }
+
+    private func evict(at index: Int) {
+        let evicted = handles.remove(at: index)
+        entries -= evicted.entries
+        git_tree_free(evicted.handle)
     }
 }
