@@ -57,7 +57,7 @@ let package = Package(
         // Object hashes checked on read with OpenSSL's SHA-1 (the CPU's SHA instructions) in place of libgit2's.
         .target(
             name: "CGit2ODB", dependencies: ["CGit2"], cSettings: [.unsafeFlags(["-Wall", "-Wextra"])],
-            linkerSettings: [.linkedLibrary("crypto")]),
+            linkerSettings: [.linkedLibrary("crypto"), .linkedLibrary("z")]),
         .target(name: "Git", dependencies: ["CGit2", "CGit2Network", "CGit2ODB", "GitPaths"], swiftSettings: strict),
         // The one home of POSIX plumbing: child processes and Unix socket addresses, for product, tests and bench.
         .target(name: "HandoffSystem", swiftSettings: strict),

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what Handoff needs, skipping what is present. Debian/Ubuntu, as root or with sudo.
-#   scripts/install-deps.sh          build and run: libgit2-dev, libssl-dev (SHA-1 for object checks), pkg-config, git
+#   scripts/install-deps.sh          build and run: libgit2-dev, libssl-dev (SHA-1 for object checks), zlib1g-dev (large trees written stored), pkg-config, git
 #   scripts/install-deps.sh --test   also what the tests drive: ssh tools and sshd (loopback tests),
 #                                    GNU time (peak memory of a child), Python's jsonschema (SARIF check)
 #                                    and chromium (headless screenshots of the dashboard)
@@ -9,7 +9,7 @@
 set -euo pipefail
 
 mode="${1:-}"
-packages=(libgit2-dev libssl-dev pkg-config git ca-certificates)
+packages=(libgit2-dev libssl-dev zlib1g-dev pkg-config git ca-certificates)
 case "$mode" in
   --test) packages+=(openssh-client openssh-server time python3 python3-pip chromium) ;;
   --bench) packages+=(python3 python3-pip) ;;

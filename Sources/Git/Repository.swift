@@ -120,7 +120,10 @@ public final class Repository {
     /// The repository for a new handle, its object database behind backends that check every object read
     /// against its id (libgit2's own check is off: see `Libgit2`). The handle is freed on failure.
     private static func verifying(_ handle: OpaquePointer, origin: Opening.Origin, operation: String) throws(GitError) -> Repository {
-        let result = handoff_odb_verify(handle)
+        // A hook's objects may sit in a quarantine named by the environment: only a path-opened handle knows
+        // its own store's folder for the trees written stored.
+        let storeLargeTrees: Int32 = if case .path = origin { 1 } else { 0 }
+        let result = handoff_odb_verify(handle, storeLargeTrees)
         guard result >= 0 else {
             let error = GitError(operation: operation, result: result)
             git_repository_free(handle)

@@ -67,4 +67,30 @@ struct ObjectVerificationTests {
         let empty = ObjectID(hex: "e69de29bb2d1d6434b8b29ae775ad8c2e48c5391")!
         #expect(ObjectVerification.matches(empty, type: .blob, data: Data()))
     }
+
+    @Test("a tree of 64 KiB or more is written stored: git reads and fscks it, and it reads back checked")
+    func largeTreeStored() throws {
+        let sandbox = try Sandbox()
+        let path = try sandbox.folder("stored.git")
+        let repository = try Repository.initBare(at: path)
+        // 3,000 entries of about 30 bytes: some 90 KB of names and binary ids.
+        let large = try repository.buildTree(base: nil, edits: (0..<3_000).map { .upsert(path: "packet-\($0)", content: Data("\($0)\n".utf8)) })
+        let small = try repository.buildTree(base: nil, edits: [.upsert(path: "one", content: Data(repeating: UInt8(ascii: "a"), count: 100_000))])
+        let size = Int(try sandbox.git(["cat-file", "-s", large.hex], in: path).trimmingCharacters(in: .whitespacesAndNewlines))!
+        #expect(size > 64 * 1024)
+        let stored = try FileManager.default.attributesOfItem(atPath: Self.loose(large, in: path).replacingOccurrences(of: "/.git/", with: "/"))
+        #expect((stored[.size] as? Int ?? 0) > size, "stored, not deflated")
+        #expect((stored[.posixPermissions] as? Int) == 0o444)
+        #expect(try sandbox.git(["cat-file", "-t", large.hex], in: path).hasPrefix("tree"))
+        #expect(try sandbox.gitResult(["fsck", "--strict", "--no-dangling"], in: path).status == 0)
+        // A small tree, and blobs, stay deflated as libgit2 writes them.
+        let blob = try sandbox.git(["rev-parse", "\(small.hex):one"], in: path).trimmingCharacters(in: .whitespacesAndNewlines)
+        let compressed = try FileManager.default.attributesOfItem(
+            atPath: Self.loose(ObjectID(hex: blob)!, in: path).replacingOccurrences(of: "/.git/", with: "/"))
+        #expect((compressed[.size] as? Int ?? .max) < 10_000)
+        let reopened = try Repository.open(at: path)
+        #expect(try reopened.entries(inFolder: "", ofTree: large)?.count == 3_000)
+        // A second write of the same tree finds it there.
+        #expect(try repository.buildTree(base: nil, edits: (0..<3_000).map { .upsert(path: "packet-\($0)", content: Data("\($0)\n".utf8)) }) == large)
+    }
 }

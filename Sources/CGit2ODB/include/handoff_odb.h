@@ -17,9 +17,11 @@
 int handoff_odb_prepare(void);
 
 /// Puts `repo`'s object database behind backends that check each object read against its id, in the
-/// same order (quarantine and alternates included). 0 on success; a libgit2 error code otherwise (the
-/// repository is then unchanged and must not be used).
-int handoff_odb_verify(git_repository *repo);
+/// same order (quarantine and alternates included). With `store_large_trees` (a repository opened by its
+/// path, whose own loose store is `objects/` under its common folder), trees of 64 KiB and more are written
+/// there with zlib's level 0. 0 on success; a libgit2 error code otherwise (the repository is then
+/// unchanged and must not be used).
+int handoff_odb_verify(git_repository *repo, int store_large_trees);
 
 /// Whether `data` of `type` hashes to `id` (the check handoff_odb_verify's backends make): 1 or 0, or -1
 /// when the hash could not be computed.
