@@ -12,22 +12,40 @@ struct RenderStep {
         _ state: WorkflowState, processed tip: ObjectID, time: GitTime, packets: Set<PacketID>? = nil,
         previousBoard: String? = nil, signers: String? = nil
     ) -> [String: String] {
-        let board =
-            if let previousBoard, let packets {
-                BoardFile.render(state, processed: tip.hex, at: CommitReader.utc(time), updating: previousBoard, changed: packets)
-            } else {
-                BoardFile.render(state, processed: tip.hex, at: CommitReader.utc(time))
-            }
-        var files = [BoardFile.path: board]
-        if let signers { files[SignersFile.path] = signers }
+        Dictionary(
+            uniqueKeysWithValues: renderers(state, processed: tip, time: time, packets: packets, previousBoard: previousBoard, signers: signers)
+                .map { ($0.path, $0.render()) })
+    }
+
+    /// The paths of ``files(_:processed:time:packets:previousBoard:signers:)`` in path order, each with what
+    /// renders it: a run writes one file at a time, since all of a first pass's status files held at once
+    /// were its peak memory.
+    static func renderers(
+        _ state: WorkflowState, processed tip: ObjectID, time: GitTime, packets: Set<PacketID>? = nil,
+        previousBoard: String? = nil, signers: String? = nil
+    ) -> [(path: String, render: () -> String)] {
+        var renderers: [(path: String, render: () -> String)] = [
+            (
+                BoardFile.path,
+                {
+                    if let previousBoard, let packets {
+                        BoardFile.render(state, processed: tip.hex, at: CommitReader.utc(time), updating: previousBoard, changed: packets)
+                    } else {
+                        BoardFile.render(state, processed: tip.hex, at: CommitReader.utc(time))
+                    }
+                }
+            )
+        ]
+        if let signers { renderers.append((SignersFile.path, { signers })) }
         var held: [PacketID: [HeldFile]] = [:]
         for file in state.held.values {
             if let id = ContentInForce.packet(of: file.path, packetRoot: state.policy.packetRoot) { held[id, default: []].append(file) }
         }
         for (id, status) in state.packets where packets?.contains(id) ?? true {
-            files[StatusFile.path(of: id, in: state.policy.packetRoot)] = StatusFile.render(status, notInForce: held[id] ?? [])
+            let notInForce = held[id] ?? []
+            renderers.append((StatusFile.path(of: id, in: state.policy.packetRoot), { StatusFile.render(status, notInForce: notInForce) }))
         }
-        return files
+        return renderers.sorted { $0.path < $1.path }
     }
 
     /// The edits that make `tip`'s tree hold the computed board and status files (of `only` the given
@@ -49,12 +67,12 @@ struct RenderStep {
         let input = processed ?? tip
         var edits: [TreeEdit] = []
         let time = input == tip ? commit.committer.time : try repository.commit(input).committer.time
-        let files = files(state, processed: input, time: time, packets: only, previousBoard: previousBoard, signers: signers)
-        for (path, text) in files.sorted(by: { $0.key < $1.key }) {
+        let renderers = renderers(state, processed: input, time: time, packets: only, previousBoard: previousBoard, signers: signers)
+        for (path, render) in renderers {
             // Compared by blob id, not by reading the file back: the board of a big repository is megabytes,
             // and hashing it is cheaper than inflating, verifying and comparing it. An unchanged blob is
             // already stored, so writing it only hashes it.
-            let blob = try repository.writeBlob(Data(text.utf8))
+            let blob = try repository.writeBlob(Data(render().utf8))
             if let existing = try current(path), existing.id == blob, existing.mode == .blob { continue }
             edits.append(.upsertObject(path: path, id: blob, mode: .blob))
         }
