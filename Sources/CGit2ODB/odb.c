@@ -102,77 +102,78 @@ static int write_fully(int fd, const unsigned char *bytes, size_t length) {
     while (length > 0) {
         ssize_t written = write(fd, bytes, length);
         if (written < 0 && errno == EINTR) continue;
-        if (written <= 0) return -1;
+        if (written <= 0) {
+            if (written == 0) errno = EIO;
+            return -1;
+        }
         bytes += written;
         length -= (size_t)written;
     }
     return 0;
 }
 
-// A loose object as git writes one (a zlib stream of "<type> <length>\0" and the bytes, in objects/xx/…, read
-// only, renamed into place whole), with zlib's level 0. An object already there is left alone.
+static unsigned long temporary_names;
+
+// A loose object as git writes one: a zlib stream of "<type> <length>\0" and the bytes, in objects/xx/…,
+// created read-only under the umask, linked into place whole (an object already there wins, as in git).
+// zlib's level 0. On failure libgit2 goes on to the loose store's own (deflating) writer.
 static int write_stored(verifying_backend *backend, const git_oid *id, const void *data, size_t length, git_object_t type) {
     char hex[GIT_OID_HEXSZ + 1], header[64];
     git_oid_tostr(hex, sizeof hex, id);
     int header_length = snprintf(header, sizeof header, "%s %zu", git_object_type2string(type), length);
-    size_t folder_length = strlen(backend->stored_objects);
-    char *path = malloc(folder_length + GIT_OID_HEXSZ + 32);
-    if (path == NULL || header_length < 0 || (size_t)header_length >= sizeof header) {
-        free(path);
-        git_error_set_str(GIT_ERROR_ODB, "cannot write a stored object: out of memory");
-        return GIT_ERROR;
-    }
-    z_stream stream;
-    memset(&stream, 0, sizeof stream);
-    unsigned char *out = NULL;
-    char *target = NULL;
-    char final[GIT_OID_HEXSZ + 2];
-    int fd = -1, error = GIT_ERROR;
-    const char *failed = "compress";
-    path[0] = '\0';
-    if (deflateInit(&stream, Z_NO_COMPRESSION) != Z_OK) goto done;
-    size_t bound = deflateBound(&stream, (uLong)((size_t)header_length + 1 + length));
-    if ((out = malloc(bound)) == NULL) goto done;
-    stream.next_out = out;
-    stream.avail_out = (uInt)bound;
-    stream.next_in = (unsigned char *)header;
-    stream.avail_in = (uInt)header_length + 1;  // with the NUL, as git writes it
-    if (deflate(&stream, Z_NO_FLUSH) != Z_OK) goto done;
-    stream.next_in = (unsigned char *)data;
-    stream.avail_in = (uInt)length;
-    if (deflate(&stream, Z_FINISH) != Z_STREAM_END) goto done;
-    failed = "write";
-    snprintf(path, folder_length + GIT_OID_HEXSZ + 32, "%s%.2s", backend->stored_objects, hex);
-    if (mkdir(path, 0777) < 0 && errno != EEXIST) goto done;
-    snprintf(path, folder_length + GIT_OID_HEXSZ + 32, "%s%.2s/tmp_obj_XXXXXX", backend->stored_objects, hex);
-    if ((fd = mkstemp(path)) < 0) goto done;
-    if (write_fully(fd, out, stream.total_out) < 0 || fchmod(fd, 0444) < 0 || (backend->stored_fsync && fsync(fd) < 0)) goto done;
-    if (close(fd) < 0) {
-        fd = -1;
+    size_t folder_length = strlen(backend->stored_objects), path_size = folder_length + GIT_OID_HEXSZ + 64;
+    size_t raw_length = (size_t)header_length + 1 + length;  // with the NUL, as git writes it
+    uLong compressed_length = compressBound((uLong)raw_length);
+    char *temporary = malloc(path_size), *target = malloc(path_size);
+    unsigned char *raw = malloc(raw_length), *compressed = malloc(compressed_length);
+    int fd = -1, created = 0, error = GIT_ERROR, cause = 0;
+    const char *failed = "write";
+    if (temporary == NULL || target == NULL || raw == NULL || compressed == NULL || header_length < 0 ||
+        (size_t)header_length >= sizeof header) {
+        failed = "allocate";
         goto done;
     }
+    memcpy(raw, header, (size_t)header_length + 1);
+    memcpy(raw + header_length + 1, data, length);
+    if (compress2(compressed, &compressed_length, raw, (uLong)raw_length, Z_NO_COMPRESSION) != Z_OK) {
+        failed = "compress";
+        goto done;
+    }
+    snprintf(target, path_size, "%s%.2s", backend->stored_objects, hex);
+    if (mkdir(target, 0777) < 0 && errno != EEXIST) goto failed;
+    for (int attempt = 0; attempt < 16 && fd < 0; attempt++) {
+        unsigned long serial = __atomic_add_fetch(&temporary_names, 1, __ATOMIC_RELAXED);
+        snprintf(temporary, path_size, "%s%.2s/tmp_obj_%ld_%lu", backend->stored_objects, hex, (long)getpid(), serial);
+        fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0444);
+        if (fd < 0 && errno != EEXIST) goto failed;
+    }
+    if (fd < 0) goto failed;
+    created = 1;
+    if (write_fully(fd, compressed, compressed_length) < 0 || (backend->stored_fsync && fsync(fd) < 0)) goto failed;
+    int closed = close(fd);
     fd = -1;
-    snprintf(final, sizeof final, "%.2s/%s", hex, hex + 2);
-    if ((target = malloc(folder_length + sizeof final)) == NULL) goto done;
-    snprintf(target, folder_length + sizeof final, "%s%s", backend->stored_objects, final);
-    if (rename(path, target) < 0) goto done;
+    if (closed < 0) goto failed;
+    snprintf(target, path_size, "%s%.2s/%s", backend->stored_objects, hex, hex + 2);
+    if (link(temporary, target) < 0 && errno != EEXIST && rename(temporary, target) < 0) goto failed;
     error = 0;
+    goto done;
+failed:
+    cause = errno;
 done:
+    if (fd >= 0) close(fd);
+    if (created) unlink(temporary);  // after a link, or a rename (then nothing is left to remove)
     if (error < 0) {
-        int cause = errno;
-        if (fd >= 0) close(fd);
-        if (strstr(path, "tmp_obj_") != NULL) unlink(path);
         char message[256];
-        if (strcmp(failed, "write") == 0)
-            snprintf(message, sizeof message, "cannot write the object %s: %s", hex, strerror(cause));
+        if (cause != 0)
+            snprintf(message, sizeof message, "cannot %s the object %s: %s", failed, hex, strerror(cause));
         else
-            snprintf(message, sizeof message, "cannot compress the object %s", hex);
+            snprintf(message, sizeof message, "cannot %s the object %s", failed, hex);
         git_error_set_str(GIT_ERROR_ODB, message);
     }
-    deflateEnd(&stream);
+    free(compressed);
+    free(raw);
     free(target);
-    free(out);
-    free(path);
+    free(temporary);
     return error;
 }
 

@@ -27,6 +27,7 @@ final class TreeHandles {
     static let largeEntries = 4096
 
     init(capacity: Int = 16, maxEntries: Int = 200_000) {
+        precondition(capacity > Self.alwaysKept, "the trees always kept fit within the capacity")
         self.capacity = capacity
         self.maxEntries = maxEntries
     }
