@@ -1,6 +1,7 @@
 internal import CGit2
 internal import CGit2ODB
 import Foundation
+import GitPaths
 
 /// An open git repository: one libgit2 handle, used by one thread at a time.
 ///
@@ -18,6 +19,8 @@ public final class Repository {
     public var isBare: Bool { workingDirectory == nil }
     /// Recently used trees, parsed (see ``TreeHandles``); released before the repository handle.
     let trees = TreeHandles()
+    /// Folder ids of one tree, known from a diff (``knowFolders(_:inTree:)``).
+    var folderHints: (tree: ObjectID, folders: [BytePath: ObjectID])?
     /// How the handle was opened, to open another the same way, on any thread.
     public let opening: Opening
 

@@ -1,6 +1,6 @@
 internal import CGit2
 import Foundation
-import GitPaths
+public import GitPaths
 
 /// A tree entry's mode, which tells files, executables, symlinks, folders and submodules apart.
 public enum FileMode: UInt32, Sendable, Hashable, CustomStringConvertible {
@@ -45,8 +45,18 @@ extension Repository {
         guard !normalized.isEmpty else { return nil }
         // Walked one folder at a time through the kept trees, rather than git_tree_entry_bypath, whose
         // intermediate trees would be parsed again for every path.
-        var folder = tree
-        for (index, component) in components.enumerated() {
+        var folder = tree, first = 0
+        if let hints = folderHints, hints.tree == tree {
+            // The deepest folder of the path whose id a diff of this tree already found.
+            for depth in stride(from: components.count - 1, through: 1, by: -1) {
+                if let id = hints.folders[BytePath(components[..<depth].joined(separator: "/"))] {
+                    folder = id
+                    first = depth
+                    break
+                }
+            }
+        }
+        for (index, component) in components.enumerated().dropFirst(first) {
             let handle = try trees.handle(folder, in: pointer)
             guard let raw = git_tree_entry_byname(handle, component) else { return nil }
             if index == components.count - 1 { return try makeEntry(raw, path: normalized) }
@@ -54,6 +64,13 @@ extension Repository {
             folder = ObjectID(git_tree_entry_id(raw))
         }
         return nil
+    }
+
+    /// Lets path lookups in `tree` start at these of its folders (path → id, as ``diff(from:to:folders:)``
+    /// found them in `tree`) instead of walking down from its root; replaces what was known of another tree.
+    /// Another thread's diff, on its own handle, then spares this one parsing a packet root again.
+    public func knowFolders(_ folders: [BytePath: ObjectID], inTree tree: ObjectID) {
+        folderHints = folders.isEmpty ? nil : (tree, folders)
     }
 
     /// The entries directly inside the folder `path` of `tree` (the root when empty), in git's order.
@@ -64,6 +81,8 @@ extension Repository {
         let folder: ObjectID
         if normalized.isEmpty {
             folder = tree
+        } else if let hints = folderHints, hints.tree == tree, let known = hints.folders[BytePath(normalized)] {
+            folder = known
         } else {
             guard let entry = try entry(at: normalized, inTree: tree), entry.mode == .tree else { return nil }
             folder = entry.id

@@ -1,5 +1,6 @@
 internal import CGit2
 import Foundation
+public import GitPaths
 
 /// One path that differs between two trees, as `git diff-tree -r --no-renames` reports it.
 public struct TreeChange: Hashable, Sendable {
@@ -38,14 +39,25 @@ extension Repository {
     /// of thousands of entries costs one id comparison each (libgit2's diff walked every entry with
     /// far more work: it made long catch-ups quadratic in the size of the packet root, measured).
     public func diff(from old: ObjectID?, to new: ObjectID) throws(GitError) -> [TreeChange] {
+        var folders: [BytePath: ObjectID]? = nil
+        return try diff(from: old, to: new, folders: &folders)
+    }
+
+    /// ``diff(from:to:)``, also giving the id in `new` of each folder it entered (by path, bytes exact), when
+    /// `folders` is not nil: what ``knowFolders(_:inTree:)`` takes, so that another handle reading `new`
+    /// starts its paths there instead of parsing the folders above again.
+    public func diff(from old: ObjectID?, to new: ObjectID, folders: inout [BytePath: ObjectID]?) throws(GitError) -> [TreeChange] {
         var changes: [TreeChange] = []
-        try diffFolders(old, new, prefix: "", into: &changes)
+        try diffFolders(old, new, prefix: "", into: &changes, folders: &folders)
         return changes.sorted { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
     }
 
     /// Walks two folders in git's entry order, entering only subfolders whose ids differ.
-    private func diffFolders(_ old: ObjectID?, _ new: ObjectID?, prefix: String, into changes: inout [TreeChange]) throws(GitError) {
+    private func diffFolders(
+        _ old: ObjectID?, _ new: ObjectID?, prefix: String, into changes: inout [TreeChange], folders: inout [BytePath: ObjectID]?
+    ) throws(GitError) {
         if let old, let new, old == new { return }
+        if let new, !prefix.isEmpty, folders != nil { folders?[BytePath(String(prefix.dropLast()))] = new }
         // Owned references: the kept handles may be released while subfolders are looked up below.
         let oldTree = try old.map { (id) throws(GitError) in try ownedTree(id) }
         let newTree = try new.map { (id) throws(GitError) in try ownedTree(id) }
@@ -60,10 +72,10 @@ extension Repository {
             let after = j < newCount ? git_tree_entry_byindex(newTree, j) : nil
             let order: Int32 = if let before, let after { Self.gitOrder(before, after) } else { before == nil ? 1 : -1 }
             if order < 0 {
-                try deleted(before!, prefix: prefix, into: &changes)
+                try deleted(before!, prefix: prefix, into: &changes, folders: &folders)
                 i += 1
             } else if order > 0 {
-                try added(after!, prefix: prefix, into: &changes)
+                try added(after!, prefix: prefix, into: &changes, folders: &folders)
                 j += 1
             } else {
                 i += 1
@@ -73,7 +85,9 @@ extension Repository {
                 guard let name = Self.name(after!) else { continue }
                 let path = prefix + name
                 if oldMode == .tree {  // equal order with one a tree means both are (a tree sorts as "name/")
-                    try diffFolders(ObjectID(git_tree_entry_id(before)), ObjectID(git_tree_entry_id(after)), prefix: path + "/", into: &changes)
+                    try diffFolders(
+                        ObjectID(git_tree_entry_id(before)), ObjectID(git_tree_entry_id(after)), prefix: path + "/", into: &changes,
+                        folders: &folders)
                 } else {
                     let kind: TreeChange.Kind = Self.kindClass(oldMode) == Self.kindClass(newMode) ? .modified : .typeChanged
                     changes.append(
@@ -131,17 +145,25 @@ extension Repository {
         String(validatingCString: git_tree_entry_name(entry))
     }
 
-    private func added(_ entry: OpaquePointer, prefix: String, into changes: inout [TreeChange]) throws(GitError) {
+    private func added(
+        _ entry: OpaquePointer, prefix: String, into changes: inout [TreeChange], folders: inout [BytePath: ObjectID]?
+    ) throws(GitError) {
         guard let name = Self.name(entry) else { return }
         let path = prefix + name, mode = try Self.mode(entry)
-        if mode == .tree { return try diffFolders(nil, ObjectID(git_tree_entry_id(entry)), prefix: path + "/", into: &changes) }
+        if mode == .tree {
+            return try diffFolders(nil, ObjectID(git_tree_entry_id(entry)), prefix: path + "/", into: &changes, folders: &folders)
+        }
         changes.append(TreeChange(path: path, kind: .added, oldID: nil, newID: ObjectID(git_tree_entry_id(entry)), oldMode: nil, newMode: mode))
     }
 
-    private func deleted(_ entry: OpaquePointer, prefix: String, into changes: inout [TreeChange]) throws(GitError) {
+    private func deleted(
+        _ entry: OpaquePointer, prefix: String, into changes: inout [TreeChange], folders: inout [BytePath: ObjectID]?
+    ) throws(GitError) {
         guard let name = Self.name(entry) else { return }
         let path = prefix + name, mode = try Self.mode(entry)
-        if mode == .tree { return try diffFolders(ObjectID(git_tree_entry_id(entry)), nil, prefix: path + "/", into: &changes) }
+        if mode == .tree {
+            return try diffFolders(ObjectID(git_tree_entry_id(entry)), nil, prefix: path + "/", into: &changes, folders: &folders)
+        }
         changes.append(TreeChange(path: path, kind: .deleted, oldID: ObjectID(git_tree_entry_id(entry)), newID: nil, oldMode: mode, newMode: nil))
     }
 }

@@ -22,8 +22,15 @@ struct CommitReader {
     /// What `commit` itself changed: against its parent, or for a merge the paths whose version differs
     /// from every parent's (`git diff-tree -c` lists the same), in the first parent's terms.
     static func ownChanges(of commit: Commit, in repository: Repository) throws -> [TreeChange] {
-        guard let first = commit.parents.first else { return try repository.diff(from: nil, to: commit.tree) }
-        var own = try repository.diff(from: try repository.tree(ofCommit: first), to: commit.tree)
+        var folders: [BytePath: ObjectID]? = nil
+        return try ownChanges(of: commit, in: repository, folders: &folders)
+    }
+
+    /// ``ownChanges(of:in:)``, with the ids of the folders of the commit's tree its first diff entered (see
+    /// ``Repository/diff(from:to:folders:)``) when `folders` is not nil.
+    static func ownChanges(of commit: Commit, in repository: Repository, folders: inout [BytePath: ObjectID]?) throws -> [TreeChange] {
+        guard let first = commit.parents.first else { return try repository.diff(from: nil, to: commit.tree, folders: &folders) }
+        var own = try repository.diff(from: try repository.tree(ofCommit: first), to: commit.tree, folders: &folders)
         for parent in commit.parents.dropFirst() where !own.isEmpty {
             // By bytes: as Strings, `Kunden.yaml` and its Kelvin-sign twin are one path, two files to git.
             let changed = Set(try repository.diff(from: try repository.tree(ofCommit: parent), to: commit.tree).map { BytePath($0.path) })

@@ -1,4 +1,5 @@
 import Git
+import GitPaths
 import HandoffCore
 
 /// What folding a range of commits did.
@@ -52,7 +53,7 @@ struct FoldStep {
         let fold = WorkflowFold(operators: operators)
         var result = FoldResult()
         // Each commit's own changes, as the window's check ahead found them: one diff per commit, not two.
-        var diffed: [ObjectID: [TreeChange]] = [:]
+        var diffed: [ObjectID: CommitChanges] = [:]
         // Past one window, the next is prepared on its own thread while this one folds.
         let window = max(1, window)
         let ahead =
@@ -83,7 +84,11 @@ struct FoldStep {
             }
             if try own.isOwn(commit, in: repository) { continue }  // our own output is never input
             try loader?.prepare(trailersOf: commit, state: &state)
-            let input = try reader.input(for: commit, state: state, changes: diffed.removeValue(forKey: id))
+            let known = diffed.removeValue(forKey: id)
+            // Found on the preparing thread's handle: this one then reads the commit's packet folders without
+            // parsing the packet root above them again.
+            if let known { repository.knowFolders(known.folders, inTree: commit.tree) }
+            let input = try reader.input(for: commit, state: state, changes: known?.changes)
             try loader?.prepare(input, state: &state)
             let before = observe == nil ? nil : state
             result.changed.formUnion(fold.apply(input, to: &state))
@@ -105,25 +110,27 @@ struct FoldStep {
     static func prepare(
         _ repository: Repository, _ commits: ArraySlice<ObjectID>, policy: Policy, cache: CheckCache, threads: Int,
         stop: () -> Bool = { false }
-    ) throws -> [ObjectID: [TreeChange]] {
+    ) throws -> [ObjectID: CommitChanges] {
         let configuration = policy.checkConfiguration
         let limits = configuration.limits
         let budget = CheckBudgetLimits.default.maxBytes
         var seen = Set<String>()
         var files: [CheckAhead.File] = []
         var held = 0
-        var diffed: [ObjectID: [TreeChange]] = [:]
+        var diffed: [ObjectID: CommitChanges] = [:]
         var heldChanges = 0
         for id in commits {
             if stop() { break }
             guard let commit = try? repository.commit(id) else { continue }
             var spent = 0
-            let changes = try CommitReader.ownChanges(of: commit, in: repository)
+            var folders: [BytePath: ObjectID]? = [:]
+            let changes = try CommitReader.ownChanges(of: commit, in: repository, folders: &folders)
             // Kept for the fold up to a bound: a window of commits that each add and remove a huge folder
             // would otherwise hold every change at once (the fold diffs what is not kept).
-            if heldChanges + changes.count <= Self.maxHeldChanges {
-                diffed[id] = changes
-                heldChanges += changes.count
+            let kept = changes.count + (folders?.count ?? 0)
+            if heldChanges + kept <= Self.maxHeldChanges {
+                diffed[id] = CommitChanges(changes: changes, folders: folders ?? [:])
+                heldChanges += kept
             }
             for change in changes {
                 guard spent < budget else { break }
@@ -146,4 +153,11 @@ struct FoldStep {
         CheckAhead.check(files, configuration: configuration, cache: cache, threads: threads)
         return diffed
     }
+}
+
+/// A commit's own changes as check ahead found them, with the ids of the folders of its tree that the diff
+/// entered (for ``Git/Repository/knowFolders(_:inTree:)``).
+struct CommitChanges: Sendable {
+    var changes: [TreeChange]
+    var folders: [BytePath: ObjectID]
 }

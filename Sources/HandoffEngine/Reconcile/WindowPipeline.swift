@@ -13,7 +13,7 @@ import Synchronization
 /// The thread is its own, not Dispatch's shared pool: a catch-up holds it for minutes, mostly waiting.
 final class WindowPipeline: Sendable {
     /// Each window's commits' own changes, by window number; nil when it could not be prepared.
-    private let prepared = Mutex<[Int: [ObjectID: [TreeChange]]?]>([:])
+    private let prepared = Mutex<[Int: [ObjectID: CommitChanges]?]>([:])
     /// Signalled once per window prepared (or given up on).
     private let ready = DispatchSemaphore(value: 0)
     /// Room for one prepared window ahead of the fold (created empty and given its one unit in `init`:
@@ -48,7 +48,7 @@ final class WindowPipeline: Sendable {
 
     /// Window `number`'s commits' own changes once prepared, or nil when they could not be (windows are
     /// taken in order, each once).
-    func take(_ number: Int) -> [ObjectID: [TreeChange]]? {
+    func take(_ number: Int) -> [ObjectID: CommitChanges]? {
         ready.wait()
         defer { room.signal() }
         return prepared.withLock { $0.removeValue(forKey: number) ?? nil }
