@@ -57,7 +57,6 @@ extension Repository {
         _ old: ObjectID?, _ new: ObjectID?, prefix: String, into changes: inout [TreeChange], folders: inout [BytePath: ObjectID]?
     ) throws(GitError) {
         if let old, let new, old == new { return }
-        if let new, !prefix.isEmpty, folders != nil { folders?[BytePath(String(prefix.dropLast()))] = new }
         // Owned references: the kept handles may be released while subfolders are looked up below.
         let oldTree = try old.map { (id) throws(GitError) in try ownedTree(id) }
         let newTree = try new.map { (id) throws(GitError) in try ownedTree(id) }
@@ -75,7 +74,7 @@ extension Repository {
                 try deleted(before!, prefix: prefix, into: &changes, folders: &folders)
                 i += 1
             } else if order > 0 {
-                try added(after!, prefix: prefix, into: &changes, folders: &folders)
+                try added(after!, in: newTree, prefix: prefix, into: &changes, folders: &folders)
                 j += 1
             } else {
                 i += 1
@@ -85,9 +84,11 @@ extension Repository {
                 guard let name = Self.name(after!) else { continue }
                 let path = prefix + name
                 if oldMode == .tree {  // equal order with one a tree means both are (a tree sorts as "name/")
+                    var below = Self.known(after!, named: name, in: newTree, path: path, folders: &folders)
                     try diffFolders(
                         ObjectID(git_tree_entry_id(before)), ObjectID(git_tree_entry_id(after)), prefix: path + "/", into: &changes,
-                        folders: &folders)
+                        folders: &below)
+                    if below != nil { folders = below }
                 } else {
                     let kind: TreeChange.Kind = Self.kindClass(oldMode) == Self.kindClass(newMode) ? .modified : .typeChanged
                     changes.append(
@@ -141,17 +142,37 @@ extension Repository {
     /// An entry's name, or nil when it is not UTF-8: such names stay outside Handoff's view (never listed,
     /// diffed, read, judged or held). Repaired into a `String`, two of them (or one and a real U+FFFD) would
     /// be one path, so one file could release or stand in for another.
+    /// Records the folder `entry` (named `name` in `tree`, at `path`) in `folders`, and returns the map to
+    /// record its subfolders in: `folders`' own, or nil when a walk of the path would not reach this entry. A
+    /// hostile tree may hold a name with `/`, the same name twice or names out of order; the walk looks each
+    /// name up by a search, so only the entry that search finds stands for the path.
+    private static func known(
+        _ entry: OpaquePointer, named name: String, in tree: OpaquePointer?, path: String, folders: inout [BytePath: ObjectID]?
+    ) -> [BytePath: ObjectID]? {
+        guard folders != nil, let tree, !name.utf8.contains(UInt8(ascii: "/")), git_tree_entry_byname(tree, name) == entry else {
+            return nil
+        }
+        folders?[BytePath(path)] = ObjectID(git_tree_entry_id(entry))
+        let map = folders
+        folders = nil  // handed down; the caller takes it back after the subfolder's walk
+        return map
+    }
+
     static func name(_ entry: OpaquePointer) -> String? {
         String(validatingCString: git_tree_entry_name(entry))
     }
 
     private func added(
-        _ entry: OpaquePointer, prefix: String, into changes: inout [TreeChange], folders: inout [BytePath: ObjectID]?
+        _ entry: OpaquePointer, in tree: OpaquePointer?, prefix: String, into changes: inout [TreeChange],
+        folders: inout [BytePath: ObjectID]?
     ) throws(GitError) {
         guard let name = Self.name(entry) else { return }
         let path = prefix + name, mode = try Self.mode(entry)
         if mode == .tree {
-            return try diffFolders(nil, ObjectID(git_tree_entry_id(entry)), prefix: path + "/", into: &changes, folders: &folders)
+            var below = Self.known(entry, named: name, in: tree, path: path, folders: &folders)
+            try diffFolders(nil, ObjectID(git_tree_entry_id(entry)), prefix: path + "/", into: &changes, folders: &below)
+            if below != nil { folders = below }
+            return
         }
         changes.append(TreeChange(path: path, kind: .added, oldID: nil, newID: ObjectID(git_tree_entry_id(entry)), oldMode: nil, newMode: mode))
     }

@@ -66,3 +66,87 @@ struct KnownFoldersTests {
         #expect(try reader.entry(at: "specs/P-8/context.md", inTree: after) == (try repository.entry(at: "specs/P-8/context.md", inTree: after)))
     }
 }
+
+/// Hostile trees: folder ids a diff records must be those a walk from the root reaches, byte for byte.
+@Suite("Known folders, hostile trees")
+struct KnownFoldersHostileTests {
+    /// `tree`'s raw bytes for entries (mode, name, id) in the order given, stored as is (`--literally`).
+    static func rawTree(_ entries: [(String, String, ObjectID)], sandbox: Sandbox, in path: String) throws -> ObjectID {
+        var bytes = Data()
+        for (mode, name, id) in entries {
+            bytes += Data("\(mode) \(name)\u{0}".utf8)
+            bytes += Data(try #require(Self.raw(id.hex)))
+        }
+        let file = "\(path)/raw-tree"
+        try bytes.write(to: URL(fileURLWithPath: file))
+        let hex = try sandbox.git(["hash-object", "-w", "-t", "tree", "--literally", file], in: path)
+        return try #require(ObjectID(hex: hex.trimmingCharacters(in: .whitespacesAndNewlines)))
+    }
+
+    static func raw(_ hex: String) -> [UInt8]? {
+        var out: [UInt8] = []
+        var index = hex.startIndex
+        while index < hex.endIndex {
+            let next = hex.index(index, offsetBy: 2)
+            guard let byte = UInt8(hex[index..<next], radix: 16) else { return nil }
+            out.append(byte)
+            index = next
+        }
+        return out
+    }
+
+    /// Every answer through the hints equals a walk's, for `paths` in `tree`.
+    static func expectSameAnswers(_ paths: [String], tree: ObjectID, folders: [BytePath: ObjectID], path: String) throws {
+        let walker = try Repository.open(at: path), hinted = try Repository.open(at: path)
+        hinted.knowFolders(folders, inTree: tree)
+        for file in paths {
+            #expect(try hinted.entry(at: file, inTree: tree) == (try walker.entry(at: file, inTree: tree)), "\(file)")
+            #expect(
+                try hinted.entries(inFolder: file, ofTree: tree)?.map(\.id) == (try walker.entries(inFolder: file, ofTree: tree))?.map(\.id),
+                "\(file)")
+        }
+    }
+
+    @Test("a folder whose name ends in a prepend mark (U+0600) is no key for its twin without it")
+    func prependTwin() throws {
+        let sandbox = try Sandbox()
+        let path = try sandbox.folder("prepend.git")
+        let repository = try Repository.initBare(at: path)
+        let before = try repository.buildTree(base: nil, edits: [.upsert(path: "specs/P-1/context.md", content: Data("real\n".utf8))])
+        let after = try repository.buildTree(
+            base: before, edits: [.upsert(path: "specs/P-1\u{0600}/context.md", content: Data("forged\n".utf8))])
+        var folders: [BytePath: ObjectID]? = [:]
+        _ = try repository.diff(from: before, to: after, folders: &folders)
+        #expect(folders?[BytePath("specs/P-1")] == nil)
+        #expect(folders?[BytePath("specs/P-1\u{0600}")] != nil)
+        try Self.expectSameAnswers(
+            ["specs/P-1/context.md", "specs/P-1", "specs/P-1\u{0600}/context.md"], tree: after, folders: try #require(folders), path: path)
+        let hinted = try Repository.open(at: path)
+        hinted.knowFolders(try #require(folders), inTree: after)
+        #expect(try hinted.file(at: "specs/P-1/context.md", inTree: after, sizeLimit: 100)?.content == .data(Data("real\n".utf8)))
+    }
+
+    @Test("names with a slash, the same name twice and names out of order give no folder a walk would not reach")
+    func unreachableEntries() throws {
+        let sandbox = try Sandbox()
+        let path = try sandbox.folder("hostile.git")
+        let repository = try Repository.initBare(at: path)
+        let real = try repository.buildTree(base: nil, edits: [.upsert(path: "context.md", content: Data("real\n".utf8))])
+        let forged = try repository.buildTree(base: nil, edits: [.upsert(path: "context.md", content: Data("forged\n".utf8))])
+        // specs: "P-1" twice (the second forged), "a/b" (a slash in a name), then "P-0" out of order.
+        let specs = try Self.rawTree(
+            [("40000", "P-1", real), ("40000", "P-1", forged), ("40000", "a/b", forged), ("40000", "P-0", forged)], sandbox: sandbox,
+            in: path)
+        let root = try Self.rawTree([("40000", "specs", specs)], sandbox: sandbox, in: path)
+        var folders: [BytePath: ObjectID]? = [:]
+        _ = try repository.diff(from: nil, to: root, folders: &folders)
+        let walker = try Repository.open(at: path)
+        for (key, id) in try #require(folders) {
+            #expect(try walker.entry(at: key.text, inTree: root)?.id == id, "\(key.text)")
+        }
+        #expect(folders?[BytePath("specs/a/b")] == nil)
+        try Self.expectSameAnswers(
+            ["specs/P-1/context.md", "specs/P-0/context.md", "specs/a/b/context.md", "specs/P-1", "specs/a/b"], tree: root,
+            folders: try #require(folders), path: path)
+    }
+}

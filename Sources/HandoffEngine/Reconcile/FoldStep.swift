@@ -89,6 +89,7 @@ struct FoldStep {
             // parsing the packet root above them again.
             if let known { repository.knowFolders(known.folders, inTree: commit.tree) }
             let input = try reader.input(for: commit, state: state, changes: known?.changes)
+            if known != nil { repository.knowFolders([:], inTree: commit.tree) }  // no later reader of the handle relies on them
             try loader?.prepare(input, state: &state)
             let before = observe == nil ? nil : state
             result.changed.formUnion(fold.apply(input, to: &state))
