@@ -46,14 +46,12 @@ extension Repository {
         // Walked one folder at a time through the kept trees, rather than git_tree_entry_bypath, whose
         // intermediate trees would be parsed again for every path.
         var folder = tree, first = 0
-        if let hints = folderHints, hints.tree == tree {
-            // The deepest folder of the path whose id a diff of this tree already found.
-            for depth in stride(from: components.count - 1, through: 1, by: -1) {
-                if let id = hints.folders[BytePath(components[..<depth].joined(separator: "/"))] {
-                    folder = id
-                    first = depth
-                    break
-                }
+        // The deepest folder of the path whose id a diff of this tree already found.
+        for depth in stride(from: components.count - 1, through: 1, by: -1) where folderHints?.tree == tree {
+            if let id = knownFolder(components[..<depth].joined(separator: "/"), inTree: tree) {
+                folder = id
+                first = depth
+                break
             }
         }
         for (index, component) in components.enumerated().dropFirst(first) {
@@ -73,6 +71,12 @@ extension Repository {
         folderHints = folders.isEmpty ? nil : (tree, folders)
     }
 
+    /// The id of folder `path` of `tree`, when ``knowFolders(_:inTree:)`` gave it.
+    private func knownFolder(_ path: String, inTree tree: ObjectID) -> ObjectID? {
+        guard let hints = folderHints, hints.tree == tree else { return nil }
+        return hints.folders[BytePath(path)]
+    }
+
     /// The entries directly inside the folder `path` of `tree` (the root when empty), in git's order.
     ///
     /// Returns nil when `path` does not exist or is not a folder.
@@ -81,7 +85,7 @@ extension Repository {
         let folder: ObjectID
         if normalized.isEmpty {
             folder = tree
-        } else if let hints = folderHints, hints.tree == tree, let known = hints.folders[BytePath(normalized)] {
+        } else if let known = knownFolder(normalized, inTree: tree) {
             folder = known
         } else {
             guard let entry = try entry(at: normalized, inTree: tree), entry.mode == .tree else { return nil }

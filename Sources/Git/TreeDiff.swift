@@ -48,13 +48,15 @@ extension Repository {
     /// starts its paths there instead of parsing the folders above again.
     public func diff(from old: ObjectID?, to new: ObjectID, folders: inout [BytePath: ObjectID]?) throws(GitError) -> [TreeChange] {
         var changes: [TreeChange] = []
-        try diffFolders(old, new, prefix: "", into: &changes, folders: &folders)
+        try diffFolders(old, new, prefix: "", into: &changes, folders: &folders, recording: folders != nil)
         return changes.sorted { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
     }
 
-    /// Walks two folders in git's entry order, entering only subfolders whose ids differ.
+    /// Walks two folders in git's entry order, entering only subfolders whose ids differ; with `recording`,
+    /// puts the new side's subfolders a walk of their paths reaches in `folders`.
     private func diffFolders(
-        _ old: ObjectID?, _ new: ObjectID?, prefix: String, into changes: inout [TreeChange], folders: inout [BytePath: ObjectID]?
+        _ old: ObjectID?, _ new: ObjectID?, prefix: String, into changes: inout [TreeChange], folders: inout [BytePath: ObjectID]?,
+        recording: Bool
     ) throws(GitError) {
         if let old, let new, old == new { return }
         // Owned references: the kept handles may be released while subfolders are looked up below.
@@ -74,7 +76,7 @@ extension Repository {
                 try deleted(before!, prefix: prefix, into: &changes, folders: &folders)
                 i += 1
             } else if order > 0 {
-                try added(after!, in: newTree, prefix: prefix, into: &changes, folders: &folders)
+                try added(after!, in: newTree, prefix: prefix, into: &changes, folders: &folders, recording: recording)
                 j += 1
             } else {
                 i += 1
@@ -84,11 +86,10 @@ extension Repository {
                 guard let name = Self.name(after!) else { continue }
                 let path = prefix + name
                 if oldMode == .tree {  // equal order with one a tree means both are (a tree sorts as "name/")
-                    var below = Self.known(after!, named: name, in: newTree, path: path, folders: &folders)
+                    let reached = recording && Self.record(after!, named: name, in: newTree, path: path, into: &folders)
                     try diffFolders(
                         ObjectID(git_tree_entry_id(before)), ObjectID(git_tree_entry_id(after)), prefix: path + "/", into: &changes,
-                        folders: &below)
-                    if below != nil { folders = below }
+                        folders: &folders, recording: reached)
                 } else {
                     let kind: TreeChange.Kind = Self.kindClass(oldMode) == Self.kindClass(newMode) ? .modified : .typeChanged
                     changes.append(
@@ -139,40 +140,35 @@ extension Repository {
         }
     }
 
+    /// Puts folder `entry` (named `name` in `tree`, at `path`) in `folders` when a walk of `path` would reach
+    /// this very entry, and says whether it did. A hostile tree may hold a name with `/`, the same name twice
+    /// or names out of order; the walk looks each name up by a search, so only the entry that search finds
+    /// stands for the path (and nothing below another is recorded).
+    private static func record(
+        _ entry: OpaquePointer, named name: String, in tree: OpaquePointer?, path: String, into folders: inout [BytePath: ObjectID]?
+    ) -> Bool {
+        guard let tree, !name.utf8.contains(UInt8(ascii: "/")), git_tree_entry_byname(tree, name) == entry else { return false }
+        folders?[BytePath(path)] = ObjectID(git_tree_entry_id(entry))
+        return true
+    }
+
     /// An entry's name, or nil when it is not UTF-8: such names stay outside Handoff's view (never listed,
     /// diffed, read, judged or held). Repaired into a `String`, two of them (or one and a real U+FFFD) would
     /// be one path, so one file could release or stand in for another.
-    /// Records the folder `entry` (named `name` in `tree`, at `path`) in `folders`, and returns the map to
-    /// record its subfolders in: `folders`' own, or nil when a walk of the path would not reach this entry. A
-    /// hostile tree may hold a name with `/`, the same name twice or names out of order; the walk looks each
-    /// name up by a search, so only the entry that search finds stands for the path.
-    private static func known(
-        _ entry: OpaquePointer, named name: String, in tree: OpaquePointer?, path: String, folders: inout [BytePath: ObjectID]?
-    ) -> [BytePath: ObjectID]? {
-        guard folders != nil, let tree, !name.utf8.contains(UInt8(ascii: "/")), git_tree_entry_byname(tree, name) == entry else {
-            return nil
-        }
-        folders?[BytePath(path)] = ObjectID(git_tree_entry_id(entry))
-        let map = folders
-        folders = nil  // handed down; the caller takes it back after the subfolder's walk
-        return map
-    }
-
     static func name(_ entry: OpaquePointer) -> String? {
         String(validatingCString: git_tree_entry_name(entry))
     }
 
     private func added(
         _ entry: OpaquePointer, in tree: OpaquePointer?, prefix: String, into changes: inout [TreeChange],
-        folders: inout [BytePath: ObjectID]?
+        folders: inout [BytePath: ObjectID]?, recording: Bool
     ) throws(GitError) {
         guard let name = Self.name(entry) else { return }
         let path = prefix + name, mode = try Self.mode(entry)
         if mode == .tree {
-            var below = Self.known(entry, named: name, in: tree, path: path, folders: &folders)
-            try diffFolders(nil, ObjectID(git_tree_entry_id(entry)), prefix: path + "/", into: &changes, folders: &below)
-            if below != nil { folders = below }
-            return
+            let reached = recording && Self.record(entry, named: name, in: tree, path: path, into: &folders)
+            return try diffFolders(
+                nil, ObjectID(git_tree_entry_id(entry)), prefix: path + "/", into: &changes, folders: &folders, recording: reached)
         }
         changes.append(TreeChange(path: path, kind: .added, oldID: nil, newID: ObjectID(git_tree_entry_id(entry)), oldMode: nil, newMode: mode))
     }
@@ -183,7 +179,8 @@ extension Repository {
         guard let name = Self.name(entry) else { return }
         let path = prefix + name, mode = try Self.mode(entry)
         if mode == .tree {
-            return try diffFolders(ObjectID(git_tree_entry_id(entry)), nil, prefix: path + "/", into: &changes, folders: &folders)
+            return try diffFolders(
+                ObjectID(git_tree_entry_id(entry)), nil, prefix: path + "/", into: &changes, folders: &folders, recording: false)
         }
         changes.append(TreeChange(path: path, kind: .deleted, oldID: ObjectID(git_tree_entry_id(entry)), newID: nil, oldMode: mode, newMode: nil))
     }
