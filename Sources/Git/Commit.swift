@@ -115,9 +115,13 @@ public struct Commit: Hashable, Sendable {
     /// The message's trailers, parsed by libgit2.
     public var trailers: [Trailer]
 
-    /// The first line of the message.
+    /// The first line of the message, without its line break ("\n" or "\r\n").
     public var summary: String {
-        String(message.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).first ?? "")
+        // By byte: "\r\n" is one `Character`, so splitting at the character "\n" misses a Windows line end.
+        let utf8 = message.utf8
+        var end = utf8.firstIndex(of: UInt8(ascii: "\n")) ?? utf8.endIndex
+        if end > utf8.startIndex, utf8[utf8.index(before: end)] == UInt8(ascii: "\r") { end = utf8.index(before: end) }
+        return String(message[..<end])
     }
 }
 

@@ -95,13 +95,24 @@ extension Repository {
     /// skewed clock cannot make an older match come first.
     public func newestCommit(from tip: ObjectID, where matches: (ObjectID) throws -> Bool) throws -> ObjectID? {
         var probe: ObjectID? = tip
+        // Whether the line probed so far is all there is below `tip`: every commit on it read, none a merge.
+        var lineIsWhole = true
         while let id = probe {
             if try matches(id) {
                 if id == tip { return tip }
                 return try commits(from: [tip], hiding: [id], newestFirst: true).first(where: matches) ?? id
             }
-            probe = (try? commit(id))?.parents.first
+            // The parents alone: `matches` has usually read this commit, and libgit2 keeps it parsed.
+            guard let parents = try? parents(of: id) else {
+                lineIsWhole = false
+                break
+            }
+            if parents.count > 1 { lineIsWhole = false }
+            probe = parents.first
         }
+        // A linear history was just read whole without a match (a first catch-up): reading it again in
+        // order would cost its length twice more for the same answer.
+        if lineIsWhole { return nil }
         return try commits(from: [tip], newestFirst: true).first(where: matches)
     }
 

@@ -182,7 +182,7 @@ enum AcceptanceCheck {
     static func gherkinCriteria(_ text: String) -> [Criterion] {
         var criteria: [Criterion] = []
         var tags: [String] = []
-        for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        for (index, raw) in TextLines.of(text).enumerated() {
             let line = raw.trimmingCharacters(in: .whitespaces)
             let indent = raw.prefix { $0 == " " || $0 == "\t" }.count
             if line.hasPrefix("@") {

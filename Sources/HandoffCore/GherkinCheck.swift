@@ -41,7 +41,7 @@ enum GherkinCheck {
             examplesRows = 0
         }
 
-        for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        for (index, raw) in TextLines.of(text).enumerated() {
             let number = index + 1
             let line = raw.trimmingCharacters(in: .whitespaces)
             if let open = docString {

@@ -13,7 +13,7 @@ enum LinkCheck {
     /// Inline links `[text](target)` and images `![alt](target)` on prose lines (not in code blocks or spans).
     static func links(in outline: MarkdownOutline) -> [Link] {
         var links: [Link] = []
-        for line in outline.lines where line.isProse {
+        for line in outline.lines where line.isProse && mayHoldLink(line.text) {
             let characters = Array(line.text)
             var index = 0
             var inCode = false
@@ -45,6 +45,17 @@ enum LinkCheck {
             }
         }
         return links
+    }
+
+    /// Whether `line` holds the bytes "](" anywhere: a link needs them, nearly every line lacks them, and
+    /// the scan above reads characters.
+    private static func mayHoldLink(_ line: Substring) -> Bool {
+        var previous: UInt8 = 0
+        for byte in line.utf8 {
+            if previous == UInt8(ascii: "]"), byte == UInt8(ascii: "(") { return true }
+            previous = byte
+        }
+        return false
     }
 
     /// The repository path a relative target names from `file`, or nil for external and in-page links.

@@ -19,9 +19,16 @@ struct MarkdownOutline {
         var sections: [Section] = []
         var fence: Substring?
         var inComment = false
-        for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = raw.last == "\r" ? raw.dropLast() : raw
-            let trimmed = line.drop { $0 == " " }
+        let split = TextLines.of(text)
+        lines.reserveCapacity(split.count)
+        for (index, line) in split.enumerated() {
+            // Leading spaces skipped by byte. Where a combining mark joins the last space, `trimmed` starts
+            // with the mark: no fence, comment or heading, as the joined character would be none either.
+            let trimmed = line[(line.utf8.firstIndex { $0 != UInt8(ascii: " ") } ?? line.endIndex)...]
+            // Fences, comments and headings start with one of four ASCII bytes: other lines skip the
+            // comparisons of characters below, which a catch-up would pay on every line of every document.
+            let first = trimmed.utf8.first
+            let mayOpen = first == UInt8(ascii: "`") || first == UInt8(ascii: "~") || first == UInt8(ascii: "<")
             let number = index + 1
             if let open = fence {
                 if trimmed.hasPrefix(open) { fence = nil }
@@ -29,18 +36,18 @@ struct MarkdownOutline {
                 sections.appendBody(number, line, prose: false)
                 continue
             }
-            if trimmed.hasPrefix("```") || trimmed.hasPrefix("~~~") {
+            if mayOpen, trimmed.hasPrefix("```") || trimmed.hasPrefix("~~~") {
                 fence = trimmed.prefix(3)
                 lines.append((number, line, false))
                 continue
             }
-            if inComment || trimmed.hasPrefix("<!--") {
+            if inComment || (mayOpen && trimmed.hasPrefix("<!--")) {
                 inComment = !line.contains("-->")
                 lines.append((number, line, false))
                 continue
             }
             lines.append((number, line, true))
-            if let (level, title) = Self.heading(trimmed), level <= 2 {
+            if first == UInt8(ascii: "#"), let (level, title) = Self.heading(trimmed), level <= 2 {
                 if level == 2 {
                     sections.append(Section(title: title, line: number, body: []))
                 } else {

@@ -214,6 +214,59 @@ struct PacketCheckerTests {
         #expect(try Self.check(files).findings.map(\.rule) == ["acceptance.empty"])
     }
 
+    /// `files` with every line break written as Windows writes it.
+    static func crlf(_ files: [String: String]) -> [String: String] {
+        files.mapValues { $0.replacingOccurrences(of: "\n", with: "\r\n") }
+    }
+
+    /// What a report says, position by position, for comparing two reports of one packet.
+    static func said(_ report: PacketReport) -> [String] {
+        report.findings.map { "\($0.rule)@\($0.file):\($0.line):\($0.column ?? 0) \($0.message)" }
+    }
+
+    @Test("Windows line ends (CRLF) are judged as Unix ones: the same findings at the same lines and columns")
+    func windowsLineEnds() throws {
+        // "\r\n" is one Character: split at the character "\n", a CRLF document read as a single line, so a
+        // ready packet lost every section and criterion.
+        let example = try Self.check(Self.crlf(PacketTemplate.example()))
+        #expect(Self.said(example) == [])
+        #expect(example.isReady)
+        #expect(example.criteria == ["AC-1", "AC-2", "AC-3"])
+
+        var files = PacketTemplate.scaffold(id: Self.id, title: "Partial refunds")
+        files["specs/PAY-142/context.md"]! += "\n```\nTBD in code\n```\n<!-- TODO\n-->\nSee [the doc](missing.md).\n"
+        let unix = try Self.check(files)
+        #expect(Self.said(unix).contains { $0.hasPrefix("context.broken-link@specs/PAY-142/context.md:") })
+        #expect(Self.said(try Self.check(Self.crlf(files))) == Self.said(unix))
+
+        files["specs/PAY-142/acceptance.md"] = nil
+        files["specs/PAY-142/acceptance.feature"] = """
+            Feature: Refunds
+              @AC-1 @smoke
+              Scenario: Partial refund
+                Given a captured payment
+                Then the refundable amount shrinks
+              Scenario Outline: Untagged
+                Then <n>
+
+            """
+        let gherkin = try Self.check(files)
+        #expect(Self.said(gherkin).contains { $0.hasPrefix("acceptance.gherkin-invalid@") })
+        #expect(gherkin.criteria == ["AC-1"])
+        let windows = try Self.check(Self.crlf(files))
+        #expect(Self.said(windows) == Self.said(gherkin))
+        #expect(windows.criteria == gherkin.criteria)
+    }
+
+    @Test("TextLines splits at every \\n byte and drops a closing \\r, keeping an empty last line")
+    func textLines() {
+        #expect(TextLines.of("a\r\nb\nc\r\n").map(String.init) == ["a", "b", "c", ""])
+        #expect(TextLines.of("").map(String.init) == [""])
+        #expect(TextLines.of("\r\n\r\n").map(String.init) == ["", "", ""])
+        #expect(TextLines.of("é\u{301}\r\nx\r").map(String.init) == ["é\u{301}", "x"])
+        #expect(TextLines.of("a\rb\n").map(String.init) == ["a\rb", ""], "a lone \\r inside a line is the line's")
+    }
+
     @Test("folders under the packet root that are not ids are reported; others are found sorted")
     func packetDiscovery() throws {
         let view = MemoryTreeView([

@@ -230,13 +230,20 @@ public enum BoardFile {
 
     /// A Markdown table cell: one line, pipes escaped, no HTML (a note cannot open or close a comment).
     static func cell(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+        // A board holds a cell per packet and column: most have none of these bytes and are their own cell.
+        guard
+            text.utf8.contains(where: {
+                $0 == UInt8(ascii: "&") || $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: ">") || $0 == UInt8(ascii: "|") || $0 == UInt8(ascii: "\n")
+            })
+        else { return text }
+        return text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
             .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "|", with: "\\|")
             .replacingOccurrences(of: "\n", with: " ")
     }
 
     /// A quoted scalar that can never close the surrounding HTML comment.
     static func safe(_ text: String) -> String {
-        StatusFile.quote(text).replacingOccurrences(of: ">", with: "\\u003E")
+        let quoted = StatusFile.quote(text)
+        return quoted.utf8.contains(UInt8(ascii: ">")) ? quoted.replacingOccurrences(of: ">", with: "\\u003E") : quoted
     }
 }

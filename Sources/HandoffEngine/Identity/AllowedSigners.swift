@@ -29,7 +29,7 @@ public struct AllowedSigners: Sendable {
 
     /// Parses the file's text.
     public init(text: String) {
-        for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        for (index, raw) in TextLines.of(text).enumerated() {
             let line = raw.trimmingCharacters(in: .whitespaces)
             guard !line.isEmpty, !line.hasPrefix("#") else { continue }
             switch Self.entry(line) {
