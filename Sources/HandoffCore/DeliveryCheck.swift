@@ -168,7 +168,7 @@ public enum DeliveryCheck {
     public static func parseEvidence(_ entryText: String) -> [Evidence] {
         guard let colon = entryText.firstIndex(of: ":") else { return [] }
         return entryText[entryText.index(after: colon)...].split(separator: ",").compactMap { piece in
-            var item = piece.trimmingCharacters(in: .whitespaces)
+            var item = Whitespace.trimmed(piece)
             if item.hasPrefix("`"), item.hasSuffix("`"), item.count > 1 { item = String(item.dropFirst().dropLast()) }
             guard !item.isEmpty else { return nil }
             let lowered = item.lowercased()

@@ -78,7 +78,7 @@ enum LinkCheck {
         {
             return .external
         }
-        target = target.removingPercentEncoding ?? target
+        if target.utf8.contains(UInt8(ascii: "%")) { target = target.removingPercentEncoding ?? target }
         // Split at `/` bytes, as git splits (GitPath), not at `Character`s.
         var components: [String] = target.utf8.first == UInt8(ascii: "/") ? [] : GitPath.components(file).dropLast()
         for component in GitPath.components(target) {

@@ -17,7 +17,7 @@ struct MarkdownOutline {
     init(_ text: String) {
         var lines: [(Int, Substring, Bool)] = []
         var sections: [Section] = []
-        var fence: Substring?
+        var fence: [UInt8]?
         var inComment = false
         let split = TextLines.of(text)
         lines.reserveCapacity(split.count)
@@ -25,29 +25,28 @@ struct MarkdownOutline {
             // Leading spaces skipped by byte. Where a combining mark joins the last space, `trimmed` starts
             // with the mark: no fence, comment or heading, as the joined character would be none either.
             let trimmed = line[(line.utf8.firstIndex { $0 != UInt8(ascii: " ") } ?? line.endIndex)...]
-            // Fences, comments and headings start with one of four ASCII bytes: other lines skip the
-            // comparisons of characters below, which a catch-up would pay on every line of every document.
-            let first = trimmed.utf8.first
-            let mayOpen = first == UInt8(ascii: "`") || first == UInt8(ascii: "~") || first == UInt8(ascii: "<")
             let number = index + 1
+            // Fences and comments are markers of ASCII bytes, opened and closed by the same byte comparison (as
+            // CommonMark reads them); comparing characters would also take U+1FEF, canonically a backtick.
             if let open = fence {
-                if trimmed.hasPrefix(open) { fence = nil }
+                if trimmed.utf8.starts(with: open) { fence = nil }
                 lines.append((number, line, false))
                 sections.appendBody(number, line, prose: false)
                 continue
             }
-            if mayOpen, trimmed.hasPrefix("```") || trimmed.hasPrefix("~~~") {
-                fence = trimmed.prefix(3)
+            if trimmed.utf8.starts(with: Self.backtickFence) || trimmed.utf8.starts(with: Self.tildeFence) {
+                fence = Array(trimmed.utf8.prefix(3))
                 lines.append((number, line, false))
                 continue
             }
-            if inComment || (mayOpen && trimmed.hasPrefix("<!--")) {
-                inComment = !line.contains("-->")
+            if inComment || trimmed.utf8.starts(with: Self.commentOpen) {
+                inComment = String(line).byteRange(of: "-->") == nil
                 lines.append((number, line, false))
                 continue
             }
             lines.append((number, line, true))
-            if first == UInt8(ascii: "#"), let (level, title) = Self.heading(trimmed), level <= 2 {
+            // Only a line starting with "#" can be a heading: others skip the comparisons of characters.
+            if trimmed.utf8.first == UInt8(ascii: "#"), let (level, title) = Self.heading(trimmed), level <= 2 {
                 if level == 2 {
                     sections.append(Section(title: title, line: number, body: []))
                 } else {
@@ -60,6 +59,9 @@ struct MarkdownOutline {
         self.lines = lines
         self.sections = sections.filter { !$0.title.isEmpty }
     }
+
+    private static let backtickFence = Array("```".utf8), tildeFence = Array("~~~".utf8)
+    private static let commentOpen = Array("<!--".utf8)
 
     /// An ATX heading: its level and its text without the closing hashes.
     static func heading(_ line: Substring) -> (Int, String)? {

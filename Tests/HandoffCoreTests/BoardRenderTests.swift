@@ -48,6 +48,26 @@ struct BoardRenderTests {
         }
     }
 
+    @Test("a '>' or '|' that a combining mark follows is escaped: no note closes the state, no title adds cells")
+    func combiningMarksAfterMarkup() throws {
+        // Foundation's search skipped such a '>' or '|': the note closed the state comment early, so the board
+        // could not be read back and every run would start from the first commit.
+        var state = WorkflowState()
+        state.events = [BoardEvent(at: "2026-12-01T00:00:00Z", commit: "c0ffee", by: "ops@acme.example", event: "note", note: "a -->\u{301} b")]
+        var status = PacketStatus(id: PacketID("PAY-1")!, since: "2026-12-01T00:00:00Z", specRevision: "r")
+        status.title = "x |\u{301} forged | 2026-01-01 | 100 | 0 |\r| PAY-2"
+        state.packets[status.id] = status
+        let board = BoardFile.render(state, processed: "p", at: "t")
+        let (_, events, _) = try BoardFile.parseState(board)
+        #expect(events.map(\.note) == ["a -->\u{301} b"])
+        let row = try #require(board.split(separator: "\n").first { $0.hasPrefix("| PAY-1 ") })
+        let bytes = Array(row.utf8)
+        let pipes = bytes.indices.filter { bytes[$0] == UInt8(ascii: "|") && ($0 == 0 || bytes[$0 - 1] != UInt8(ascii: "\\")) }
+        #expect(pipes.count == 7, "six cells, whatever the title holds")
+        #expect(String(row).byteRange(of: "| forged") == nil, "every '|' of the title is escaped")
+        #expect(!String(row).utf8.contains(UInt8(ascii: "\r")))
+    }
+
     @Test("a previous board whose rows are out of order is read in id order")
     func unsortedPrevious() {
         var random = PlaceholderScanTests.Mix(state: 9)

@@ -185,6 +185,28 @@ struct ContractTests {
         #expect(deep.map(\.rule) == ["contracts.graphql-invalid"])
     }
 
+    @Test(
+        "GraphQL nesting is counted wherever the parser's lexer would see brackets",
+        arguments: [
+            "# a comment ended by a Windows line end\r\n",  // "\r\n" is one Character: the guard read the rest as comment
+            "# a comment ended by a lone carriage return\r",
+            "\"\"\"a block string holding one \" quote\"\"\"\n",  // the guard stayed inside a string after it
+            "\"\"\"escaped \\\"\"\" triple quote\"\"\"\n",
+            "\"a string ended by its line\n",
+        ])
+    func graphQLNestingAfter(prefix: String) throws {
+        let deep = try Self.findings(contract: prefix + "type Query { a: " + String(repeating: "[", count: 10_000) + "\n", name: "deep.graphql")
+        #expect(deep.map(\.rule) == ["contracts.graphql-invalid"])
+        #expect(deep.first?.message.contains("nests more than") == true, "refused by the guard, before the parser recursed")
+    }
+
+    @Test("brackets in GraphQL comments and strings are not nesting")
+    func graphQLBracketsInText() throws {
+        let many = String(repeating: "[", count: 500)
+        let schema = "# \(many)\r\n\"\"\"\(many) \\\"\"\" \(many)\"\"\"\ntype Query {\n  \"\(many)\\\"\" a: String\n}\n"
+        #expect(try Self.findings(contract: schema, name: "schema.graphql") == [])
+    }
+
     @Test("unknown formats are warnings; a packet with only those has no contract")
     func unknownFormats() throws {
         let findings = try Self.findings(contract: "just words\n", name: "notes.txt")

@@ -229,21 +229,41 @@ public enum BoardFile {
     }
 
     /// A Markdown table cell: one line, pipes escaped, no HTML (a note cannot open or close a comment).
+    ///
+    /// Byte for byte: Foundation's search skips a `|` or `>` that a combining mark follows, and such a title
+    /// could then add cells to its row, or a note close the state comment.
     static func cell(_ text: String) -> String {
-        // A board holds a cell per packet and column: most have none of these bytes and are their own cell.
-        guard
-            text.utf8.contains(where: {
-                $0 == UInt8(ascii: "&") || $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: ">") || $0 == UInt8(ascii: "|") || $0 == UInt8(ascii: "\n")
-            })
-        else { return text }
-        return text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "|", with: "\\|")
-            .replacingOccurrences(of: "\n", with: " ")
+        guard text.utf8.contains(where: { Self.cellEscapes[Int($0)] != nil }) else { return text }
+        var out: [UInt8] = []
+        out.reserveCapacity(text.utf8.count + 16)
+        for byte in text.utf8 {
+            if let escape = Self.cellEscapes[Int(byte)] { out += escape } else { out.append(byte) }
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
-    /// A quoted scalar that can never close the surrounding HTML comment.
+    /// What each byte becomes in a cell, by byte value; nil where it stays. A line break ("\n", and "\r",
+    /// which GitHub also breaks a row at) becomes a space.
+    private static let cellEscapes: [[UInt8]?] = (0..<256).map { byte in
+        switch UInt8(byte) {
+        case UInt8(ascii: "&"): Array("&amp;".utf8)
+        case UInt8(ascii: "<"): Array("&lt;".utf8)
+        case UInt8(ascii: ">"): Array("&gt;".utf8)
+        case UInt8(ascii: "|"): Array("\\|".utf8)
+        case UInt8(ascii: "\n"), UInt8(ascii: "\r"): [UInt8(ascii: " ")]
+        default: nil
+        }
+    }
+
+    /// A quoted scalar that can never close the surrounding HTML comment: every `>` byte escaped.
     static func safe(_ text: String) -> String {
         let quoted = StatusFile.quote(text)
-        return quoted.utf8.contains(UInt8(ascii: ">")) ? quoted.replacingOccurrences(of: ">", with: "\\u003E") : quoted
+        guard quoted.utf8.contains(UInt8(ascii: ">")) else { return quoted }
+        var out: [UInt8] = []
+        out.reserveCapacity(quoted.utf8.count + 16)
+        for byte in quoted.utf8 {
+            if byte == UInt8(ascii: ">") { out += Array("\\u003E".utf8) } else { out.append(byte) }
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 }

@@ -191,7 +191,7 @@ extension StatusFile {
         var fields: [Substring: Substring] = [:]
         var findings = 0
         var section: Substring = ""
-        for line in text.split(separator: "\n", omittingEmptySubsequences: true) where !line.hasPrefix("#") {
+        for line in TextLines.of(text) where !line.isEmpty && !line.hasPrefix("#") {
             if line.first != " " {
                 guard let colon = line.firstIndex(of: ":") else { return nil }
                 section = line[..<colon]
