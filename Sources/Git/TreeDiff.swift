@@ -69,6 +69,17 @@ extension Repository {
         let oldCount = oldTree.map(git_tree_entrycount) ?? 0, newCount = newTree.map(git_tree_entrycount) ?? 0
         var i = 0, j = 0
         while i < oldCount || j < newCount {
+            // Runs of entries both trees hold as they are (same name, mode and id) are most of a changed
+            // folder (a packet root of 20,000 names around one changed packet): stepped over with as few
+            // calls as the comparison needs, which is what the loop below would conclude for each of them.
+            while i < oldCount, j < newCount, let a = git_tree_entry_byindex(oldTree, i), let b = git_tree_entry_byindex(newTree, j),
+                git_oid_equal(git_tree_entry_id(a), git_tree_entry_id(b)) != 0, git_tree_entry_filemode(a) == git_tree_entry_filemode(b),
+                Self.sameName(git_tree_entry_name(a)!, git_tree_entry_name(b)!)
+            {
+                i += 1
+                j += 1
+            }
+            guard i < oldCount || j < newCount else { break }
             let before = i < oldCount ? git_tree_entry_byindex(oldTree, i) : nil
             let after = j < newCount ? git_tree_entry_byindex(newTree, j) : nil
             let order: Int32 = if let before, let after { Self.gitOrder(before, after) } else { before == nil ? 1 : -1 }
@@ -105,6 +116,18 @@ extension Repository {
         var copy: OpaquePointer?
         try check(git_object_dup(&copy, try trees.handle(id, in: pointer)), "look up tree \(id)")
         return copy!
+    }
+
+    /// Whether two entry names are the same bytes: a short loop, where the C library's vectorised `strcmp`
+    /// paid more to start than a name of a few bytes costs to compare (a fifth of a catch-up's tree diffs).
+    @inline(__always) private static func sameName(_ a: UnsafePointer<CChar>, _ b: UnsafePointer<CChar>) -> Bool {
+        var index = 0
+        while true {
+            let byte = a[index]
+            guard byte == b[index] else { return false }
+            if byte == 0 { return true }
+            index += 1
+        }
     }
 
     /// git's tree order: names compared bytewise, a folder's name as if followed by `/`.
