@@ -25,10 +25,17 @@ public struct GitTime: Hashable, Sendable, Codable, CustomStringConvertible {
         let (year, month, day) = Self.civilDate(daysSinceEpoch: days)
         let sign = offsetMinutes < 0 ? "-" : "+"
         let offset = abs(Int(offsetMinutes))
-        return String(
-            format: "%04lld-%02lld-%02lldT%02lld:%02lld:%02lld%@%02d:%02d",
-            year, month, day, secondOfDay / 3600, secondOfDay / 60 % 60, secondOfDay % 60,
-            sign, offset / 60, offset % 60)
+        // Built by hand: `String(format:)` goes through Foundation, and a catch-up formats every commit's time.
+        let date = "\(Self.padded(year, 4))-\(Self.padded(month, 2))-\(Self.padded(day, 2))"
+        let time = "\(Self.padded(secondOfDay / 3600, 2)):\(Self.padded(secondOfDay / 60 % 60, 2)):\(Self.padded(secondOfDay % 60, 2))"
+        return "\(date)T\(time)\(sign)\(Self.padded(Int64(offset / 60), 2)):\(Self.padded(Int64(offset % 60), 2))"
+    }
+
+    /// `value` in decimal, zero-padded to `width` characters as printf's `%0*lld` pads it (a minus sign counts).
+    static func padded(_ value: Int64, _ width: Int) -> String {
+        let digits = String(value.magnitude)
+        let sign = value < 0 ? "-" : ""
+        return sign + String(repeating: "0", count: max(0, width - sign.count - digits.count)) + digits
     }
 
     public var description: String { iso8601 }

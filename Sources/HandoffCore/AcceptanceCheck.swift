@@ -135,7 +135,7 @@ enum AcceptanceCheck {
             let span = parts[index]
             guard let first = span.first, first.isLetter, span.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else { continue }
             let before = parts[index - 1].lowercased().split(separator: " ").last.map(String.init) ?? ""
-            let after = parts[index + 1].lowercased().trimmingCharacters(in: .whitespaces)
+            let after = Whitespace.trimmed(parts[index + 1].lowercased())
             let introduced = ["operation", "operationid", "call", "calls", "calling", "invoke", "invokes", "invoking"].contains(before)
             let followed = ["is called", "is invoked", "operation", "endpoint", "returns", "responds"].contains { after.hasPrefix($0) }
             if introduced || followed { names.append(String(span)) }
@@ -171,7 +171,7 @@ enum AcceptanceCheck {
                 let column = line.text.distance(from: line.text.startIndex, to: item.startIndex) + 1
                 criteria.append(Criterion(id: criterionID(item), line: line.number, text: String(item), column: column))
             } else if !criteria.isEmpty, indent > 0 {
-                let content = line.text.trimmingCharacters(in: .whitespaces)
+                let content = Whitespace.trimmed(line.text)
                 criteria[criteria.count - 1].append(Substring(content), line: line.number, column: indent + 1)
             }
         }
@@ -183,13 +183,13 @@ enum AcceptanceCheck {
         var criteria: [Criterion] = []
         var tags: [String] = []
         for (index, raw) in TextLines.of(text).enumerated() {
-            let line = raw.trimmingCharacters(in: .whitespaces)
+            let line = Whitespace.trimmed(raw)
             let indent = raw.prefix { $0 == " " || $0 == "\t" }.count
             if line.hasPrefix("@") {
                 tags += line.split(separator: " ").map { String($0.dropFirst()) }
             } else if line.hasPrefix("Scenario:") || line.hasPrefix("Scenario Outline:") || line.hasPrefix("Example:") {
                 let id = tags.first { isCriterionID($0) }
-                let title = line.drop { $0 != ":" }.dropFirst().trimmingCharacters(in: .whitespaces)
+                let title = Whitespace.trimmed(line.drop { $0 != ":" }.dropFirst())
                 let afterColon = raw.drop { $0 != ":" }.dropFirst()
                 let column = raw.distance(from: raw.startIndex, to: afterColon.drop { $0 == " " || $0 == "\t" }.startIndex) + 1
                 criteria.append(Criterion(id: id, line: index + 1, text: title, column: column))

@@ -43,7 +43,7 @@ enum GherkinCheck {
 
         for (index, raw) in TextLines.of(text).enumerated() {
             let number = index + 1
-            let line = raw.trimmingCharacters(in: .whitespaces)
+            let line = Whitespace.trimmed(raw)
             if let open = docString {
                 if line.hasPrefix(open.delimiter) { docString = nil }
                 continue

@@ -33,7 +33,7 @@ enum LinkCheck {
                         end += 1
                     }
                     if end < characters.count {
-                        var target = String(characters[(index + 2)..<end]).trimmingCharacters(in: .whitespaces)
+                        var target = Whitespace.trimmed(String(characters[(index + 2)..<end]))
                         // `[x](path "title")`: the title is not part of the target.
                         if let space = target.firstIndex(of: " ") { target = String(target[..<space]) }
                         if target.hasPrefix("<"), target.hasSuffix(">") { target = String(target.dropFirst().dropLast()) }

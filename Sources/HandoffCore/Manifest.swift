@@ -76,7 +76,7 @@ extension Manifest {
                 }
                 return nil
             }
-            guard value.scalar != nil, let string = value.string?.trimmingCharacters(in: .whitespaces), !string.isEmpty else {
+            guard value.scalar != nil, let string = value.string.map(Whitespace.trimmed), !string.isEmpty else {
                 if value.scalar == nil {
                     findings.append(
                         Finding(
@@ -121,7 +121,7 @@ extension Manifest {
             }
             var strings: [String] = []
             for item in items {
-                guard item.scalar != nil, let string = item.string?.trimmingCharacters(in: .whitespaces), !string.isEmpty else {
+                guard item.scalar != nil, let string = item.string.map(Whitespace.trimmed), !string.isEmpty else {
                     findings.append(
                         Finding(
                             .manifestInvalid, file: file, line: item.mark?.line ?? line(of: key),

@@ -69,9 +69,9 @@ struct MarkdownOutline {
         guard (1...6).contains(hashes) else { return nil }
         let rest = line.dropFirst(hashes)
         guard rest.isEmpty || rest.first == " " || rest.first == "\t" else { return nil }
-        var title = rest.trimmingCharacters(in: .whitespaces)
+        var title = Whitespace.trimmed(rest)
         while title.hasSuffix("#") { title.removeLast() }
-        return (hashes, title.trimmingCharacters(in: .whitespaces))
+        return (hashes, Whitespace.trimmed(title))
     }
 }
 

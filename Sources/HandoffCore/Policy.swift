@@ -74,7 +74,7 @@ public struct Policy: Sendable, Hashable {
                     policy.packetRoot = root
                 }
             case .requiredSections?:
-                let sections = value.sequence?.compactMap { $0.scalar?.string.trimmingCharacters(in: .whitespaces) } ?? []
+                let sections = value.sequence?.compactMap { $0.scalar.map { Whitespace.trimmed($0.string) } } ?? []
                 if value.sequence == nil || sections.count != value.sequence?.count || sections.contains(where: { $0.isEmpty }) {
                     problem(value, "required_sections must be a list of section titles")
                 } else {

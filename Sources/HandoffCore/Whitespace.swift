@@ -21,4 +21,7 @@ enum Whitespace {
         }
         return String(text[start..<end])
     }
+
+    /// ``trimmed(_:)-(Substring)`` of a whole string.
+    static func trimmed(_ text: String) -> String { trimmed(Substring(text)) }
 }

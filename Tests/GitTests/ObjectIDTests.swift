@@ -1,3 +1,4 @@
+import Foundation
 import GitTestSupport
 import Testing
 
@@ -39,5 +40,16 @@ struct ObjectIDTests {
         #expect(GitTime(seconds: 0, offsetMinutes: 0).iso8601 == "1970-01-01T00:00:00+00:00")
         #expect(GitTime(seconds: 1_795_000_000, offsetMinutes: -330).iso8601 == "2026-11-18T05:36:40-05:30")
         #expect(GitTime(seconds: -1, offsetMinutes: 60).iso8601 == "1970-01-01T00:59:59+01:00")
+        #expect(GitTime(seconds: -62_167_219_201, offsetMinutes: 0).iso8601 == "-001-12-31T23:59:59+00:00")
+        #expect(GitTime(seconds: 253_402_300_800, offsetMinutes: 0).iso8601 == "10000-01-01T00:00:00+00:00")
+        // Padded as printf pads, which formatted these before.
+        var random = SystemRandomNumberGenerator()
+        for value in [0, 7, -7, 99, -99, 10_000, -10_000, Int64.max, Int64.min]
+            + (0..<500).map({ _ in Int64.random(in: -99_999...99_999, using: &random) })
+        {
+            for width in [2, 4] {
+                #expect(GitTime.padded(value, width) == String(format: "%0\(width)lld", value), "\(value) \(width)")
+            }
+        }
     }
 }

@@ -258,6 +258,21 @@ struct PacketCheckerTests {
         #expect(windows.criteria == gherkin.criteria)
     }
 
+    @Test("Whitespace.trimmed trims exactly what Foundation's whitespace trim does")
+    func whitespaceTrim() {
+        let pieces = [
+            "", " ", "\t", "a", " a ", "\ta\t", "\u{A0}a\u{A0}", "\u{3000}x", "x\u{2003}", " \u{301}a", "a\u{301} ", "\r a \n", "é", " é ",
+            "\u{1F600} ",
+        ]
+        var random = SystemRandomNumberGenerator()
+        var texts = pieces
+        for _ in 0..<500 { texts.append((0..<Int.random(in: 0...4, using: &random)).map { _ in pieces.randomElement(using: &random)! }.joined()) }
+        for text in texts {
+            #expect(Whitespace.trimmed(text) == text.trimmingCharacters(in: .whitespaces), "\(Array(text.unicodeScalars))")
+            #expect(Whitespace.trimmed(text).unicodeScalars.elementsEqual(text.trimmingCharacters(in: .whitespaces).unicodeScalars))
+        }
+    }
+
     @Test("TextLines splits at every \\n byte and drops a closing \\r, keeping an empty last line")
     func textLines() {
         #expect(TextLines.of("a\r\nb\nc\r\n").map(String.init) == ["a", "b", "c", ""])
