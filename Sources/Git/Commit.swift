@@ -176,10 +176,15 @@ extension Repository {
     }
 
     func withCommit<T>(_ id: ObjectID, _ body: (OpaquePointer) throws(GitError) -> T) throws(GitError) -> T {
+        if let kept = recentCommits.first(where: { $0.id == id }) { return try body(kept.handle) }
         var oid = id.oid
         var handle: OpaquePointer?
         try check(git_commit_lookup(&handle, pointer, &oid), "look up commit \(id)")
-        defer { git_commit_free(handle) }
+        if recentCommits.count == Self.recentCommitCapacity { git_commit_free(recentCommits.removeFirst().handle) }
+        recentCommits.append((id, handle!))
         return try body(handle!)
     }
+
+    /// Commits kept parsed per handle (``recentCommits``).
+    static let recentCommitCapacity = 4
 }

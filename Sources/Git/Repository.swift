@@ -19,6 +19,10 @@ public final class Repository {
     public var isBare: Bool { workingDirectory == nil }
     /// Recently used trees, parsed (see ``TreeHandles``); released before the repository handle.
     let trees = TreeHandles()
+    /// The last few commits looked up, parsed, oldest first: a walk reads a commit and then its parents or
+    /// tree, and a step later its parent's tree, and libgit2's own cache is off (see ``Libgit2``). Commits
+    /// never change, so a kept one is as good as one read again.
+    var recentCommits: [(id: ObjectID, handle: OpaquePointer)] = []
     /// Folder ids of one tree, known from a diff (``knowFolders(_:inTree:)``).
     var folderHints: (tree: ObjectID, folders: [BytePath: ObjectID])?
     /// How the handle was opened, to open another the same way, on any thread.
@@ -50,6 +54,7 @@ public final class Repository {
     }
 
     deinit {
+        for kept in recentCommits { git_commit_free(kept.handle) }
         git_repository_free(pointer)
     }
 
