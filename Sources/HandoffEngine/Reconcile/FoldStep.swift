@@ -75,16 +75,20 @@ struct FoldStep {
                         repository, commits[offset..<min(offset + window, commits.count)], policy: state.policy, cache: cache,
                         threads: checkThreads)) ?? [:]
             }
+            let known = diffed.removeValue(forKey: id)
             let commit: Commit
-            do {
-                commit = try repository.commit(id)
-            } catch {
-                state.record(BoardEvent(at: "", commit: id.hex, by: "", kind: .commitUnreadable(error.message)))
-                continue
+            if let known {
+                commit = known.commit
+            } else {
+                do {
+                    commit = try repository.commit(id)
+                } catch {
+                    state.record(BoardEvent(at: "", commit: id.hex, by: "", kind: .commitUnreadable(error.message)))
+                    continue
+                }
             }
             if try own.isOwn(commit, in: repository) { continue }  // our own output is never input
             try loader?.prepare(trailersOf: commit, state: &state)
-            let known = diffed.removeValue(forKey: id)
             // Found on the preparing thread's handle: this one then reads the commit's packet folders without
             // parsing the packet root above them again.
             if let known { repository.knowFolders(known.folders, inTree: commit.tree) }
@@ -130,7 +134,7 @@ struct FoldStep {
             // would otherwise hold every change at once (the fold diffs what is not kept).
             let kept = changes.count + (folders?.count ?? 0)
             if heldChanges + kept <= Self.maxHeldChanges {
-                diffed[id] = CommitChanges(changes: changes, folders: folders ?? [:])
+                diffed[id] = CommitChanges(commit: commit, changes: changes, folders: folders ?? [:])
                 heldChanges += kept
             }
             for change in changes {
@@ -159,6 +163,8 @@ struct FoldStep {
 /// A commit's own changes as check ahead found them, with the ids of the folders of its tree that the diff
 /// entered (for ``Git/Repository/knowFolders(_:inTree:)``).
 struct CommitChanges: Sendable {
+    /// The commit as read there (verified against its id): the fold need not read and parse it again.
+    var commit: Commit
     var changes: [TreeChange]
     var folders: [BytePath: ObjectID]
 }
