@@ -19,9 +19,13 @@ public struct GitTime: Hashable, Sendable, Codable, CustomStringConvertible {
 
     /// ISO 8601 in the recorded offset, e.g. `2026-11-29T10:00:00+01:00`: stable, no clock involved.
     public var iso8601: String {
-        let local = seconds + Int64(offsetMinutes) * 60
-        let days = local >= 0 ? local / 86_400 : (local - 86_399) / 86_400
-        let secondOfDay = local - days * 86_400
+        // Without overflow for any time a commit may claim (libgit2 takes all of Int64): a hostile commit must
+        // not stop the fold. Past the ends, the local time saturates.
+        let (sum, overflow) = seconds.addingReportingOverflow(Int64(offsetMinutes) * 60)
+        let local = overflow ? (offsetMinutes > 0 ? Int64.max : Int64.min) : sum
+        let remainder = local % 86_400
+        let days = local / 86_400 - (remainder < 0 ? 1 : 0)
+        let secondOfDay = remainder < 0 ? remainder + 86_400 : remainder
         let (year, month, day) = Self.civilDate(daysSinceEpoch: days)
         let sign = offsetMinutes < 0 ? "-" : "+"
         let offset = abs(Int(offsetMinutes))
@@ -176,13 +180,22 @@ extension Repository {
     }
 
     func withCommit<T>(_ id: ObjectID, _ body: (OpaquePointer) throws(GitError) -> T) throws(GitError) -> T {
-        if let kept = recentCommits.first(where: { $0.id == id }) { return try body(kept.handle) }
-        var oid = id.oid
-        var handle: OpaquePointer?
-        try check(git_commit_lookup(&handle, pointer, &oid), "look up commit \(id)")
-        if recentCommits.count == Self.recentCommitCapacity { git_commit_free(recentCommits.removeFirst().handle) }
-        recentCommits.append((id, handle!))
-        return try body(handle!)
+        let handle: OpaquePointer
+        if let kept = recentCommits.first(where: { $0.id == id }) {
+            handle = kept.handle
+        } else {
+            var oid = id.oid
+            var looked: OpaquePointer?
+            try check(git_commit_lookup(&looked, pointer, &oid), "look up commit \(id)")
+            if recentCommits.count == Self.recentCommitCapacity { git_commit_free(recentCommits.removeFirst().handle) }
+            recentCommits.append((id, looked!))
+            handle = looked!
+        }
+        // A reference of the body's own: a lookup inside it may evict this commit from the kept ones.
+        var owned: OpaquePointer?
+        try check(git_object_dup(&owned, handle), "look up commit \(id)")
+        defer { git_object_free(owned) }
+        return try body(owned!)
     }
 
     /// Commits kept parsed per handle (``recentCommits``).

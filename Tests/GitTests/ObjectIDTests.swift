@@ -42,6 +42,10 @@ struct ObjectIDTests {
         #expect(GitTime(seconds: -1, offsetMinutes: 60).iso8601 == "1970-01-01T00:59:59+01:00")
         #expect(GitTime(seconds: -62_167_219_201, offsetMinutes: 0).iso8601 == "-001-12-31T23:59:59+00:00")
         #expect(GitTime(seconds: 253_402_300_800, offsetMinutes: 0).iso8601 == "10000-01-01T00:00:00+00:00")
+        // Any time a commit may claim, without trapping: the ends saturate.
+        #expect(GitTime(seconds: .max, offsetMinutes: 60).iso8601 == GitTime(seconds: .max, offsetMinutes: 0).iso8601.dropLast(6) + "+01:00")
+        #expect(GitTime(seconds: .min, offsetMinutes: -60).iso8601.hasSuffix("-01:00"))
+        #expect(GitTime(seconds: .min, offsetMinutes: 0).iso8601.hasSuffix("+00:00"))
         // Padded as printf pads, which formatted these before.
         var random = SystemRandomNumberGenerator()
         for value in [0, 7, -7, 99, -99, 10_000, -10_000, Int64.max, Int64.min]

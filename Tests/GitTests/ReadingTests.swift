@@ -41,6 +41,23 @@ struct ReadingTests {
         return work
     }
 
+    @Test("a commit claiming a time at either end of 64 bits reads and prints without trapping")
+    func extremeTimes() throws {
+        let sandbox = try Sandbox()
+        let work = try sandbox.workRepository()
+        try sandbox.write("x\n", to: "a.txt", in: work)
+        try sandbox.commitAll("base", in: work, date: "2026-11-01T09:00:00+01:00")
+        let tree = try sandbox.git(["rev-parse", "HEAD^{tree}"], in: work)
+        for (seconds, zone) in [("9223372036854775807", "+1400"), ("-9223372036854775808", "-1400"), ("9223372036854775807", "-0001")] {
+            let raw = "tree \(tree)\nauthor A <a@x.example> \(seconds) \(zone)\ncommitter A <a@x.example> \(seconds) \(zone)\n\nextreme\n"
+            let id = try sandbox.git(["hash-object", "-t", "commit", "-w", "--literally", "--stdin"], in: work, input: raw)
+            let repository = try Repository.open(at: work)
+            let commit = try repository.commit(try #require(ObjectID(hex: id)))
+            #expect(!commit.author.time.iso8601.isEmpty, "\(seconds) \(zone)")
+            #expect(commit.committer.time.iso8601.hasSuffix(String(zone.prefix(3)) + ":" + String(zone.suffix(2))))
+        }
+    }
+
     @Test("revwalk matches git rev-list --topo-order --reverse, with and without hidden commits")
     func revwalk() throws {
         let sandbox = try Sandbox()

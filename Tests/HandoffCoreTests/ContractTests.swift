@@ -200,6 +200,17 @@ struct ContractTests {
         #expect(deep.first?.message.contains("nests more than") == true, "refused by the guard, before the parser recursed")
     }
 
+    @Test(
+        "a GraphQL \\u escape cut short by the end of the file is refused before GraphQLSwift's lexer reads past it",
+        arguments: ["\"\\u", "\"\\u1", "\"\\u12", "\"\\u123"])
+    func graphQLUnfinishedEscape(tail: String) throws {
+        let findings = try Self.findings(contract: "type Query { a: String }\n\(tail)", name: "schema.graphql")
+        #expect(findings.map { "\($0.rule)@\($0.line):\($0.column ?? 0)" } == ["contracts.graphql-invalid@2:2"])
+        #expect(findings.first?.message.contains("\\u escape") == true)
+        let complete = try Self.findings(contract: "\"\"\"x\"\"\" type Query { \"\\u00e9\\\\u\" a: String }\n", name: "schema.graphql")
+        #expect(complete == [])
+    }
+
     @Test("brackets in GraphQL comments and strings are not nesting")
     func graphQLBracketsInText() throws {
         let many = String(repeating: "[", count: 500)

@@ -3,13 +3,23 @@ internal import GraphQL
 /// Checks GraphQL SDL with GraphQLSwift: it must parse and build into a schema.
 enum GraphQLRules {
     static func check(_ text: String, file: String, maxDepth: Int) -> [Finding] {
-        if let deep = BracketGuard.firstTooDeep(text, limit: maxDepth) {
+        switch BracketGuard.problem(in: text, limit: maxDepth) {
+        case .tooDeep(let line, let column):
             return [
                 Finding(
-                    .contractsGraphQLInvalid, file: file, line: deep.line, column: deep.column,
+                    .contractsGraphQLInvalid, file: file, line: line, column: column,
                     message: "GraphQL nests more than \(maxDepth) levels of brackets",
                     hint: "Flatten the SDL; real schemas need only a few levels.")
             ]
+        case .unfinishedEscape(let line, let column):
+            return [
+                Finding(
+                    .contractsGraphQLInvalid, file: file, line: line, column: column,
+                    message: "GraphQL string ends inside a \\u escape (four hexadecimal digits must follow \\u)",
+                    hint: "Complete the escape, e.g. \\u00E9, and close the string.")
+            ]
+        case nil:
+            break
         }
         do {
             _ = try buildSchema(source: text)
