@@ -201,12 +201,12 @@ extension Repository {
             components.isEmpty || path.utf8.contains(0)
             || components.contains { component in
                 component.isEmpty || component.utf8.elementsEqual(".".utf8) || component.utf8.elementsEqual("..".utf8)
-                    || component.lowercased().utf8.elementsEqual(".git".utf8)
+                    || GitPath.isGitDirectoryName(component)
             }
         if bad {
             throw GitError(
                 operation: "build tree", code: .invalidArgument,
-                message: "'\(path)' is not a valid path inside a tree (empty, '.', '..' or '.git' component)")
+                message: "'\(path)' is not a valid path inside a tree (empty, '.', '..', or a name git takes for '.git')")
         }
         return path
     }

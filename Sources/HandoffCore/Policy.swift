@@ -1,4 +1,5 @@
 import Foundation
+import GitPaths
 internal import Yams
 
 /// A repository's `.handoff/policy.yaml`: where packets live, what ready means here, and who holds which role.
@@ -67,8 +68,11 @@ public struct Policy: Sendable, Hashable {
             let name = key.string ?? ""
             switch PolicyKey(rawValue: name) {
             case .packetRoot?:
-                let root = (value.scalar?.string ?? "").split(separator: "/").joined(separator: "/")
-                if root.isEmpty || root.split(separator: "/").contains(where: { $0 == ".." || $0 == "." || $0 == ".git" }) {
+                // Split at `/` bytes, as git splits; refused wherever git would not write the tree handoffd
+                // must write under it (or a checkout would write into `.git`).
+                let parts = GitPath.components(value.scalar?.string ?? "")
+                let root = parts.joined(separator: "/")
+                if root.isEmpty || parts.contains(where: { GitPath.same($0, "..") || GitPath.same($0, ".") || GitPath.isGitDirectoryName($0) }) {
                     problem(value, "packet_root must be a folder inside the repository, such as specs")
                 } else {
                     policy.packetRoot = root

@@ -93,7 +93,10 @@ struct WritingTests {
 
     @Test(
         "paths that git would refuse are rejected before anything is written",
-        arguments: ["", "/abs", "a//b", "a/./b", "a/../b", ".git/config", "x/.GIT/y", "trailing/"])
+        arguments: [
+            "", "/abs", "a//b", "a/./b", "a/../b", ".git/config", "x/.GIT/y", "trailing/", "x/.git./y", "GIT~1/config", ".git::$INDEX_ALLOCATION/x",
+            "x/.g\u{200D}it/y",
+        ])
     func badPaths(_ path: String) throws {
         let sandbox = try Sandbox()
         let repository = try Repository.initBare(at: "\(sandbox.root)/bare.git")

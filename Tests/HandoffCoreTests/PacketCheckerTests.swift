@@ -1,4 +1,5 @@
 import Foundation
+import GitPaths
 import Testing
 
 @testable import HandoffCore
@@ -505,6 +506,22 @@ struct PolicyFileTests {
         #expect(policy.limits.maxFileBytes == 65_536 && policy.limits.maxYAMLDepth == 32 && policy.limits.maxEntriesPerPacket == 1_000)
         #expect(policy.roles["contractor"] == ["dev@contractor.example"])
         #expect(policy.requireReady)
+    }
+
+    @Test(
+        "a packet root that git would take for .git on some platform is refused; lookalikes are not",
+        arguments: [
+            (".git", true), (".GIT", true), ("specs/.Git", true), (".git.", true), (".git. . ", true), ("git~1", true), ("GIT~1.", true),
+            (".git::$INDEX_ALLOCATION", true), (".g\u{200C}it", true), ("\u{FEFF}.git", true), (".gi\u{206F}t", true),
+            ("specs", false), (".github", false), ("git", false), ("git~2", false), (".gitx", false), ("x.git", false),
+        ])
+    func gitDirectoryRoots(root: String, refused: Bool) {
+        // Written under it, a status file would make a tree whose checkout writes into .git (NTFS and HFS+ map
+        // these names onto it), and the tree writer refuses it: every run would fail, the repository stalled.
+        #expect(GitPath.isGitDirectoryName(String(root.split(separator: "/").last!)) == refused)
+        let (policy, findings) = Policy.parse("packet_root: \"\(root)\"\n")
+        #expect(findings.map(\.rule) == (refused ? ["policy.invalid"] : []), "\(root)")
+        #expect(policy.packetRoot == (refused ? "specs" : root))
     }
 
     @Test("every bad value is a finding on its line; the rest of the policy still applies")
