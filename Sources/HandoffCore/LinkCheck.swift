@@ -15,6 +15,17 @@ enum LinkCheck {
         var links: [Link] = []
         for line in outline.lines where line.isProse && mayHoldLink(line.text) {
             let characters = Array(line.text)
+            // Where each "(" closes (nested ones counted), found once per line: scanning ahead from every "]("
+            // made a line of them quadratic.
+            var closing = [Int?](repeating: nil, count: characters.count)
+            var opened: [Int] = []
+            for (position, character) in characters.enumerated() {
+                if character == "(" {
+                    opened.append(position)
+                } else if character == ")", let open = opened.popLast() {
+                    closing[open] = position
+                }
+            }
             var index = 0
             var inCode = false
             while index < characters.count {
@@ -22,17 +33,7 @@ enum LinkCheck {
                 if character == "`" {
                     inCode.toggle()
                 } else if !inCode, character == "]", index + 1 < characters.count, characters[index + 1] == "(" {
-                    var end = index + 2
-                    var depth = 1
-                    while end < characters.count {
-                        if characters[end] == "(" { depth += 1 }
-                        if characters[end] == ")" {
-                            depth -= 1
-                            if depth == 0 { break }
-                        }
-                        end += 1
-                    }
-                    if end < characters.count {
+                    if let end = closing[index + 1] {
                         var target = Whitespace.trimmed(String(characters[(index + 2)..<end]))
                         // `[x](path "title")`: the title is not part of the target.
                         if let space = target.firstIndex(of: " ") { target = String(target[..<space]) }

@@ -129,31 +129,33 @@ enum Placeholder {
     /// The general scan, character by character.
     static func unicodeFind(in line: Substring) -> (word: String, column: Int)? {
         var column = 1
-        var word = Substring()
-        var wordStart = 1
+        // The current word as a slice of the line (its start, and its end once a character ends it): built
+        // by appending, a word of a few hundred thousand letters cost quadratic time.
+        var wordStart: (index: Substring.Index, column: Int)?
         var inCode = false
-        for character in line {
+        /// The placeholder the word ending at `end` is, if it is one.
+        func ended(at end: Substring.Index) -> (word: String, column: Int)? {
+            defer { wordStart = nil }
+            guard let start = wordStart, tokens.contains(line[start.index..<end]) else { return nil }
+            return (String(line[start.index..<end]), start.column)
+        }
+        var index = line.startIndex
+        while index < line.endIndex {
+            let character = line[index]
             if character == "`" {
                 inCode.toggle()
-                if tokens.contains(word) { return (String(word), wordStart) }
-                word = ""
-                column += 1
-                continue
-            }
-            if inCode {
-                column += 1
-                continue
-            }
-            if character.isLetter || character.isNumber {
-                if word.isEmpty { wordStart = column }
-                word = word.isEmpty ? Substring(String(character)) : word + String(character)
-            } else {
-                if tokens.contains(word) { return (String(word), wordStart) }
-                word = ""
+                if let found = ended(at: index) { return found }
+            } else if !inCode {
+                if character.isLetter || character.isNumber {
+                    if wordStart == nil { wordStart = (index, column) }
+                } else if let found = ended(at: index) {
+                    return found
+                }
             }
             column += 1
+            line.formIndex(after: &index)
         }
-        if tokens.contains(word) { return (String(word), wordStart) }
+        if let found = ended(at: line.endIndex) { return found }
         if let range = line.range(of: "lorem ipsum", options: .caseInsensitive) {
             return ("lorem ipsum", line.distance(from: line.startIndex, to: range.lowerBound) + 1)
         }

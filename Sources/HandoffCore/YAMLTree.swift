@@ -71,6 +71,13 @@ struct YAMLTree: Sendable {
         }
     }
 
+    /// Pairs of a mapping; 0 for any other node. The bound to iterate ``key(_:_:)`` and ``value(_:_:)`` with:
+    /// a contract may hold a sequence where a mapping belongs, and its items read as pairs run past the end.
+    func pairCount(_ node: Int) -> Int {
+        let entry = entries[node]
+        return entry.kind == .mapping ? Int(entry.count) / 2 : 0
+    }
+
     /// The `index`th key of a mapping.
     func key(_ mapping: Int, _ index: Int) -> Int { Int(children[Int(entries[mapping].start) + 2 * index]) }
     /// The `index`th value of a mapping.

@@ -211,6 +211,22 @@ struct ContractTests {
         #expect(complete == [])
     }
 
+    @Test(
+        "a sequence where OpenAPI wants a mapping is a finding, never read as pairs past its end",
+        arguments: [
+            "paths:\n  /a:\n    get:\n      responses: [ITEMS]\n",
+            "paths:\n  /a:\n    get:\n      responses:\n        '200': {description: ok, content: [ITEMS]}\n",
+            "components: {securitySchemes: [ITEMS]}\npaths: {}\n",
+            "paths:\n  /a:\n    get:\n      security: [[ITEMS]]\n      responses: {'200': {description: ok}}\n",
+        ])
+    func sequencesForMappings(body: String) throws {
+        // Read as a mapping, a sequence of n items gave pairs up to 2n children: past the end, a trap on every run.
+        let items = Array(repeating: "x", count: 50).joined(separator: ", ")
+        let document = "openapi: 3.1.0\ninfo: {title: t, version: '1'}\n" + body.replacingOccurrences(of: "ITEMS", with: items)
+        let findings = try Self.findings(contract: document)
+        #expect(findings.contains { $0.rule == "contracts.openapi-invalid" && $0.severity == .error }, "\(findings.map(\.rule))")
+    }
+
     @Test("brackets in GraphQL comments and strings are not nesting")
     func graphQLBracketsInText() throws {
         let many = String(repeating: "[", count: 500)

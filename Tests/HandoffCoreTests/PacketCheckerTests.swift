@@ -259,6 +259,18 @@ struct PacketCheckerTests {
         #expect(windows.criteria == gherkin.criteria)
     }
 
+    @Test("lines built to be quadratic are judged in one pass: link openers, one long non-ASCII word, a run of negations and pronouns")
+    func adversarialLines() throws {
+        // Each took seconds to minutes at the file limit before (a scan ahead per "](", a word grown by
+        // appending, a scan of the criterion per negation and per pronoun); no timing here, only that they end.
+        var files = PacketTemplate.example()
+        files["specs/PAY-142/context.md"]! += "\n" + String(repeating: "](", count: 20_000) + "\n" + String(repeating: "é", count: 50_000) + " TBD\n"
+        files["specs/PAY-142/acceptance.md"]! += "- [ ] AC-9: " + String(repeating: "no it ", count: 20_000) + "then it is not sent.\n"
+        let report = try Self.check(files)
+        #expect(report.findings.contains { $0.rule == "context.placeholder" })
+        #expect(report.criteria.contains("AC-9"))
+    }
+
     @Test("Whitespace.trimmed trims exactly what Foundation's whitespace trim does")
     func whitespaceTrim() {
         let pieces = [

@@ -176,7 +176,7 @@ enum ContractCheck {
     /// A mapping that declares `$schema`, or uses the keywords only a schema has at its top.
     private static func isJSONSchema(_ tree: YAMLTree) -> Bool {
         guard let root = tree.root, tree.isMapping(root) else { return false }
-        let keys = Set((0..<tree.count(root)).compactMap { tree.text(tree.key(root, $0)) })
+        let keys = Set((0..<tree.pairCount(root)).compactMap { tree.text(tree.key(root, $0)) })
         return keys.contains("$schema") || keys.contains("type") || keys.contains("properties") || keys.contains("$defs")
             || keys.contains("definitions") || keys.contains("allOf") || keys.contains("anyOf") || keys.contains("oneOf")
     }

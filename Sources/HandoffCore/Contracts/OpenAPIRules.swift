@@ -14,14 +14,14 @@ struct OpenAPIRules {
         var seenOperationIDs: [String: Int] = [:]
         let root = tree.root
         let schemeMap = tree.child(tree.child(root, "components"), "securitySchemes")
-        let schemes = Set(schemeMap.map { map in (0..<tree.count(map)).compactMap { tree.text(tree.key(map, $0)) } } ?? [])
+        let schemes = Set(schemeMap.map { map in (0..<tree.pairCount(map)).compactMap { tree.text(tree.key(map, $0)) } } ?? [])
         let documentSecurity = tree.child(root, "security")
         guard let paths = tree.child(root, "paths"), tree.isMapping(paths) else { return ([], []) }
-        for pathIndex in 0..<tree.count(paths) {
+        for pathIndex in 0..<tree.pairCount(paths) {
             guard let path = tree.text(tree.key(paths, pathIndex)), let item = resolved(tree.value(paths, pathIndex)), tree.isMapping(item)
             else { continue }
             let pathParameters = parameters(tree.child(item, "parameters"))
-            for methodIndex in 0..<tree.count(item) {
+            for methodIndex in 0..<tree.pairCount(item) {
                 let methodKey = tree.key(item, methodIndex), operation = tree.value(item, methodIndex)
                 guard let method = tree.text(methodKey), Self.methods.contains(method) else { continue }
                 let line = tree.line(methodKey)
@@ -97,12 +97,12 @@ struct OpenAPIRules {
     }
 
     private func responseFindings(_ responses: Int?, line: Int, operationName: String) -> [Finding] {
-        let codes = responses.map { map in (0..<tree.count(map)).map { (tree.keyText(map, $0), tree.value(map, $0)) } } ?? []
+        let codes = responses.map { map in (0..<tree.pairCount(map)).map { (tree.keyText(map, $0), tree.value(map, $0)) } } ?? []
         let success = codes.contains { code, response in
             guard code.hasPrefix("2") else { return false }
             if code == "204" { return true }
             guard let content = tree.child(resolved(response), "content") else { return false }
-            return (0..<tree.count(content)).contains { tree.child(tree.value(content, $0), "schema") != nil }
+            return (0..<tree.pairCount(content)).contains { tree.child(tree.value(content, $0), "schema") != nil }
         }
         let clientError = codes.contains { code, _ in code.hasPrefix("4") }
         var findings: [Finding] = []
@@ -133,7 +133,7 @@ struct OpenAPIRules {
         }
         var findings: [Finding] = []
         for requirement in tree.items(security) where tree.isMapping(requirement) {
-            for index in 0..<tree.count(requirement) {
+            for index in 0..<tree.pairCount(requirement) {
                 let name = tree.key(requirement, index)
                 guard let scheme = tree.text(name), !schemes.contains(scheme) else { continue }
                 findings.append(

@@ -78,7 +78,7 @@ struct OpenAPIValidator {
                 return
             }
             let named = if case .components = rule { true } else { false }
-            for index in 0..<tree.count(node) {
+            for index in 0..<tree.pairCount(node) {
                 let name = tree.keyText(node, index)
                 if named, !Self.isComponentName(name) { report(.componentName(name), at: tree.key(node, index)) }
                 value(tree.value(node, index), inner, field: name, in: object)
@@ -118,14 +118,14 @@ struct OpenAPIValidator {
         case .responses: return responses(node)
         case .callback: return callback(node)
         case .securityRequirement:
-            for index in 0..<tree.count(node) {
+            for index in 0..<tree.pairCount(node) {
                 value(tree.value(node, index), .strings, field: tree.keyText(node, index), in: .securityRequirement)
             }
             return
         default: break
         }
         guard let fields = OpenAPIFields.fields(kind, version) else { return }
-        for index in 0..<tree.count(node) {
+        for index in 0..<tree.pairCount(node) {
             let key = tree.key(node, index)
             guard let name = tree.text(key) else { continue }
             if let rule = fields[name] {
@@ -183,7 +183,7 @@ struct OpenAPIValidator {
     }
 
     private mutating func paths(_ node: Int) {
-        for index in 0..<tree.count(node) {
+        for index in 0..<tree.pairCount(node) {
             let path = tree.keyText(node, index)
             if path.hasPrefix("/") {
                 object(tree.value(node, index), .pathItem, field: path)
@@ -194,7 +194,7 @@ struct OpenAPIValidator {
     }
 
     private mutating func callback(_ node: Int) {
-        for index in 0..<tree.count(node) {
+        for index in 0..<tree.pairCount(node) {
             let expression = tree.keyText(node, index)
             if !expression.hasPrefix("x-") { object(tree.value(node, index), .pathItem, field: expression) }
         }
@@ -202,7 +202,7 @@ struct OpenAPIValidator {
 
     private mutating func responses(_ node: Int) {
         var any = false
-        for index in 0..<tree.count(node) {
+        for index in 0..<tree.pairCount(node) {
             let code = tree.keyText(node, index)
             if code == "default" || Self.isStatusCode(code) {
                 any = true
@@ -275,7 +275,7 @@ struct OpenAPIValidator {
         guard let type = tree.child(node, "type").flatMap({ tree.string($0) }) else { return }
         let own = OpenAPIFields.schemeFields(type)
         let bearer = tree.child(node, "scheme").flatMap { tree.string($0) }?.lowercased() == "bearer"
-        for index in 0..<tree.count(node) {
+        for index in 0..<tree.pairCount(node) {
             let name = tree.keyText(node, index)
             guard name != "type", name != "description", !name.hasPrefix("x-") else { continue }
             if !own.contains(name) {
@@ -301,7 +301,7 @@ struct OpenAPIValidator {
     private mutating func reference(_ node: Int, target: Int) {
         record(target)
         guard version == .v31 else { return }
-        for index in 0..<tree.count(node) {
+        for index in 0..<tree.pairCount(node) {
             let name = tree.keyText(node, index)
             switch name {
             case "$ref": continue
@@ -354,7 +354,7 @@ struct OpenAPIValidator {
             return record(target)
         }
         let keywords = version == .v30 ? OpenAPIFields.schema30 : OpenAPIFields.schema31
-        for index in 0..<tree.count(node) {
+        for index in 0..<tree.pairCount(node) {
             let key = tree.key(node, index)
             guard let name = tree.text(key) else { continue }
             guard let keyword = keywords[name] else {
@@ -402,7 +402,7 @@ struct OpenAPIValidator {
             for index in 0..<tree.count(entry) { schema(tree.item(entry, index), field: name) }
         case .schemaMap:
             guard tree.isMapping(entry) else { return report(.wrongType(field: name, in: .schema, expected: .object), at: entry) }
-            for index in 0..<tree.count(entry) { schema(tree.value(entry, index), field: name) }
+            for index in 0..<tree.pairCount(entry) { schema(tree.value(entry, index), field: name) }
         case .schemaOrBoolean:
             if tree.isScalar(entry, .boolean) { return }
             guard tree.isMapping(entry) else {
@@ -413,7 +413,7 @@ struct OpenAPIValidator {
             requiredNames(entry, name: name)
         case .requiredMap:
             guard tree.isMapping(entry) else { return report(.wrongType(field: name, in: .schema, expected: .object), at: entry) }
-            for index in 0..<tree.count(entry) { requiredNames(tree.value(entry, index), name: name) }
+            for index in 0..<tree.pairCount(entry) { requiredNames(tree.value(entry, index), name: name) }
         case .reference:
             record(entry)
         case .nullable:

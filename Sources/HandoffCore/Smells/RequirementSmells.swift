@@ -188,10 +188,26 @@ private struct Detector {
     /// Each token's number in the lexicon's vocabulary (-1 when unknown), looked up once.
     let numbers: [Int32]
 
+    /// The last `then` outside code and the first condition word outside code (Given/When/Then), found once:
+    /// asked per negation, a scan of the whole criterion each time made a criterion of them quadratic.
+    let lastThen: Int
+    let firstCondition: Int
+    /// Per token, whether an earlier token of its sentence could be a pronoun's antecedent; filled on first use.
+    private let antecedents = AntecedentMemo()
+
     init(tokens: [SmellTokenizer.Token], options: RequirementSmells.Options) {
         self.tokens = tokens
         self.options = options
-        numbers = tokens.map { [lexicon] in lexicon.number(of: $0.lowered) }
+        let numbers = tokens.map { [lexicon] in lexicon.number(of: $0.lowered) }
+        self.numbers = numbers
+        let flags = { [lexicon] (index: Int) in numbers[index] < 0 ? [] : lexicon.flags[Int(numbers[index])] }
+        lastThen = tokens.indices.last { flags($0).contains(.then) && !tokens[$0].isCode } ?? -1
+        firstCondition = tokens.indices.first { flags($0).contains(.condition) && !tokens[$0].isCode } ?? Int.max
+    }
+
+    /// A box for what ``hasAntecedent(_:)`` computes once per criterion.
+    private final class AntecedentMemo {
+        var before: [Bool]?
     }
 
     private func flags(_ index: Int) -> SmellLexicon.WordFlags {
@@ -300,8 +316,7 @@ private struct Detector {
     /// Inside the Given/When part of a Given/When/Then criterion: a negated precondition or trigger
     /// ("given a user without the admin role") describes the test's setup, not what the system must not do.
     private func inCondition(_ index: Int) -> Bool {
-        guard (index..<tokens.count).contains(where: { flags($0).contains(.then) && !tokens[$0].isCode }) else { return false }
-        return (0..<index).contains { flags($0).contains(.condition) && !tokens[$0].isCode }
+        lastThen >= index && firstCondition < index
     }
 
     /// The next token's index when it is in the same sentence.
@@ -316,11 +331,23 @@ private struct Detector {
 
     /// Something earlier in the sentence the pronoun could refer to.
     private func hasAntecedent(_ index: Int) -> Bool {
-        let sentence = tokens[index].sentence
-        return (0..<index).contains { earlier in
-            tokens[earlier].sentence == sentence && !flags(earlier).contains(.stopWord) && !isMeasure(earlier)
-                && tokens[earlier].lowered.utf8.count > 2 && entry(earlier)?.termClass != .vaguePronoun
+        if antecedents.before == nil {
+            // One pass: per token, whether a qualifying token came earlier in its sentence (sentences are
+            // numbered in order). Scanning back from every pronoun made a criterion of pronouns quadratic.
+            var before = [Bool](repeating: false, count: tokens.count)
+            var seen = false
+            for earlier in tokens.indices {
+                if earlier > 0, tokens[earlier].sentence != tokens[earlier - 1].sentence { seen = false }
+                before[earlier] = seen
+                if !flags(earlier).contains(.stopWord) && !isMeasure(earlier) && tokens[earlier].lowered.utf8.count > 2
+                    && entry(earlier)?.termClass != .vaguePronoun
+                {
+                    seen = true
+                }
+            }
+            antecedents.before = before
         }
+        return antecedents.before![index]
     }
 
     private func isVaguePronoun(_ kind: SmellLexicon.Pronoun, at index: Int) -> Bool {
