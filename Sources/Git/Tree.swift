@@ -46,8 +46,13 @@ extension Repository {
         // Walked one folder at a time through the kept trees, rather than git_tree_entry_bypath, whose
         // intermediate trees would be parsed again for every path.
         var folder = tree, first = 0
-        // The deepest folder of the path whose id a diff of this tree already found.
-        for depth in stride(from: components.count - 1, through: 1, by: -1) where folderHints?.tree == tree {
+        // The deepest folder of the path whose id a diff of this tree already found; no deeper than the
+        // deepest known folder, so a path of a hundred thousand components costs no prefix per component.
+        let deepestHint =
+            folderHints.flatMap { hints in
+                hints.tree == tree ? hints.folders.keys.map { $0.text.utf8.count { $0 == UInt8(ascii: "/") } + 1 }.max() : nil
+            } ?? 0
+        for depth in stride(from: min(components.count - 1, deepestHint), through: 1, by: -1) {
             if let id = knownFolder(components[..<depth].joined(separator: "/"), inTree: tree) {
                 folder = id
                 first = depth

@@ -59,6 +59,13 @@ extension Repository {
         recording: Bool
     ) throws(GitError) {
         if let old, let new, old == new { return }
+        // One call per level: a pushed tree nested tens of thousands deep (cheap to make) would overflow the
+        // stack and take the whole process down. Refused first, as newer git refuses (core.maxTreeDepth).
+        if prefix.utf8.count(where: { $0 == UInt8(ascii: "/") }) >= Self.maxTreeDepth {
+            throw GitError(
+                operation: "diff trees", code: .tooLarge,
+                message: "folders nested deeper than \(Self.maxTreeDepth) levels at '\(prefix.prefix(200))…'")
+        }
         // Owned references: the kept handles may be released while subfolders are looked up below.
         let oldTree = try old.map { (id) throws(GitError) in try ownedTree(id) }
         let newTree = try new.map { (id) throws(GitError) in try ownedTree(id) }
@@ -129,6 +136,9 @@ extension Repository {
             index += 1
         }
     }
+
+    /// Deepest folder nesting a diff enters.
+    static let maxTreeDepth = 1024
 
     /// git's tree order: names compared bytewise, a folder's name as if followed by `/`.
     private static func gitOrder(_ a: OpaquePointer, _ b: OpaquePointer) -> Int32 {

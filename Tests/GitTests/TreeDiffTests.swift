@@ -9,6 +9,17 @@ import Testing
 /// differently as a folder ("a" sorts as "a/", after "a-b" and "a.txt").
 @Suite("Tree diffs")
 struct TreeDiffTests {
+    @Test("a tree nested deeper than the limit is refused by the diff, not followed off the stack")
+    func nestedTooDeep() throws {
+        let sandbox = try Sandbox()
+        let repository = try Repository.initBare(at: "\(sandbox.root)/deep.git")
+        let path = Array(repeating: "a", count: Repository.maxTreeDepth + 5).joined(separator: "/")
+        let tree = try repository.buildTree(base: nil, edits: [.upsert(path: path, content: Data("x\n".utf8))])
+        #expect(throws: GitError.self) { try repository.diff(from: nil, to: tree) }
+        let shallow = try repository.buildTree(base: nil, edits: [.upsert(path: "a/b/c", content: Data("x\n".utf8))])
+        #expect(try repository.diff(from: nil, to: shallow).map(\.path) == ["a/b/c"])
+    }
+
     @Test("every step of a tricky history diffs as git diff-tree does")
     func trickyHistory() throws {
         let sandbox = try Sandbox()

@@ -271,6 +271,20 @@ struct PacketCheckerTests {
         #expect(report.criteria.contains("AC-9"))
     }
 
+    @Test("a delivery note naming many unknown criteria is judged in one pass, each unknown id once, the list capped")
+    func manyUnknownCriteria() throws {
+        var files = PacketTemplate.example()
+        files["specs/PAY-142/acceptance.md"] = (1...300).map { "- [ ] AC-\($0): The response is 201.\n" }.joined()
+        files["specs/PAY-142/\(DeliveryCheck.fileName)"] = String(repeating: "- AC-0: delivery/x.go\n", count: 5_000)
+        let view = MemoryTreeView(files)
+        let findings = try DeliveryCheck.check(packetFolder: "specs/PAY-142", criteria: (1...300).map { "AC-\($0)" }, in: view)
+        let unknown = findings.filter { $0.rule == "delivery.unknown-criterion" }
+        #expect(unknown.count == 1)
+        #expect(
+            unknown.first?.message == "AC-0 is not a criterion of this packet (it has AC-1, AC-2, AC-3, AC-4, AC-5, AC-6, AC-7, AC-8, AC-9, AC-10, …)"
+        )
+    }
+
     @Test("Whitespace.trimmed trims exactly what Foundation's whitespace trim does")
     func whitespaceTrim() {
         let pieces = [
