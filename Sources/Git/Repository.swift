@@ -24,7 +24,7 @@ public final class Repository {
     /// never change, so a kept one is as good as one read again.
     var recentCommits: [(id: ObjectID, handle: OpaquePointer)] = []
     /// Folder ids of one tree, known from a diff (``knowFolders(_:inTree:)``).
-    var folderHints: (tree: ObjectID, folders: [BytePath: ObjectID])?
+    var folderHints: (tree: ObjectID, folders: [BytePath: ObjectID], deepest: Int)?
     /// How the handle was opened, to open another the same way, on any thread.
     public let opening: Opening
 

@@ -48,10 +48,7 @@ extension Repository {
         var folder = tree, first = 0
         // The deepest folder of the path whose id a diff of this tree already found; no deeper than the
         // deepest known folder, so a path of a hundred thousand components costs no prefix per component.
-        let deepestHint =
-            folderHints.flatMap { hints in
-                hints.tree == tree ? hints.folders.keys.map { $0.text.utf8.count { $0 == UInt8(ascii: "/") } + 1 }.max() : nil
-            } ?? 0
+        let deepestHint = folderHints.flatMap { $0.tree == tree ? $0.deepest : nil } ?? 0
         for depth in stride(from: min(components.count - 1, deepestHint), through: 1, by: -1) {
             if let id = knownFolder(components[..<depth].joined(separator: "/"), inTree: tree) {
                 folder = id
@@ -73,7 +70,9 @@ extension Repository {
     /// found them in `tree`) instead of walking down from its root; replaces what was known of another tree.
     /// Another thread's diff, on its own handle, then spares this one parsing a packet root again.
     public func knowFolders(_ folders: [BytePath: ObjectID], inTree tree: ObjectID) {
-        folderHints = folders.isEmpty ? nil : (tree, folders)
+        // The deepest hint's component count, once: lookups never try a prefix deeper than it.
+        let deepest = folders.keys.map { $0.text.utf8.count(where: { $0 == UInt8(ascii: "/") }) + 1 }.max() ?? 0
+        folderHints = folders.isEmpty ? nil : (tree, folders, deepest)
     }
 
     /// The id of folder `path` of `tree`, when ``knowFolders(_:inTree:)`` gave it.

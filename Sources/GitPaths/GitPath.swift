@@ -14,15 +14,18 @@ public enum GitPath {
         components(path).joined(separator: "/")
     }
 
+    /// Code points HFS+ ignores in names (git's `is_hfs_dotgit` list).
+    private static let hfsIgnorable = Set<UInt32>(
+        [0x200C, 0x200D, 0x200E, 0x200F, 0x202A, 0x202B, 0x202C, 0x202D, 0x202E, 0xFEFF] + Array(0x206A...0x206F))
+
     /// Whether a path component names the repository's `.git` on some platform git serves, as git's own
     /// `is_ntfs_dotgit` and `is_hfs_dotgit` judge: `.git` in any case; on NTFS also with trailing dots or
     /// spaces, an alternate stream (`.git::$INDEX_ALLOCATION`) or the short name `git~1`; on HFS+ also with
     /// code points it ignores (zero-width joiners, direction marks, U+FEFF) anywhere. A tree holding one can
     /// write into the `.git` of whoever checks it out, so no path handoffd writes may contain one.
     public static func isGitDirectoryName(_ component: String) -> Bool {
-        let ignorable = Set<UInt32>([0x200C, 0x200D, 0x200E, 0x200F, 0x202A, 0x202B, 0x202C, 0x202D, 0x202E, 0xFEFF] + Array(0x206A...0x206F))
         // HFS+: ignorable code points dropped, ASCII case folded.
-        let hfs = String(String.UnicodeScalarView(component.unicodeScalars.filter { !ignorable.contains($0.value) }))
+        let hfs = String(String.UnicodeScalarView(component.unicodeScalars.filter { !hfsIgnorable.contains($0.value) }))
         var folded = Array(hfs.utf8.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 })
         if folded.elementsEqual(".git".utf8) { return true }
         folded = Array(component.utf8.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 })

@@ -3,23 +3,18 @@ internal import GraphQL
 /// Checks GraphQL SDL with GraphQLSwift: it must parse and build into a schema.
 enum GraphQLRules {
     static func check(_ text: String, file: String, maxDepth: Int) -> [Finding] {
-        switch BracketGuard.problem(in: text, limit: maxDepth) {
-        case .tooDeep(let line, let column):
-            return [
-                Finding(
-                    .contractsGraphQLInvalid, file: file, line: line, column: column,
-                    message: "GraphQL nests more than \(maxDepth) levels of brackets",
-                    hint: "Flatten the SDL; real schemas need only a few levels.")
-            ]
-        case .unfinishedEscape(let line, let column):
-            return [
-                Finding(
-                    .contractsGraphQLInvalid, file: file, line: line, column: column,
-                    message: "GraphQL string ends inside a \\u escape (four hexadecimal digits must follow \\u)",
-                    hint: "Complete the escape, e.g. \\u00E9, and close the string.")
-            ]
-        case nil:
-            break
+        if let problem = BracketGuard.problem(in: text, limit: maxDepth) {
+            let (line, column, message, hint) =
+                switch problem {
+                case .tooDeep(let line, let column):
+                    (line, column, "GraphQL nests more than \(maxDepth) levels of brackets", "Flatten the SDL; real schemas need only a few levels.")
+                case .unfinishedEscape(let line, let column):
+                    (
+                        line, column, "GraphQL string ends inside a \\u escape (four hexadecimal digits must follow \\u)",
+                        "Complete the escape, e.g. \\u00E9, and close the string."
+                    )
+                }
+            return [Finding(.contractsGraphQLInvalid, file: file, line: line, column: column, message: message, hint: hint)]
         }
         do {
             _ = try buildSchema(source: text)
