@@ -1,4 +1,5 @@
 #include "handoff_odb.h"
+#include "batch.h"
 
 #include <git2/sys/odb_backend.h>
 #include <git2/sys/repository.h>
@@ -10,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -27,6 +29,10 @@ typedef struct {
     // The own loose store's folder ("…/objects/") when large trees are written there stored; NULL otherwise.
     char *stored_objects;
     int stored_fsync;
+    // The own packs' backend only: the repository's batch, and the pack folder as of the last scan.
+    handoff_object_batch *batch;
+    struct stat scanned;
+    int scan_reusable;
 } verifying_backend;
 
 // Trees at least this large are written as stored zlib blocks. A packet root of 20,000 folders is a 700 KB
@@ -199,8 +205,28 @@ static int exists_prefix(git_oid *found, git_odb_backend *backend, const git_oid
     return inner->exists_prefix(found, inner, prefix, prefix_length);
 }
 
+// In a batch, libgit2 rescans the pack folder before writing each new object (to find it in a pack that
+// may have arrived): a directory listing per object, most of a large batch's system time. The folder is
+// scanned again only when it changed since the last scan. Its change time tells, once that time is over
+// two seconds older than the scan: later changes then get a later time on any clock granularity.
+static int same_folder(const struct stat *left, const struct stat *right) {
+    return left->st_ino == right->st_ino && left->st_dev == right->st_dev && left->st_mtim.tv_sec == right->st_mtim.tv_sec &&
+           left->st_mtim.tv_nsec == right->st_mtim.tv_nsec && left->st_ctim.tv_sec == right->st_ctim.tv_sec &&
+           left->st_ctim.tv_nsec == right->st_ctim.tv_nsec;
+}
+
 static int refresh(git_odb_backend *backend) {
-    git_odb_backend *inner = outer(backend)->inner;
+    verifying_backend *self = outer(backend);
+    git_odb_backend *inner = self->inner;
+    if (self->batch != NULL && handoff_batch_is_active(self->batch)) {
+        struct stat folder;
+        int seen = stat(handoff_batch_pack_folder(self->batch), &folder) == 0;
+        if (seen && self->scan_reusable && same_folder(&folder, &self->scanned)) return 0;
+        struct timespec now;
+        self->scan_reusable = seen && clock_gettime(CLOCK_REALTIME, &now) == 0 && now.tv_sec - folder.st_mtim.tv_sec > 2 &&
+                              now.tv_sec - folder.st_ctim.tv_sec > 2;
+        self->scanned = folder;
+    }
     return inner->refresh(inner);
 }
 
@@ -261,7 +287,8 @@ static char *own_objects_folder(git_repository *repo) {
     return folder;
 }
 
-int handoff_odb_verify(git_repository *repo, int store_large_trees) {
+int handoff_odb_verify(git_repository *repo, int own_store, handoff_object_batch **batch) {
+    *batch = NULL;
     pthread_once(&sha1_once, fetch_sha1);
     if (sha1 == NULL) {
         git_error_set_str(GIT_ERROR_ODB, "OpenSSL offers no SHA-1 to check objects with");
@@ -279,6 +306,7 @@ int handoff_odb_verify(git_repository *repo, int store_large_trees) {
     // keeps no public flag, but orders backends by priority and, within one, alternates first. So the own
     // loose store is the last backend that writes objects, and the own packs the last that writes packs.
     size_t own_loose = count, own_packs = count;
+    verifying_backend *loose_backend = NULL, *packs_backend = NULL;
     for (size_t position = 0; error == 0 && position < count; position++) {
         git_odb_backend *inner = NULL;
         if ((error = git_odb_get_backend(&inner, owner->odb, position)) < 0) break;
@@ -296,7 +324,7 @@ int handoff_odb_verify(git_repository *repo, int store_large_trees) {
         git_odb_init_backend(&backend->parent, GIT_ODB_BACKEND_VERSION);
         backend->inner = inner;
         backend->owner = owner;
-        if (store_large_trees && position == own_loose && inner->write != NULL) {
+        if (own_store && position == own_loose && inner->write != NULL) {
             backend->stored_objects = own_objects_folder(repo);
             git_config *config = NULL;
             if (backend->stored_objects != NULL && git_repository_config_snapshot(&config, repo) == 0) {
@@ -333,9 +361,27 @@ int handoff_odb_verify(git_repository *repo, int store_large_trees) {
             free(backend->stored_objects);
             free(backend);
             release(owner);
+        } else if (position == own_loose && backend->stored_objects != NULL) {
+            loose_backend = backend;
+        } else if (position == own_packs && own_store) {
+            packs_backend = backend;
+        }
+    }
+    // The batch reads before every other backend (it holds what nothing else has yet) and writes first.
+    // Without one (no memory), objects are written loose as always.
+    handoff_object_batch *created = NULL;
+    if (error == 0 && loose_backend != NULL &&
+        (created = handoff_batch_new(loose_backend->stored_objects, loose_backend->stored_fsync, &loose_backend->parent)) != NULL) {
+        if (git_odb_add_backend(verified, handoff_batch_backend(created), (int)count + 1) < 0) {
+            handoff_batch_backend(created)->free(handoff_batch_backend(created));
+            created = NULL;
+            git_error_clear();
+        } else if (packs_backend != NULL) {
+            packs_backend->batch = created;
         }
     }
     if (error == 0) error = git_repository_set_odb(repo, verified);
+    if (error == 0) *batch = created;
     git_odb_free(verified);  // the repository holds its own reference; on failure this frees the backends
     release(owner);
     return error;

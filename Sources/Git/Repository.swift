@@ -27,6 +27,9 @@ public final class Repository {
     var folderHints: (tree: ObjectID, folders: [BytePath: ObjectID], deepest: Int)?
     /// How the handle was opened, to open another the same way, on any thread.
     public let opening: Opening
+    /// Where objects written in ``writingObjectsTogether(_:)`` wait; nil for a handle opened from the
+    /// environment (a hook's objects may sit in a quarantine). Freed with the handle's object database.
+    let objectBatch: OpaquePointer?
 
     /// How a handle was opened: a value another thread can open its own handle from.
     public struct Opening: Sendable {
@@ -46,9 +49,10 @@ public final class Repository {
         }
     }
 
-    private init(pointer: OpaquePointer, origin: Opening.Origin) {
+    private init(pointer: OpaquePointer, origin: Opening.Origin, objectBatch: OpaquePointer?) {
         self.pointer = pointer
         self.opening = Opening(origin: origin)
+        self.objectBatch = objectBatch
         self.gitDirectory = String(cString: git_repository_path(pointer))
         self.workingDirectory = git_repository_workdir(pointer).map { String(cString: $0) }
     }
@@ -129,15 +133,16 @@ public final class Repository {
     /// against its id (libgit2's own check is off: see `Libgit2`). The handle is freed on failure.
     private static func verifying(_ handle: OpaquePointer, origin: Opening.Origin, operation: String) throws(GitError) -> Repository {
         // A hook's objects may sit in a quarantine named by the environment: only a path-opened handle knows
-        // its own store's folder for the trees written stored.
-        let storeLargeTrees: Int32 = if case .path = origin { 1 } else { 0 }
-        let result = handoff_odb_verify(handle, storeLargeTrees)
+        // its own store's folder, for the trees written stored and the packs its batches write.
+        let ownStore: Int32 = if case .path = origin { 1 } else { 0 }
+        var batch: OpaquePointer?
+        let result = handoff_odb_verify(handle, ownStore, &batch)
         guard result >= 0 else {
             let error = GitError(operation: operation, result: result)
             git_repository_free(handle)
             throw error
         }
-        return Repository(pointer: handle, origin: origin)
+        return Repository(pointer: handle, origin: origin, objectBatch: batch)
     }
 }
 

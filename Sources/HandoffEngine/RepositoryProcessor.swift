@@ -117,16 +117,20 @@ public struct RepositoryProcessor: Sendable {
             // packet is removed, as a full rewrite would.
             let scope = rebuilding || start.state.policy.packetRoot != resumedRoot ? nil : folded.changed.union(folded.touched)
             if scope == nil { try start.loader?.loadAll(into: &start.state) }
-            let edits = try RenderStep.edits(
-                repository, state: start.state, tip: tip, processed: input, only: scope,
-                previousBoard: scope == nil ? nil : start.loader?.board, restoring: true, signers: settings.allowedSigners)
-            guard !edits.isEmpty else {
+            let summary = Self.summary(of: folded.changed, in: start.state)
+            // The status objects (thousands in a catch-up) go to disk together before the reference names them.
+            let written = try repository.writingObjectsTogether { () throws -> ObjectID? in
+                let edits = try RenderStep.edits(
+                    repository, state: start.state, tip: tip, processed: input, only: scope,
+                    previousBoard: scope == nil ? nil : start.loader?.board, restoring: true, signers: settings.allowedSigners)
+                if edits.isEmpty { return nil }
+                return try writer().write(repository, edits: edits, covering: input, onto: tip, summary: summary)
+            }
+            guard let commit = written else {
                 // Already what the tip holds: another instance published the same status (it is deterministic).
                 coverage.remember(input)
                 return .done(.unchanged(at: input, folded: folded.count))
             }
-            let summary = Self.summary(of: folded.changed, in: start.state)
-            let commit = try writer().write(repository, edits: edits, covering: input, onto: tip, summary: summary)
             switch try PublishLoop.compareAndSwap(repository, reference, to: commit, expecting: tip) {
             case .swapped:
                 // The input, not our commit: a remote that refuses our commit then fetches back to a descendant

@@ -16,12 +16,25 @@
 /// 0 on success.
 int handoff_odb_prepare(void);
 
+/// Objects written in a batch: held in memory, then written together (see handoff_odb_batch_end).
+typedef struct handoff_object_batch handoff_object_batch;
+
 /// Puts `repo`'s object database behind backends that check each object read against its id, in the
-/// same order (quarantine and alternates included). With `store_large_trees` (a repository opened by its
-/// path, whose own loose store is `objects/` under its common folder), trees of 64 KiB and more are written
-/// there with zlib's level 0. 0 on success; a libgit2 error code otherwise (the repository is then
-/// unchanged and must not be used).
-int handoff_odb_verify(git_repository *repo, int store_large_trees);
+/// same order (quarantine and alternates included). With `own_store` (a repository opened by its path,
+/// whose own loose store is `objects/` under its common folder), trees of 64 KiB and more are written
+/// there with zlib's level 0, and `batch` receives the repository's batch (NULL otherwise); it lives as
+/// long as the repository. 0 on success; a libgit2 error code otherwise (the repository is then unchanged
+/// and must not be used).
+int handoff_odb_verify(git_repository *repo, int own_store, handoff_object_batch **batch);
+
+/// Starts (or nests) a batch: objects written through the repository stay in memory, readable through it
+/// only, until the outermost batch ends. Same thread as the repository's other calls.
+void handoff_odb_batch_begin(handoff_object_batch *batch);
+
+/// Ends a batch begun last. At the outermost end, the objects are written: as one pack when they are 100
+/// or more, loose otherwise (as git fetch's unpack limit has it), loose too when the pack cannot be
+/// written. 0 on success; a libgit2 error code when an object could not be written at all.
+int handoff_odb_batch_end(handoff_object_batch *batch);
 
 /// Whether `data` of `type` hashes to `id` (the check handoff_odb_verify's backends make): 1 or 0, or -1
 /// when the hash could not be computed.

@@ -1,0 +1,20 @@
+internal import CGit2
+internal import CGit2ODB
+
+extension Repository {
+    /// Runs `body` with the objects it writes held in memory (readable through this handle only), then
+    /// writes them together: one pack when they are 100 or more, loose otherwise, as `git fetch` does.
+    ///
+    /// A catch-up writes thousands of status objects; creating a file for each cost about a second of
+    /// it. The objects are on disk when this returns, even when `body` throws: name them in a reference only
+    /// afterwards. Nested calls write at the outermost end.
+    public func writingObjectsTogether<T>(_ body: () throws -> T) throws -> T {
+        guard let objectBatch else { return try body() }
+        handoff_odb_batch_begin(objectBatch)
+        let result: Result<T, any Error> = Result { try body() }
+        let ended = handoff_odb_batch_end(objectBatch)
+        let value = try result.get()
+        try check(ended, "write \(gitDirectory)'s new objects")
+        return value
+    }
+}
