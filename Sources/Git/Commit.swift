@@ -167,6 +167,59 @@ extension Repository {
         }
     }
 
+    /// Commit `id` from its header lines alone (tree, parents, author, committer), its message left unread
+    /// (empty, no trailers): for a commit ``commit(_:sizeLimit:)`` refuses, over the size limit or
+    /// malformed past what a history walk needs. The walk that found it read the whole object already.
+    /// Throws when even the tree line is missing; an unparsable author or committer is empty, at time 0.
+    public func commitFrame(_ id: ObjectID) throws(GitError) -> Commit {
+        var odb: OpaquePointer?
+        try check(git_repository_odb(&odb, pointer), "open object database")
+        defer { git_odb_free(odb) }
+        var oid = id.oid
+        var object: OpaquePointer?
+        try check(git_odb_read(&object, odb, &oid), "read commit \(id)")
+        defer { git_odb_object_free(object) }
+        guard git_odb_object_type(object) == GIT_OBJECT_COMMIT else {
+            throw GitError(operation: "read commit \(id)", code: .wrongType, message: "\(id) is not a commit")
+        }
+        let bytes = UnsafeRawBufferPointer(start: git_odb_object_data(object), count: git_odb_object_size(object))
+        var tree: ObjectID?
+        var parents: [ObjectID] = []
+        var author: Signature?
+        var committer: Signature?
+        var start = bytes.startIndex
+        while start < bytes.endIndex {
+            let end = bytes[start...].firstIndex(of: UInt8(ascii: "\n")) ?? bytes.endIndex
+            if end == start { break }  // the blank line before the message
+            let line = bytes[start..<end]
+            start = end + 1
+            guard let space = line.firstIndex(of: UInt8(ascii: " ")) else { continue }
+            let key = String(decoding: line[line.startIndex..<space], as: UTF8.self)
+            let value = String(decoding: line[(space + 1)...], as: UTF8.self)
+            switch key {
+            case "tree" where tree == nil: tree = ObjectID(hex: value)
+            case "parent": if let parent = ObjectID(hex: value) { parents.append(parent) }
+            case "author" where author == nil: author = Self.signature(parsing: value)
+            case "committer" where committer == nil: committer = Self.signature(parsing: value)
+            default: continue
+            }
+        }
+        guard let tree else {
+            throw GitError(operation: "read commit \(id)", code: .invalidArgument, message: "commit \(id) names no tree")
+        }
+        let nobody = Signature(name: "", email: "", time: GitTime(seconds: 0, offsetMinutes: 0))
+        return Commit(
+            id: id, tree: tree, parents: parents, author: author ?? nobody, committer: committer ?? nobody, message: "", trailers: [])
+    }
+
+    /// `Name <email> seconds ±hhmm`, as git writes an author or committer line; nil when libgit2 cannot read it.
+    private static func signature(parsing text: String) -> Signature? {
+        var parsed: UnsafeMutablePointer<git_signature>?
+        guard git_signature_from_buffer(&parsed, text) == 0, let parsed else { return nil }
+        defer { git_signature_free(parsed) }
+        return Signature(UnsafePointer(parsed))
+    }
+
     /// The ids of `id`'s parents, first parent first.
     public func parents(of id: ObjectID) throws(GitError) -> [ObjectID] {
         try withCommit(id) { handle in

@@ -1,12 +1,13 @@
 internal import CGit2
-import Foundation
+public import Foundation
 
 /// A commit's signature block and the exact bytes it signs, as `git_commit_extract_signature` returns them.
 public struct CommitSignature: Hashable, Sendable {
     /// The armored signature (`-----BEGIN SSH SIGNATURE-----` or PGP).
     public var signature: String
-    /// The commit object without its signature header: what the signature covers.
-    public var signedPayload: String
+    /// The commit object without its signature header: what the signature covers, byte for byte (a commit
+    /// may hold any bytes; decoded as text, invalid ones would become U+FFFD and verify a commit never signed).
+    public var signedPayload: Data
 
     /// True for an SSH signature (`gpg.format=ssh`), false for OpenPGP or X.509.
     public var isSSH: Bool { signature.hasPrefix("-----BEGIN SSH SIGNATURE-----") }
@@ -93,7 +94,7 @@ extension Repository {
         try check(result, "read signature of \(id)")
         return CommitSignature(
             signature: String(decoding: UnsafeRawBufferPointer(start: signature.ptr, count: signature.size), as: UTF8.self),
-            signedPayload: String(decoding: UnsafeRawBufferPointer(start: payload.ptr, count: payload.size), as: UTF8.self)
+            signedPayload: Data(UnsafeRawBufferPointer(start: payload.ptr, count: payload.size))
         )
     }
 

@@ -31,7 +31,8 @@ struct CommitReader {
     static func ownChanges(of commit: Commit, in repository: Repository, folders: inout [BytePath: ObjectID]?) throws -> [TreeChange] {
         guard let first = commit.parents.first else { return try repository.diff(from: nil, to: commit.tree, folders: &folders) }
         var own = try repository.diff(from: try repository.tree(ofCommit: first), to: commit.tree, folders: &folders)
-        for parent in commit.parents.dropFirst() where !own.isEmpty {
+        // Each parent once, and no more than a merge may have: a diff per parent is the cost (see maxParents).
+        for parent in distinctParents(of: commit).dropFirst().prefix(maxParents - 1) where !own.isEmpty {
             // By bytes: as Strings, `Kunden.yaml` and its Kelvin-sign twin are one path, two files to git.
             let changed = Set(try repository.diff(from: try repository.tree(ofCommit: parent), to: commit.tree).map { BytePath($0.path) })
             own.removeAll { !changed.contains(BytePath($0.path)) }
@@ -39,13 +40,32 @@ struct CommitReader {
         return own
     }
 
+    /// Most parents a commit may merge and be judged by who made it. Git's octopus merges rarely pass a
+    /// dozen; a forged commit of thousands (one diff each) would cost minutes per run. Past this, the
+    /// commit is one nobody can be held to.
+    static let maxParents = 16
+
+    /// `commit`'s parents, each once, in order (git never repeats one; a forged commit can).
+    static func distinctParents(of commit: Commit) -> [ObjectID] {
+        var seen = Set<ObjectID>()
+        return commit.parents.filter { seen.insert($0).inserted }
+    }
+
+    /// Whether `commit` merges more distinct parents than ``maxParents``.
+    static func mergesTooMany(_ commit: Commit) -> Bool {
+        commit.parents.count > maxParents && distinctParents(of: commit).count > maxParents
+    }
+
     /// The fold's input for `commit`; `changes`, when given, are its own changes (``ownChanges(of:in:)``)
-    /// as already read.
-    func input(for commit: Commit, state: WorkflowState, changes known: [TreeChange]? = nil) throws -> CommitInput {
+    /// as already read. An `unreadable` commit (read as ``Git/Repository/commitFrame(_:)``, or merging too
+    /// many parents) is judged by what it changed, as a commit nobody can be held to.
+    func input(for commit: Commit, state: WorkflowState, changes known: [TreeChange]? = nil, unreadable: Bool = false) throws -> CommitInput {
         let actions = commit.trailers.filter { $0.key.caseInsensitiveCompare(ActionRequest.trailerKey) == .orderedSame }.map(\.value)
         // git reads trailers only in the last paragraph: a subject written like one asks for nothing.
         let subject = commit.summary.split(separator: ":", maxSplits: 1)
-        let who = try identifier.identify(commit, in: repository)
+        let who =
+            unreadable
+            ? CommitIdentity(identity: commit.author.email, problem: .unreadableCommit) : try identifier.identify(commit, in: repository)
         var input = CommitInput(
             id: commit.id.hex, identity: who.identity, time: Self.utc(commit.committer.time),
             actionTrailers: actions, unverified: who.problem)

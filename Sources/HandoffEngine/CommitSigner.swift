@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 public import Git
 
 /// The answer to "did one of handoffd's keys sign that?": "could not check" is never the same as "no".
@@ -25,9 +25,9 @@ public struct TrustedKeys: Sendable, Hashable {
 
     /// Whether `signature` (git's armored signature of a commit over `payload`) was made by a trusted key, in
     /// the `git` namespace.
-    public func verdict(signature: String, payload: String) -> SignatureVerdict {
+    public func verdict(signature: String, payload: Data) -> SignatureVerdict {
         guard let parsed = try? SSHSignature(armored: signature), parsed.namespace == "git", keys.contains(parsed.publicKey),
-            parsed.verifies(Data(payload.utf8))
+            parsed.verifies(payload)
         else { return .forged }
         return .genuine
     }

@@ -151,5 +151,9 @@ struct PageRequest {
     var offset: Int
     var total: Int
 
-    var range: Range<Int> { min(offset, total)..<min(offset + limit, total) }
+    /// The items asked for that exist; clamped before adding, so an offset near `Int.max` cannot overflow.
+    var range: Range<Int> {
+        let start = min(offset, total)
+        return start..<(start + min(limit, total - start))
+    }
 }

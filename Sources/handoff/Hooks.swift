@@ -152,7 +152,7 @@ struct PreReceive: ParsableCommand {
             guard fields.count == 3, let old = ObjectID(hex: fields[0]), let new = ObjectID(hex: fields[1]) else { continue }
             let processor = RepositoryProcessor(settings: settings)
             switch String(fields[2]) {
-            case settings.reference where !new.isZero:
+            case settings.reference:
                 refusals += try processor.audit(repository, old: old.isZero ? nil : old, new: new)
             case settings.statusReference where settings.statusReference != settings.reference:
                 refusals += try processor.auditStatusBranch(repository, old: old.isZero ? nil : old, new: new)

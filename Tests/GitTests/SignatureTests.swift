@@ -32,7 +32,7 @@ struct SignatureTests {
         }
 
         /// True when `ssh-keygen -Y verify` accepts `signature` over `payload` by the principal.
-        func verify(_ signature: String, payload: String, in folder: String) throws -> Bool {
+        func verify(_ signature: String, payload: Data, in folder: String) throws -> Bool {
             let signatureFile = "\(folder)/sig-\(UUID().uuidString)"
             try Data(signature.utf8).write(to: URL(fileURLWithPath: signatureFile))
             let result = try runProcess(
@@ -40,7 +40,7 @@ struct SignatureTests {
                 [
                     "-Y", "verify", "-f", allowedSigners, "-I", principal,
                     "-n", "git", "-s", signatureFile,
-                ], input: Data(payload.utf8))
+                ], input: payload)
             return result.status == 0
         }
     }
@@ -69,11 +69,37 @@ struct SignatureTests {
         #expect(try repository.signature(ofCommit: ObjectID(unsigned)) == nil)
         let signature = try #require(try repository.signature(ofCommit: signed))
         #expect(signature.isSSH)
-        #expect(signature.signedPayload.contains("\nsigned\n\nHandoff: claim PAY-1\n"))
-        #expect(!signature.signedPayload.contains("gpgsig"))
+        let payload = String(decoding: signature.signedPayload, as: UTF8.self)
+        #expect(payload.contains("\nsigned\n\nHandoff: claim PAY-1\n"))
+        #expect(!payload.contains("gpgsig"))
         #expect(try key.verify(signature.signature, payload: signature.signedPayload, in: sandbox.root))
-        #expect(try !key.verify(signature.signature, payload: signature.signedPayload + "tampered", in: sandbox.root))
+        #expect(try !key.verify(signature.signature, payload: signature.signedPayload + Data("tampered".utf8), in: sandbox.root))
         #expect(throws: GitError.self) { try repository.signature(ofCommit: ObjectID.zero) }
+    }
+
+    @Test(
+        "the signed payload is the commit's bytes: a message that is not UTF-8 verifies as signed, and one byte changed does not",
+        .enabled(if: sshAvailable, "needs ssh-keygen (openssh-client)"))
+    func payloadBytes() throws {
+        let sandbox = try Sandbox()
+        let key = try SSHKey(sandbox)
+        let work = "\(sandbox.root)/work"
+        try sandbox.git(["init", "-q", "-b", "main", work], in: sandbox.root)
+        let message = "\(sandbox.root)/message"
+        try Data("Latin-1 ".utf8 + [0x63, 0x61, 0x66, 0xE9, 0x0A]).write(to: URL(fileURLWithPath: message))
+        try sandbox.git(
+            [
+                "-c", "gpg.format=ssh", "-c", "user.signingkey=\(key.privateKey)", "-c", "i18n.commitEncoding=ISO-8859-1", "commit", "-q",
+                "--allow-empty", "-S", "-F", message,
+            ], in: work)
+        let signed = ObjectID(try sandbox.git(["rev-parse", "HEAD"], in: work))
+        let signature = try #require(try Repository.open(at: work).signature(ofCommit: signed))
+        // Decoded as text, 0xE9 became U+FFFD: the payload then matched neither the commit nor its signature.
+        #expect(signature.signedPayload.contains(0xE9))
+        #expect(try key.verify(signature.signature, payload: signature.signedPayload, in: sandbox.root))
+        var altered = signature.signedPayload
+        altered[altered.firstIndex(of: 0xE9)!] = 0xFF
+        #expect(try !key.verify(signature.signature, payload: altered, in: sandbox.root))
     }
 
     @Test(

@@ -51,6 +51,13 @@ struct HandoffWebTests {
         #expect((body?["items"] as? [Any])?.count == 500 && body?["total"] as? Int == 700)
         let end = web.answer(method: "GET", path: "/v1/repositories/specs/packets", query: ["offset": "5000"])
         #expect(end.status == 200 && end.body.contains(#""items":[]"#))
+        // An offset near Int.max trapped on `offset + limit`, taking the daemon down with every repository.
+        for path in ["/v1/repositories/specs/packets", "/v1/repositories/specs/events", "/r/specs/events", "/r/specs"] {
+            for offset in ["\(Int.max)", "\(Int.max - 5)"] {
+                let far = web.answer(method: "GET", path: path, query: ["offset": offset, "limit": "500"])
+                #expect(far.status == 200 || far.status == 400, "\(path)?offset=\(offset)")
+            }
+        }
         let board = web.answer(method: "GET", path: "/r/specs", query: [:]).body
         #expect(board.components(separatedBy: #"class="packet "#).count - 1 == 100)
         #expect(board.contains(#"href="?state=ready&amp;offset=50""#) || board.contains(#"href="?state=ready&offset=50""#))

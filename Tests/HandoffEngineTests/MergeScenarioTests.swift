@@ -146,7 +146,9 @@ struct MergeScenarioTests {
             try world.sandbox.git(["checkout", "-q", "-B", "main", "origin/main~1"], in: clone)
             try world.runGit(["commit", "-q", "--allow-empty", "-m", "Rewritten by \(person)"], in: clone)
             let new = try #require(ObjectID(hex: try world.sandbox.git(["rev-parse", "HEAD"], in: clone)))
+            // The objects reach the server, no reference does: as in the hook, which runs before references move.
             try world.sandbox.git(["push", "-q", "origin", "HEAD:refs/heads/rewrite-\(person)"], in: clone)
+            try world.sandbox.git(["push", "-q", "origin", ":refs/heads/rewrite-\(person)"], in: clone)
             let refusals = try world.processor.audit(bare, old: tip, new: new)
             if allowed {
                 #expect(refusals.isEmpty, "\(refusals)")
@@ -154,5 +156,26 @@ struct MergeScenarioTests {
                 #expect(refusals.count == 1 && refusals[0].reason.contains("is not an operator"), "\(refusals)")
             }
         }
+    }
+
+    @Test("an operator's signature on an old commit authorises no rollback to it, and nobody deletes the watched branch")
+    func rollbackAndDeletion() throws {
+        let world = try Self.claimedWorld()
+        let bare = try Repository.open(at: world.bare)
+        let tip = try #require(try bare.referenceTarget("refs/heads/main"))
+        // The first commit is the operator's own policy commit: the tip of a force-push anyone could make.
+        let policyCommit = try #require(ObjectID(hex: try world.sandbox.git(["rev-list", "--max-parents=0", "main"], in: world.bare)))
+        let rollback = try world.processor.audit(bare, old: tip, new: policyCommit)
+        #expect(rollback.count == 1 && rollback[0].reason.contains("already holds"), "\(rollback)")
+        // A commit another branch holds is no new commit either.
+        let clone = "\(world.sandbox.root)/ops"
+        try world.sandbox.git(["fetch", "-q", "origin"], in: clone)
+        try world.sandbox.git(["checkout", "-q", "-B", "elsewhere", "origin/main~1"], in: clone)
+        try world.runGit(["commit", "-q", "--allow-empty", "-m", "Kept on a branch"], in: clone)
+        try world.sandbox.git(["push", "-q", "origin", "HEAD:refs/heads/elsewhere"], in: clone)
+        let elsewhere = try #require(try bare.referenceTarget("refs/heads/elsewhere"))
+        #expect(try world.processor.audit(bare, old: tip, new: elsewhere).first?.reason.contains("already holds") == true)
+        let deletion = try world.processor.audit(bare, old: tip, new: .zero)
+        #expect(deletion.count == 1 && deletion[0].reason.contains("deleting main"), "\(deletion)")
     }
 }

@@ -23,8 +23,8 @@ struct ScratchFolderTests {
         #expect(key.scratchDirectory == "\(state)/tmp")
         let signature = try key.sign("tree 0000\n\npayload\n")
         let trusted = TrustedKeys([key.publicKey])
-        #expect(trusted.verdict(signature: signature, payload: "tree 0000\n\npayload\n") == .genuine)
-        #expect(trusted.verdict(signature: signature, payload: "tree 0000\n\ntampered\n") == .forged)
+        #expect(trusted.verdict(signature: signature, payload: Data("tree 0000\n\npayload\n".utf8)) == .genuine)
+        #expect(trusted.verdict(signature: signature, payload: Data("tree 0000\n\ntampered\n".utf8)) == .forged)
         #expect(try FileManager.default.contentsOfDirectory(atPath: "\(state)/tmp") == [])
     }
 

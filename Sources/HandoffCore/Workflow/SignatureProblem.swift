@@ -13,6 +13,9 @@ public enum SignatureProblem: Hashable, Sendable, CaseIterable {
     case doesNotVerify
     /// The key verifies the signature but no `allowed_signers` line names it for `git`, at the commit's time.
     case keyNotAllowed
+    /// The commit cannot be read whole (over the size limit, malformed, or merging too many parents): nobody
+    /// can be held to it, so nothing it does is honoured, in any identity mode.
+    case unreadableCommit
 
     /// What is wrong and what to do, in one line.
     public var reason: String {
@@ -23,6 +26,8 @@ public enum SignatureProblem: Hashable, Sendable, CaseIterable {
         case .wrongNamespace: "the commit's SSH signature is not for git (namespace)"
         case .doesNotVerify: "the commit's SSH signature does not verify"
         case .keyNotAllowed: "the commit is signed by a key allowed_signers does not list (ask an operator to add it)"
+        case .unreadableCommit:
+            "the commit cannot be read whole (over the size limit, malformed, or merging too many parents): rewrite it"
         }
     }
 }

@@ -42,7 +42,7 @@ public enum WorkflowRecords {
         case .unknownPacket: "an action naming a packet that does not exist"
         case .deliveryOutsidePacket: "a `delivery/` change in a folder that is not a packet"
         case .changeRejected: "a refused change to a folder that is not a packet yet"
-        case .commitUnreadable: "a commit that could not be read, skipped"
+        case .commitUnreadable: "a commit that cannot be read whole: its actions and changes are refused"
         case .packetRemoved: "a packet removed by a client or operator"
         case .policyUnauthorized: "a policy change by someone who is not an operator; ignored"
         case .policyNotInForce: "a policy change on top of a refused one; not in force until the file is restored"

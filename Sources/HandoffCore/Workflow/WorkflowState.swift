@@ -119,7 +119,7 @@ public enum BoardEventKind: Hashable, Sendable {
         case .policyChanged(let who): "policy changed by operator \(who)"
         case .historyRewritten(let lost, let reference):
             "\(lost.prefix(12)) is no longer in the history of \(reference) (force-push); status rebuilt from the first commit"
-        case .commitUnreadable(let reason): "commit ignored: \(reason)"
+        case .commitUnreadable(let reason): "commit not honoured (nobody can be held to it): \(reason)"
         case .statusBranchTampering(let commits):
             "\(commits) commit(s) on the status branch were not written by handoffd; the last genuine status was written back"
         case .recorded(_, let note): note
@@ -152,6 +152,8 @@ public struct WorkflowState: Sendable, Hashable {
     public var events: [BoardEvent]
     /// Files whose tree version is not in force, by path as git tells paths apart (``ContentInForce``).
     public var held: [BytePath: HeldFile]
+    /// What ``record(_:)`` was given over this value's life; not part of the state (see ``RecordedEvents``).
+    public private(set) var recorded = RecordedEvents()
 
     /// Most board events kept.
     public static let maxBoardEvents = 50
@@ -168,5 +170,36 @@ public struct WorkflowState: Sendable, Hashable {
     public mutating func record(_ event: BoardEvent) {
         events.append(event)
         if events.count > Self.maxBoardEvents { events.removeFirst(events.count - Self.maxBoardEvents) }
+        recorded.note(event)
     }
+}
+
+/// The tally of events recorded into a ``WorkflowState``, by which the push audit tells what one commit
+/// recorded: once ``WorkflowState/events`` holds its bound, its length no longer grows with new events.
+/// Not part of the state: states equal in what they hold are equal whatever their tallies (a state read
+/// back from a status has none).
+public struct RecordedEvents: Sendable, Hashable {
+    /// Events that refuse a push, recorded so far.
+    public private(set) var refusingCount = 0
+    /// The newest of them (at most ``keptRefusing``), oldest first.
+    public private(set) var refusing: [BoardEvent] = []
+    /// Refusing events kept: enough to name a push's problems, however many a commit records.
+    public static let keptRefusing = 20
+
+    mutating func note(_ event: BoardEvent) {
+        guard event.kind.refusesPush else { return }
+        refusingCount += 1
+        refusing.append(event)
+        if refusing.count > Self.keptRefusing { refusing.removeFirst(refusing.count - Self.keptRefusing) }
+    }
+
+    /// The refusing events recorded since `earlier` (a tally of the same value before): the newest of them
+    /// when more than ``keptRefusing`` were, and how many were recorded in all.
+    public func refusing(since earlier: RecordedEvents) -> (events: ArraySlice<BoardEvent>, count: Int) {
+        let count = refusingCount - earlier.refusingCount
+        return (refusing.suffix(min(max(count, 0), refusing.count)), max(count, 0))
+    }
+
+    public static func == (_: RecordedEvents, _: RecordedEvents) -> Bool { true }
+    public func hash(into hasher: inout Hasher) {}
 }

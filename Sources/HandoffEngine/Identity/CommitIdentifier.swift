@@ -41,7 +41,7 @@ struct CommitIdentifier {
             return CommitIdentity(identity: claimed, problem: .unreadable)
         }
         guard signature.namespace == "git" else { return CommitIdentity(identity: claimed, problem: .wrongNamespace) }
-        guard signature.verifies(Data(signed.signedPayload.utf8)) else { return CommitIdentity(identity: claimed, problem: .doesNotVerify) }
+        guard signature.verifies(signed.signedPayload) else { return CommitIdentity(identity: claimed, problem: .doesNotVerify) }
         guard let principal = signers.principal(for: signature.publicKey, namespace: "git", at: commit.committer.time.seconds) else {
             return CommitIdentity(identity: claimed, problem: .keyNotAllowed)
         }

@@ -77,25 +77,43 @@ struct FoldStep {
             }
             let known = diffed.removeValue(forKey: id)
             let commit: Commit
+            var unreadable = false
+            // Recorded once the state before the commit is taken, so that the hook sees them as the commit's.
+            var refusal: BoardEvent?
             if let known {
                 commit = known.commit
             } else {
                 do {
                     commit = try repository.commit(id)
                 } catch {
-                    state.record(BoardEvent(at: "", commit: id.hex, by: "", kind: .commitUnreadable(error.message)))
-                    continue
+                    // Judged by what it changed, as a commit nobody can be held to: skipped, its changes would
+                    // come in unjudged with the next commit, whose diff starts from its tree.
+                    refusal = BoardEvent(at: "", commit: id.hex, by: "", kind: .commitUnreadable(error.message))
+                    guard let frame = try? repository.commitFrame(id) else {
+                        state.record(refusal!)
+                        continue
+                    }
+                    commit = frame
+                    unreadable = true
                 }
             }
-            if try own.isOwn(commit, in: repository) { continue }  // our own output is never input
+            if !unreadable, CommitReader.mergesTooMany(commit) {
+                let count = CommitReader.distinctParents(of: commit).count
+                refusal = BoardEvent(
+                    at: "", commit: id.hex, by: "",
+                    kind: .commitUnreadable("it merges \(count) parents, over the limit of \(CommitReader.maxParents)"))
+                unreadable = true
+            }
+            if !unreadable, try own.isOwn(commit, in: repository) { continue }  // our own output is never input
             try loader?.prepare(trailersOf: commit, state: &state)
             // Found on the preparing thread's handle: this one then reads the commit's packet folders without
             // parsing the packet root above them again.
             if let known { repository.knowFolders(known.folders, inTree: commit.tree) }
-            let input = try reader.input(for: commit, state: state, changes: known?.changes)
+            let input = try reader.input(for: commit, state: state, changes: known?.changes, unreadable: unreadable)
             if known != nil { repository.knowFolders([:], inTree: commit.tree) }  // no later reader of the handle relies on them
             try loader?.prepare(input, state: &state)
             let before = observe == nil ? nil : state
+            if let refusal { state.record(refusal) }
             result.changed.formUnion(fold.apply(input, to: &state))
             result.touched.formUnion(input.touched.keys)
             result.count += 1

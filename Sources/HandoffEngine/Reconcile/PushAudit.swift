@@ -22,7 +22,18 @@ extension RepositoryProcessor {
     /// status files or the board (merges included), unauthorised policy changes, (when the policy requires
     /// it) packets pushed while not ready, and a rewrite of the watched branch by anyone but an operator.
     /// handoffd's own genuine commits are never refused.
+    /// A deletion (`new` all zeros) is refused: it erases every recorded action, and a branch created again
+    /// afterwards would be no rewrite to judge.
     public func audit(_ repository: Repository, old: ObjectID?, new: ObjectID) throws -> [PushRefusal] {
+        guard !new.isZero else {
+            return old.map {
+                [
+                    PushRefusal(
+                        commit: $0, packet: nil,
+                        reason: "deleting \(settings.branch) erases every recorded action: refused (an operator deletes it on the server)")
+                ]
+            } ?? []
+        }
         var base = old
         if let old, !(try repository.isAncestor(old, of: new)) {
             // A rewrite erases recorded actions from history: only an operator may, and a rewrite by one
@@ -36,6 +47,16 @@ extension RepositoryProcessor {
                             + "operator may rewrite its history (git pull --rebase, then push on top)")
                 ]
             }
+            // Who pushes is known only from the tip's signature, so the tip must be new: any commit an operator
+            // ever signed, already in a branch or tag, would otherwise let anyone roll the branch back to it.
+            if try isHeld(new, in: repository) {
+                return [
+                    PushRefusal(
+                        commit: new, packet: nil,
+                        reason: "non-fast-forward update of \(settings.branch) to a commit the repository already holds: a rewrite "
+                            + "must end in a new commit of the operator's own (git commit --allow-empty -S on top, then push)")
+                ]
+            }
             base = try repository.mergeBase(old, new)
         }
         do {
@@ -43,6 +64,17 @@ extension RepositoryProcessor {
         } catch is StatusLoader.Unreadable {
             return try audit(repository, old: base, new: new, rebuild: true)
         }
+    }
+
+    /// Whether a branch or tag of `repository` (before the push: the hook sees the old references) reaches `commit`.
+    private func isHeld(_ commit: ObjectID, in repository: Repository) throws -> Bool {
+        var tips: [ObjectID] = []
+        for reference in try repository.references() {
+            guard let target = reference.target, let header = try? repository.objectHeader(target), header.type == .commit else { continue }
+            if target == commit { return true }
+            tips.append(target)
+        }
+        return try !repository.commits(from: [commit], hiding: tips).contains(commit)
     }
 
     /// What the pre-receive hook refuses on the status branch (`status_branch`): everything but handoffd's
@@ -135,8 +167,12 @@ extension RepositoryProcessor {
         if let problem = input.unverified, refusals.isEmpty {
             refusals.append(PushRefusal(commit: id, packet: nil, reason: "no verified identity (participant_identity: signature): \(problem.reason)"))
         }
-        for event in after.events.dropFirst(before.events.count) where event.kind.refusesPush {
-            refusals.append(PushRefusal(commit: id, packet: nil, reason: "\(event.event): \(event.note)"))
+        // By the tally, not the list's length: the board keeps its newest events only, so once full its
+        // length no longer tells what is new.
+        let fresh = after.recorded.refusing(since: before.recorded)
+        for event in fresh.events { refusals.append(PushRefusal(commit: id, packet: nil, reason: "\(event.event): \(event.note)")) }
+        if fresh.count > fresh.events.count {
+            refusals.append(PushRefusal(commit: id, packet: nil, reason: "and \(fresh.count - fresh.events.count) more refused event(s) like these"))
         }
         if after.policy.requireReady {
             for (packet, change) in input.touched.sorted(by: { $0.key < $1.key }) {
