@@ -31,7 +31,8 @@ public struct TreeChange: Hashable, Sendable {
 }
 
 extension Repository {
-    /// Every file-level path that differs from `old` to `new` (nil = the empty tree), sorted by path.
+    /// Every file-level path that differs from `old` to `new` (nil = the empty tree), sorted by path; a
+    /// differing folder nested ``maxTreeDepth`` deep is one change of mode `.tree` (the walk goes no deeper).
     ///
     /// Recursive, no rename detection: each change is one path, as the workflow needs it and as
     /// `git diff-tree -r --no-renames` reports it (a file replaced by a folder is a deletion plus additions).
@@ -60,11 +61,15 @@ extension Repository {
     ) throws(GitError) {
         if let old, let new, old == new { return }
         // One call per level: a pushed tree nested tens of thousands deep (cheap to make) would overflow the
-        // stack and take the whole process down. Refused first, as newer git refuses (core.maxTreeDepth).
+        // stack and take the whole process down. Past the bound (newer git refuses such trees, core.maxTreeDepth)
+        // the folder is one change of its own, so that the commit can still be judged and history go on.
         if prefix.utf8.count(where: { $0 == UInt8(ascii: "/") }) >= Self.maxTreeDepth {
-            throw GitError(
-                operation: "diff trees", code: .tooLarge,
-                message: "folders nested deeper than \(Self.maxTreeDepth) levels at '\(prefix.prefix(200))…'")
+            let kind: TreeChange.Kind = old == nil ? .added : new == nil ? .deleted : .modified
+            changes.append(
+                TreeChange(
+                    path: String(prefix.dropLast()), kind: kind, oldID: old, newID: new, oldMode: old == nil ? nil : .tree,
+                    newMode: new == nil ? nil : .tree))
+            return
         }
         // Owned references: the kept handles may be released while subfolders are looked up below.
         let oldTree = try old.map { (id) throws(GitError) in try ownedTree(id) }
@@ -137,8 +142,8 @@ extension Repository {
         }
     }
 
-    /// Deepest folder nesting a diff enters.
-    static let maxTreeDepth = 1024
+    /// Deepest folder nesting a diff enters; a folder at this depth that differs is reported whole.
+    public static let maxTreeDepth = 1024
 
     /// git's tree order: names compared bytewise, a folder's name as if followed by `/`.
     private static func gitOrder(_ a: OpaquePointer, _ b: OpaquePointer) -> Int32 {

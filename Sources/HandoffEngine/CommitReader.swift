@@ -63,8 +63,13 @@ struct CommitReader {
         let actions = commit.trailers.filter { $0.key.caseInsensitiveCompare(ActionRequest.trailerKey) == .orderedSame }.map(\.value)
         // git reads trailers only in the last paragraph: a subject written like one asks for nothing.
         let subject = commit.summary.split(separator: ":", maxSplits: 1)
+        // A merge's own changes (evil edits, conflict resolutions) are judged like any commit's; what one
+        // side brought was judged in that side's commits, which are walked on their own.
+        let changes = try known ?? Self.ownChanges(of: commit, in: repository)
+        // A folder nested too deep to walk is reported whole: its commit, too, is one nobody can be held to.
+        let tooDeep = changes.contains { $0.oldMode == .tree || $0.newMode == .tree }
         let who =
-            unreadable
+            unreadable || tooDeep
             ? CommitIdentity(identity: commit.author.email, problem: .unreadableCommit) : try identifier.identify(commit, in: repository)
         var input = CommitInput(
             id: commit.id.hex, identity: who.identity, time: Self.utc(commit.committer.time),
@@ -77,13 +82,13 @@ struct CommitReader {
         let tree = GitTreeView(repository: repository, tree: commit.tree)
         var policy = state.policy
         var kinds: [PacketID: PacketChange] = [:]
-        // A merge's own changes (evil edits, conflict resolutions) are judged like any commit's; what one
-        // side brought was judged in that side's commits, which are walked on their own.
-        let changes = try known ?? Self.ownChanges(of: commit, in: repository)
         if changes.contains(where: { GitPath.same($0.path, Policy.path) }) {
             input.policyChange = try Policy.load(from: tree)
         }
-        input.fileChanges = changes.filter { ContentInForce.area(of: $0.path, packetRoot: policy.packetRoot) != nil }.map {
+        // A whole folder is never held (held versions are files): what is inside it stays out of every check's reach.
+        input.fileChanges = changes.filter {
+            ContentInForce.area(of: $0.path, packetRoot: policy.packetRoot) != nil && $0.oldMode != .tree && $0.newMode != .tree
+        }.map {
             FileChange(path: $0.path, before: $0.oldID?.hex, after: $0.newID?.hex)
         }
         for path in state.held.keys {

@@ -15,7 +15,13 @@ struct TreeDiffTests {
         let repository = try Repository.initBare(at: "\(sandbox.root)/deep.git")
         let path = Array(repeating: "a", count: Repository.maxTreeDepth + 5).joined(separator: "/")
         let tree = try repository.buildTree(base: nil, edits: [.upsert(path: path, content: Data("x\n".utf8))])
-        #expect(throws: GitError.self) { try repository.diff(from: nil, to: tree) }
+        // Reported whole at the bound: no deeper walk, no error that would stall the repository.
+        let changes = try repository.diff(from: nil, to: tree)
+        let bound = Array(repeating: "a", count: Repository.maxTreeDepth).joined(separator: "/")
+        #expect(changes.map(\.path) == [bound] && changes[0].newMode == .tree && changes[0].kind == .added)
+        let deeper = try repository.buildTree(base: tree, edits: [.upsert(path: path + "/b", content: Data("y\n".utf8))])
+        #expect(try repository.diff(from: tree, to: deeper).map(\.kind) == [.modified])
+        #expect(try repository.diff(from: deeper, to: try repository.emptyTree()).map(\.kind) == [.deleted])
         let shallow = try repository.buildTree(base: nil, edits: [.upsert(path: "a/b/c", content: Data("x\n".utf8))])
         #expect(try repository.diff(from: nil, to: shallow).map(\.path) == ["a/b/c"])
     }

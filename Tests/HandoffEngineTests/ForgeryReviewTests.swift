@@ -109,6 +109,30 @@ struct ForgeryReviewTests {
         #expect(try world.replayDisagreements().isEmpty)
     }
 
+    @Test("a folder nested deeper than the diff walks is judged, not a stall: the hook refuses it, the next claim is processed")
+    func deepFolder() throws {
+        let world = try Self.readyWorld()
+        let clone = try Self.fresh(world, "dev")
+        let old = try world.sandbox.git(["rev-parse", "HEAD"], in: clone)
+        let deep = "specs/PAY-142/contracts/" + Array(repeating: "d", count: Repository.maxTreeDepth + 20).joined(separator: "/")
+        try FileManager.default.createDirectory(atPath: "\(clone)/\(deep)", withIntermediateDirectories: true)
+        try world.write("x\n", "\(deep)/x.txt", in: clone)
+        try Self.forgeCriterion(clone)
+        try world.sandbox.git(["add", "-A"], in: clone)
+        try world.runGit(["commit", "-q", "-m", "Deep"], in: clone)
+        let new = try world.sandbox.git(["rev-parse", "HEAD"], in: clone)
+        try world.sandbox.git(["push", "-q", "origin", "HEAD:refs/heads/candidate"], in: clone)
+        let refusals = try Self.audit(world, old: old, new: new)
+        #expect(refusals.contains { $0.reason.contains("nest deeper") }, "\(refusals)")
+
+        try world.sandbox.git(["push", "-q", "origin", "HEAD:main"], in: clone)
+        try world.step("dev", "Claim\n\nHandoff: claim PAY-142")
+        #expect(try world.state() == "in_progress")
+        #expect(try world.show(".handoff/board.md").contains("nest deeper"))
+        #expect(!(try world.show("specs/PAY-142/acceptance.md").contains("AC-9")))
+        #expect(try world.replayDisagreements().isEmpty)
+    }
+
     @Test("with the board at its bound, the hook still refuses a commit's refusing events")
     func fullBoard() throws {
         let world = try Self.readyWorld()

@@ -110,6 +110,10 @@ struct FoldStep {
             // parsing the packet root above them again.
             if let known { repository.knowFolders(known.folders, inTree: commit.tree) }
             let input = try reader.input(for: commit, state: state, changes: known?.changes, unreadable: unreadable)
+            if refusal == nil, input.unverified == .unreadableCommit {
+                refusal = BoardEvent(
+                    at: "", commit: id.hex, by: "", kind: .commitUnreadable("its folders nest deeper than \(Repository.maxTreeDepth) levels"))
+            }
             if known != nil { repository.knowFolders([:], inTree: commit.tree) }  // no later reader of the handle relies on them
             try loader?.prepare(input, state: &state)
             let before = observe == nil ? nil : state
