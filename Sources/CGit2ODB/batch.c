@@ -31,6 +31,9 @@ typedef struct {
 struct handoff_object_batch {
     git_odb_backend parent;
     int depth;  // begin calls not yet ended
+    // The first failure to write held objects out, returned by the batch's end: libgit2 takes a failed write
+    // as "try the next backend" and goes on, so without it the end would report success over lost objects.
+    int failure;
     held_object *objects;
     size_t count, capacity, bytes;
     uint32_t *slots;  // open addressing: index + 1 into objects, 0 = empty; size a power of two
@@ -188,10 +191,11 @@ static int write_pack(handoff_object_batch *batch) {
     size_t compressed_capacity = 0;
     pack_file *pack = calloc(1, sizeof *pack), *index = calloc(1, sizeof *index);
     int pack_created = 0, index_created = 0, error = -1;
+    if (pack != NULL) pack->fd = -1;  // never descriptor 0, which calloc's zeroes would name
+    if (index != NULL) index->fd = -1;
     if (sorted == NULL || offsets == NULL || crcs == NULL || pack_path == NULL || index_path == NULL || final_path == NULL ||
         pack == NULL || index == NULL)
         goto done;
-    pack->fd = index->fd = -1;
     if ((pack->sha1 = EVP_MD_CTX_new()) == NULL || (index->sha1 = EVP_MD_CTX_new()) == NULL ||
         EVP_DigestInit_ex(pack->sha1, EVP_sha1(), NULL) != 1 || EVP_DigestInit_ex(index->sha1, EVP_sha1(), NULL) != 1)
         goto done;
@@ -258,6 +262,14 @@ static int write_pack(handoff_object_batch *batch) {
     snprintf(final_path, path_size, "%spack-%s.idx", batch->pack_folder, hex);
     if (rename(index_path, final_path) < 0) goto done;  // the pack stays: unindexed, git ignores it
     index_created = 0;
+    // The renames themselves, durable as the files are (git and libgit2 sync the folder in this mode too).
+    if (batch->fsync_objects) {
+        int folder = open(batch->pack_folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (folder < 0) goto done;
+        int synced = fsync(folder);
+        close(folder);
+        if (synced < 0) goto done;
+    }
     error = 0;
 done:
     if (pack != NULL) {
@@ -301,6 +313,7 @@ static int write_out(handoff_object_batch *batch, int as_pack) {
         error = write_loose(batch);
     }
     forget_all(batch);
+    if (error < 0 && batch->failure == 0) batch->failure = error;
     return error;
 }
 
@@ -466,6 +479,11 @@ void handoff_odb_batch_begin(handoff_object_batch *batch) { batch->depth++; }
 int handoff_odb_batch_end(handoff_object_batch *batch) {
     if (batch->depth == 0 || --batch->depth > 0) return 0;
     int as_pack = batch->count >= UNPACK_LIMIT, error = write_out(batch, as_pack);
+    if (batch->failure < 0) {
+        error = batch->failure;  // objects were lost while the batch ran: nothing may name what was written
+        batch->failure = 0;
+        git_error_set_str(GIT_ERROR_ODB, "cannot write objects held in memory to the object database");
+    }
     // The new pack is found by the next read that misses anyway; refreshing now spares that miss its scan.
     if (as_pack && error == 0 && batch->parent.odb != NULL) git_odb_refresh(batch->parent.odb);
     return error;

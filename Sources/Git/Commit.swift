@@ -188,24 +188,30 @@ extension Repository {
         var author: Signature?
         var committer: Signature?
         var start = bytes.startIndex
+        // As git and libgit2 read a commit: the tree on the first line, the parents on the lines right after
+        // it and nowhere else (a `parent` line further down is text a history walk never follows).
+        var position = 0
         while start < bytes.endIndex {
             let end = bytes[start...].firstIndex(of: UInt8(ascii: "\n")) ?? bytes.endIndex
             if end == start { break }  // the blank line before the message
             let line = bytes[start..<end]
             start = end + 1
+            position += 1
             guard let space = line.firstIndex(of: UInt8(ascii: " ")) else { continue }
             let key = String(decoding: line[line.startIndex..<space], as: UTF8.self)
             let value = String(decoding: line[(space + 1)...], as: UTF8.self)
             switch key {
-            case "tree" where tree == nil: tree = ObjectID(hex: value)
-            case "parent": if let parent = ObjectID(hex: value) { parents.append(parent) }
+            case "tree" where position == 1: tree = ObjectID(hex: value)
+            case "parent" where position == parents.count + 2:
+                guard let parent = ObjectID(hex: value) else { break }
+                parents.append(parent)
             case "author" where author == nil: author = Self.signature(parsing: value)
             case "committer" where committer == nil: committer = Self.signature(parsing: value)
             default: continue
             }
         }
         guard let tree else {
-            throw GitError(operation: "read commit \(id)", code: .invalidArgument, message: "commit \(id) names no tree")
+            throw GitError(operation: "read commit \(id)", code: .invalidObject, message: "commit \(id) names no tree on its first line")
         }
         let nobody = Signature(name: "", email: "", time: GitTime(seconds: 0, offsetMinutes: 0))
         return Commit(
@@ -220,16 +226,35 @@ extension Repository {
         return Signature(UnsafePointer(parsed))
     }
 
-    /// The ids of `id`'s parents, first parent first.
-    public func parents(of id: ObjectID) throws(GitError) -> [ObjectID] {
-        try withCommit(id) { handle in
-            (0..<git_commit_parentcount(handle)).map { ObjectID(git_commit_parent_id(handle, $0)) }
+    /// Commit `id` as ``commit(_:sizeLimit:)`` reads it, or, when it cannot be read whole
+    /// (``GitError/isUnreadableObject``), its ``commitFrame(_:)``; `whole` says which.
+    public func commitOrFrame(_ id: ObjectID) throws(GitError) -> (commit: Commit, whole: Bool) {
+        do {
+            return (try commit(id), true)
+        } catch  where error.isUnreadableObject {
+            return (try commitFrame(id), false)
         }
     }
 
-    /// The root tree of commit `id`.
+    /// The ids of `id`'s parents, first parent first (from its header, for a commit not readable whole).
+    public func parents(of id: ObjectID) throws(GitError) -> [ObjectID] {
+        do {
+            return try withCommit(id) { handle in
+                (0..<git_commit_parentcount(handle)).map { ObjectID(git_commit_parent_id(handle, $0)) }
+            }
+        } catch  where error.isUnreadableObject {
+            return try commitFrame(id).parents
+        }
+    }
+
+    /// The root tree of commit `id` (from its header, for a commit not readable whole: a commit a history
+    /// walk accepts but libgit2 cannot parse would otherwise fail every diff of its children).
     public func tree(ofCommit id: ObjectID) throws(GitError) -> ObjectID {
-        try withCommit(id) { ObjectID(git_commit_tree_id($0)) }
+        do {
+            return try withCommit(id) { ObjectID(git_commit_tree_id($0)) }
+        } catch  where error.isUnreadableObject {
+            return try commitFrame(id).tree
+        }
     }
 
     func withCommit<T>(_ id: ObjectID, _ body: (OpaquePointer) throws(GitError) -> T) throws(GitError) -> T {

@@ -30,6 +30,8 @@ public struct GitError: Error, Sendable, Equatable, CustomStringConvertible {
         public static let ambiguous = Code(rawValue: -5)
         /// The operation needs a non-bare repository (`GIT_EBAREREPO`).
         public static let bareRepository = Code(rawValue: -8)
+        /// The input is invalid: an object libgit2 cannot parse, among others (`GIT_EINVALID`).
+        public static let invalidObject = Code(rawValue: -21)
         /// A reference or path name is invalid (`GIT_EINVALIDSPEC`).
         public static let invalidSpec = Code(rawValue: -12)
         /// A stored object does not hash to its id (`GIT_EMISMATCH`): corrupt or tampered with.
@@ -68,6 +70,7 @@ public struct GitError: Error, Sendable, Equatable, CustomStringConvertible {
             case .exists: "already exists"
             case .ambiguous: "ambiguous"
             case .bareRepository: "bare repository"
+            case .invalidObject: "invalid"
             case .invalidSpec: "invalid spec"
             case .locked: "locked"
             case .hashMismatch: "hash mismatch"
@@ -111,6 +114,15 @@ public struct GitError: Error, Sendable, Equatable, CustomStringConvertible {
 
     public var description: String {
         "\(operation): \(message) (\(code), class \(errorClass))"
+    }
+}
+
+extension GitError {
+    /// Whether the error is about the object's own content, over a size limit or not parsable: a fact of the
+    /// repository, the same on every read (out of memory, a missing file, a racing `git gc` are not).
+    public var isUnreadableObject: Bool {
+        code == .tooLarge || code == .invalidObject
+            || (code == .generic && (errorClass == Int32(GIT_ERROR_OBJECT.rawValue) || errorClass == Int32(GIT_ERROR_INVALID.rawValue)))
     }
 }
 

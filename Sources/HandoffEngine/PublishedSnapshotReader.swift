@@ -26,7 +26,7 @@ public enum PublishedSnapshotReader {
         _ repository: Repository, name: String, branch: String, statusReference: String, commit tip: ObjectID,
         previous: PublishedRepository? = nil
     ) throws -> PublishedRepository {
-        let commit = try repository.commit(tip)
+        let commit = try repository.commitOrFrame(tip).commit
         let view = GitTreeView(repository: repository, tree: commit.tree)
         var root = Policy().packetRoot
         var events: [BoardEvent] = []

@@ -175,6 +175,6 @@ public struct RepositoryProcessor: Sendable {
         _ = try foldStep.fold(repository, from: nil, to: tip, state: &state, loader: nil)
         let processed = try newestInput(repository, from: tip)
         return RenderStep.files(
-            state, processed: processed, time: try repository.commit(processed).committer.time, signers: settings.allowedSigners)
+            state, processed: processed, time: try repository.commitOrFrame(processed).commit.committer.time, signers: settings.allowedSigners)
     }
 }

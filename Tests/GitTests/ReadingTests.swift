@@ -58,6 +58,40 @@ struct ReadingTests {
         }
     }
 
+    @Test("a commit libgit2 cannot parse is read from its header as git walks it: parents right after the tree only")
+    func commitFrames() throws {
+        let sandbox = try Sandbox()
+        let work = try sandbox.workRepository()
+        try sandbox.write("x\n", to: "a.txt", in: work)
+        try sandbox.commitAll("base", in: work, date: "2026-11-01T09:00:00+01:00")
+        let base = try sandbox.git(["rev-parse", "HEAD"], in: work)
+        try sandbox.write("y\n", to: "a.txt", in: work)
+        try sandbox.commitAll("other", in: work, date: "2026-11-01T10:00:00+01:00")
+        let other = try sandbox.git(["rev-parse", "HEAD"], in: work)
+        let tree = try sandbox.git(["rev-parse", "HEAD^{tree}"], in: work)
+        func write(_ raw: String) throws -> ObjectID {
+            try #require(ObjectID(hex: try sandbox.git(["hash-object", "-t", "commit", "-w", "--literally", "--stdin"], in: work, input: raw)))
+        }
+        let repository = try Repository.open(at: work)
+        // No author line: the walk takes it, libgit2's full parse does not. A `parent` line below the header's
+        // start is no parent to git (`rev-list --parents` agrees), so it cannot hide the commit's changes.
+        let broken = try write("tree \(tree)\nparent \(base)\ncommitter A <a@x.example> 1795000000 +0100\nparent \(other)\n\nno author\n")
+        #expect(throws: GitError.self) { try repository.commit(broken) }
+        let read = try repository.commitOrFrame(broken)
+        #expect(!read.whole && read.commit.parents == [ObjectID(base)] && read.commit.tree == ObjectID(tree))
+        #expect(read.commit.committer.email == "a@x.example" && read.commit.author.email.isEmpty && read.commit.message.isEmpty)
+        #expect(try sandbox.git(["rev-list", "--parents", "-1", broken.hex], in: work) == "\(broken.hex) \(base)")
+        #expect(try repository.tree(ofCommit: broken) == ObjectID(tree))
+        #expect(try repository.parents(of: broken) == [ObjectID(base)])
+        #expect(try repository.commitOrFrame(ObjectID(base)).whole)
+        // Over the size limit: the same frame, no message read.
+        let large = try write(
+            "tree \(tree)\nparent \(base)\nauthor A <a@x.example> 1 +0000\ncommitter A <a@x.example> 1 +0000\n\n"
+                + String(repeating: "m", count: Repository.defaultCommitSizeLimit))
+        let frame = try repository.commitOrFrame(large)
+        #expect(!frame.whole && frame.commit.parents == [ObjectID(base)] && frame.commit.author.email == "a@x.example")
+    }
+
     @Test("revwalk matches git rev-list --topo-order --reverse, with and without hidden commits")
     func revwalk() throws {
         let sandbox = try Sandbox()

@@ -61,8 +61,11 @@ struct ForgeryReviewTests {
         #expect(refusals.contains { $0.reason.contains("over the limit") }, "\(refusals)")
         #expect(refusals.contains { $0.packet?.description == "PAY-142" }, "\(refusals)")
 
-        // Pushed all the same (a server without the hook), then an ordinary commit on top.
+        // Pushed all the same (a server without the hook): processed while it is the tip (its time and tree
+        // come from its header), then an ordinary commit on top.
         try world.sandbox.git(["push", "-q", "origin", "HEAD:main"], in: clone)
+        _ = try world.processor.run(repositoryAt: world.bare)
+        #expect(try world.show("specs/PAY-142/acceptance.md") == criteria)
         try world.step("ana", "Unrelated note") { try world.write("note\n", "notes/n.md", in: $0) }
         let status = try world.show("specs/PAY-142/status.yaml")
         #expect(status.contains("cannot be read whole"), "\(status)")

@@ -144,7 +144,8 @@ struct MergeScenarioTests {
             let clone = "\(world.sandbox.root)/\(person)"
             try world.sandbox.git(["fetch", "-q", "origin"], in: clone)
             try world.sandbox.git(["checkout", "-q", "-B", "main", "origin/main~1"], in: clone)
-            try world.runGit(["commit", "-q", "--allow-empty", "-m", "Rewritten by \(person)"], in: clone)
+            try world.runGit(
+                ["commit", "-q", "--allow-empty", "-m", "Rewritten by \(person)", "--trailer", "Handoff-Rewrites: \(tip.hex)"], in: clone)
             let new = try #require(ObjectID(hex: try world.sandbox.git(["rev-parse", "HEAD"], in: clone)))
             // The objects reach the server, no reference does: as in the hook, which runs before references move.
             try world.sandbox.git(["push", "-q", "origin", "HEAD:refs/heads/rewrite-\(person)"], in: clone)
@@ -166,15 +167,17 @@ struct MergeScenarioTests {
         // The first commit is the operator's own policy commit: the tip of a force-push anyone could make.
         let policyCommit = try #require(ObjectID(hex: try world.sandbox.git(["rev-list", "--max-parents=0", "main"], in: world.bare)))
         let rollback = try world.processor.audit(bare, old: tip, new: policyCommit)
-        #expect(rollback.count == 1 && rollback[0].reason.contains("already holds"), "\(rollback)")
-        // A commit another branch holds is no new commit either.
+        #expect(rollback.count == 1 && rollback[0].reason.contains("Handoff-Rewrites: \(tip.hex)"), "\(rollback)")
+        // An operator's rewrite that names another tip than the one it replaces authorises nothing here.
         let clone = "\(world.sandbox.root)/ops"
         try world.sandbox.git(["fetch", "-q", "origin"], in: clone)
-        try world.sandbox.git(["checkout", "-q", "-B", "elsewhere", "origin/main~1"], in: clone)
-        try world.runGit(["commit", "-q", "--allow-empty", "-m", "Kept on a branch"], in: clone)
-        try world.sandbox.git(["push", "-q", "origin", "HEAD:refs/heads/elsewhere"], in: clone)
-        let elsewhere = try #require(try bare.referenceTarget("refs/heads/elsewhere"))
-        #expect(try world.processor.audit(bare, old: tip, new: elsewhere).first?.reason.contains("already holds") == true)
+        for (named, allowed) in [(policyCommit.hex, false), (String(tip.hex.prefix(8)), false), (String(tip.hex.prefix(12)), true)] {
+            try world.sandbox.git(["checkout", "-q", "-B", "rewrite", "origin/main~1"], in: clone)
+            try world.runGit(["commit", "-q", "--allow-empty", "-m", "Rewrite main", "--trailer", "Handoff-Rewrites: \(named)"], in: clone)
+            try world.sandbox.git(["push", "-q", "-f", "origin", "HEAD:refs/heads/rewrite"], in: clone)
+            let new = try #require(try bare.referenceTarget("refs/heads/rewrite"))
+            #expect(try world.processor.audit(bare, old: tip, new: new).isEmpty == allowed, "\(named)")
+        }
         let deletion = try world.processor.audit(bare, old: tip, new: .zero)
         #expect(deletion.count == 1 && deletion[0].reason.contains("deleting main"), "\(deletion)")
     }

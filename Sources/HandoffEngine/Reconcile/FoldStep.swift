@@ -83,17 +83,17 @@ struct FoldStep {
             if let known {
                 commit = known.commit
             } else {
-                do {
-                    commit = try repository.commit(id)
-                } catch {
-                    // Judged by what it changed, as a commit nobody can be held to: skipped, its changes would
-                    // come in unjudged with the next commit, whose diff starts from its tree.
+                // Judged by what it changed, as a commit nobody can be held to: skipped, its changes would come
+                // in unjudged with the next commit, whose diff starts from its tree. Any other error (out of
+                // memory, a racing gc) fails the run, to be retried: it says nothing of the commit.
+                let read = Result { () throws(GitError) -> Commit in try repository.commit(id) }
+                switch read {
+                case .success(let whole):
+                    commit = whole
+                case .failure(let error):
+                    guard error.isUnreadableObject else { throw error }
                     refusal = BoardEvent(at: "", commit: id.hex, by: "", kind: .commitUnreadable(error.message))
-                    guard let frame = try? repository.commitFrame(id) else {
-                        state.record(refusal!)
-                        continue
-                    }
-                    commit = frame
+                    commit = try repository.commitFrame(id)
                     unreadable = true
                 }
             }

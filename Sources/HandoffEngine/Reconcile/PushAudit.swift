@@ -1,3 +1,4 @@
+import Foundation
 public import Git
 public import HandoffCore
 
@@ -47,14 +48,16 @@ extension RepositoryProcessor {
                             + "operator may rewrite its history (git pull --rebase, then push on top)")
                 ]
             }
-            // Who pushes is known only from the tip's signature, so the tip must be new: any commit an operator
-            // ever signed, already in a branch or tag, would otherwise let anyone roll the branch back to it.
-            if try isHeld(new, in: repository) {
+            // Who pushes is known only from the tip's signature: without more, any commit an operator ever signed
+            // (in a tag, a fork, history rewritten away) would let anyone roll the branch back to it. So the
+            // operator's tip names, inside what they signed, the very tip it replaces.
+            guard Self.authorizesRewrite(try repository.commit(new), of: old) else {
                 return [
                     PushRefusal(
                         commit: new, packet: nil,
-                        reason: "non-fast-forward update of \(settings.branch) to a commit the repository already holds: a rewrite "
-                            + "must end in a new commit of the operator's own (git commit --allow-empty -S on top, then push)")
+                        reason: "non-fast-forward update of \(settings.branch): an operator's rewrite names the tip it replaces in a "
+                            + "signed commit of its own (git commit --allow-empty -S -m 'Rewrite \(settings.branch)' --trailer "
+                            + "'\(Self.rewriteTrailerKey): \(old.hex)', then push it)")
                 ]
             }
             base = try repository.mergeBase(old, new)
@@ -66,15 +69,17 @@ extension RepositoryProcessor {
         }
     }
 
-    /// Whether a branch or tag of `repository` (before the push: the hook sees the old references) reaches `commit`.
-    private func isHeld(_ commit: ObjectID, in repository: Repository) throws -> Bool {
-        var tips: [ObjectID] = []
-        for reference in try repository.references() {
-            guard let target = reference.target, let header = try? repository.objectHeader(target), header.type == .commit else { continue }
-            if target == commit { return true }
-            tips.append(target)
+    /// The trailer by which an operator's rewrite names the tip it replaces.
+    public static let rewriteTrailerKey = "Handoff-Rewrites"
+
+    /// Whether `commit` carries a ``rewriteTrailerKey`` trailer naming `old` (its full id, or at least 12 of
+    /// its first hex digits).
+    static func authorizesRewrite(_ commit: Commit, of old: ObjectID) -> Bool {
+        commit.trailers.contains { trailer in
+            guard trailer.key.caseInsensitiveCompare(rewriteTrailerKey) == .orderedSame else { return false }
+            let named = trailer.value.lowercased()
+            return named.utf8.count >= 12 && named.utf8.count <= 40 && old.hex.hasPrefix(named)
         }
-        return try !repository.commits(from: [commit], hiding: tips).contains(commit)
     }
 
     /// What the pre-receive hook refuses on the status branch (`status_branch`): everything but handoffd's

@@ -58,7 +58,8 @@ struct RenderStep {
         _ repository: Repository, state: WorkflowState, tip: ObjectID, processed: ObjectID? = nil, only: Set<PacketID>? = nil,
         previousBoard: String? = nil, restoring: Bool = false, signers: String? = nil, onto overlay: OverlaidTree? = nil
     ) throws -> [TreeEdit] {
-        let commit = try repository.commit(tip)
+        // A tip nobody can be held to (too large, unparsable) still has a tree and a time: from its header.
+        let commit = try repository.commitOrFrame(tip).commit
         let tree = overlay?.base ?? commit.tree
         func current(_ path: String) throws -> (id: ObjectID, mode: FileMode)? {
             if let overlay { return try overlay.entry(at: path, in: repository) }
@@ -66,7 +67,7 @@ struct RenderStep {
         }
         let input = processed ?? tip
         var edits: [TreeEdit] = []
-        let time = input == tip ? commit.committer.time : try repository.commit(input).committer.time
+        let time = input == tip ? commit.committer.time : try repository.commitOrFrame(input).commit.committer.time
         let renderers = renderers(state, processed: input, time: time, packets: only, previousBoard: previousBoard, signers: signers)
         for (path, render) in renderers {
             // Compared by blob id, not by reading the file back: the board of a big repository is megabytes,
@@ -176,8 +177,8 @@ struct StatusCommitWriter {
         summary: [String], previousStatus: ObjectID? = nil
     ) throws -> ObjectID {
         let parent = base ?? tip
-        let tipCommit = try repository.commit(tip)
-        let tree = try repository.buildTree(base: try baseTree ?? repository.commit(parent).tree, edits: edits)
+        let tipCommit = try repository.commitOrFrame(tip).commit
+        let tree = try repository.buildTree(base: try baseTree ?? repository.tree(ofCommit: parent), edits: edits)
         let me = Signature(name: name, email: email, time: GitTime(seconds: tipCommit.committer.time.seconds, offsetMinutes: 0))
         return try repository.createCommit(
             tree: tree, parents: [parent] + (previousStatus.map { [$0] } ?? []), author: me, committer: me,

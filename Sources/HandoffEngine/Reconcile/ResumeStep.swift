@@ -53,7 +53,7 @@ struct ResumeStep {
     /// The board event for covered history that left the branch: the status is rebuilt.
     func rewrittenEvent(_ repository: Repository, tip: ObjectID, lost: ObjectID) throws -> BoardEvent {
         BoardEvent(
-            at: CommitReader.utc(try repository.commit(tip).committer.time), commit: tip.hex, by: email,
+            at: CommitReader.utc(try repository.commitOrFrame(tip).commit.committer.time), commit: tip.hex, by: email,
             kind: .historyRewritten(lost: lost.hex, reference: reference))
     }
 
