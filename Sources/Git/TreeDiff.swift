@@ -78,8 +78,18 @@ extension Repository {
             git_tree_free(oldTree)
             git_tree_free(newTree)
         }
-        let oldCount = oldTree.map(git_tree_entrycount) ?? 0, newCount = newTree.map(git_tree_entrycount) ?? 0
+        var oldCount = oldTree.map(git_tree_entrycount) ?? 0, newCount = newTree.map(git_tree_entrycount) ?? 0
         var i = 0, j = 0
+        // The entries both hold alike at the start and at the end, found on the raw bytes: a packet root of
+        // thousands of folders around one changed packet is otherwise ten calls into libgit2 per entry.
+        if let oldTree, let newTree, oldCount >= Self.rawSkipEntries, newCount >= Self.rawSkipEntries,
+            let alike = Self.commonEnds(oldTree, oldCount, newTree, newCount)
+        {
+            i = alike.prefix
+            j = alike.prefix
+            oldCount -= alike.suffix
+            newCount -= alike.suffix
+        }
         while i < oldCount || j < newCount {
             // Runs of entries both trees hold as they are (same name, mode and id) are most of a changed
             // folder (a packet root of 20,000 names around one changed packet): stepped over with as few
@@ -140,6 +150,129 @@ extension Repository {
             if byte == 0 { return true }
             index += 1
         }
+    }
+
+    /// Trees with fewer entries are compared entry by entry only.
+    static let rawSkipEntries = 64
+
+    /// How many entries at the start and at the end two trees hold byte for byte alike (name, mode and id),
+    /// found with word compares on the trees' raw bytes; nil when their entries are not laid out as
+    /// libgit2 1.5 parses a tree read from the object database (names in the object's own buffer, each
+    /// followed by its NUL and raw id, entries back to back), checked on the entries the search touches:
+    /// the entry-by-entry loop then does all the work, as before. The two runs never overlap.
+    static func commonEnds(_ a: OpaquePointer, _ aCount: Int, _ b: OpaquePointer, _ bCount: Int) -> (prefix: Int, suffix: Int)? {
+        guard let a0 = git_tree_entry_byindex(a, 0), let b0 = git_tree_entry_byindex(b, 0),
+            git_tree_entry_filemode_raw(a0) == git_tree_entry_filemode_raw(b0),
+            let aLayout = RawLayout(a, count: aCount), let bLayout = RawLayout(b, count: bCount)
+        else { return nil }
+        let limit = min(aLayout.length, bLayout.length)
+        // Entries ending at or before the first differing byte are alike (entry 0's mode was compared apart).
+        let differing = Self.firstDifference(aLayout.base, bLayout.base, limit)
+        guard let prefix = aLayout.entries(endingBy: differing), prefix <= bCount,
+            let prefixEnd = prefix == 0 ? 0 : aLayout.end(prefix - 1)
+        else { return nil }
+        // Equal trailing bytes, kept clear of the prefix's entries, must start an entry in both trees.
+        let trailing = Self.commonSuffix(
+            aLayout.base + aLayout.length, bLayout.base + bLayout.length, min(aLayout.length, bLayout.length) - prefixEnd)
+        var suffix = 0
+        var candidate = aLayout.firstEntry(startingFrom: aLayout.length - trailing)
+        for _ in 0..<4 {
+            guard let start = candidate, start.index >= max(prefix, 1), start.index < aCount else { break }
+            let bOffset = bLayout.length - (aLayout.length - start.offset)
+            if let match = bLayout.firstEntry(startingFrom: bOffset), match.offset == bOffset, match.index >= max(prefix, 1),
+                aCount - start.index == bCount - match.index
+            {
+                suffix = aCount - start.index
+                break
+            }
+            candidate = start.index + 1 < aCount ? aLayout.start(start.index + 1).map { (start.index + 1, $0) } : nil
+        }
+        return prefix + suffix <= min(aCount, bCount) ? (prefix, suffix) : (prefix, 0)
+    }
+
+    /// Where a parsed tree's entries lie in its raw bytes: from entry 0's name to the end of the last id.
+    private struct RawLayout {
+        let tree: OpaquePointer
+        let count: Int
+        let base: UnsafeRawPointer
+        let length: Int
+
+        init?(_ tree: OpaquePointer, count: Int) {
+            guard let first = git_tree_entry_byindex(tree, 0), let name = git_tree_entry_name(first) else { return nil }
+            let base = UnsafeRawPointer(name)
+            guard let length = Self.end(of: count - 1, in: tree, from: base, within: Int.max), length > 0 else { return nil }
+            self.tree = tree
+            self.count = count
+            self.base = base
+            self.length = length
+        }
+
+        /// The offset from `base` just past entry `index`'s raw id, when that id follows the name's NUL as the
+        /// id libgit2 copied out (the layout holds there) and the name lies within `limit` bytes of `base`.
+        static func end(of index: Int, in tree: OpaquePointer, from base: UnsafeRawPointer, within limit: Int) -> Int? {
+            guard let entry = git_tree_entry_byindex(tree, index), let name = git_tree_entry_name(entry), let id = git_tree_entry_id(entry)
+            else { return nil }
+            let offset = UnsafeRawPointer(name) - base
+            guard offset >= 0, offset < limit else { return nil }
+            let raw = UnsafeRawPointer(name) + strlen(name) + 1
+            guard memcmp(raw, id, 20) == 0 else { return nil }
+            return raw + 20 - base
+        }
+
+        /// The offset just past entry `index`'s raw id; nil when the layout does not hold there.
+        func end(_ index: Int) -> Int? { Self.end(of: index, in: tree, from: base, within: length) }
+
+        /// The offset where entry `index` starts: its mode, right after the previous entry's id.
+        func start(_ index: Int) -> Int? { index == 0 ? 0 : end(index - 1) }
+
+        /// How many entries end at or before `offset` (ends grow with the index); nil when the layout fails.
+        func entries(endingBy offset: Int) -> Int? {
+            var low = 0, high = count
+            while low < high {
+                let middle = (low + high) / 2
+                guard let end = end(middle) else { return nil }
+                if end <= offset { low = middle + 1 } else { high = middle }
+            }
+            return low
+        }
+
+        /// The first entry from index 1 on that starts at or after `offset`, and where it starts.
+        func firstEntry(startingFrom offset: Int) -> (index: Int, offset: Int)? {
+            var low = 1, high = count
+            while low < high {
+                let middle = (low + high) / 2
+                guard let start = start(middle) else { return nil }
+                if start < offset { low = middle + 1 } else { high = middle }
+            }
+            guard low < count, let start = start(low) else { return nil }
+            return (low, start)
+        }
+    }
+
+    /// The offset of the first byte that differs in the first `length` bytes, or `length`.
+    static func firstDifference(_ a: UnsafeRawPointer, _ b: UnsafeRawPointer, _ length: Int) -> Int {
+        var offset = 0
+        while offset + 8 <= length,
+            a.loadUnaligned(fromByteOffset: offset, as: UInt64.self) == b.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+        {
+            offset += 8
+        }
+        while offset < length, a.load(fromByteOffset: offset, as: UInt8.self) == b.load(fromByteOffset: offset, as: UInt8.self) { offset += 1 }
+        return offset
+    }
+
+    /// How many bytes before `aEnd` and `bEnd` are equal, at most `limit`.
+    static func commonSuffix(_ aEnd: UnsafeRawPointer, _ bEnd: UnsafeRawPointer, _ limit: Int) -> Int {
+        var count = 0
+        while count + 8 <= limit,
+            aEnd.loadUnaligned(fromByteOffset: -count - 8, as: UInt64.self) == bEnd.loadUnaligned(fromByteOffset: -count - 8, as: UInt64.self)
+        {
+            count += 8
+        }
+        while count < limit, aEnd.load(fromByteOffset: -count - 1, as: UInt8.self) == bEnd.load(fromByteOffset: -count - 1, as: UInt8.self) {
+            count += 1
+        }
+        return count
     }
 
     /// Deepest folder nesting a diff enters; a folder at this depth that differs is reported whole.

@@ -93,6 +93,54 @@ struct TreeDiffTests {
         }
     }
 
+    @Test("large trees with changes anywhere diff as git diff-tree does (the raw prefix and suffix skip)", arguments: [UInt64(0), 1, 2, 3])
+    func largeTreesAsGit(seed: UInt64) throws {
+        let sandbox = try Sandbox()
+        let repository = try Repository.initBare(at: "\(sandbox.root)/large.git")
+        var random = SeededGenerator(state: seed)
+        // Names sharing prefixes and lengths, so that entries' bytes line up and nearly line up.
+        var names = (0..<150).map { "p-\(String($0, radix: 7))" } + ["a", "a-b", "a.b", "ab", "b", "b0", "b00"]
+        names += (0..<80).map { "specs/S-\($0)/status.md" }
+        var files: [String: (content: String, mode: FileMode)] = [:]
+        for name in names { files[name] = ("\(name)\n", .blob) }
+        func build(_ files: [String: (content: String, mode: FileMode)]) throws -> ObjectID {
+            try repository.buildTree(base: nil, edits: files.map { .upsert(path: $0.key, content: Data($0.value.content.utf8), mode: $0.value.mode) })
+        }
+        var tree = try build(files)
+        for round in 0..<12 {
+            var next = files
+            for _ in 0..<Int.random(in: 1...3, using: &random) {
+                let keys = next.keys.sorted()
+                let key = [keys.first!, keys.last!, keys.randomElement(using: &random)!].randomElement(using: &random)!
+                switch Int.random(in: 0..<6, using: &random) {
+                case 0: next[key]?.content += "changed \(round)\n"
+                case 1: next[key] = nil
+                case 2: next[key + "x"] = ("new \(round)\n", .blob)
+                case 3:
+                    let mode = next[key]?.mode
+                    next[key]?.mode = mode == .executable ? .blob : .executable
+                case 4 where !key.contains("/"):
+                    next[key] = nil
+                    next[key + "/inside"] = ("folder \(round)\n", .blob)
+                default:
+                    let shorter = String(key.dropLast())
+                    if shorter.count > 1, !shorter.hasSuffix("/"), !next.keys.contains(where: { $0.hasPrefix(shorter + "/") }) {
+                        next[shorter] = ("shorter \(round)\n", .blob)
+                    }
+                }
+            }
+            let newTree = try build(next)
+            for (from, to) in [(tree, newTree), (newTree, tree)] {
+                let ours = try repository.diff(from: from, to: to).map { "\($0.kind.rawValue)\t\($0.path)" }
+                let theirs = try sandbox.git(["diff-tree", "-r", "--no-renames", "--name-status", from.hex, to.hex], in: "\(sandbox.root)/large.git")
+                    .split(separator: "\n").map(String.init)
+                #expect(ours == theirs, "seed \(seed) round \(round)")
+            }
+            files = next
+            tree = newTree
+        }
+    }
+
     @Test("names that are not UTF-8 stay outside the view: a real U+FFFD name is listed and diffed alone, never merged with them")
     func namesNotUTF8() throws {
         let sandbox = try Sandbox()
