@@ -50,7 +50,12 @@ extension Repository {
     public func diff(from old: ObjectID?, to new: ObjectID, folders: inout [BytePath: ObjectID]?) throws(GitError) -> [TreeChange] {
         var changes: [TreeChange] = []
         try diffFolders(old, new, prefix: "", into: &changes, folders: &folders, recording: folders != nil)
-        return changes.sorted { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
+        // A path twice only where a folder reported whole (at the depth bound) meets a file of its name: the
+        // deletion first, so that edits applied in order leave what the new tree holds.
+        return changes.sorted { a, b in
+            if a.path.utf8.elementsEqual(b.path.utf8) { return a.kind == .deleted && b.kind != .deleted }
+            return a.path.utf8.lexicographicallyPrecedes(b.path.utf8)
+        }
     }
 
     /// Walks two folders in git's entry order, entering only subfolders whose ids differ; with `recording`,

@@ -193,6 +193,9 @@ extension Repository {
         return ObjectID(oid)
     }
 
+    /// Whether ``buildTree(base:edits:)`` can write an entry at `path` (see ``validatedPath(_:)``).
+    public static func isWritablePath(_ path: String) -> Bool { (try? validatedPath(path)) != nil }
+
     /// A path is `a/b/c`: no empty, `.` or `..` component, no `.git` (any case), no NUL.
     static func validatedPath(_ path: String) throws(GitError) -> String {
         let components = path.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false)

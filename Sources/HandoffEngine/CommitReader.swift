@@ -30,14 +30,25 @@ struct CommitReader {
     /// ``Repository/diff(from:to:folders:)``) when `folders` is not nil.
     static func ownChanges(of commit: Commit, in repository: Repository, folders: inout [BytePath: ObjectID]?) throws -> [TreeChange] {
         guard let first = commit.parents.first else { return try repository.diff(from: nil, to: commit.tree, folders: &folders) }
-        var own = try repository.diff(from: try repository.tree(ofCommit: first), to: commit.tree, folders: &folders)
+        var own = try repository.diff(from: try parentTree(first, in: repository), to: commit.tree, folders: &folders)
         // Each parent once, and no more than a merge may have: a diff per parent is the cost (see maxParents).
         for parent in distinctParents(of: commit).dropFirst().prefix(maxParents - 1) where !own.isEmpty {
             // By bytes: as Strings, `Kunden.yaml` and its Kelvin-sign twin are one path, two files to git.
-            let changed = Set(try repository.diff(from: try repository.tree(ofCommit: parent), to: commit.tree).map { BytePath($0.path) })
+            let changed = Set(try repository.diff(from: try parentTree(parent, in: repository), to: commit.tree).map { BytePath($0.path) })
             own.removeAll { !changed.contains(BytePath($0.path)) }
         }
         return own
+    }
+
+    /// The tree of `parent`, or nil (the empty tree) when not even its header names one: a history walk can
+    /// take a commit whose first line is no tree, and its children must still be judged (everything they
+    /// hold is then their own change), never stall the repository. Other errors are thrown, to retry.
+    static func parentTree(_ parent: ObjectID, in repository: Repository) throws -> ObjectID? {
+        do {
+            return try repository.tree(ofCommit: parent)
+        } catch  where error.isUnreadableObject {
+            return nil
+        }
     }
 
     /// Most parents a commit may merge and be judged by who made it. Git's octopus merges rarely pass a
@@ -66,8 +77,9 @@ struct CommitReader {
         // A merge's own changes (evil edits, conflict resolutions) are judged like any commit's; what one
         // side brought was judged in that side's commits, which are walked on their own.
         let changes = try known ?? Self.ownChanges(of: commit, in: repository)
-        // A folder nested too deep to walk is reported whole: its commit, too, is one nobody can be held to.
-        let tooDeep = changes.contains { $0.oldMode == .tree || $0.newMode == .tree }
+        // A folder nested too deep to walk is reported whole: a commit that adds to one is nobody's too. Removing
+        // one is not (it must stay possible to get rid of it).
+        let tooDeep = changes.contains { $0.newMode == .tree }
         let who =
             unreadable || tooDeep
             ? CommitIdentity(identity: commit.author.email, problem: .unreadableCommit) : try identifier.identify(commit, in: repository)

@@ -136,6 +136,54 @@ struct ForgeryReviewTests {
         #expect(try world.replayDisagreements().isEmpty)
     }
 
+    @Test("status branch: a folder at the depth bound that becomes a file is overlaid as the input has it, and removing it is no refusal")
+    func deepFolderBecomesFile() throws {
+        let world = try World(statusBranch: "handoff/status")
+        try world.step("ops", "Policy") { try world.write(WorkflowScenarioTests.policy, ".handoff/policy.yaml", in: $0) }
+        let clone = try Self.fresh(world, "dev")
+        let folder = "notes/" + Array(repeating: "d", count: Repository.maxTreeDepth - 2).joined(separator: "/") + "/P"
+        try FileManager.default.createDirectory(atPath: "\(clone)/\(folder)", withIntermediateDirectories: true)
+        try world.write("x\n", "\(folder)/x.txt", in: clone)
+        try world.sandbox.git(["add", "-A"], in: clone)
+        try world.runGit(["commit", "-q", "-m", "Deep"], in: clone)
+        try world.sandbox.git(["push", "-q", "origin", "HEAD:main"], in: clone)
+        _ = try world.processor.run(repositoryAt: world.bare)
+        func same() throws -> Bool {
+            try world.sandbox.git(["rev-parse", "handoff/status:notes"], in: world.bare)
+                == world.sandbox.git(["rev-parse", "main:notes"], in: world.bare)
+        }
+        #expect(try same())
+        let old = try world.sandbox.git(["rev-parse", "HEAD"], in: clone)
+        try FileManager.default.removeItem(atPath: "\(clone)/\(folder)")
+        try world.write("now a file\n", folder, in: clone)
+        try world.sandbox.git(["add", "-A"], in: clone)
+        try world.runGit(["commit", "-q", "-m", "Folder becomes a file"], in: clone)
+        let new = try world.sandbox.git(["rev-parse", "HEAD"], in: clone)
+        try world.sandbox.git(["push", "-q", "origin", "HEAD:main"], in: clone)
+        #expect(try Self.audit(world, old: old, new: new).isEmpty)
+        _ = try world.processor.run(repositoryAt: world.bare)
+        #expect(try same())
+        #expect(try world.replayDisagreements().isEmpty)
+    }
+
+    @Test("status branch: a folder named like .git (git's defaults let it in) is carried over by a full render, not a stall")
+    func dotGitVariantOnStatusBranch() throws {
+        let world = try World(statusBranch: "handoff/status")
+        try world.step("ops", "Policy") { try world.write(WorkflowScenarioTests.policy, ".handoff/policy.yaml", in: $0) }
+        let clone = try Self.fresh(world, "dev")
+        let blob = try world.sandbox.git(["hash-object", "-w", "--stdin"], in: clone, input: "y\n")
+        let inner = try world.sandbox.git(["mktree"], in: clone, input: "100644 blob \(blob)\ty\n")
+        let x = try world.sandbox.git(["mktree"], in: clone, input: "040000 tree \(inner)\t.GIT\n")
+        var listing = try world.sandbox.git(["ls-tree", "HEAD"], in: clone)
+        listing += "\n040000 tree \(x)\tx\n"
+        let root = try world.sandbox.git(["mktree"], in: clone, input: listing)
+        let commit = try world.sandbox.git(["commit-tree", root, "-p", "HEAD", "-m", "A folder named .GIT"], in: clone)
+        try world.sandbox.git(["push", "-q", "origin", "\(commit):refs/heads/main"], in: clone)
+        _ = try world.processor.run(repositoryAt: world.bare)
+        #expect(try world.sandbox.git(["rev-parse", "handoff/status:x"], in: world.bare) == x)
+        #expect(try world.replayDisagreements().isEmpty)
+    }
+
     @Test("with the board at its bound, the hook still refuses a commit's refusing events")
     func fullBoard() throws {
         let world = try Self.readyWorld()

@@ -171,7 +171,7 @@ struct MergeScenarioTests {
         // An operator's rewrite that names another tip than the one it replaces authorises nothing here.
         let clone = "\(world.sandbox.root)/ops"
         try world.sandbox.git(["fetch", "-q", "origin"], in: clone)
-        for (named, allowed) in [(policyCommit.hex, false), (String(tip.hex.prefix(8)), false), (String(tip.hex.prefix(12)), true)] {
+        for (named, allowed) in [(policyCommit.hex, false), (String(tip.hex.prefix(12)), false), (tip.hex.uppercased(), true)] {
             try world.sandbox.git(["checkout", "-q", "-B", "rewrite", "origin/main~1"], in: clone)
             try world.runGit(["commit", "-q", "--allow-empty", "-m", "Rewrite main", "--trailer", "Handoff-Rewrites: \(named)"], in: clone)
             try world.sandbox.git(["push", "-q", "-f", "origin", "HEAD:refs/heads/rewrite"], in: clone)

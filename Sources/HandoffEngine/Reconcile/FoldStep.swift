@@ -93,7 +93,15 @@ struct FoldStep {
                 case .failure(let error):
                     guard error.isUnreadableObject else { throw error }
                     refusal = BoardEvent(at: "", commit: id.hex, by: "", kind: .commitUnreadable(error.message))
-                    commit = try repository.commitFrame(id)
+                    switch Result(catching: { () throws(GitError) -> Commit in try repository.commitFrame(id) }) {
+                    case .success(let frame):
+                        commit = frame
+                    case .failure(let frameError):
+                        guard frameError.isUnreadableObject else { throw frameError }
+                        // Not even a tree to judge it by: recorded, and its children diff from the empty tree.
+                        state.record(refusal!)
+                        continue
+                    }
                     unreadable = true
                 }
             }

@@ -72,13 +72,12 @@ extension RepositoryProcessor {
     /// The trailer by which an operator's rewrite names the tip it replaces.
     public static let rewriteTrailerKey = "Handoff-Rewrites"
 
-    /// Whether `commit` carries a ``rewriteTrailerKey`` trailer naming `old` (its full id, or at least 12 of
-    /// its first hex digits).
+    /// Whether `commit` carries a ``rewriteTrailerKey`` trailer naming `old` by its full id: a prefix could be
+    /// ground out (a commit made to start with the digits an old trailer names).
     static func authorizesRewrite(_ commit: Commit, of old: ObjectID) -> Bool {
         commit.trailers.contains { trailer in
-            guard trailer.key.caseInsensitiveCompare(rewriteTrailerKey) == .orderedSame else { return false }
-            let named = trailer.value.lowercased()
-            return named.utf8.count >= 12 && named.utf8.count <= 40 && old.hex.hasPrefix(named)
+            trailer.key.caseInsensitiveCompare(rewriteTrailerKey) == .orderedSame
+                && ObjectID(hex: trailer.value.trimmingCharacters(in: .whitespaces)) == old
         }
     }
 

@@ -61,12 +61,18 @@ extension RepositoryProcessor {
             let folded = try foldStep.fold(repository, from: start.covered, to: tip, state: &start.state, loader: start.loader)
             var scope: Set<PacketID>?
             var overlay: OverlaidTree?
-            if let resumedTree, let covered = start.covered, start.state.policy.packetRoot == resumedRoot {
-                // The input's own changes, status paths included (a status file committed to the watched branch
-                // is written over, as a full render would): their packets are rendered again too. The fold need
-                // not have met them (a merge that keeps the other side's version is no commit's own change), so
-                // their statuses are read from the resumed tree, as a full render reads every packet's.
+            // The input's own changes, status paths included (a status file committed to the watched branch is
+            // written over, as a full render would): their packets are rendered again too. A path the tree
+            // writer refuses (a name git takes for `.git`, which git's defaults let in) cannot be overlaid: the
+            // full render, which takes the input's tree whole, then writes what a rebuild writes.
+            var inputChanges: [TreeChange]?
+            if resumedTree != nil, let covered = start.covered, start.state.policy.packetRoot == resumedRoot {
                 let changes = try repository.diff(from: try repository.tree(ofCommit: covered), to: try repository.tree(ofCommit: tip))
+                if changes.allSatisfy({ Repository.isWritablePath($0.path) }) { inputChanges = changes }
+            }
+            if let resumedTree, let changes = inputChanges {
+                // The fold need not have met them (a merge that keeps the other side's version is no commit's own
+                // change), so their statuses are read from the resumed tree, as a full render reads every packet's.
                 var touched = folded.changed.union(folded.touched)
                 let changed = Set(changes.compactMap { Self.packetFolder(of: $0.path, packetRoot: resumedRoot) })
                 try start.loader?.load(packets: changed.subtracting(touched).sorted(), into: &start.state)
