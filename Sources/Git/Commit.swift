@@ -236,6 +236,15 @@ extension Repository {
         }
     }
 
+    /// Whether commit `id`'s message holds `needle` anywhere (up to a NUL, as ``commit(_:sizeLimit:)`` reads
+    /// it): a cheap test before reading a commit whole, for a probe down a long history after one trailer.
+    public func commitMessage(_ id: ObjectID, contains needle: String) throws(GitError) -> Bool {
+        try withCommit(id) { handle in
+            guard let raw = git_commit_message_raw(handle) else { return false }
+            return needle.withCString { strstr(raw, $0) != nil }
+        }
+    }
+
     /// The ids of `id`'s parents, first parent first (from its header, for a commit not readable whole).
     public func parents(of id: ObjectID) throws(GitError) -> [ObjectID] {
         do {

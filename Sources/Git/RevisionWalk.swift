@@ -94,14 +94,25 @@ extension Repository {
     /// history whose first-parent line holds no match is walked whole. Commit dates play no part, so a
     /// skewed clock cannot make an older match come first.
     public func newestCommit(from tip: ObjectID, where matches: (ObjectID) throws -> Bool) throws -> ObjectID? {
+        try newestCommitOrHistory(from: tip, where: matches).match
+    }
+
+    /// ``newestCommit(from:where:)``, and when nothing matches in a history that is one line of commits
+    /// (no merge), that history as ``commits(from:hiding:newestFirst:)`` gives it, oldest first: the probe
+    /// has just read it whole, and a first catch-up would otherwise walk it again to fold it.
+    public func newestCommitOrHistory(from tip: ObjectID, where matches: (ObjectID) throws -> Bool) throws -> (
+        match: ObjectID?, history: [ObjectID]?
+    ) {
         var probe: ObjectID? = tip
         // Whether the line probed so far is all there is below `tip`: every commit on it read, none a merge.
         var lineIsWhole = true
+        var line: [ObjectID] = []
         while let id = probe {
             if try matches(id) {
-                if id == tip { return tip }
-                return try commits(from: [tip], hiding: [id], newestFirst: true).first(where: matches) ?? id
+                if id == tip { return (tip, nil) }
+                return (try commits(from: [tip], hiding: [id], newestFirst: true).first(where: matches) ?? id, nil)
             }
+            line.append(id)
             // The parents alone: `matches` has usually read this commit, and libgit2 keeps it parsed.
             guard let parents = try? parents(of: id) else {
                 lineIsWhole = false
@@ -112,8 +123,8 @@ extension Repository {
         }
         // A linear history was just read whole without a match (a first catch-up): reading it again in
         // order would cost its length twice more for the same answer.
-        if lineIsWhole { return nil }
-        return try commits(from: [tip], newestFirst: true).first(where: matches)
+        if lineIsWhole { return (nil, line.reversed()) }
+        return (try commits(from: [tip], newestFirst: true).first(where: matches), nil)
     }
 
     /// True when `ancestor` is `descendant` or one of its ancestors.

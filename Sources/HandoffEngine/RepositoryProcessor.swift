@@ -106,7 +106,14 @@ public struct RepositoryProcessor: Sendable {
         let resumedRoot = start.state.policy.packetRoot
         var folded = FoldResult()
         return try publishing.run(reference) { _ in
-            folded.add(try foldStep.fold(repository, from: start.covered, to: tip, state: &start.state, loader: start.loader))
+            // Resuming may have read the history to fold already (a first catch-up): not walked again. Only the
+            // first attempt: a retry folds what arrived on top of the tip it covers by then.
+            if let history = start.history, start.covered == nil {
+                folded.add(try foldStep.fold(repository, commits: history, state: &start.state, loader: start.loader, observe: nil))
+            } else {
+                folded.add(try foldStep.fold(repository, from: start.covered, to: tip, state: &start.state, loader: start.loader))
+            }
+            start.history = nil
             start.covered = tip
             // What the status names as processed is the newest input commit, never a status commit: the tip can
             // be one (another instance's, or ours after a force-push back to it), and replay names the input.

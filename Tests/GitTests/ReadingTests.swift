@@ -92,6 +92,32 @@ struct ReadingTests {
         #expect(!frame.whole && frame.commit.parents == [ObjectID(base)] && frame.commit.author.email == "a@x.example")
     }
 
+    @Test("a probe that finds nothing in a linear history hands it over in the walk's order; with a merge it does not")
+    func probeHandsOverLinearHistory() throws {
+        let sandbox = try Sandbox()
+        let work = try sandbox.workRepository()
+        for index in 0..<6 {
+            try sandbox.write("\(index)\n", to: "f.txt", in: work)
+            try sandbox.commitAll("step \(index)", in: work, date: "2026-11-0\(index + 1)T09:00:00+00:00")
+        }
+        let repository = try Repository.open(at: work)
+        let tip = ObjectID(try sandbox.git(["rev-parse", "HEAD"], in: work))
+        let none = try repository.newestCommitOrHistory(from: tip) { _ in false }
+        let walked = try repository.commits(from: [tip])
+        #expect(none.match == nil && none.history == walked)
+        let second = ObjectID(try sandbox.git(["rev-parse", "HEAD~4"], in: work))
+        let found = try repository.newestCommitOrHistory(from: tip) { $0 == second }
+        #expect(found.match == second && found.history == nil)
+        #expect(try repository.commitMessage(tip, contains: "step 5"))
+        #expect(try !repository.commitMessage(tip, contains: "step 4"))
+        let mergeSandbox = try Sandbox("probeHandsOverLinearHistory-merge")
+        let merged = try Self.makeHistory(mergeSandbox)
+        let mergedRepository = try Repository.open(at: merged)
+        let mergedTip = try mergedRepository.resolveCommit("HEAD")
+        let withMerge = try mergedRepository.newestCommitOrHistory(from: mergedTip) { _ in false }
+        #expect(withMerge.match == nil && withMerge.history == nil)
+    }
+
     @Test("revwalk matches git rev-list --topo-order --reverse, with and without hidden commits")
     func revwalk() throws {
         let sandbox = try Sandbox()

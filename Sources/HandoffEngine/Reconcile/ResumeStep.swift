@@ -9,6 +9,9 @@ struct FoldStart {
     var covered: ObjectID?
     /// Reads the resumed commit's packet statuses when the fold first needs them.
     var loader: StatusLoader?
+    /// Every commit to fold up to the tip resumed at, oldest first, when resuming found them already (a
+    /// first catch-up of a linear history); nil: the fold walks the history itself.
+    var history: [ObjectID]?
 }
 
 /// What the resume step found.
@@ -60,14 +63,17 @@ struct ResumeStep {
     /// The state at the newest trusted handoffd commit at or below `tip` (or the empty state).
     func newestTrusted(_ repository: Repository, below tip: ObjectID) throws -> FoldStart {
         func covered(_ id: ObjectID) throws -> (Commit, ObjectID)? {
-            guard let commit = try? repository.commit(id), let covered = try own.covered(by: commit, in: repository),
+            // Most commits are not handoffd's: those without the trailer's key are passed over unread.
+            guard (try? repository.commitMessage(id, contains: ProcessedTrailer.key)) ?? true,
+                let commit = try? repository.commit(id), let covered = try own.covered(by: commit, in: repository),
                 repository.contains(covered)
             else { return nil }
             return (commit, covered)
         }
-        guard let newest = try repository.newestCommit(from: tip, where: { try covered($0) != nil }),
-            let (commit, covered) = try covered(newest)
-        else { return FoldStart(state: WorkflowState()) }
+        let found = try repository.newestCommitOrHistory(from: tip, where: { try covered($0) != nil })
+        guard let newest = found.match, let (commit, covered) = try covered(newest) else {
+            return FoldStart(state: WorkflowState(), history: found.history)
+        }
         if let (state, loader) = try? Self.loadState(repository, tree: commit.tree) {
             return FoldStart(state: state, covered: covered, loader: loader)
         }
