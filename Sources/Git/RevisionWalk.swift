@@ -113,10 +113,18 @@ extension Repository {
                 return (try commits(from: [tip], hiding: [id], newestFirst: true).first(where: matches) ?? id, nil)
             }
             line.append(id)
-            // The parents alone: `matches` has usually read this commit, and libgit2 keeps it parsed.
-            guard let parents = try? parents(of: id) else {
+            // The parents alone: `matches` has usually read this commit, and libgit2 keeps it parsed. A commit
+            // libgit2 cannot parse is probed past from its header, but the line is then no walk's answer (the
+            // walk fails on it), so it is not handed over.
+            let parents: [ObjectID]
+            do {
+                parents = try withCommit(id) { handle in
+                    (0..<git_commit_parentcount(handle)).map { ObjectID(git_commit_parent_id(handle, $0)) }
+                }
+            } catch {
                 lineIsWhole = false
-                break
+                guard let fromHeader = try? self.parents(of: id) else { break }
+                parents = fromHeader
             }
             if parents.count > 1 { lineIsWhole = false }
             probe = parents.first

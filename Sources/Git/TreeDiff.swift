@@ -184,8 +184,10 @@ extension Repository {
         for _ in 0..<4 {
             guard let start = candidate, start.index >= max(prefix, 1), start.index < aCount else { break }
             let bOffset = bLayout.length - (aLayout.length - start.offset)
+            // In git's order on both sides before it, too: a hostile tree (unsorted, a name twice) would pair
+            // its middle with the suffix in the entry-by-entry loop, so its suffix is left to that loop.
             if let match = bLayout.firstEntry(startingFrom: bOffset), match.offset == bOffset, match.index >= max(prefix, 1),
-                aCount - start.index == bCount - match.index
+                aCount - start.index == bCount - match.index, Self.ordered(a, before: start.index), Self.ordered(b, before: match.index)
             {
                 suffix = aCount - start.index
                 break
@@ -193,6 +195,14 @@ extension Repository {
             candidate = start.index + 1 < aCount ? aLayout.start(start.index + 1).map { (start.index + 1, $0) } : nil
         }
         return prefix + suffix <= min(aCount, bCount) ? (prefix, suffix) : (prefix, 0)
+    }
+
+    /// Whether entry `index - 1` sorts strictly before entry `index` in git's tree order.
+    private static func ordered(_ tree: OpaquePointer, before index: Int) -> Bool {
+        guard index > 0, let previous = git_tree_entry_byindex(tree, index - 1), let entry = git_tree_entry_byindex(tree, index) else {
+            return false
+        }
+        return gitOrder(previous, entry) < 0
     }
 
     /// Where a parsed tree's entries lie in its raw bytes: from entry 0's name to the end of the last id.

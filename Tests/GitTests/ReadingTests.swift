@@ -110,6 +110,15 @@ struct ReadingTests {
         #expect(found.match == second && found.history == nil)
         #expect(try repository.commitMessage(tip, contains: "step 5"))
         #expect(try !repository.commitMessage(tip, contains: "step 4"))
+        // A commit libgit2 cannot parse (a committer without an email; git without fsck takes it): the probe
+        // reads past it from its header, but the walk fails on it, so no history is handed over: the walk's
+        // own failure is the answer, as before (such a commit stalls the walk; left to do).
+        let tree = try sandbox.git(["rev-parse", "HEAD^{tree}"], in: work)
+        let raw = "tree \(tree)\nparent \(tip.hex)\nauthor A <a@x.example> 1795000000 +0000\ncommitter broken-no-email\n\nbad\n"
+        let bad = ObjectID(try sandbox.git(["hash-object", "-t", "commit", "-w", "--literally", "--stdin"], in: work, input: raw))
+        let child = ObjectID(
+            try sandbox.git(["commit-tree", tree, "-p", bad.hex, "-m", "on top"], in: work))
+        #expect(throws: (any Error).self) { try repository.newestCommitOrHistory(from: child) { _ in false } }
         let mergeSandbox = try Sandbox("probeHandsOverLinearHistory-merge")
         let merged = try Self.makeHistory(mergeSandbox)
         let mergedRepository = try Repository.open(at: merged)
