@@ -94,18 +94,7 @@ typedef struct {
 } pack_file;
 
 static int flush_buffer(pack_file *file) {
-    const unsigned char *bytes = file->buffer;
-    size_t length = file->used;
-    while (length > 0) {
-        ssize_t written = write(file->fd, bytes, length);
-        if (written < 0 && errno == EINTR) continue;
-        if (written <= 0) {
-            if (written == 0) errno = EIO;
-            return -1;
-        }
-        bytes += written;
-        length -= (size_t)written;
-    }
+    if (handoff_write_fully(file->fd, file->buffer, file->used) < 0) return -1;
     file->used = 0;
     return 0;
 }
@@ -149,18 +138,6 @@ static int finish(pack_file *file, unsigned char digest[GIT_OID_RAWSZ], int fsyn
     return 0;
 }
 
-static unsigned long temporary_names;
-
-static int open_temporary(const char *folder, const char *kind, char *path, size_t path_size) {
-    for (int attempt = 0; attempt < 16; attempt++) {
-        unsigned long serial = __atomic_add_fetch(&temporary_names, 1, __ATOMIC_RELAXED);
-        snprintf(path, path_size, "%stmp_%s_%ld_%lu", folder, kind, (long)getpid(), serial);
-        int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0444);
-        if (fd >= 0 || errno != EEXIST) return fd;
-    }
-    return -1;
-}
-
 static int compare_ids(const void *left, const void *right) {
     return git_oid_cmp(&(*(held_object *const *)left)->id, &(*(held_object *const *)right)->id);
 }
@@ -201,7 +178,7 @@ static int write_pack(handoff_object_batch *batch) {
         goto done;
 
     if (mkdir(batch->pack_folder, 0777) < 0 && errno != EEXIST) goto done;
-    if ((pack->fd = open_temporary(batch->pack_folder, "pack", pack_path, path_size)) < 0) goto done;
+    if ((pack->fd = handoff_open_temporary(batch->pack_folder, "pack", pack_path, path_size)) < 0) goto done;
     pack_created = 1;
 
     // The pack: a header, the objects in the order they were written, each deflated whole (no deltas).
@@ -230,7 +207,7 @@ static int write_pack(handoff_object_batch *batch) {
 
     // The index: fan-out, sorted ids, CRC-32s, 32-bit offsets (a batch never reaches 2 GiB), the pack's trailer.
     qsort(sorted, count, sizeof *sorted, compare_ids);
-    if ((index->fd = open_temporary(batch->pack_folder, "idx", index_path, path_size)) < 0) goto done;
+    if ((index->fd = handoff_open_temporary(batch->pack_folder, "idx", index_path, path_size)) < 0) goto done;
     index_created = 1;
     static const unsigned char index_magic[8] = {0xff, 't', 'O', 'c', 0, 0, 0, 2};
     if (put(index, index_magic, sizeof index_magic) < 0) goto done;

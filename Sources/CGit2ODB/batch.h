@@ -15,4 +15,10 @@ int handoff_batch_is_active(const handoff_object_batch *batch);
 /// The own packs' folder ("…/objects/pack/").
 const char *handoff_batch_pack_folder(const handoff_object_batch *batch);
 
+// File writing both the loose writer (odb.c) and the pack writer use.
+/// Writes all `length` bytes, retrying short writes and EINTR; 0, or -1 with errno set.
+int handoff_write_fully(int fd, const unsigned char *bytes, size_t length);
+/// Creates `folder` + "tmp_<kind>_<pid>_<serial>" read-only and exclusively, its path in `path`; a descriptor, or -1.
+int handoff_open_temporary(const char *folder, const char *kind, char *path, size_t path_size);
+
 #endif

@@ -104,7 +104,7 @@ static int read_header(size_t *length, git_object_t *type, git_odb_backend *back
     return inner->read_header(length, type, inner, id);
 }
 
-static int write_fully(int fd, const unsigned char *bytes, size_t length) {
+int handoff_write_fully(int fd, const unsigned char *bytes, size_t length) {
     while (length > 0) {
         ssize_t written = write(fd, bytes, length);
         if (written < 0 && errno == EINTR) continue;
@@ -119,6 +119,16 @@ static int write_fully(int fd, const unsigned char *bytes, size_t length) {
 }
 
 static unsigned long temporary_names;
+
+int handoff_open_temporary(const char *folder, const char *kind, char *path, size_t path_size) {
+    for (int attempt = 0; attempt < 16; attempt++) {
+        unsigned long serial = __atomic_add_fetch(&temporary_names, 1, __ATOMIC_RELAXED);
+        snprintf(path, path_size, "%stmp_%s_%ld_%lu", folder, kind, (long)getpid(), serial);
+        int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0444);
+        if (fd >= 0 || errno != EEXIST) return fd;
+    }
+    return -1;
+}
 
 // A loose object as git writes one: a zlib stream of "<type> <length>\0" and the bytes, in objects/xx/…,
 // created read-only under the umask, linked into place whole (an object already there wins, as in git).
@@ -145,17 +155,11 @@ static int write_stored(verifying_backend *backend, const git_oid *id, const voi
         failed = "compress";
         goto done;
     }
-    snprintf(target, path_size, "%s%.2s", backend->stored_objects, hex);
+    snprintf(target, path_size, "%s%.2s/", backend->stored_objects, hex);
     if (mkdir(target, 0777) < 0 && errno != EEXIST) goto failed;
-    for (int attempt = 0; attempt < 16 && fd < 0; attempt++) {
-        unsigned long serial = __atomic_add_fetch(&temporary_names, 1, __ATOMIC_RELAXED);
-        snprintf(temporary, path_size, "%s%.2s/tmp_obj_%ld_%lu", backend->stored_objects, hex, (long)getpid(), serial);
-        fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0444);
-        if (fd < 0 && errno != EEXIST) goto failed;
-    }
-    if (fd < 0) goto failed;
+    if ((fd = handoff_open_temporary(target, "obj", temporary, path_size)) < 0) goto failed;
     created = 1;
-    if (write_fully(fd, compressed, compressed_length) < 0 || (backend->stored_fsync && fsync(fd) < 0)) goto failed;
+    if (handoff_write_fully(fd, compressed, compressed_length) < 0 || (backend->stored_fsync && fsync(fd) < 0)) goto failed;
     int closed = close(fd);
     fd = -1;
     if (closed < 0) goto failed;

@@ -227,12 +227,12 @@ extension Repository {
     }
 
     /// Commit `id` as ``commit(_:sizeLimit:)`` reads it, or, when it cannot be read whole
-    /// (``GitError/isUnreadableObject``), its ``commitFrame(_:)``; `whole` says which.
-    public func commitOrFrame(_ id: ObjectID) throws(GitError) -> (commit: Commit, whole: Bool) {
+    /// (``GitError/isUnreadableObject``), its ``commitFrame(_:)`` and why it could not be (nil: read whole).
+    public func commitOrFrame(_ id: ObjectID) throws(GitError) -> (commit: Commit, unreadable: GitError?) {
         do {
-            return (try commit(id), true)
+            return (try commit(id), nil)
         } catch  where error.isUnreadableObject {
-            return (try commitFrame(id), false)
+            return (try commitFrame(id), error)
         }
     }
 
@@ -248,11 +248,16 @@ extension Repository {
     /// The ids of `id`'s parents, first parent first (from its header, for a commit not readable whole).
     public func parents(of id: ObjectID) throws(GitError) -> [ObjectID] {
         do {
-            return try withCommit(id) { handle in
-                (0..<git_commit_parentcount(handle)).map { ObjectID(git_commit_parent_id(handle, $0)) }
-            }
+            return try parsedParents(of: id)
         } catch  where error.isUnreadableObject {
             return try commitFrame(id).parents
+        }
+    }
+
+    /// The ids of `id`'s parents as libgit2 parses the commit (no fallback to its header).
+    func parsedParents(of id: ObjectID) throws(GitError) -> [ObjectID] {
+        try withCommit(id) { handle in
+            (0..<git_commit_parentcount(handle)).map { ObjectID(git_commit_parent_id(handle, $0)) }
         }
     }
 

@@ -118,9 +118,7 @@ extension Repository {
             // walk fails on it), so it is not handed over.
             let parents: [ObjectID]
             do {
-                parents = try withCommit(id) { handle in
-                    (0..<git_commit_parentcount(handle)).map { ObjectID(git_commit_parent_id(handle, $0)) }
-                }
+                parents = try parsedParents(of: id)
             } catch {
                 lineIsWhole = false
                 guard let fromHeader = try? self.parents(of: id) else { break }

@@ -78,18 +78,18 @@ struct ReadingTests {
         let broken = try write("tree \(tree)\nparent \(base)\ncommitter A <a@x.example> 1795000000 +0100\nparent \(other)\n\nno author\n")
         #expect(throws: GitError.self) { try repository.commit(broken) }
         let read = try repository.commitOrFrame(broken)
-        #expect(!read.whole && read.commit.parents == [ObjectID(base)] && read.commit.tree == ObjectID(tree))
+        #expect(read.unreadable != nil && read.commit.parents == [ObjectID(base)] && read.commit.tree == ObjectID(tree))
         #expect(read.commit.committer.email == "a@x.example" && read.commit.author.email.isEmpty && read.commit.message.isEmpty)
         #expect(try sandbox.git(["rev-list", "--parents", "-1", broken.hex], in: work) == "\(broken.hex) \(base)")
         #expect(try repository.tree(ofCommit: broken) == ObjectID(tree))
         #expect(try repository.parents(of: broken) == [ObjectID(base)])
-        #expect(try repository.commitOrFrame(ObjectID(base)).whole)
+        #expect(try repository.commitOrFrame(ObjectID(base)).unreadable == nil)
         // Over the size limit: the same frame, no message read.
         let large = try write(
             "tree \(tree)\nparent \(base)\nauthor A <a@x.example> 1 +0000\ncommitter A <a@x.example> 1 +0000\n\n"
                 + String(repeating: "m", count: Repository.defaultCommitSizeLimit))
         let frame = try repository.commitOrFrame(large)
-        #expect(!frame.whole && frame.commit.parents == [ObjectID(base)] && frame.commit.author.email == "a@x.example")
+        #expect(frame.unreadable != nil && frame.commit.parents == [ObjectID(base)] && frame.commit.author.email == "a@x.example")
     }
 
     @Test("a probe that finds nothing in a linear history hands it over in the walk's order; with a merge it does not")

@@ -86,23 +86,18 @@ struct FoldStep {
                 // Judged by what it changed, as a commit nobody can be held to: skipped, its changes would come
                 // in unjudged with the next commit, whose diff starts from its tree. Any other error (out of
                 // memory, a racing gc) fails the run, to be retried: it says nothing of the commit.
-                let read = Result { () throws(GitError) -> Commit in try repository.commit(id) }
-                switch read {
-                case .success(let whole):
-                    commit = whole
+                switch Result(catching: { () throws(GitError) in try repository.commitOrFrame(id) }) {
+                case .success(let read):
+                    commit = read.commit
+                    if let error = read.unreadable {
+                        refusal = BoardEvent(at: "", commit: id.hex, by: "", kind: .commitUnreadable(error.message))
+                        unreadable = true
+                    }
                 case .failure(let error):
                     guard error.isUnreadableObject else { throw error }
-                    refusal = BoardEvent(at: "", commit: id.hex, by: "", kind: .commitUnreadable(error.message))
-                    switch Result(catching: { () throws(GitError) -> Commit in try repository.commitFrame(id) }) {
-                    case .success(let frame):
-                        commit = frame
-                    case .failure(let frameError):
-                        guard frameError.isUnreadableObject else { throw frameError }
-                        // Not even a tree to judge it by: recorded, and its children diff from the empty tree.
-                        state.record(refusal!)
-                        continue
-                    }
-                    unreadable = true
+                    // Not even a tree to judge it by: recorded, and its children diff from the empty tree.
+                    state.record(BoardEvent(at: "", commit: id.hex, by: "", kind: .commitUnreadable(error.message)))
+                    continue
                 }
             }
             if !unreadable, CommitReader.mergesTooMany(commit) {
