@@ -109,7 +109,7 @@ extension Repository {
             guard i < oldCount || j < newCount else { break }
             let before = i < oldCount ? git_tree_entry_byindex(oldTree, i) : nil
             let after = j < newCount ? git_tree_entry_byindex(newTree, j) : nil
-            let order: Int32 = if let before, let after { Self.gitOrder(before, after) } else { before == nil ? 1 : -1 }
+            let order: Int32 = if let before, let after { TreeOrder.compare(before, after) } else { before == nil ? 1 : -1 }
             if order < 0 {
                 try deleted(before!, prefix: prefix, into: &changes, folders: &folders)
                 i += 1
@@ -139,7 +139,8 @@ extension Repository {
         }
     }
 
-    private func ownedTree(_ id: ObjectID) throws(GitError) -> OpaquePointer {
+    /// A parsed tree of the caller's own (free it with `git_tree_free`), safe from the shared handles' eviction.
+    func ownedTree(_ id: ObjectID) throws(GitError) -> OpaquePointer {
         var copy: OpaquePointer?
         try check(git_object_dup(&copy, try trees.handle(id, in: pointer)), "look up tree \(id)")
         return copy!
@@ -202,7 +203,7 @@ extension Repository {
         guard index > 0, let previous = git_tree_entry_byindex(tree, index - 1), let entry = git_tree_entry_byindex(tree, index) else {
             return false
         }
-        return gitOrder(previous, entry) < 0
+        return TreeOrder.compare(previous, entry) < 0
     }
 
     /// Where a parsed tree's entries lie in its raw bytes: from entry 0's name to the end of the last id.
@@ -292,18 +293,6 @@ extension Repository {
 
     /// Deepest folder nesting a diff enters; a folder at this depth that differs is reported whole.
     public static let maxTreeDepth = 1024
-
-    /// git's tree order: names compared bytewise, a folder's name as if followed by `/`.
-    private static func gitOrder(_ a: OpaquePointer, _ b: OpaquePointer) -> Int32 {
-        let aName = git_tree_entry_name(a)!, bName = git_tree_entry_name(b)!
-        let aLength = strlen(aName), bLength = strlen(bName)
-        let common = min(aLength, bLength)
-        let compared = memcmp(aName, bName, common)
-        if compared != 0 { return compared }
-        let aNext: Int32 = aLength > common ? Int32(UInt8(bitPattern: aName[common])) : (git_tree_entry_type(a) == GIT_OBJECT_TREE ? 47 : 0)
-        let bNext: Int32 = bLength > common ? Int32(UInt8(bitPattern: bName[common])) : (git_tree_entry_type(b) == GIT_OBJECT_TREE ? 47 : 0)
-        return aNext - bNext
-    }
 
     private static func mode(_ entry: OpaquePointer) throws(GitError) -> FileMode {
         let rawMode = git_tree_entry_filemode(entry).rawValue

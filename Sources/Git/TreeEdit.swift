@@ -122,12 +122,26 @@ extension Repository {
         let baseTree: ObjectID
         if let base { baseTree = base } else { baseTree = try emptyTree() }
         if resolved.isEmpty { return baseTree }
+        let updates = resolved.map { update in
+            PathUpdate(
+                components: Array(update.path.utf8).split(separator: UInt8(ascii: "/")).map(Array.init),
+                object: update.action == GIT_TREE_UPDATE_REMOVE ? nil : (update.id, update.mode.rawValue))
+        }
+        if let written = try writeUpdated(base: baseTree, updates: updates) { return written }
+        return try createUpdated(base: baseTree, updates: updates)
+    }
+
+    /// ``writeUpdated(base:updates:)`` by libgit2's own update: for what that leaves to libgit2, and as the
+    /// tests' reference.
+    func createUpdated(base baseTree: ObjectID, updates: [PathUpdate]) throws(GitError) -> ObjectID {
+        let paths = updates.map { String(decoding: Array($0.components.joined(separator: [UInt8(ascii: "/")])), as: UTF8.self) }
         return try withTree(baseTree) { (baseHandle) throws(GitError) -> ObjectID in
-            try Self.withCStrings(resolved.map(\.path)) { (paths) throws(GitError) -> ObjectID in
-                var updates = resolved.indices.map { index in
+            try Self.withCStrings(paths) { (paths) throws(GitError) -> ObjectID in
+                var updates = updates.indices.map { index in
                     git_tree_update(
-                        action: resolved[index].action, id: resolved[index].id,
-                        filemode: resolved[index].mode, path: paths[index])
+                        action: updates[index].object == nil ? GIT_TREE_UPDATE_REMOVE : GIT_TREE_UPDATE_UPSERT,
+                        id: updates[index].object?.id ?? git_oid(), filemode: git_filemode_t(updates[index].object?.mode ?? 0),
+                        path: paths[index])
                 }
                 var out = git_oid()
                 try check(
