@@ -97,51 +97,81 @@ enum AcceptanceCheck {
     /// Runs for every criterion of every packet a catch-up checks, so words stay substrings and only a
     /// word that starts with an uppercase ASCII letter is trimmed and compared.
     static func namedOperations(in text: String) -> [(method: String, path: String)] {
-        let words = text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" })
-        var named: [(String, String)] = []
-        for index in words.indices.dropLast() {
-            guard let first = words[index].utf8.first(where: { !punctuationBytes.contains($0) }),
-                first >= UInt8(ascii: "A"), first <= UInt8(ascii: "Z")
-            else { continue }
-            let method = String(trimmingPunctuation(words[index]))
-            guard httpMethods.contains(method) else { continue }
-            var path = trimmingPunctuation(words[index + 1])
-            guard path.hasPrefix("/") else { continue }
-            if let query = path.firstIndex(of: "?") { path = path[..<query] }
-            named.append((method, String(path)))
+        // Words split at space, tab and newline bytes: splitting the String by Character (grapheme breaking)
+        // was most of this function's time in a catch-up.
+        var text = text
+        return text.withUTF8 { bytes in
+            var named: [(String, String)] = []
+            var previous: Range<Int>?
+            var index = 0
+            while index < bytes.count {
+                while index < bytes.count, Self.isWordSeparator(bytes[index]) { index += 1 }
+                guard index < bytes.count else { break }
+                let start = index
+                while index < bytes.count, !Self.isWordSeparator(bytes[index]) { index += 1 }
+                let word = start..<index
+                defer { previous = word }
+                guard let methodWord = previous, let method = Self.trimmedPunctuation(bytes, methodWord),
+                    bytes[method.lowerBound] >= UInt8(ascii: "A"), bytes[method.lowerBound] <= UInt8(ascii: "Z")
+                else { continue }
+                let methodName = String(decoding: UnsafeBufferPointer(rebasing: bytes[method]), as: UTF8.self)
+                guard httpMethods.contains(methodName), var path = Self.trimmedPunctuation(bytes, word),
+                    bytes[path.lowerBound] == UInt8(ascii: "/")
+                else { continue }
+                if let query = bytes[path].firstIndex(of: UInt8(ascii: "?")) { path = path.lowerBound..<query }
+                named.append((methodName, String(decoding: UnsafeBufferPointer(rebasing: bytes[path]), as: UTF8.self)))
+            }
+            return named
         }
-        return named
+    }
+
+    @inline(__always) private static func isWordSeparator(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "\n")
+    }
+
+    /// `range` of `bytes` without the punctuation at its ends; nil when nothing else is left.
+    private static func trimmedPunctuation(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Range<Int>? {
+        var start = range.lowerBound, end = range.upperBound
+        while start < end, isPunctuation(bytes[start]) { start += 1 }
+        while end > start, isPunctuation(bytes[end - 1]) { end -= 1 }
+        return start < end ? start..<end : nil
     }
 
     /// What may wrap a `METHOD /path` pair in prose: code ticks, quotes, brackets and sentence punctuation.
-    private static let punctuationBytes: Set<UInt8> = Set("`'\"()[],;:.".utf8)
-
-    private static func trimmingPunctuation(_ word: Substring) -> Substring {
-        let utf8 = word.utf8
-        guard let start = utf8.firstIndex(where: { !punctuationBytes.contains($0) }),
-            let last = utf8.lastIndex(where: { !punctuationBytes.contains($0) })
-        else { return word[word.endIndex...] }
-        // Both ends sit next to ASCII punctuation or the word's ends, so they are character boundaries.
-        return word[start..<utf8.index(after: last)]
+    @inline(__always) private static func isPunctuation(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "`"), UInt8(ascii: "'"), UInt8(ascii: "\""), UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "["),
+            UInt8(ascii: "]"), UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: ":"), UInt8(ascii: "."):
+            true
+        default: false
+        }
     }
 
     /// operationIds a criterion names: a code span such as `createRefund` introduced as an operation
     /// ("calls `x`", "operation `x`") or followed by "is called", "operation" or "endpoint".
     static func namedOperationIDs(in text: String) -> [String] {
-        let parts = text.split(separator: "`", omittingEmptySubsequences: false)
+        // Only the word before a span and the start of the text after it are compared: lowercasing all of
+        // the text around every span was a catch-up's cost.
+        let parts = text.utf8.split(separator: UInt8(ascii: "`"), omittingEmptySubsequences: false)
         guard parts.count >= 3 else { return [] }
         var names: [String] = []
         for index in stride(from: 1, to: parts.count - 1, by: 2) {
-            let span = parts[index]
+            let span = Substring(parts[index])
             guard let first = span.first, first.isLetter, span.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else { continue }
-            let before = parts[index - 1].lowercased().split(separator: " ").last.map(String.init) ?? ""
-            let after = Whitespace.trimmed(parts[index + 1].lowercased())
+            let before = parts[index - 1].split(separator: UInt8(ascii: " ")).last.map { Substring($0).lowercased() } ?? ""
+            let after = Substring(parts[index + 1].drop { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") })
+            let start = Whitespace.trimmed(after.prefix(Self.longestFollower)).lowercased()
             let introduced = ["operation", "operationid", "call", "calls", "calling", "invoke", "invokes", "invoking"].contains(before)
-            let followed = ["is called", "is invoked", "operation", "endpoint", "returns", "responds"].contains { after.hasPrefix($0) }
+            let followed = Self.followers.contains { start.hasPrefix($0) }
             if introduced || followed { names.append(String(span)) }
         }
         return names
     }
+
+    /// What, after a code span, makes it an operationId.
+    private static let followers = ["is called", "is invoked", "operation", "endpoint", "returns", "responds"]
+    /// The characters ``namedOperationIDs(in:)`` reads after a span.
+    private static let longestFollower = 16
 
     /// `acceptance.unknown-operation` for every named operation that no contract defines.
     static func unknownOperations(_ mentions: [Mention], operations: [APIOperation], file: String) -> [Finding] {

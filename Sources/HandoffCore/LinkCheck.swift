@@ -70,15 +70,15 @@ enum LinkCheck {
 
     static func resolve(_ target: String, from file: String) -> Resolution {
         var target = target
-        if let hash = target.firstIndex(of: "#") { target = String(target[..<hash]) }
-        if let query = target.firstIndex(of: "?") { target = String(target[..<query]) }
-        guard !target.isEmpty else { return .external }  // `#section`: a link inside the document
-        let lowered = target.lowercased()
-        if lowered.contains("://") || lowered.hasPrefix("mailto:") || lowered.hasPrefix("tel:") || lowered.hasPrefix("data:")
-            || lowered.hasPrefix("//")
-        {
-            return .external
+        // An ASCII target (no CR, which pairs with LF into one Character) is cut and compared as bytes: the
+        // Character search and `lowercased()` were most of a delivery check's evidence lookups.
+        let ascii = target.utf8.allSatisfy { $0 < 0x80 && $0 != UInt8(ascii: "\r") }
+        for mark in ["#", "?"] as [Character] {
+            let cut = ascii ? target.utf8.firstIndex(of: mark.asciiValue!) : target.firstIndex(of: mark)
+            if let cut { target = String(target[..<cut]) }
         }
+        guard !target.isEmpty else { return .external }  // `#section`: a link inside the document
+        if ascii ? isExternalASCII(target) : isExternal(target.lowercased()) { return .external }
         if target.utf8.contains(UInt8(ascii: "%")) { target = target.removingPercentEncoding ?? target }
         // Split at `/` bytes, as git splits (GitPath), not at `Character`s.
         var components: [String] = target.utf8.first == UInt8(ascii: "/") ? [] : GitPath.components(file).dropLast()
@@ -92,6 +92,27 @@ enum LinkCheck {
             }
         }
         return .path(components.joined(separator: "/"))
+    }
+
+    /// What a lowercased link starts with when it leaves the repository, besides a scheme's `://`.
+    private static let externalPrefixes = ["mailto:", "tel:", "data:", "//"]
+
+    private static func isExternal(_ lowered: String) -> Bool {
+        lowered.contains("://") || externalPrefixes.contains { lowered.hasPrefix($0) }
+    }
+
+    /// ``isExternal(_:)`` of an ASCII link, compared case-insensitively as bytes.
+    private static func isExternalASCII(_ target: String) -> Bool {
+        let bytes = Array(target.utf8)
+        if bytes.count >= 3, (0...(bytes.count - 3)).contains(where: { bytes[$0] == 58 && bytes[$0 + 1] == 47 && bytes[$0 + 2] == 47 }) {
+            return true  // "://"
+        }
+        return externalPrefixes.contains { prefix in
+            prefix.utf8.count <= bytes.count
+                && zip(prefix.utf8, bytes).allSatisfy { expected, byte in
+                    expected >= UInt8(ascii: "a") && expected <= UInt8(ascii: "z") ? byte | 0x20 == expected : byte == expected
+                }
+        }
     }
 
     /// A link that may be broken: one that climbs out of the repository (broken in any tree), or one to a

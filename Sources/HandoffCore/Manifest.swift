@@ -67,7 +67,7 @@ extension Manifest {
             mapping.first { $0.key.string == key }?.key.mark?.line ?? 0
         }
         func scalar(_ key: String, required: Bool) -> String? {
-            guard let value = mapping[key] else {
+            guard let value = node.child(key) else {
                 if required {
                     findings.append(
                         Finding(
@@ -102,7 +102,7 @@ extension Manifest {
             return string
         }
         func list(_ key: String, required: Bool) -> [String] {
-            guard let value = mapping[key] else {
+            guard let value = node.child(key) else {
                 if required {
                     findings.append(
                         Finding(
@@ -151,7 +151,7 @@ extension Manifest {
         if let id, id != folderID {
             findings.append(
                 Finding(
-                    .manifestIDMismatch, file: file, line: mapping["id"]?.mark?.line ?? 0,
+                    .manifestIDMismatch, file: file, line: node.child("id")?.mark?.line ?? 0,
                     message: "manifest id '\(id)' differs from the folder name '\(folderID)'"))
         }
         var scope: Scope?
@@ -160,13 +160,13 @@ extension Manifest {
             if scope == nil {
                 findings.append(
                     Finding(
-                        .manifestInvalid, file: file, line: mapping["scope"]?.mark?.line ?? 0,
+                        .manifestInvalid, file: file, line: node.child("scope")?.mark?.line ?? 0,
                         message: "scope '\(scopeText)' is neither 'finite' nor 'ongoing'",
                         hint: "Set scope: finite for work with a finish line."))
             } else if scope == .ongoing {
                 findings.append(
                     Finding(
-                        .manifestScopeOngoing, file: file, line: mapping["scope"]?.mark?.line ?? 0,
+                        .manifestScopeOngoing, file: file, line: node.child("scope")?.mark?.line ?? 0,
                         message: "scope is 'ongoing': ongoing ownership cannot be handed off"))
             }
         }
@@ -180,7 +180,7 @@ extension Manifest {
         if let due, !isDate(due) {
             findings.append(
                 Finding(
-                    .manifestInvalid, file: file, line: mapping["due"]?.mark?.line ?? 0,
+                    .manifestInvalid, file: file, line: node.child("due")?.mark?.line ?? 0,
                     message: "due '\(due)' is not a date in the form YYYY-MM-DD"))
         }
         for dependency in dependsOn where PacketID(dependency) == nil {

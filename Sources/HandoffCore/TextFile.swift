@@ -73,6 +73,8 @@ enum TextFile {
 enum Placeholder {
     /// Upper-case tokens, matched as whole words.
     static let tokens: Set<Substring> = ["TBD", "TBS", "TBR", "TODO", "FIXME", "XXX", "TBA"]
+    /// Whether a byte starts one of the tokens, by byte value.
+    static let tokenInitials: [Bool] = (0..<256).map { byte in tokens.contains { $0.utf8.first == UInt8(byte) } }
 
     /// The first placeholder in `line`, if any, with its 1-based column; code spans (`TODO`) are not prose.
     static func find(in line: Substring) -> (word: String, column: Int)? {
@@ -92,7 +94,8 @@ enum Placeholder {
         var wordStart = -1
         var inCode = false
         func token(_ start: Int, _ end: Int) -> (word: String, column: Int)? {
-            guard start >= 0, end - start >= 3, end - start <= 5 else { return nil }
+            // A word whose first byte starts no token is passed over without a String or a hash.
+            guard start >= 0, end - start >= 3, end - start <= 5, tokenInitials[Int(bytes[start])] else { return nil }
             let word = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
             return tokens.contains(Substring(word)) ? (word, start + 1) : nil
         }
@@ -117,7 +120,7 @@ enum Placeholder {
         // Its letters fold with `| 0x20`; its space must be a space.
         let needle = Array("lorem ipsum".utf8)
         guard bytes.count >= needle.count else { return .some(nil) }
-        for start in 0...(bytes.count - needle.count) {
+        for start in 0...(bytes.count - needle.count) where bytes[start] | 0x20 == needle[0] {
             let matched = needle.indices.allSatisfy { offset in
                 needle[offset] == UInt8(ascii: " ") ? bytes[start + offset] == needle[offset] : bytes[start + offset] | 0x20 == needle[offset]
             }

@@ -581,5 +581,27 @@ struct PolicyFileTests {
                 == ["POST /payments/{id}/refunds", "GET /refunds", "DELETE /r/é"])
         #expect(AcceptanceCheck.namedOperations(in: "POST").isEmpty)
         #expect(AcceptanceCheck.namedOperations(in: "`` POST ``").isEmpty)
+        #expect(AcceptanceCheck.namedOperations(in: "\tPUT\t/a\nPATCH  \"/b\"").map(\.path) == ["/a", "/b"])
+    }
+
+    @Test("operationIds in code spans: introduced by the word before or followed by a phrase, in any case")
+    func namedOperationIDs() {
+        let text = "It CALLS `createRefund`, then `getRefund`   Is Called twice; `plain` alone; operation `x-y`; `ok_2` endpoint"
+        #expect(AcceptanceCheck.namedOperationIDs(in: text) == ["createRefund", "getRefund", "ok_2"])
+        #expect(AcceptanceCheck.namedOperationIDs(in: "calls `réembourser` \u{00A0}returns").count == 1)
+        #expect(AcceptanceCheck.namedOperationIDs(in: "one `tick").isEmpty)
+    }
+
+    @Test("links leave the repository by scheme in any case, as bytes for ASCII and as Characters otherwise")
+    func linkResolution() {
+        for external in [
+            "HTTPS://x.example", "MailTo:a@b.example", "TEL:+1", "Data:text/plain,x", "//cdn.example/x", "#top", "?q", "ftp://é.example",
+        ] {
+            #expect(LinkCheck.resolve(external, from: "specs/P-1/context.md") == .external, "\(external)")
+        }
+        #expect(LinkCheck.resolve("../P-2/notes.md#part?x", from: "specs/P-1/context.md") == .path("specs/P-2/notes.md"))
+        #expect(LinkCheck.resolve("a/é.md?x#y", from: "specs/P-1/context.md") == .path("specs/P-1/a/é.md"))
+        #expect(LinkCheck.resolve("../../../x", from: "specs/P-1/context.md") == .outside)
+        #expect(LinkCheck.resolve("mail:to", from: "specs/P-1/context.md") == .path("specs/P-1/mail:to"))
     }
 }
