@@ -108,6 +108,20 @@ extension Repository {
         }
     }
 
+    /// How many entries the folder at `path` of `tree` holds, names that are not UTF-8 included (which
+    /// ``entries(inFolder:ofTree:)`` leaves out); nil when there is no folder there.
+    public func entryCount(inFolder path: String, ofTree tree: ObjectID) throws(GitError) -> Int? {
+        let normalized = GitPath.normalized(path)
+        let folder: ObjectID
+        if normalized.isEmpty {
+            folder = tree
+        } else {
+            guard let entry = try entry(at: normalized, inTree: tree), entry.mode == .tree else { return nil }
+            folder = entry.id
+        }
+        return try withTree(folder) { handle in git_tree_entrycount(handle) }
+    }
+
     /// Reads the blob at `path` of `tree`: nil when absent; the entry tells a file from a symlink or submodule.
     ///
     /// Only regular files and symlinks carry blob content; other kinds return their entry and no content.

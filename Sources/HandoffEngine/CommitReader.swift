@@ -115,7 +115,7 @@ struct CommitReader {
             case .tooLarge(let size): return .tooLarge(size: size)
             }
         }
-        input.touchedBoard = changes.contains { GitPath.same($0.path, BoardFile.path) }
+        input.touchedBoard = changes.contains { BoardFile.isBoardPath($0.path) }
         input.touchedSigners = changes.contains { GitPath.same($0.path, SignersFile.path) }
         // Split as bytes (GitPath), as ContentInForce splits them: a `/` before a combining mark separates.
         let root = GitPath.normalized(policy.packetRoot)

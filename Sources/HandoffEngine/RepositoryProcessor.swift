@@ -129,7 +129,7 @@ public struct RepositoryProcessor: Sendable {
             let written = try repository.writingObjectsTogether { () throws -> ObjectID? in
                 let edits = try RenderStep.edits(
                     repository, state: start.state, tip: tip, processed: input, only: scope,
-                    previousBoard: scope == nil ? nil : start.loader?.board, restoring: true, signers: settings.allowedSigners)
+                    previousBoard: scope == nil ? nil : start.loader?.previousBoard, restoring: true, signers: settings.allowedSigners)
                 if edits.isEmpty { return nil }
                 return try writer().write(repository, edits: edits, covering: input, onto: tip, summary: summary)
             }

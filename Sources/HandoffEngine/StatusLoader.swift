@@ -24,6 +24,22 @@ final class StatusLoader {
         self.board = board
     }
 
+    /// The resumed status commit's board for a run to update: its file, and its pages when it has them.
+    var previousBoard: PreviousBoard {
+        let paged = (try? repository.entry(at: BoardFile.pagePath(0), inTree: tree)) != nil
+        let repository = repository, tree = tree
+        return PreviousBoard(
+            text: BoardFile.Previous(
+                board: board,
+                page: paged
+                    ? { number in
+                        guard case .data(let data)? = try? repository.file(at: BoardFile.pagePath(number), inTree: tree, sizeLimit: 64 << 20)?.content
+                        else { return nil }
+                        return String(decoding: data, as: UTF8.self)
+                    } : nil),
+            pageID: { number in try repository.entry(at: BoardFile.pagePath(number), inTree: tree)?.id })
+    }
+
     /// Loads into `state` the statuses `commit` may need: packets named in its action trailers (before it is read).
     func prepare(trailersOf commit: Commit, state: inout WorkflowState) throws {
         let named = commit.trailers.filter { $0.key.caseInsensitiveCompare(ActionRequest.trailerKey) == .orderedSame }.compactMap {
@@ -80,4 +96,13 @@ final class StatusLoader {
             }
         }
     }
+}
+
+/// The board of the status commit a run resumes from: its text for ``BoardFile/renderAll(_:processed:at:updating:changed:pageThreshold:)``
+/// and the ids of its pages, which a run writes back where it computed no new page.
+struct PreviousBoard {
+    /// The board file and pages as text.
+    let text: BoardFile.Previous
+    /// Page `number`'s blob id in the resumed tree (nil when it has none).
+    let pageID: (Int) throws -> ObjectID?
 }

@@ -81,6 +81,12 @@ struct Replay: ParsableCommand {
             let same = path == BoardFile.path ? BoardFile.packetTables(committed) == BoardFile.packetTables(expected) : committed == expected
             if !same { differences.append(path) }
         }
+        // Pages the replay has no use for (a board of fewer packets) must not be there either.
+        if !files.keys.contains(where: { BoardFile.isBoardPath($0) && $0 != BoardFile.path }),
+            try opened.entry(at: BoardFile.pageFolder, inTree: tree) != nil
+        {
+            differences.append(BoardFile.pageFolder)
+        }
         if differences.isEmpty {
             print("replay matches \(settings.statusReference) at \(tip.abbreviated()): \(files.count) file(s)")
         } else {

@@ -48,6 +48,53 @@ struct BoardRenderTests {
         }
     }
 
+    @Test(
+        "pages: updating equals a full render, unchanged pages stay as they were, across the threshold both ways",
+        arguments: [(5, 0), (6, 121), (7, 124), (8, Int.max)] as [(UInt64, Int)])
+    func pagedUpdateEqualsFullRender(seed: UInt64, threshold: Int) throws {
+        var random = PlaceholderScanTests.Mix(state: seed)
+        let pool = (0..<240).map { index in ["A", "PAY-", "PAY.", "Z9"].randomElement(using: &random)! + "\(index * 7 % 211)" }
+        var state = WorkflowState()
+        for id in pool.prefix(120) { state.packets[PacketID(id)!] = Self.status(id, using: &random) }
+        state.events = [BoardEvent(at: "2026-12-01T00:00:00Z", commit: "c0ffee", by: "ops@acme.example", event: "note", note: "a | b")]
+        var previous = BoardFile.renderAll(state, processed: "p", at: "t", pageThreshold: threshold)
+        var layouts: Set<Bool> = [previous.paged]
+        for round in 0..<60 {
+            var changed: Set<PacketID> = []
+            for _ in 0..<Int.random(in: 0...5, using: &random) {
+                let id = PacketID(pool.randomElement(using: &random)!)!
+                changed.insert(id)
+                // Phases that mostly add, then mostly remove, then add: the count crosses a threshold near 120.
+                let removeOdds = round / 20 % 2 == 0 ? 1 : 3
+                state.packets[id] = Int.random(in: 0..<4, using: &random) < removeOdds ? nil : Self.status(id.rawValue, using: &random)
+            }
+            let full = BoardFile.renderAll(state, processed: "n\(round)", at: "t2", pageThreshold: threshold)
+            var partial = state
+            partial.packets = partial.packets.filter { changed.contains($0.key) }
+            let before = previous
+            let updated = BoardFile.renderAll(
+                partial, processed: "n\(round)", at: "t2",
+                updating: BoardFile.Previous(board: before.board, page: before.paged ? { before.pages[$0] } : nil), changed: changed,
+                pageThreshold: threshold)
+            #expect(updated.board == full.board && updated.paged == full.paged, "round \(round)")
+            for number in 0..<(full.paged ? BoardFile.pageCount : 0) {
+                #expect((updated.pages[number] ?? before.pages[number]) == full.pages[number], "round \(round), page \(number)")
+            }
+            #expect(full.paged == (state.packets.count > threshold))
+            #expect(full.paged ? full.pages.count == BoardFile.pageCount : full.pages.isEmpty)
+            layouts.insert(full.paged)
+            previous = full
+        }
+        if threshold == 121 || threshold == 124 { #expect(layouts.count == 2, "the walk crossed the threshold") }
+        // Every packet's row is on its own page, once.
+        if previous.paged {
+            for id in state.packets.keys {
+                let page = try #require(previous.pages[BoardFile.page(of: id.rawValue)])
+                #expect(page.contains("| \(id.rawValue) |"))
+            }
+        }
+    }
+
     @Test("a '>' or '|' that a combining mark follows is escaped: no note closes the state, no title adds cells")
     func combiningMarksAfterMarkup() throws {
         // Foundation's search skipped such a '>' or '|': the note closed the state comment early, so the board

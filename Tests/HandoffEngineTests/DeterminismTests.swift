@@ -170,6 +170,60 @@ struct DeterminismTests {
         #expect(try world.show("specs/PAY-142/status.yaml") == replayed["specs/PAY-142/status.yaml"]?.trimmingCharacters(in: .whitespacesAndNewlines))
     }
 
+    @Test(
+        "past the page threshold the rows are on pages: a run rewrites the changed packet's page only, tampering is written back, and the layout follows the count both ways, as replay",
+        arguments: [nil, "handoff/status"] as [String?])
+    func boardPages(statusBranch: String?) throws {
+        let world = try WorkflowScenarioTests.World("boardPages\(statusBranch == nil ? "" : "OnBranch")", statusBranch: statusBranch)
+        let reference = statusBranch ?? "main"
+        try world.step("ops", "Policy") { try world.write(WorkflowScenarioTests.policy, ".handoff/policy.yaml", in: $0) }
+        let count = BoardFile.pageThreshold + 2
+        try world.step("ana", "Add \(count) packets") { clone in
+            for index in 0..<count {
+                for (path, text) in PacketTemplate.scaffold(id: PacketID("BIG-\(index)")!, title: "Packet \(index)") {
+                    try world.write(text, path, in: clone)
+                }
+            }
+        }
+        func git(_ arguments: [String]) throws -> [String] {
+            try world.sandbox.git(arguments, in: world.bare).split(separator: "\n").map(String.init)
+        }
+        let pages = (0..<BoardFile.pageCount).map { BoardFile.pagePath($0) }
+        #expect(try git(["ls-tree", "--name-only", "\(reference):\(BoardFile.pageFolder)/"]).map { "\(BoardFile.pageFolder)/\($0)" } == pages)
+        #expect(!(try world.show(BoardFile.path)).contains("| BIG-"))
+        #expect(try world.show(BoardFile.pagePath(BoardFile.page(of: "BIG-7"))).contains("| BIG-7 | Packet 7 |"))
+        #expect(try world.replayDisagreements() == [])
+
+        // A new title changes one row: the board and that packet's page are rewritten, no other page.
+        let before = try git(["rev-parse", reference])[0]
+        try world.step("ana", "Retitle BIG-1") { clone in
+            let manifest = "\(clone)/specs/BIG-1/handoff.yaml"
+            let text = try String(contentsOfFile: manifest, encoding: .utf8)
+            try text.replacingOccurrences(of: "Packet 1", with: "Renamed one").write(toFile: manifest, atomically: true, encoding: .utf8)
+        }
+        #expect(
+            try git(["diff", "--name-only", before, reference, "--", ".handoff"])
+                == [BoardFile.pagePath(BoardFile.page(of: "BIG-1")), BoardFile.path].sorted())
+
+        // A page forged and a file put among the pages: recorded as tampering, written back, the stranger gone.
+        try world.step("ana", "Forge a page") { clone in
+            try world.write("forged\n", BoardFile.pagePath(5), in: clone)
+            try world.write("stranger\n", "\(BoardFile.pageFolder)/zz.md", in: clone)
+        }
+        #expect(try git(["ls-tree", "--name-only", "\(reference):\(BoardFile.pageFolder)/"]).count == BoardFile.pageCount)
+        #expect(try world.show(BoardFile.path).contains("tamper"))
+        #expect(try world.replayDisagreements() == [])
+
+        // Three packets fewer, at the threshold: the rows come back to the board, and the pages go.
+        try world.step("ana", "Remove three packets") { clone in
+            for index in 0..<3 { try FileManager.default.removeItem(atPath: "\(clone)/specs/BIG-\(index)") }
+        }
+        #expect(try git(["ls-tree", reference, BoardFile.pageFolder]).isEmpty)
+        #expect(try world.show(BoardFile.path).contains("| BIG-3 |"))
+        #expect(try world.replayDisagreements() == [])
+        try world.sandbox.git(["fsck", "--strict", "--no-dangling"], in: world.bare)
+    }
+
     @Test("a first pass over more packets than a status message lists stays resumable: the message is bounded")
     func boundedStatusMessage() throws {
         let world = try WorkflowScenarioTests.World()

@@ -40,24 +40,220 @@ public enum BoardFile {
         return previous.withUTF8 { bytes in
             let kept = previousRows(bytes)
             return render(state: state, processed: commit, at: time) { index, out in
-                let fresh = sections[index].sorted { $0.id < $1.id }
-                var next = 0
-                var count = 0
-                for row in kept[index] {
-                    let id = String(decoding: UnsafeBufferPointer(rebasing: bytes[row.id]), as: UTF8.self)
-                    if removed.contains(id) { continue }
-                    while next < fresh.count, fresh[next].id < id {
-                        out.append(contentsOf: fresh[next].line.utf8)
-                        next += 1
-                        count += 1
-                    }
-                    out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[row.line]))
-                    count += 1
-                }
-                for row in fresh[next...] { out.append(contentsOf: row.line.utf8) }
-                return count + fresh.count - next
+                appendMerged(kept[index], of: bytes, fresh: sections[index].sorted { $0.id < $1.id }, removed: removed, into: &out)
             }
         }
+    }
+
+    /// Appends to `out` one section's rows: `kept` (rows of `bytes`) but those of `removed` packets, merged in
+    /// id order with `fresh` (sorted); returns how many.
+    private static func appendMerged(
+        _ kept: [(id: Range<Int>, line: Range<Int>)], of bytes: UnsafeBufferPointer<UInt8>, fresh: [(id: String, line: String)],
+        removed: Set<String>, into out: inout [UInt8]
+    ) -> Int {
+        var next = 0
+        var count = 0
+        for row in kept {
+            let id = String(decoding: UnsafeBufferPointer(rebasing: bytes[row.id]), as: UTF8.self)
+            if removed.contains(id) { continue }
+            while next < fresh.count, fresh[next].id < id {
+                out.append(contentsOf: fresh[next].line.utf8)
+                next += 1
+                count += 1
+            }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[row.line]))
+            count += 1
+        }
+        for row in fresh[next...] { out.append(contentsOf: row.line.utf8) }
+        return count + fresh.count - next
+    }
+
+    // MARK: pages
+
+    /// Boards of more packets than this list their rows on ``pageCount`` pages in ``pageFolder``, so that a
+    /// run rewrites the pages of the packets it changed and not every row (B4: one file of 20,000 rows was
+    /// most of a one-commit run). The board keeps the counts, the events and the state block.
+    public static let pageThreshold = 512
+    /// How many pages a paged board has (all of them exist, some perhaps empty).
+    public static let pageCount = 64
+    /// The folder of the pages, written by handoffd only, like the board.
+    public static let pageFolder = ".handoff/board"
+
+    /// Page `number`'s path from the repository root.
+    public static func pagePath(_ number: Int) -> String { "\(pageFolder)/\(number < 10 ? "0" : "")\(number).md" }
+
+    /// The page a packet's row is on: FNV-1a of its id's bytes, so that it never moves while the packet exists.
+    public static func page(of id: String) -> Int {
+        var hash: UInt32 = 2_166_136_261
+        for byte in id.utf8 { hash = (hash ^ UInt32(byte)) &* 16_777_619 }
+        return Int(hash % UInt32(pageCount))
+    }
+
+    /// Whether `path` is handoffd's board: the board file or anything in the pages' folder.
+    public static func isBoardPath(_ path: String) -> Bool {
+        GitPath.same(path, Self.path) || GitPath.isInside(path, pageFolder)
+    }
+
+    /// A board as rendered: the board file, whether its rows are on pages, and the pages computed.
+    public struct Rendered: Sendable, Equatable {
+        /// `.handoff/board.md`.
+        public var board: String
+        /// Whether the rows are on pages: all ``pageCount`` of them then exist, and none otherwise.
+        public var paged: Bool
+        /// The pages computed, by number: all of them after a full render or a change of layout; after an
+        /// update, those holding a changed packet (the others are as they were).
+        public var pages: [Int: String]
+    }
+
+    /// The board a run updates: its file, and its pages' text when it has pages.
+    public struct Previous {
+        /// The previous `.handoff/board.md`.
+        public var board: String
+        /// Page `number`'s text (nil when unreadable); nil when the previous board has no pages.
+        public var page: ((Int) -> String?)?
+
+        /// A previous board with these parts.
+        public init(board: String, page: ((Int) -> String?)?) {
+            self.board = board
+            self.page = page
+        }
+    }
+
+    /// The board and, past ``pageThreshold`` packets, every page, for `state` (all packets).
+    public static func renderAll(_ state: WorkflowState, processed commit: String, at time: String, pageThreshold: Int = pageThreshold)
+        -> Rendered
+    {
+        guard state.packets.count > pageThreshold else {
+            return Rendered(board: render(state, processed: commit, at: time), paged: false, pages: [:])
+        }
+        var pages = Array(repeating: Array(repeating: [(id: String, line: String)](), count: PacketState.allCases.count), count: pageCount)
+        var counts = Array(repeating: 0, count: PacketState.allCases.count)
+        for status in state.packets.values {
+            pages[page(of: status.id.rawValue)][section(status.state)].append((status.id.rawValue, row(status)))
+            counts[section(status.state)] += 1
+        }
+        var rendered: [Int: String] = [:]
+        for number in 0..<pageCount {
+            rendered[number] = renderPage(number) { index, out in
+                let rows = pages[number][index].sorted { $0.id < $1.id }
+                for row in rows { out.append(contentsOf: row.line.utf8) }
+                return rows.count
+            }
+        }
+        return Rendered(
+            board: render(state: state, processed: commit, at: time, paged: true) { index, _ in counts[index] }, paged: true, pages: rendered)
+    }
+
+    /// ``renderAll(_:processed:at:pageThreshold:)`` when `state` holds only the packets that changed since
+    /// `previous` was written: other rows are copied from the previous board or pages, and only the pages of
+    /// changed packets are computed (all of them when the layout changes). Byte for byte a full render.
+    public static func renderAll(
+        _ state: WorkflowState, processed commit: String, at time: String, updating previous: Previous, changed: Set<PacketID>,
+        pageThreshold: Int = pageThreshold
+    ) -> Rendered {
+        let removed = Set(changed.map(\.rawValue))
+        var fresh = Array(repeating: Array(repeating: [(id: String, line: String)](), count: PacketState.allCases.count), count: pageCount)
+        var counts = sectionCounts(previous.board)
+        for id in changed {
+            guard let status = state.packets[id] else { continue }
+            fresh[page(of: id.rawValue)][section(status.state)].append((id.rawValue, row(status)))
+            counts[section(status.state)] += 1
+        }
+        for number in fresh.indices { for index in fresh[number].indices { fresh[number][index].sort { $0.id < $1.id } } }
+        let touched = Set(changed.map { page(of: $0.rawValue) }).sorted()
+        // The changed packets' rows before: where they were (their pages, or the board), counted out.
+        var previousPages: [Int: String] = [:]
+        if let page = previous.page { for number in touched { previousPages[number] = page(number) ?? "" } }
+        let sources = previous.page == nil ? [previous.board] : touched.map { previousPages[$0] ?? "" }
+        for source in sources {
+            var text = source
+            text.withUTF8 { bytes in
+                for (index, rows) in previousRows(bytes).enumerated() {
+                    for row in rows where removed.contains(String(decoding: UnsafeBufferPointer(rebasing: bytes[row.id]), as: UTF8.self)) {
+                        counts[index] -= 1
+                    }
+                }
+            }
+        }
+        let paged = counts.reduce(0, +) > pageThreshold
+        let board = { render(state: state, processed: commit, at: time, paged: true) { index, _ in counts[index] } }
+        switch (previous.page != nil, paged) {
+        case (false, false):
+            return Rendered(board: render(state, processed: commit, at: time, updating: previous.board, changed: changed), paged: false, pages: [:])
+        case (true, false):
+            // Back to one file: the rows of every page, in one text, are the previous board's rows.
+            let all = (0..<pageCount).map { previousPages[$0] ?? previous.page?($0) ?? "" }.joined()
+            return Rendered(board: render(state, processed: commit, at: time, updating: all, changed: changed), paged: false, pages: [:])
+        case (true, true):
+            var pages: [Int: String] = [:]
+            for number in touched {
+                var text = previousPages[number] ?? ""
+                pages[number] = text.withUTF8 { bytes in
+                    let kept = previousRows(bytes)
+                    return renderPage(number) { index, out in
+                        appendMerged(kept[index], of: bytes, fresh: fresh[number][index], removed: removed, into: &out)
+                    }
+                }
+            }
+            return Rendered(board: board(), paged: true, pages: pages)
+        case (false, true):
+            // Onto pages: the board's rows go to the page of their packet.
+            var text = previous.board
+            let pages = text.withUTF8 { bytes in
+                var split = Array(
+                    repeating: Array(repeating: [(id: Range<Int>, line: Range<Int>)](), count: PacketState.allCases.count), count: pageCount)
+                for (index, rows) in previousRows(bytes).enumerated() {
+                    for row in rows {
+                        split[page(of: String(decoding: UnsafeBufferPointer(rebasing: bytes[row.id]), as: UTF8.self))][index].append(row)
+                    }
+                }
+                var pages: [Int: String] = [:]
+                for number in 0..<pageCount {
+                    pages[number] = renderPage(number) { index, out in
+                        appendMerged(split[number][index], of: bytes, fresh: fresh[number][index], removed: removed, into: &out)
+                    }
+                }
+                return pages
+            }
+            return Rendered(board: board(), paged: true, pages: pages)
+        }
+    }
+
+    /// Page `number`: its packets' rows by state, with no commit or time (an unchanged page stays unchanged).
+    private static func renderPage(_ number: Int, rows: (Int, inout [UInt8]) -> Int) -> String {
+        var out: [UInt8] = []
+        out.append(
+            contentsOf: "<!-- Written by handoffd from this repository's history. Do not edit: edits are recorded as tampering and undone. -->\n"
+                .utf8)
+        out.append(
+            contentsOf: "# Handoff board, page \(number) of \(pageCount)\n\nCounts, events and the status commit are on [the board](../board.md).\n"
+                .utf8)
+        appendSections(to: &out, tables: true, rows: rows)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Each state's heading with its count and, with `tables`, its table of rows (`rows` appends a state's
+    /// rows by section index and says how many).
+    private static func appendSections(to out: inout [UInt8], tables: Bool, rows: (Int, inout [UInt8]) -> Int) {
+        for (index, packetState) in PacketState.allCases.enumerated() {
+            var table: [UInt8] = []
+            let count = rows(index, &table)
+            out.append(contentsOf: "\n## \(title(packetState)) (\(count))\n".utf8)
+            guard tables, count > 0 else { continue }
+            out.append(contentsOf: "\n\(tableHeader)\n| --- | --- | --- | --- | --- | --- |\n".utf8)
+            out.append(contentsOf: table)
+        }
+    }
+
+    /// The count in each state's heading of a board or page (0 where a heading is missing or unreadable).
+    static func sectionCounts(_ board: String) -> [Int] {
+        var counts = Array(repeating: 0, count: PacketState.allCases.count)
+        let headings = PacketState.allCases.map { "## \(title($0)) (" }
+        for line in TextLines.of(packetTables(board)) {
+            guard let index = headings.firstIndex(where: { line.hasPrefix($0) }) else { continue }
+            counts[index] = Int(line.dropFirst(headings[index].count).prefix { $0.isASCII && $0.isNumber }) ?? 0
+        }
+        return counts
     }
 
     /// A packet's line in its state's table, newline included.
@@ -113,20 +309,18 @@ public enum BoardFile {
     /// The board's text around the packet tables: `rows` appends a state's rows (by section index) and
     /// says how many, so that both renderings share one layout.
     private static func render(
-        state: WorkflowState, processed commit: String, at time: String, rows: (Int, inout [UInt8]) -> Int
+        state: WorkflowState, processed commit: String, at time: String, paged: Bool = false, rows: (Int, inout [UInt8]) -> Int
     ) -> String {
         var out: [UInt8] = []
         func add(_ text: String) { out.append(contentsOf: text.utf8) }
         add("<!-- Written by handoffd from this repository's history. Do not edit: edits are recorded as tampering and undone. -->\n")
         add("# Handoff board\n\nStatus as of commit `\(commit.prefix(12))` (\(time)).\n")
-        for (index, packetState) in PacketState.allCases.enumerated() {
-            var table: [UInt8] = []
-            let count = rows(index, &table)
-            add("\n## \(title(packetState)) (\(count))\n")
-            guard count > 0 else { continue }
-            add("\n\(tableHeader)\n| --- | --- | --- | --- | --- | --- |\n")
-            out.append(contentsOf: table)
+        if paged {
+            add(
+                "\nThe packets' rows are on \(pageCount) pages in [`\(pageFolder)/`](board/), by state on each; a packet's page follows from its id.\n"
+            )
         }
+        appendSections(to: &out, tables: !paged, rows: rows)
         var tail = ""
         if !state.held.isEmpty {
             tail += heldSection(state.held)

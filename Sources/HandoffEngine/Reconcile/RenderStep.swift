@@ -10,32 +10,29 @@ struct RenderStep {
     /// the state holds only the changed packets and the board keeps the other rows.
     static func files(
         _ state: WorkflowState, processed tip: ObjectID, time: GitTime, packets: Set<PacketID>? = nil,
-        previousBoard: String? = nil, signers: String? = nil
+        previousBoard: BoardFile.Previous? = nil, signers: String? = nil
     ) -> [String: String] {
         Dictionary(
             uniqueKeysWithValues: renderers(state, processed: tip, time: time, packets: packets, previousBoard: previousBoard, signers: signers)
-                .map { ($0.path, $0.render()) })
+                .files.map { ($0.path, $0.render()) })
     }
 
     /// The paths of ``files(_:processed:time:packets:previousBoard:signers:)`` in path order, each with what
-    /// renders it: a run writes one file at a time, since all of a first pass's status files held at once
-    /// were its peak memory.
+    /// renders it (a run writes one file at a time, since all of a first pass's status files held at once
+    /// were its peak memory), and the board as rendered (its layout, and which pages it computed).
     static func renderers(
         _ state: WorkflowState, processed tip: ObjectID, time: GitTime, packets: Set<PacketID>? = nil,
-        previousBoard: String? = nil, signers: String? = nil
-    ) -> [(path: String, render: () -> String)] {
-        var renderers: [(path: String, render: () -> String)] = [
-            (
-                BoardFile.path,
-                {
-                    if let previousBoard, let packets {
-                        BoardFile.render(state, processed: tip.hex, at: CommitReader.utc(time), updating: previousBoard, changed: packets)
-                    } else {
-                        BoardFile.render(state, processed: tip.hex, at: CommitReader.utc(time))
-                    }
-                }
-            )
-        ]
+        previousBoard: BoardFile.Previous? = nil, signers: String? = nil
+    ) -> (files: [(path: String, render: () -> String)], board: BoardFile.Rendered) {
+        let at = CommitReader.utc(time)
+        let board =
+            if let previousBoard, let packets {
+                BoardFile.renderAll(state, processed: tip.hex, at: at, updating: previousBoard, changed: packets)
+            } else {
+                BoardFile.renderAll(state, processed: tip.hex, at: at)
+            }
+        var renderers: [(path: String, render: () -> String)] = [(BoardFile.path, { board.board })]
+        for (number, page) in board.pages { renderers.append((BoardFile.pagePath(number), { page })) }
         if let signers { renderers.append((SignersFile.path, { signers })) }
         var held: [PacketID: [HeldFile]] = [:]
         for file in state.held.values {
@@ -45,7 +42,7 @@ struct RenderStep {
             let notInForce = held[id] ?? []
             renderers.append((StatusFile.path(of: id, in: state.policy.packetRoot), { StatusFile.render(status, notInForce: notInForce) }))
         }
-        return renderers.sorted { $0.path < $1.path }
+        return (renderers.sorted { $0.path < $1.path }, board)
     }
 
     /// The edits that make `tip`'s tree hold the computed board and status files (of `only` the given
@@ -56,7 +53,7 @@ struct RenderStep {
     /// the input's changes since, on a status branch); `only` must then be set.
     static func edits(
         _ repository: Repository, state: WorkflowState, tip: ObjectID, processed: ObjectID? = nil, only: Set<PacketID>? = nil,
-        previousBoard: String? = nil, restoring: Bool = false, signers: String? = nil, onto overlay: OverlaidTree? = nil
+        previousBoard: PreviousBoard? = nil, restoring: Bool = false, signers: String? = nil, onto overlay: OverlaidTree? = nil
     ) throws -> [TreeEdit] {
         // A tip nobody can be held to (too large, unparsable) still has a tree and a time: from its header.
         let commit = try repository.commitOrFrame(tip).commit
@@ -68,13 +65,16 @@ struct RenderStep {
         let input = processed ?? tip
         var edits: [TreeEdit] = []
         let time = input == tip ? commit.committer.time : try repository.commitOrFrame(input).commit.committer.time
-        let renderers = renderers(state, processed: input, time: time, packets: only, previousBoard: previousBoard, signers: signers)
+        let (renderers, board) = renderers(state, processed: input, time: time, packets: only, previousBoard: previousBoard?.text, signers: signers)
+        // The pages' folder first: when it is cleared, every page this run computed is written after it.
+        edits += try pageEdits(board, previous: previousBoard, current: current) { try repository.entryCount(inFolder: $0, ofTree: tree) }
+        let cleared = edits.first == .remove(path: BoardFile.pageFolder)
         for (path, render) in renderers {
             // Compared by blob id, not by reading the file back: the board of a big repository is megabytes,
             // and hashing it is cheaper than inflating, verifying and comparing it. An unchanged blob is
             // already stored, so writing it only hashes it.
             let blob = try repository.writeBlob(Data(render().utf8))
-            if let existing = try current(path), existing.id == blob, existing.mode == .blob { continue }
+            if !(cleared && BoardFile.isBoardPath(path)), let existing = try current(path), existing.id == blob, existing.mode == .blob { continue }
             edits.append(.upsertObject(path: path, id: blob, mode: .blob))
         }
         // Status files left in folders that are no packet (any more) go: in the given packets' folders, or in
@@ -102,6 +102,37 @@ struct RenderStep {
             }
         }
         return edits
+    }
+}
+
+extension RenderStep {
+    /// The edits that leave the board's pages folder as `board` says: with pages, exactly the ``BoardFile/pageCount``
+    /// pages (those this run did not compute as the resumed commit had them), nothing else; without, no folder.
+    /// `current` reads the tree the edits apply to; `count` counts a folder's entries there, names git holds
+    /// but no String can (not UTF-8) included, so that nothing someone put among the pages stays.
+    static func pageEdits(
+        _ board: BoardFile.Rendered, previous: PreviousBoard?, current: (String) throws -> (id: ObjectID, mode: FileMode)?,
+        count: (String) throws -> Int?
+    ) throws -> [TreeEdit] {
+        guard board.paged else {
+            return try current(BoardFile.pageFolder) == nil ? [] : [.remove(path: BoardFile.pageFolder)]
+        }
+        var restored: [TreeEdit] = []
+        var all: [TreeEdit] = []
+        var present = 0
+        for number in 0..<BoardFile.pageCount {
+            let path = BoardFile.pagePath(number)
+            let existing = try current(path)
+            if existing != nil { present += 1 }
+            // A page this run computed is written with the other rendered files.
+            guard board.pages[number] == nil, let id = try previous?.pageID(number) else { continue }
+            all.append(.upsertObject(path: path, id: id, mode: .blob))
+            if existing?.id != id || existing?.mode != .blob { restored.append(.upsertObject(path: path, id: id, mode: .blob)) }
+        }
+        guard let entries = try count(BoardFile.pageFolder), entries > present else { return restored }
+        // Something else lies among the pages: the folder goes, and every page comes back (the computed ones
+        // with the rendered files, which apply after these edits).
+        return [.remove(path: BoardFile.pageFolder)] + all
     }
 }
 

@@ -95,7 +95,7 @@ extension RepositoryProcessor {
             // The status objects (thousands in a catch-up) go to disk together before the reference names them.
             let commit = try repository.writingObjectsTogether { () throws -> ObjectID in
                 let edits = try RenderStep.edits(
-                    repository, state: start.state, tip: tip, only: scope, previousBoard: scope == nil ? nil : start.loader?.board,
+                    repository, state: start.state, tip: tip, only: scope, previousBoard: scope == nil ? nil : start.loader?.previousBoard,
                     signers: settings.allowedSigners, onto: overlay)
                 // The input's changes and the rendered files in one tree write (see OverlaidTree).
                 return try writer().write(
