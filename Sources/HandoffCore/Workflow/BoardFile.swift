@@ -89,9 +89,9 @@ public enum BoardFile {
         return Int(hash % UInt32(pageCount))
     }
 
-    /// Whether `path` is handoffd's board: the board file or anything in the pages' folder.
+    /// Whether `path` is handoffd's board: the board file, the pages' folder or anything in it.
     public static func isBoardPath(_ path: String) -> Bool {
-        GitPath.same(path, Self.path) || GitPath.isInside(path, pageFolder)
+        GitPath.same(path, Self.path) || GitPath.same(path, pageFolder) || GitPath.isInside(path, pageFolder)
     }
 
     /// A board as rendered: the board file, whether its rows are on pages, and the pages computed.

@@ -15,7 +15,7 @@ public struct CommitInput: Sendable {
     public var actionTrailers: [String]
     /// What the commit did to each packet it touched (for a merge: what differs from every parent).
     public var touched: [PacketID: PacketChange]
-    /// Whether the commit changed `.handoff/board.md`.
+    /// Whether the commit changed `.handoff/board.md` or a page in `.handoff/board/`.
     public var touchedBoard: Bool
     /// Whether the commit changed `.handoff/allowed_signers` (handoffd's keys, written by handoffd only).
     public var touchedSigners = false

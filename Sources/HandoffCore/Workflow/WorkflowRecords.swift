@@ -34,7 +34,7 @@ public enum WorkflowRecords {
     /// What a board event records.
     static func meaning(of event: BoardEventKind) -> String {
         switch event {
-        case .boardTampering: "`.handoff/board.md` written by someone other than handoffd; written back"
+        case .boardTampering: "`.handoff/board.md` or its pages written by someone other than handoffd; written back"
         case .signersTampering: "`.handoff/allowed_signers` (handoffd's public keys) written by someone other than handoffd; written back"
         case .malformedTrailer: "a `Handoff:` trailer that does not parse"
         case .trailerInSubject: "a subject line written like a `Handoff:` trailer, which git does not read as one; nothing asked"

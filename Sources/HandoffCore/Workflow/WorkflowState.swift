@@ -43,7 +43,7 @@ public struct BoardEvent: Sendable, Hashable {
 
 /// What a board event records; its name and note are derived from the case.
 public enum BoardEventKind: Hashable, Sendable {
-    /// Someone other than handoffd wrote `.handoff/board.md`.
+    /// Someone other than handoffd wrote `.handoff/board.md` or a page in `.handoff/board/`.
     case boardTampering
     /// Someone other than handoffd wrote `.handoff/allowed_signers`.
     case signersTampering
@@ -97,7 +97,7 @@ public enum BoardEventKind: Hashable, Sendable {
     /// What happened, in one line.
     public var note: String {
         switch self {
-        case .boardTampering: ".handoff/board.md is written by handoffd only; written back"
+        case .boardTampering: ".handoff/board.md and its pages in .handoff/board/ are written by handoffd only; written back"
         case .signersTampering: "\(SignersFile.path) is written by handoffd only; written back"
         case .malformedTrailer(let problem): "Handoff: \(problem.value): \(problem.reason)"
         case .trailerInSubject(let value):
