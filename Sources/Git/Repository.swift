@@ -23,6 +23,9 @@ public final class Repository {
     /// tree, and a step later its parent's tree, and libgit2's own cache is off (see ``Libgit2``). Commits
     /// never change, so a kept one is as good as one read again.
     var recentCommits: [(id: ObjectID, handle: OpaquePointer)] = []
+    /// Trees found in git's order with no name twice (``TreeOrder``): each is checked once per handle,
+    /// however often it is written over or made canonical.
+    var orderedTrees: Set<ObjectID> = []
     /// Folder ids of one tree, known from a diff (``knowFolders(_:inTree:)``).
     var folderHints: (tree: ObjectID, folders: [BytePath: ObjectID], deepest: Int)?
     /// How the handle was opened, to open another the same way, on any thread.

@@ -80,7 +80,7 @@ extension Repository {
         let handle = try tree.map { (id) throws(GitError) in try ownedTree(id) }
         defer { if let handle { git_tree_free(handle) } }
         let count = handle.map { git_tree_entrycount($0) } ?? 0
-        if let handle, !Self.inGitOrder(handle, count: count) { return .unsupported }
+        if let handle, let tree, !isOrdered(tree, handle, count: count) { return .unsupported }
 
         // What goes at each name of this level: an entry (name, id, mode), or nil for a removal.
         var changes: [(name: [UInt8], object: (id: git_oid, mode: UInt32)?)] = []
@@ -194,6 +194,75 @@ extension Repository {
         var length = 0
         var type = GIT_OBJECT_INVALID
         return git_odb_read_header(&length, &type, odb, &id) == 0 && type == expected
+    }
+
+    /// ``inGitOrder(_:count:)`` of tree `id`, remembered for the handle's life when it holds.
+    func isOrdered(_ id: ObjectID, _ handle: OpaquePointer, count: Int) -> Bool {
+        if orderedTrees.contains(id) { return true }
+        guard Self.inGitOrder(handle, count: count) else { return false }
+        if orderedTrees.count >= 4096 { orderedTrees.removeAll(keepingCapacity: true) }
+        orderedTrees.insert(id)
+        return true
+    }
+
+    /// `tree` with every folder on the way to each of `folders` (and each of them) in git's order with no
+    /// name twice: a folder that is not is rewritten as git's and libgit2's tree builders write it (sorted,
+    /// the last of a name given twice kept). The tree a run's edits apply to, so that what its lookups find
+    /// is what the tree it writes holds: in a hostile folder a lookup by search can miss an entry (or find
+    /// the first of two) that libgit2's builder then keeps, which left forged files in place or failed every
+    /// run on a file where a folder goes. `tree` itself when every such folder already is canonical.
+    public func canonicalFolders(_ tree: ObjectID, along folders: [String]) throws(GitError) -> ObjectID {
+        let root = FolderTrie()
+        for folder in folders {
+            var node = root
+            for component in Array(folder.utf8).split(separator: UInt8(ascii: "/")) {
+                node = node.child(Array(component))
+            }
+        }
+        return try canonical(tree, root, depth: 0)
+    }
+
+    /// The folders ``canonicalFolders(_:along:)`` visits, by name below each.
+    private final class FolderTrie {
+        var children: [[UInt8]: FolderTrie] = [:]
+
+        func child(_ name: [UInt8]) -> FolderTrie {
+            if let existing = children[name] { return existing }
+            let created = FolderTrie()
+            children[name] = created
+            return created
+        }
+    }
+
+    private func canonical(_ tree: ObjectID, _ node: FolderTrie, depth: Int) throws(GitError) -> ObjectID {
+        var id = tree
+        var handle = try ownedTree(id)
+        defer { git_tree_free(handle) }
+        if !isOrdered(id, handle, count: git_tree_entrycount(handle)) {
+            var builder: OpaquePointer?
+            try check(git_treebuilder_new(&builder, pointer, handle), "rebuild tree \(id.abbreviated())")
+            defer { git_treebuilder_free(builder) }
+            var oid = git_oid()
+            try check(git_treebuilder_write(&oid, builder), "write tree rebuilt from \(id.abbreviated())")
+            id = ObjectID(oid)
+            git_tree_free(handle)
+            handle = try ownedTree(id)
+        }
+        // A path deeper than the writer's own bound is left to libgit2, as the writer leaves it.
+        guard depth < Self.maxWrittenDepth else { return id }
+        let count = git_tree_entrycount(handle)
+        var updates: [PathUpdate] = []
+        for (name, below) in node.children {
+            guard let index = Self.index(of: name, in: handle, count: count) else { continue }
+            let entry = git_tree_entry_byindex(handle, index)!
+            guard TreeOrder.isTree(entry) else { continue }
+            let childID = ObjectID(git_tree_entry_id(entry).pointee)
+            let canonicalChild = try canonical(childID, below, depth: depth + 1)
+            if canonicalChild != childID { updates.append(PathUpdate(components: [name], object: (canonicalChild.oid, FileMode.tree.rawValue))) }
+        }
+        guard !updates.isEmpty else { return id }
+        if let written = try writeUpdated(base: id, updates: updates) { return written }
+        return try createUpdated(base: id, updates: updates)
     }
 
     /// Whether a parsed folder lists its entries strictly in git's order with no name twice (a file and a

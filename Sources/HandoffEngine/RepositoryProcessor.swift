@@ -127,11 +127,11 @@ public struct RepositoryProcessor: Sendable {
             let summary = Self.summary(of: folded.changed, in: start.state)
             // The status objects (thousands in a catch-up) go to disk together before the reference names them.
             let written = try repository.writingObjectsTogether { () throws -> ObjectID? in
-                let edits = try RenderStep.edits(
+                let (edits, base) = try RenderStep.edits(
                     repository, state: start.state, tip: tip, processed: input, only: scope,
                     previousBoard: scope == nil ? nil : start.loader?.previousBoard, restoring: true, signers: settings.allowedSigners)
-                if edits.isEmpty { return nil }
-                return try writer().write(repository, edits: edits, covering: input, onto: tip, summary: summary)
+                if edits.isEmpty, try base == repository.tree(ofCommit: tip) { return nil }
+                return try writer().write(repository, edits: edits, covering: input, onto: tip, tree: base, summary: summary)
             }
             guard let commit = written else {
                 // Already what the tip holds: another instance published the same status (it is deterministic).

@@ -65,6 +65,24 @@ public final class Sandbox {
     }
 
     /// Writes `text` to `path` inside `repository`, creating folders.
+    /// A tree object of `entries` (mode, name, id) in exactly the order given, stored as is (`git hash-object
+    /// --literally`): out of order or with a name twice when a test wants a hostile tree.
+    public func rawTree(_ entries: [(mode: String, name: String, id: ObjectID)], in gitDirectory: String) throws -> ObjectID {
+        var bytes = Data()
+        for entry in entries {
+            bytes += Data("\(entry.mode) \(entry.name)\u{0}".utf8)
+            var hex = Substring(entry.id.hex)
+            while !hex.isEmpty {
+                bytes.append(UInt8(hex.prefix(2), radix: 16)!)
+                hex = hex.dropFirst(2)
+            }
+        }
+        let file = "\(root)/raw-tree-\(UUID().uuidString)"
+        try bytes.write(to: URL(fileURLWithPath: file))
+        let hex = try git(["hash-object", "-w", "-t", "tree", "--literally", file], in: gitDirectory)
+        return ObjectID(hex: hex.trimmingCharacters(in: .whitespacesAndNewlines))!
+    }
+
     public func write(_ text: String, to path: String, in repository: String) throws {
         let url = URL(fileURLWithPath: "\(repository)/\(path)")
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)

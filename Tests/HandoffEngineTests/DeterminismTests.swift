@@ -224,6 +224,55 @@ struct DeterminismTests {
         try world.sandbox.git(["fsck", "--strict", "--no-dangling"], in: world.bare)
     }
 
+    @Test(
+        "a hostile .handoff folder (out of order, a name twice) hides nothing from the run: no forged page stays, no file where a folder goes stalls it",
+        arguments: [nil, "handoff/status"] as [String?])
+    func hostileHandoffFolder(statusBranch: String?) throws {
+        let world = try WorkflowScenarioTests.World("hostileHandoff\(statusBranch == nil ? "" : "OnBranch")", statusBranch: statusBranch)
+        let reference = statusBranch ?? "main"
+        try world.step("ops", "Policy") { try world.write(WorkflowScenarioTests.policy, ".handoff/policy.yaml", in: $0) }
+        try world.step("ana", "Add a packet") { clone in
+            for (path, text) in PacketTemplate.scaffold(id: PacketID("PAY-1")!, title: "Refunds") { try world.write(text, path, in: clone) }
+        }
+        let bare = world.bare
+        func git(_ arguments: [String]) throws -> String { try world.sandbox.git(arguments, in: bare) }
+        func id(_ text: String) throws -> ObjectID { try #require(ObjectID(hex: text.trimmingCharacters(in: .whitespacesAndNewlines))) }
+        // The input's .handoff as a hostile pusher writes it, entries in the order given.
+        func push(_ handoff: [(mode: String, name: String, id: ObjectID)], _ message: String) throws {
+            let hostile = try world.sandbox.rawTree(handoff, in: bare)
+            let root = try git(["ls-tree", "main"]).split(separator: "\n").map { line -> (mode: String, name: String, id: ObjectID) in
+                let parts = line.split(separator: "\t", maxSplits: 1)
+                let head = parts[0].split(separator: " ")
+                let name = String(parts[1])
+                return (String(head[0]), name, name == ".handoff" ? hostile : try! id(String(head[2])))
+            }
+            let tree = try world.sandbox.rawTree(root, in: bare)
+            let commit = try git(["commit-tree", tree.hex, "-p", "main", "-m", message])
+            _ = try git(["update-ref", "refs/heads/main", commit.trimmingCharacters(in: .whitespacesAndNewlines)])
+            try world.processor.run(repositoryAt: bare)
+        }
+        let policy = try id(try git(["rev-parse", "main:.handoff/policy.yaml"]))
+        let row = "| PAY-666 | FORGED | — | 2026-01-01 | 100 | 0 |\n"
+        let page = try world.sandbox.rawTree(
+            [("100644", "00.md", try id(try world.sandbox.git(["hash-object", "-w", "--stdin"], in: bare, input: "## Delivered (1)\n\n" + row)))],
+            in: bare)
+        let board = try id(try git(["rev-parse", "\(reference):.handoff/board.md"]))
+        // A pages folder listed after "zz", where a search for "board" does not look.
+        try push(
+            [("100644", "board.md", board), ("100644", "policy.yaml", policy), ("100644", "zz", board), ("40000", "board", page)], "Hide a page")
+        #expect(
+            try git(["ls-tree", "--name-only", "\(reference):.handoff"]).split(separator: "\n").map(String.init).filter { $0 == "board" }.isEmpty)
+        try world.step("ana", "Benign") { try world.write("more\n", "specs/PAY-1/notes.md", in: $0) }
+        #expect(!(try world.show(BoardFile.path)).contains("FORGED"))
+        #expect(try world.replayDisagreements() == [])
+        // board.md twice, a folder last (libgit2's builder keeps the last): once stalled every run.
+        let tip = try git(["rev-parse", reference])
+        try push([("100644", "board.md", board), ("100644", "policy.yaml", policy), ("40000", "board.md", page)], "A folder where the board goes")
+        #expect(try git(["rev-parse", reference]) != tip, "the run published")
+        #expect(try git(["cat-file", "-t", "\(reference):\(BoardFile.path)"]).hasPrefix("blob"))
+        #expect(try world.replayDisagreements() == [])
+    }
+
     @Test("a first pass over more packets than a status message lists stays resumable: the message is bounded")
     func boundedStatusMessage() throws {
         let world = try WorkflowScenarioTests.World()

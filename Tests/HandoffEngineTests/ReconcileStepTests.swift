@@ -237,13 +237,13 @@ struct ReconcileStepTests {
         let time = try bench.repository.commit(try bench.tip).committer.time
         let files = RenderStep.files(state, processed: try bench.tip, time: time)
         #expect(Set(files.keys) == [BoardFile.path, "specs/PAY-142/status.yaml"])
-        let edits = try RenderStep.edits(bench.repository, state: state, tip: try bench.tip)
+        let edits = try RenderStep.edits(bench.repository, state: state, tip: try bench.tip).edits
         #expect(edits.count == 3)
         #expect(edits.contains(.remove(path: "specs/GONE-1/status.yaml")))
         let commit = try bench.processor.writer().write(bench.repository, edits: edits, covering: try bench.tip, summary: ["PAY-142: new → ready"])
         try bench.repository.updateReference("refs/heads/main", to: commit, expecting: try bench.tip, logMessage: "test")
         #expect(
-            try RenderStep.edits(bench.repository, state: state, tip: commit).filter {
+            try RenderStep.edits(bench.repository, state: state, tip: commit).edits.filter {
                 if case .upsertObject(let path, _, _) = $0 { path != BoardFile.path } else { true }
             }.isEmpty, "on top of its own output only the board (which names the tip) changes")
     }

@@ -50,17 +50,24 @@ struct RenderStep {
     /// The board names `processed` (the newest input commit, `tip` itself unless the tip is a status commit).
     /// With `restoring`, every held file is written back at its version in force, as status files are.
     /// With `onto`, the edits apply to that overlaid tree instead of the tip's (the previous status tree and
-    /// the input's changes since, on a status branch); `only` must then be set.
+    /// the input's changes since, on a status branch); `only` must then be set. Returns the edits and the
+    /// tree they apply to: the tip's (or the overlay's base) with every folder they reach made canonical.
     static func edits(
         _ repository: Repository, state: WorkflowState, tip: ObjectID, processed: ObjectID? = nil, only: Set<PacketID>? = nil,
         previousBoard: PreviousBoard? = nil, restoring: Bool = false, signers: String? = nil, onto overlay: OverlaidTree? = nil
-    ) throws -> [TreeEdit] {
+    ) throws -> (edits: [TreeEdit], base: ObjectID) {
         // A tip nobody can be held to (too large, unparsable) still has a tree and a time: from its header.
         let commit = try repository.commitOrFrame(tip).commit
-        let tree = overlay?.base ?? commit.tree
+        // Every folder the edits reach, in git's order with no name twice: in a hostile folder a lookup can
+        // miss what libgit2's builder keeps (see canonicalFolders(_:along:)). The edits apply to this tree.
+        let root = state.policy.packetRoot
+        let packets = Set(state.packets.keys).union(only ?? [])
+        let reached =
+            [BoardFile.pageFolder, root] + packets.map { "\(root)/\($0)" }
+            + state.held.values.map { GitPath.components($0.path).dropLast().joined(separator: "/") }
+        let tree = try repository.canonicalFolders(overlay?.base ?? commit.tree, along: reached)
         func current(_ path: String) throws -> (id: ObjectID, mode: FileMode)? {
-            if let overlay { return try overlay.entry(at: path, in: repository) }
-            return try repository.entry(at: path, inTree: tree).map { ($0.id, $0.mode) }
+            try repository.entry(at: path, inTree: tree).map { ($0.id, $0.mode) }
         }
         let input = processed ?? tip
         var edits: [TreeEdit] = []
@@ -101,7 +108,7 @@ struct RenderStep {
                 }
             }
         }
-        return edits
+        return (edits, tree)
     }
 }
 
@@ -171,10 +178,6 @@ struct OverlaidTree {
         return inside.count < 2 || GitPath.same(inside[1], StatusFile.fileName)
     }
 
-    /// The id and mode at `path`, a rendered path (see the type's note): the base tree's.
-    func entry(at path: String, in repository: Repository) throws -> (id: ObjectID, mode: FileMode)? {
-        try repository.entry(at: path, inTree: base).map { ($0.id, $0.mode) }
-    }
 }
 
 /// handoffd's status commit: authored by its identity at the input tip's own time (so the commit is a

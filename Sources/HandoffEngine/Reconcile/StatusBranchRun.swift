@@ -94,12 +94,12 @@ extension RepositoryProcessor {
             if !foreign.isEmpty { summary.append("status branch: \(foreign.count) foreign commit(s) written over") }
             // The status objects (thousands in a catch-up) go to disk together before the reference names them.
             let commit = try repository.writingObjectsTogether { () throws -> ObjectID in
-                let edits = try RenderStep.edits(
+                let (edits, base) = try RenderStep.edits(
                     repository, state: start.state, tip: tip, only: scope, previousBoard: scope == nil ? nil : start.loader?.previousBoard,
                     signers: settings.allowedSigners, onto: overlay)
                 // The input's changes and the rendered files in one tree write (see OverlaidTree).
                 return try writer().write(
-                    repository, edits: (overlay?.edits ?? []) + edits, covering: tip, tree: overlay?.base, summary: summary,
+                    repository, edits: (overlay?.edits ?? []) + edits, covering: tip, tree: base, summary: summary,
                     previousStatus: secondParent)
             }
             switch try PublishLoop.compareAndSwap(repository, output, to: commit, expecting: previous) {
