@@ -81,10 +81,10 @@ struct Replay: ParsableCommand {
             let same = path == BoardFile.path ? BoardFile.packetTables(committed) == BoardFile.packetTables(expected) : committed == expected
             if !same { differences.append(path) }
         }
-        // Pages the replay has no use for (a board of fewer packets) must not be there either.
-        if !files.keys.contains(where: { BoardFile.isBoardPath($0) && $0 != BoardFile.path }),
-            try opened.entry(at: BoardFile.pageFolder, inTree: tree) != nil
-        {
+        // The pages' folder holds the replay's pages and nothing else (none for a board of fewer packets).
+        let pages = files.keys.filter { BoardFile.isBoardPath($0) && $0 != BoardFile.path }.count
+        let committedPages = try opened.entryCount(inFolder: BoardFile.pageFolder, ofTree: tree)
+        if committedPages != (pages == 0 ? nil : pages) {
             differences.append(BoardFile.pageFolder)
         }
         if differences.isEmpty {
