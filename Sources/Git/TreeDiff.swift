@@ -116,6 +116,13 @@ extension Repository {
             } else if order > 0 {
                 try added(after!, in: newTree, prefix: prefix, into: &changes, folders: &folders, recording: recording)
                 j += 1
+            } else if !Self.sameName(git_tree_entry_name(before)!, git_tree_entry_name(after)!) {
+                // Equal in git's order under different names: a folder and a name holding a `/` (which git
+                // never writes, a hostile tree may): two entries, never one folder entered as the other.
+                try deleted(before!, prefix: prefix, into: &changes, folders: &folders)
+                try added(after!, in: newTree, prefix: prefix, into: &changes, folders: &folders, recording: recording)
+                i += 1
+                j += 1
             } else {
                 i += 1
                 j += 1

@@ -242,6 +242,10 @@ extension Repository {
             var builder: OpaquePointer?
             try check(git_treebuilder_new(&builder, pointer, handle), "rebuild tree \(id.abbreviated())")
             defer { git_treebuilder_free(builder) }
+            // A name holding a `/` goes: git never writes one, and it would hide the entries it sorts among.
+            try check(
+                git_treebuilder_filter(builder, { entry, _ in entry.map { Repository.holdsSlash($0) ? 1 : 0 } ?? 0 }, nil),
+                "rebuild tree \(id.abbreviated())")
             var oid = git_oid()
             try check(git_treebuilder_write(&oid, builder), "write tree rebuilt from \(id.abbreviated())")
             id = ObjectID(oid)
@@ -266,13 +270,15 @@ extension Repository {
     }
 
     /// Whether a parsed folder lists its entries strictly in git's order with no name twice (a file and a
-    /// folder of one name sort apart: the entries between them all start with that name).
+    /// folder of one name sort apart: the entries between them all start with that name), and no name holds
+    /// a `/` (git never writes one; it sorts equal to a folder's entries and hides them from lookups).
     private static func inGitOrder(_ tree: OpaquePointer, count: Int) -> Bool {
-        guard count > 1 else { return true }
+        guard count > 0 else { return true }
+        if Self.holdsSlash(git_tree_entry_byindex(tree, 0)!) { return false }
         var previous = git_tree_entry_byindex(tree, 0)!
         for index in 1..<count {
             let entry = git_tree_entry_byindex(tree, index)!
-            guard TreeOrder.compare(previous, entry) < 0 else { return false }
+            guard TreeOrder.compare(previous, entry) < 0, !Self.holdsSlash(entry) else { return false }
             if TreeOrder.isTree(entry) {
                 let name = TreeOrder.name(entry)
                 var back = index - 1
@@ -287,6 +293,12 @@ extension Repository {
             previous = entry
         }
         return true
+    }
+
+    /// Whether an entry's name holds a `/`.
+    private static func holdsSlash(_ entry: OpaquePointer) -> Bool {
+        let name = TreeOrder.name(entry)
+        return memchr(name.bytes, Int32(UInt8(ascii: "/")), name.length) != nil
     }
 
     /// The first index whose entry sorts at or after `name` as a folder or not (a folder in git's order).

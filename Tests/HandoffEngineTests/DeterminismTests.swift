@@ -238,7 +238,11 @@ struct DeterminismTests {
         func git(_ arguments: [String]) throws -> String { try world.sandbox.git(arguments, in: bare) }
         func id(_ text: String) throws -> ObjectID { try #require(ObjectID(hex: text.trimmingCharacters(in: .whitespacesAndNewlines))) }
         // The input's .handoff as a hostile pusher writes it, entries in the order given.
-        func push(_ handoff: [(mode: String, name: String, id: ObjectID)], _ message: String) throws {
+        func push(
+            _ handoff: [(mode: String, name: String, id: ObjectID)], _ message: String, before: [(mode: String, name: String, id: ObjectID)] = []
+        )
+            throws
+        {
             let hostile = try world.sandbox.rawTree(handoff, in: bare)
             let root = try git(["ls-tree", "main"]).split(separator: "\n").map { line -> (mode: String, name: String, id: ObjectID) in
                 let parts = line.split(separator: "\t", maxSplits: 1)
@@ -246,7 +250,7 @@ struct DeterminismTests {
                 let name = String(parts[1])
                 return (String(head[0]), name, name == ".handoff" ? hostile : try! id(String(head[2])))
             }
-            let tree = try world.sandbox.rawTree(root, in: bare)
+            let tree = try world.sandbox.rawTree(before + root, in: bare)
             let commit = try git(["commit-tree", tree.hex, "-p", "main", "-m", message])
             _ = try git(["update-ref", "refs/heads/main", commit.trimmingCharacters(in: .whitespacesAndNewlines)])
             try world.processor.run(repositoryAt: bare)
@@ -271,6 +275,18 @@ struct DeterminismTests {
         #expect(try git(["rev-parse", reference]) != tip, "the run published")
         #expect(try git(["cat-file", "-t", "\(reference):\(BoardFile.path)"]).hasPrefix("blob"))
         #expect(try world.replayDisagreements() == [])
+        // A name holding a `/` beside .handoff sorts equal to its entries: it neither hides .handoff from the
+        // run nor makes the diff enter a file as a folder; it does not reach the status commit.
+        let again = try git(["rev-parse", reference])
+        try push(
+            [("100644", "board.md", board), ("100644", "policy.yaml", policy), ("100644", "zz", board), ("40000", "board", page)],
+            "Hide behind a slash",
+            before: [("100644", ".handoff/ae", board)])
+        #expect(try git(["rev-parse", reference]) != again, "the run published")
+        #expect(try git(["ls-tree", "--name-only", reference]).split(separator: "\n").allSatisfy { !$0.contains("/") })
+        #expect(try git(["ls-tree", "--name-only", "\(reference):.handoff"]).split(separator: "\n").allSatisfy { $0 != "board" })
+        try world.step("ana", "Benign again") { try world.write("more again\n", "specs/PAY-1/notes.md", in: $0) }
+        #expect(!(try world.show(BoardFile.path)).contains("FORGED"))
     }
 
     @Test("a first pass over more packets than a status message lists stays resumable: the message is bounded")

@@ -62,10 +62,16 @@ struct RenderStep {
         // miss what libgit2's builder keeps (see canonicalFolders(_:along:)). The edits apply to this tree.
         let root = state.policy.packetRoot
         let packets = Set(state.packets.keys).union(only ?? [])
+        func parent(_ path: String) -> String { GitPath.components(path).dropLast().joined(separator: "/") }
         let reached =
-            [BoardFile.pageFolder, root] + packets.map { "\(root)/\($0)" }
-            + state.held.values.map { GitPath.components($0.path).dropLast().joined(separator: "/") }
-        let tree = try repository.canonicalFolders(overlay?.base ?? commit.tree, along: reached)
+            [BoardFile.pageFolder, root] + packets.map { "\(root)/\($0)" } + state.held.values.map { parent($0.path) }
+            + (overlay?.edits ?? []).map { parent($0.path) }
+        var tree = try repository.canonicalFolders(overlay?.base ?? commit.tree, along: reached)
+        if only == nil {
+            // A full run also clears status files from every folder of the packet root: those folders too.
+            let listed = try (repository.entries(inFolder: root, ofTree: tree) ?? []).filter { $0.mode == .tree }.map(\.path)
+            tree = try repository.canonicalFolders(tree, along: listed)
+        }
         func current(_ path: String) throws -> (id: ObjectID, mode: FileMode)? {
             try repository.entry(at: path, inTree: tree).map { ($0.id, $0.mode) }
         }
