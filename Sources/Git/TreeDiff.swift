@@ -334,11 +334,14 @@ extension Repository {
         return true
     }
 
-    /// An entry's name, or nil when it is not UTF-8: such names stay outside Handoff's view (never listed,
-    /// diffed, read, judged or held). Repaired into a `String`, two of them (or one and a real U+FFFD) would
-    /// be one path, so one file could release or stand in for another.
+    /// An entry's name, or nil when it is not UTF-8 or holds a `/`: such names stay outside Handoff's view
+    /// (never listed, diffed, read, judged or held). Repaired into a `String`, two of them (or one and a real
+    /// U+FFFD) would be one path, so one file could release or stand in for another; and a name `a/b`, which
+    /// git never writes, would read as the file `b` in folder `a`, which lookups never find there (a run once
+    /// held the real file as refused and removed it).
     static func name(_ entry: OpaquePointer) -> String? {
-        String(validatingCString: git_tree_entry_name(entry))
+        guard !holdsSlash(entry) else { return nil }
+        return String(validatingCString: git_tree_entry_name(entry))
     }
 
     private func added(

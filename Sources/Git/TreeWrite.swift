@@ -296,7 +296,7 @@ extension Repository {
     }
 
     /// Whether an entry's name holds a `/`.
-    private static func holdsSlash(_ entry: OpaquePointer) -> Bool {
+    static func holdsSlash(_ entry: OpaquePointer) -> Bool {
         let name = TreeOrder.name(entry)
         return memchr(name.bytes, Int32(UInt8(ascii: "/")), name.length) != nil
     }

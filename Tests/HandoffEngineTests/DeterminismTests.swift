@@ -239,10 +239,9 @@ struct DeterminismTests {
         func id(_ text: String) throws -> ObjectID { try #require(ObjectID(hex: text.trimmingCharacters(in: .whitespacesAndNewlines))) }
         // The input's .handoff as a hostile pusher writes it, entries in the order given.
         func push(
-            _ handoff: [(mode: String, name: String, id: ObjectID)], _ message: String, before: [(mode: String, name: String, id: ObjectID)] = []
-        )
-            throws
-        {
+            _ handoff: [(mode: String, name: String, id: ObjectID)], _ message: String, before: [(mode: String, name: String, id: ObjectID)] = [],
+            after: [(mode: String, name: String, id: ObjectID)] = []
+        ) throws {
             let hostile = try world.sandbox.rawTree(handoff, in: bare)
             let root = try git(["ls-tree", "main"]).split(separator: "\n").map { line -> (mode: String, name: String, id: ObjectID) in
                 let parts = line.split(separator: "\t", maxSplits: 1)
@@ -250,7 +249,7 @@ struct DeterminismTests {
                 let name = String(parts[1])
                 return (String(head[0]), name, name == ".handoff" ? hostile : try! id(String(head[2])))
             }
-            let tree = try world.sandbox.rawTree(before + root, in: bare)
+            let tree = try world.sandbox.rawTree(before + root + after, in: bare)
             let commit = try git(["commit-tree", tree.hex, "-p", "main", "-m", message])
             _ = try git(["update-ref", "refs/heads/main", commit.trimmingCharacters(in: .whitespacesAndNewlines)])
             try world.processor.run(repositoryAt: bare)
@@ -287,6 +286,16 @@ struct DeterminismTests {
         #expect(try git(["ls-tree", "--name-only", "\(reference):.handoff"]).split(separator: "\n").allSatisfy { $0 != "board" })
         try world.step("ana", "Benign again") { try world.write("more again\n", "specs/PAY-1/notes.md", in: $0) }
         #expect(!(try world.show(BoardFile.path)).contains("FORGED"))
+        // A root blob named like a packet file: the status tree holds the packet's real file, as a rebuild does.
+        let real = try git(["ls-tree", "main:specs/PAY-1"]).split(separator: "\n").first { $0.hasSuffix("\thandoff.yaml") }
+        try push(
+            [("100644", "board.md", board), ("100644", "policy.yaml", policy)], "Shadow a manifest",
+            after: [("100644", "specs/PAY-1/handoff.yaml", board)])
+        #expect(try git(["ls-tree", "--name-only", reference]).split(separator: "\n").allSatisfy { !$0.contains("/") })
+        let listing = try git(["ls-tree", "-r", reference])
+        #expect(
+            try git(["ls-tree", "\(reference):specs/PAY-1"]).split(separator: "\n").first { $0.hasSuffix("\thandoff.yaml") } == real, "\(listing)")
+        #expect(try world.replayDisagreements() == [])
     }
 
     @Test("a first pass over more packets than a status message lists stays resumable: the message is bounded")

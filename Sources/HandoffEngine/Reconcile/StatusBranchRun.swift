@@ -67,8 +67,16 @@ extension RepositoryProcessor {
             // full render, which takes the input's tree whole, then writes what a rebuild writes.
             var inputChanges: [TreeChange]?
             if resumedTree != nil, let covered = start.covered, start.state.policy.packetRoot == resumedRoot {
-                let changes = try repository.diff(from: try repository.tree(ofCommit: covered), to: try repository.tree(ofCommit: tip))
-                if changes.allSatisfy({ Repository.isWritablePath($0.path) }) { inputChanges = changes }
+                let old = try repository.tree(ofCommit: covered), new = try repository.tree(ofCommit: tip)
+                let changes = try repository.diff(from: old, to: new)
+                // Nor can a change that a lookup of its path does not confirm: in a hostile tree (a name holding
+                // a `/`, a folder out of order) the diff can report a path git does not read there, and the
+                // overlay would write a file the input does not hold.
+                if changes.allSatisfy({ Repository.isWritablePath($0.path) }),
+                    try changes.allSatisfy({ try Self.confirmed($0, in: repository, from: old, to: new) })
+                {
+                    inputChanges = changes
+                }
             }
             if let resumedTree, let changes = inputChanges {
                 // The fold need not have met them (a merge that keeps the other side's version is no commit's own
@@ -112,6 +120,12 @@ extension RepositoryProcessor {
                 return .locked
             }
         }
+    }
+
+    /// Whether the entries at a change's path in the two trees are what the diff reported.
+    static func confirmed(_ change: TreeChange, in repository: Repository, from old: ObjectID, to new: ObjectID) throws -> Bool {
+        let before = try repository.entry(at: change.path, inTree: old), after = try repository.entry(at: change.path, inTree: new)
+        return before?.id == change.oldID && before?.mode == change.oldMode && after?.id == change.newID && after?.mode == change.newMode
     }
 
     /// The packet whose folder holds `path` (its status file included), or nil outside packet folders.
