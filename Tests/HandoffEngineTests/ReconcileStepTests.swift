@@ -283,4 +283,24 @@ struct ReconcileStepTests {
                 "policy.unauthorized-change: dev@x is not an operator; the policy in force is unchanged",
             ])
     }
+
+    @Test("a status branch overlays every change of an ordinary diff, a file replaced by a folder and back included")
+    func overlayConfirmsOrdinaryChanges() throws {
+        let sandbox = try Sandbox()
+        let repository = try Repository.initBare(at: "\(sandbox.root)/o.git")
+        func tree(_ files: [String: (String, FileMode)]) throws -> ObjectID {
+            try repository.buildTree(base: nil, edits: files.map { .upsert(path: $0.key, content: Data($0.value.0.utf8), mode: $0.value.1) })
+        }
+        let trees = [
+            try tree(["docs/x": ("x\n", .blob), "a/b": ("b\n", .blob), "l": ("target", .symlink)]),
+            try tree(["docs/x/y.md": ("y\n", .blob), "a/b": ("b\n", .executable), "l": ("other", .symlink), "n": ("n\n", .blob)]),
+            try tree(["docs/x": ("x again\n", .blob), "l": ("l\n", .blob)]),
+        ]
+        for (old, new) in Array(zip(trees, trees.dropFirst())) + Array(zip(trees.dropFirst(), trees)) {
+            let changes = try repository.diff(from: old, to: new)
+            #expect(!changes.isEmpty)
+            for change in changes { #expect(try RepositoryProcessor.confirmed(change, in: repository, from: old, to: new), "\(change)") }
+        }
+    }
+
 }

@@ -122,10 +122,16 @@ extension RepositoryProcessor {
         }
     }
 
-    /// Whether the entries at a change's path in the two trees are what the diff reported.
+    /// Whether the entries at a change's path in the two trees are what the diff reported. Where the diff
+    /// reports no entry, a folder may stand in the place of a file (or a file in a folder's): a file replaced
+    /// by a folder is the file's deletion plus additions inside the folder.
     static func confirmed(_ change: TreeChange, in repository: Repository, from old: ObjectID, to new: ObjectID) throws -> Bool {
-        let before = try repository.entry(at: change.path, inTree: old), after = try repository.entry(at: change.path, inTree: new)
-        return before?.id == change.oldID && before?.mode == change.oldMode && after?.id == change.newID && after?.mode == change.newMode
+        func matches(_ entry: TreeEntry?, id: ObjectID?, mode: FileMode?, other: FileMode?) -> Bool {
+            guard let id else { return entry == nil || (entry?.mode == .tree) != (other == .tree) }
+            return entry?.id == id && entry?.mode == mode
+        }
+        return try matches(repository.entry(at: change.path, inTree: old), id: change.oldID, mode: change.oldMode, other: change.newMode)
+            && matches(repository.entry(at: change.path, inTree: new), id: change.newID, mode: change.newMode, other: change.oldMode)
     }
 
     /// The packet whose folder holds `path` (its status file included), or nil outside packet folders.
