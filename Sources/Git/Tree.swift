@@ -86,15 +86,7 @@ extension Repository {
     /// Returns nil when `path` does not exist or is not a folder.
     public func entries(inFolder path: String, ofTree tree: ObjectID) throws(GitError) -> [TreeEntry]? {
         let normalized = GitPath.normalized(path)
-        let folder: ObjectID
-        if normalized.isEmpty {
-            folder = tree
-        } else if let known = knownFolder(normalized, inTree: tree) {
-            folder = known
-        } else {
-            guard let entry = try entry(at: normalized, inTree: tree), entry.mode == .tree else { return nil }
-            folder = entry.id
-        }
+        guard let folder = try folderID(normalized, inTree: tree) else { return nil }
         return try withTree(folder) { (handle) throws(GitError) -> [TreeEntry] in
             let count = git_tree_entrycount(handle)
             var entries: [TreeEntry] = []
@@ -111,15 +103,16 @@ extension Repository {
     /// How many entries the folder at `path` of `tree` holds, names that are not UTF-8 included (which
     /// ``entries(inFolder:ofTree:)`` leaves out); nil when there is no folder there.
     public func entryCount(inFolder path: String, ofTree tree: ObjectID) throws(GitError) -> Int? {
-        let normalized = GitPath.normalized(path)
-        let folder: ObjectID
-        if normalized.isEmpty {
-            folder = tree
-        } else {
-            guard let entry = try entry(at: normalized, inTree: tree), entry.mode == .tree else { return nil }
-            folder = entry.id
-        }
+        guard let folder = try folderID(GitPath.normalized(path), inTree: tree) else { return nil }
         return try withTree(folder) { handle in git_tree_entrycount(handle) }
+    }
+
+    /// The id of the folder at `normalized` in `tree` (the tree itself when empty), or nil when no folder is there.
+    private func folderID(_ normalized: String, inTree tree: ObjectID) throws(GitError) -> ObjectID? {
+        if normalized.isEmpty { return tree }
+        if let known = knownFolder(normalized, inTree: tree) { return known }
+        guard let entry = try entry(at: normalized, inTree: tree), entry.mode == .tree else { return nil }
+        return entry.id
     }
 
     /// Reads the blob at `path` of `tree`: nil when absent; the entry tells a file from a symlink or submodule.

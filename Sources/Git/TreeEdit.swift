@@ -102,7 +102,10 @@ extension Repository {
                 return try buildTree(base: clearedTree, edits: rest)
             }
         }
-        var resolved: [(path: String, action: git_tree_update_t, id: git_oid, mode: git_filemode_t)] = []
+        var updates: [PathUpdate] = []
+        func add(_ path: String, _ object: (id: git_oid, mode: UInt32)?) {
+            updates.append(PathUpdate(components: Array(path.utf8).split(separator: UInt8(ascii: "/")).map(Array.init), object: object))
+        }
         for path in order {
             switch latest[BytePath(path)]! {
             case .upsert(_, let content, let mode):
@@ -111,22 +114,17 @@ extension Repository {
                         operation: "build tree", code: .invalidArgument,
                         message: "\(path): content can only be written as a file or symlink")
                 }
-                resolved.append((path, GIT_TREE_UPDATE_UPSERT, try writeBlob(content).oid, git_filemode_t(mode.rawValue)))
+                add(path, (try writeBlob(content).oid, mode.rawValue))
             case .upsertObject(_, let id, let mode):
-                resolved.append((path, GIT_TREE_UPDATE_UPSERT, id.oid, git_filemode_t(mode.rawValue)))
+                add(path, (id.oid, mode.rawValue))
             case .remove:
                 if let base, try entry(at: path, inTree: base) == nil { continue }
-                resolved.append((path, GIT_TREE_UPDATE_REMOVE, git_oid(), GIT_FILEMODE_UNREADABLE))
+                add(path, nil)
             }
         }
         let baseTree: ObjectID
         if let base { baseTree = base } else { baseTree = try emptyTree() }
-        if resolved.isEmpty { return baseTree }
-        let updates = resolved.map { update in
-            PathUpdate(
-                components: Array(update.path.utf8).split(separator: UInt8(ascii: "/")).map(Array.init),
-                object: update.action == GIT_TREE_UPDATE_REMOVE ? nil : (update.id, update.mode.rawValue))
-        }
+        if updates.isEmpty { return baseTree }
         if let written = try writeUpdated(base: baseTree, updates: updates) { return written }
         return try createUpdated(base: baseTree, updates: updates)
     }
@@ -189,7 +187,7 @@ extension Repository {
     }
 
     /// What kind of object an entry of `mode` names: a folder, a commit (submodule) or a blob.
-    private static func objectKind(_ mode: FileMode) -> git_object_t {
+    static func objectKind(_ mode: FileMode) -> git_object_t {
         switch mode {
         case .tree: GIT_OBJECT_TREE
         case .submodule: GIT_OBJECT_COMMIT

@@ -82,8 +82,9 @@ extension Repository {
         let count = handle.map { git_tree_entrycount($0) } ?? 0
         if let handle, let tree, !isOrdered(tree, handle, count: count) { return .unsupported }
 
-        // What goes at each name of this level: an entry (name, id, mode), or nil for a removal.
-        var changes: [(name: [UInt8], object: (id: git_oid, mode: UInt32)?)] = []
+        // What goes at each name of this level (an entry, or nil for a removal), with the index of the entry
+        // of that name it replaces, if any.
+        var changes: [(name: [UInt8], object: (id: git_oid, mode: UInt32)?, replacing: Int?)] = []
         let sorted = updates.sorted { $0.components[depth].lexicographicallyPrecedes($1.components[depth]) }
         var start = 0
         while start < sorted.count {
@@ -92,8 +93,9 @@ extension Repository {
             while end < sorted.count, sorted[end].components[depth] == name { end += 1 }
             let group = sorted[start..<end]
             start = end
+            let replacing = handle.flatMap { Self.index(of: name, in: $0, count: count) }
+            let existing = replacing.map { git_tree_entry_byindex(handle, $0)! }
             if group.count == 1, let only = group.first, only.components.count == depth + 1 {
-                let existing = handle.flatMap { handle in Self.index(of: name, in: handle, count: count).map { git_tree_entry_byindex(handle, $0)! } }
                 if let object = only.object {
                     // libgit2 replaces an entry only by one of the same kind, and checks the object.
                     guard Self.insertable(object, odb: odb), existing.map({ git_tree_entry_type($0) == Self.kind(object.mode) }) ?? true else {
@@ -102,28 +104,22 @@ extension Repository {
                 } else if existing == nil {
                     return .unsupported  // libgit2 fails to remove what is not there
                 }
-                changes.append((name, only.object))
+                changes.append((name, only.object, replacing))
                 continue
             }
             guard group.allSatisfy({ $0.components.count > depth + 1 }) else { return .unsupported }
-            var child: ObjectID?
-            if let handle, let index = Self.index(of: name, in: handle, count: count) {
-                let entry = git_tree_entry_byindex(handle, index)!
-                guard TreeOrder.isTree(entry) else { return .unsupported }
-                child = ObjectID(git_tree_entry_id(entry).pointee)
-            }
-            switch try updatedLevel(child, Array(group), depth: depth + 1, odb: odb) {
-            case .tree(let oid): changes.append((name, (oid, FileMode.tree.rawValue)))
-            case .empty: changes.append((name, nil))
+            if let existing, !TreeOrder.isTree(existing) { return .unsupported }
+            switch try updatedLevel(existing.map { ObjectID(git_tree_entry_id($0).pointee) }, Array(group), depth: depth + 1, odb: odb) {
+            case .tree(let oid): changes.append((name, (oid, FileMode.tree.rawValue), replacing))
+            case .empty: changes.append((name, nil, replacing))
             case .unsupported: return .unsupported
             }
         }
 
         // The entries replaced or removed, and where each new one goes among the rest (before that index).
-        var dropped = Set<Int>()
+        let dropped = Set(changes.compactMap(\.replacing))
         var inserted: [(at: Int, name: [UInt8], id: git_oid, mode: UInt32)] = []
         for change in changes {
-            if let handle, let index = Self.index(of: change.name, in: handle, count: count) { dropped.insert(index) }
             if let object = change.object {
                 let at = handle.map { Self.lowerBound(change.name, isTree: object.mode == FileMode.tree.rawValue, in: $0, count: count) } ?? 0
                 inserted.append((at, change.name, object.id, object.mode))
@@ -174,14 +170,9 @@ extension Repository {
         return .tree(oid)
     }
 
-    /// The kind of object an entry of `mode` names, as libgit2 tells it.
+    /// The kind of object an entry of raw `mode` names (``objectKind(_:)``), or none for a mode git does not write.
     private static func kind(_ mode: UInt32) -> git_object_t {
-        switch FileMode(rawValue: mode) {
-        case .tree: GIT_OBJECT_TREE
-        case .submodule: GIT_OBJECT_COMMIT
-        case .blob, .executable, .symlink: GIT_OBJECT_BLOB
-        case nil: GIT_OBJECT_INVALID
-        }
+        FileMode(rawValue: mode).map(objectKind) ?? GIT_OBJECT_INVALID
     }
 
     /// Whether libgit2's tree builder would take `object` (valid mode, an id that is not zero, an object of

@@ -130,8 +130,8 @@ extension RenderStep {
         guard board.paged else {
             return try current(BoardFile.pageFolder) == nil ? [] : [.remove(path: BoardFile.pageFolder)]
         }
-        var restored: [TreeEdit] = []
-        var all: [TreeEdit] = []
+        // Each page this run did not compute, as the resumed commit had it, and whether the tree holds it so.
+        var kept: [(edit: TreeEdit, held: Bool)] = []
         var present = 0
         for number in 0..<BoardFile.pageCount {
             let path = BoardFile.pagePath(number)
@@ -139,13 +139,12 @@ extension RenderStep {
             if existing != nil { present += 1 }
             // A page this run computed is written with the other rendered files.
             guard board.pages[number] == nil, let id = try previous?.pageID(number) else { continue }
-            all.append(.upsertObject(path: path, id: id, mode: .blob))
-            if existing?.id != id || existing?.mode != .blob { restored.append(.upsertObject(path: path, id: id, mode: .blob)) }
+            kept.append((.upsertObject(path: path, id: id, mode: .blob), existing?.id == id && existing?.mode == .blob))
         }
-        guard let entries = try count(BoardFile.pageFolder), entries > present else { return restored }
+        guard let entries = try count(BoardFile.pageFolder), entries > present else { return kept.filter { !$0.held }.map(\.edit) }
         // Something else lies among the pages: the folder goes, and every page comes back (the computed ones
         // with the rendered files, which apply after these edits).
-        return [.remove(path: BoardFile.pageFolder)] + all
+        return [.remove(path: BoardFile.pageFolder)] + kept.map(\.edit)
     }
 }
 
@@ -183,7 +182,6 @@ struct OverlaidTree {
         guard let inside = GitPath.components(of: path, inside: root) else { return false }
         return inside.count < 2 || GitPath.same(inside[1], StatusFile.fileName)
     }
-
 }
 
 /// handoffd's status commit: authored by its identity at the input tip's own time (so the commit is a
