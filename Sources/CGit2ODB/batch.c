@@ -355,6 +355,12 @@ static int batch_write(git_odb_backend *backend, const git_oid *id, const void *
     return 0;
 }
 
+int handoff_odb_batch_write(handoff_object_batch *batch, git_odb *odb, git_oid *id, const void *data, size_t length, git_object_t type) {
+    if (batch->depth == 0 || length >= BATCH_BYTES || handoff_odb_hash(id, type, data, length) < 0) return GIT_PASSTHROUGH;
+    if (git_odb_exists(odb, id)) return 0;  // as git_odb_write: what is stored already is not written again
+    return batch_write(&batch->parent, id, data, length, type);
+}
+
 // Blobs arrive as streams (git_blob_create_from_buffer): held whole, then kept like any written object.
 typedef struct {
     git_odb_stream parent;

@@ -46,11 +46,10 @@ static pthread_once_t sha1_once = PTHREAD_ONCE_INIT;
 
 static void fetch_sha1(void) { sha1 = EVP_MD_fetch(NULL, "SHA1", NULL); }
 
-int handoff_odb_matches(const git_oid *id, git_object_t type, const void *data, size_t length) {
+int handoff_odb_hash(git_oid *id, git_object_t type, const void *data, size_t length) {
     pthread_once(&sha1_once, fetch_sha1);
     const char *name = git_object_type2string(type);
-    if (name == NULL || *name == '\0') return 0;  // no object type: nothing hashes to an id as that
-    if (sha1 == NULL) return -1;
+    if (name == NULL || *name == '\0' || sha1 == NULL) return -1;
     char header[64];
     int header_length = snprintf(header, sizeof header, "%s %zu", name, length);
     if (header_length < 0 || (size_t)header_length >= sizeof header) return -1;
@@ -63,7 +62,16 @@ int handoff_odb_matches(const git_oid *id, git_object_t type, const void *data, 
              EVP_DigestFinal_ex(context, digest, &digest_length) == 1 && digest_length == GIT_OID_RAWSZ;
     EVP_MD_CTX_free(context);
     if (!ok) return -1;
-    return memcmp(digest, id->id, GIT_OID_RAWSZ) == 0;
+    git_oid_fromraw(id, digest);
+    return 0;
+}
+
+int handoff_odb_matches(const git_oid *id, git_object_t type, const void *data, size_t length) {
+    const char *name = git_object_type2string(type);
+    if (name == NULL || *name == '\0') return 0;  // no object type: nothing hashes to an id as that
+    git_oid computed;
+    if (handoff_odb_hash(&computed, type, data, length) < 0) return -1;
+    return git_oid_equal(&computed, id);
 }
 
 static verifying_backend *outer(git_odb_backend *backend) { return (verifying_backend *)backend; }

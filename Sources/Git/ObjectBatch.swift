@@ -18,3 +18,22 @@ extension Repository {
         return value
     }
 }
+
+extension Repository {
+    /// Writes `bytes` as an object of `type` into `odb` (this repository's) and returns its id: inside
+    /// ``writingObjectsTogether(_:)`` held in the batch and hashed with the CPU's SHA-1, else by libgit2.
+    func writeObject(_ bytes: UnsafeRawBufferPointer, type: git_object_t, odb: OpaquePointer, operation: @autoclosure () -> String)
+        throws(GitError) -> git_oid
+    {
+        var oid = git_oid()
+        if let objectBatch {
+            let held = handoff_odb_batch_write(objectBatch, odb, &oid, bytes.baseAddress, bytes.count, type)
+            if held != GIT_PASSTHROUGH.rawValue {
+                try check(held, operation())
+                return oid
+            }
+        }
+        try check(git_odb_write(&oid, odb, bytes.baseAddress, bytes.count, type), operation())
+        return oid
+    }
+}

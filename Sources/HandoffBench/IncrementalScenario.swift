@@ -3,8 +3,8 @@ import Git
 import HandoffCore
 
 /// B4: the cost of a one-commit run against the repository's size. Two repositories differ only in their
-/// number of packets; after a first pass over each, every round adds one commit (a claim and an edit of
-/// one packet's context) and times `handoffd --once` on it.
+/// number of packets; after a first pass over each, every round adds one commit to each (a claim and an
+/// edit of one packet's context) and times `handoffd --once` on it, small then large.
 ///
 /// The packets share one contract blob so that a 20,000-packet repository is set up in seconds; the
 /// measured runs re-check only the touched packet, whose contract is then already known.
@@ -21,8 +21,8 @@ enum IncrementalScenario {
     static func run(
         handoffd: String, folder: String, small: Int, large: Int, rounds: Int, seed: UInt64, statusBranch: Bool = false
     ) throws -> Figures {
-        var results: [Int: (Double, Double)] = [:]
         let mode = statusBranch ? "s" : ""
+        var configurations: [Int: (repository: String, configuration: String)] = [:]
         for packets in [small, large] {
             let repository = try SyntheticRepository.create(
                 at: "\(folder)/b4\(mode)-\(packets).git", packets: packets, lifecycle: 0,
@@ -40,16 +40,22 @@ enum IncrementalScenario {
             try BoardScenario.shell([handoffd, "key", "generate", "--config", configuration])
             let first = try MeasuredRun.run([handoffd, "--config", configuration, "--once"])
             guard first.status == 0 else { throw BenchError("B4: first pass failed: \(first.stderr)") }
-            var times: [Double] = [], peak = 0.0
-            for round in 0..<rounds {
-                try addCommit(repository.path, packet: (round * 37) % packets, round: round)
+            configurations[packets] = (repository.path, configuration)
+        }
+        // The two sizes take turns, round by round: a slower moment of the machine then weighs on both
+        // medians alike instead of on whichever size was being measured.
+        var times: [Int: [Double]] = [:], peak: [Int: Double] = [:]
+        for round in 0..<rounds {
+            for packets in [small, large] {
+                let (repository, configuration) = configurations[packets]!
+                try addCommit(repository, packet: (round * 37) % packets, round: round)
                 let run = try MeasuredRun.run([handoffd, "--config", configuration, "--once"])
                 guard run.status == 0 else { throw BenchError("B4: run failed: \(run.stderr)") }
-                times.append(run.milliseconds)
-                peak = max(peak, run.peakMiB)
+                times[packets, default: []].append(run.milliseconds)
+                peak[packets] = max(peak[packets] ?? 0, run.peakMiB)
             }
-            results[packets] = (median(times), peak)
         }
+        let results = [small: (median(times[small]!), peak[small]!), large: (median(times[large]!), peak[large]!)]
         return Figures(
             small: results[small]!.0, large: results[large]!.0, smallPackets: small, largePackets: large,
             largePeakMiB: results[large]!.1)

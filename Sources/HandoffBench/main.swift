@@ -101,7 +101,7 @@ if wanted("B2"), let catchUp {
 for (id, statusBranch) in [("B4", false), ("B4s", true)] where wanted(id) {
     let large = quick ? 2_000 : 20_000
     let figures = try IncrementalScenario.run(
-        handoffd: handoffd, folder: folder, small: 200, large: large, rounds: quick ? 3 : 7, seed: seed, statusBranch: statusBranch)
+        handoffd: handoffd, folder: folder, small: 200, large: large, rounds: quick ? 3 : 11, seed: seed, statusBranch: statusBranch)
     let ratioValue = figures.large / figures.small
     add(
         Row(

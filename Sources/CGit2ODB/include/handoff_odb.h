@@ -36,6 +36,17 @@ void handoff_odb_batch_begin(handoff_object_batch *batch);
 /// written. 0 on success; a libgit2 error code when an object could not be written at all.
 int handoff_odb_batch_end(handoff_object_batch *batch);
 
+/// Writes `data` of `type` into the batch under way (of `odb`'s repository), its id in `id`: 0, or
+/// GIT_PASSTHROUGH when no batch is under way or it cannot take the object (write it with git_odb_write
+/// then), or a libgit2 error code when held objects could not be written out to make room. The id is
+/// hashed with OpenSSL (handoff_odb_hash); an object the database already holds is not held again.
+int handoff_odb_batch_write(handoff_object_batch *batch, git_odb *odb, git_oid *id, const void *data, size_t length, git_object_t type);
+
+/// `data` of `type`'s object id in `id`, hashed with OpenSSL's SHA-1 as reads are checked: 0, or -1 when
+/// it could not be computed. A colliding pair cannot get in (see above), so the objects written need no
+/// collision detection either; libgit2's costs 2 ms for a packet root of 20,000 folders (700 KB).
+int handoff_odb_hash(git_oid *id, git_object_t type, const void *data, size_t length);
+
 /// Whether `data` of `type` hashes to `id` (the check handoff_odb_verify's backends make): 1 or 0, or -1
 /// when the hash could not be computed.
 int handoff_odb_matches(const git_oid *id, git_object_t type, const void *data, size_t length);
