@@ -93,9 +93,86 @@ static int checked(git_odb_backend *inner, const git_oid *id, void *data, size_t
     return GIT_EMISMATCH;
 }
 
+// A loose object of STORED_TREE_BYTES or more in the own store, read when its zlib stream is made of stored
+// blocks only (as write_stored writes large trees, and git with core.looseCompression 0): the bytes are moved
+// out of the blocks in place, in the buffer the file was read into. libgit2's reader copies them once more and
+// computes an Adler-32 that the SHA-1 check after it makes redundant: about 1 ms of a one-commit run at 20,000
+// packets (two 700 KB packet roots). Anything else (a smaller or deflated object, a stream or header that
+// does not parse) answers GIT_PASSTHROUGH, and libgit2's reader reads it and says what is wrong.
+static int read_stored(verifying_backend *self, const git_oid *id, void **data, size_t *length, git_object_t *type) {
+    char hex[GIT_OID_HEXSZ + 1];
+    git_oid_tostr(hex, sizeof hex, id);
+    size_t path_size = strlen(self->stored_objects) + GIT_OID_HEXSZ + 2;
+    char *path = malloc(path_size);
+    if (path == NULL) return GIT_PASSTHROUGH;
+    snprintf(path, path_size, "%s%.2s/%s", self->stored_objects, hex, hex + 2);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    free(path);
+    if (fd < 0) return GIT_PASSTHROUGH;
+    struct stat status;
+    if (fstat(fd, &status) != 0 || !S_ISREG(status.st_mode) || status.st_size < STORED_TREE_BYTES || status.st_size >= ((off_t)1 << 31)) {
+        close(fd);
+        return GIT_PASSTHROUGH;
+    }
+    size_t size = (size_t)status.st_size, got = 0;
+    unsigned char *bytes = git_odb_backend_data_alloc(&self->parent, size);
+    while (bytes != NULL && got < size) {
+        ssize_t part = read(fd, bytes + got, size - got);
+        if (part < 0 && errno == EINTR) continue;
+        if (part <= 0) break;
+        got += (size_t)part;
+    }
+    close(fd);
+    // zlib's header (deflate, no preset dictionary, its check), then stored blocks up to the final one, each
+    // its length and the length's complement; the Adler-32 closes the stream, and nothing follows it.
+    size_t in = 2, out = 0;
+    int last = 0;
+    if (bytes == NULL || got != size || (bytes[0] & 0x0f) != 8 || (bytes[1] & 0x20) != 0 || ((bytes[0] << 8) | bytes[1]) % 31 != 0) goto other;
+    while (!last) {
+        // Cut short: libgit2 1.5's reader would wait for the rest forever (measured), so the read fails here.
+        if (size - in < 5) goto cut;
+        if ((bytes[in] & 0x06) != 0) goto other;  // a block of another kind than stored
+        last = bytes[in] & 1;
+        size_t block = (size_t)bytes[in + 1] | (size_t)bytes[in + 2] << 8, complement = (size_t)bytes[in + 3] | (size_t)bytes[in + 4] << 8;
+        in += 5;
+        if ((block ^ 0xffff) != complement) goto other;
+        if (size - in < block) goto cut;
+        memmove(bytes + out, bytes + in, block);  // out stays behind in: five bytes per block
+        out += block;
+        in += block;
+    }
+    if (size - in != 4) goto other;
+    // "<type> <length>\0", then exactly that many bytes.
+    size_t space = 0;
+    while (space < out && space < 16 && bytes[space] != ' ') space++;
+    if (space == 0 || space >= out || space >= 16) goto other;
+    char name[16];
+    memcpy(name, bytes, space);
+    name[space] = '\0';
+    git_object_t kind = git_object_string2type(name);
+    size_t at = space + 1, declared = 0;
+    while (at < out && at - space <= 18 && bytes[at] >= '0' && bytes[at] <= '9') declared = declared * 10 + (size_t)(bytes[at++] - '0');
+    if (!git_object_typeisloose(kind) || at == space + 1 || at >= out || bytes[at] != '\0' || out - at - 1 != declared) goto other;
+    memmove(bytes, bytes + at + 1, declared);
+    *data = bytes;
+    *length = declared;
+    *type = kind;
+    return 0;
+other:
+    if (bytes != NULL) git_odb_backend_data_free(&self->parent, bytes);
+    return GIT_PASSTHROUGH;
+cut:
+    git_odb_backend_data_free(&self->parent, bytes);
+    char message[128];
+    snprintf(message, sizeof message, "the loose object %s is cut short: its stored zlib stream ends early", hex);
+    git_error_set_str(GIT_ERROR_ODB, message);
+    return GIT_ERROR;
+}
+
 static int read_object(void **data, size_t *length, git_object_t *type, git_odb_backend *backend, const git_oid *id) {
     git_odb_backend *inner = outer(backend)->inner;
-    int error = inner->read(data, length, type, inner, id);
+    int error = outer(backend)->stored_objects != NULL ? read_stored(outer(backend), id, data, length, type) : GIT_PASSTHROUGH;
+    if (error == GIT_PASSTHROUGH) error = inner->read(data, length, type, inner, id);
     return error < 0 ? error : checked(inner, id, *data, *length, *type);
 }
 

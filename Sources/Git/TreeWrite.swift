@@ -150,42 +150,26 @@ extension Repository {
         }
         for new in inserted { size += Self.withModeText(new.mode) { $0.count } + new.name.count + 2 + 20 }
         let raw = [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
-            var at = buffer.baseAddress!
-            func put(_ name: UnsafePointer<UInt8>, _ length: Int, id: UnsafePointer<git_oid>, mode: UInt32) {
-                Self.withModeText(mode) { text in
-                    at.update(from: text.baseAddress!, count: text.count)
-                    at += text.count
-                }
-                at.pointee = UInt8(ascii: " ")
-                at.advanced(by: 1).update(from: name, count: length)
-                at[1 + length] = 0
-                at += 2 + length
-                UnsafeMutableRawPointer(at).copyMemory(from: id, byteCount: 20)
-                at += 20
-            }
+            var output = TreeBytes(at: buffer.baseAddress!)
             var next = 0, nextRemoved = 0
-            func putInserted(before index: Int) {
-                while next < inserted.count, inserted[next].at <= index {
-                    var id = inserted[next].id
-                    inserted[next].name.withUnsafeBufferPointer { put($0.baseAddress!, $0.count, id: &id, mode: inserted[next].mode) }
-                    next += 1
-                }
-            }
             if let handle {
                 for index in 0..<count {
-                    putInserted(before: index)
+                    while next < inserted.count, inserted[next].at <= index {
+                        output.put(inserted[next].name, id: inserted[next].id, mode: inserted[next].mode)
+                        next += 1
+                    }
                     if nextRemoved < removed.count, removed[nextRemoved] == index {
                         nextRemoved += 1
                         continue
                     }
                     let entry = git_tree_entry_byindex(handle, index)!
-                    put(
+                    output.put(
                         UnsafeRawPointer(git_tree_entry_name(entry)!).assumingMemoryBound(to: UInt8.self), nameLengths[index],
                         id: git_tree_entry_id(entry), mode: git_tree_entry_filemode_raw(entry).rawValue)
                 }
             }
-            putInserted(before: Int.max)
-            initialized = at - buffer.baseAddress!
+            for new in inserted[next...] { output.put(new.name, id: new.id, mode: new.mode) }
+            initialized = output.at - buffer.baseAddress!
         }
         let result = raw.withUnsafeBytes { bytes in
             Result { () throws(GitError) in try writeObject(bytes, type: GIT_OBJECT_TREE, odb: odb, operation: "write tree of \(written) entries") }
@@ -290,11 +274,17 @@ extension Repository {
         guard count > 0 else { return true }
         if Self.holdsSlash(git_tree_entry_byindex(tree, 0)!) { return false }
         var previous = git_tree_entry_byindex(tree, 0)!
+        // Each name measured once (a packet root holds 20,000).
+        var previousName = TreeOrder.name(previous)
         for index in 1..<count {
             let entry = git_tree_entry_byindex(tree, index)!
-            guard TreeOrder.compare(previous, entry) < 0, !Self.holdsSlash(entry) else { return false }
+            let name = TreeOrder.name(entry)
+            guard
+                TreeOrder.compare(
+                    previousName.bytes, previousName.length, TreeOrder.isTree(previous), name.bytes, name.length, TreeOrder.isTree(entry)) < 0,
+                !Self.holdsSlash(name)
+            else { return false }
             if TreeOrder.isTree(entry) {
-                let name = TreeOrder.name(entry)
                 var back = index - 1
                 while back >= 0 {
                     let other = TreeOrder.name(git_tree_entry_byindex(tree, back)!)
@@ -305,14 +295,17 @@ extension Repository {
                 }
             }
             previous = entry
+            previousName = name
         }
         return true
     }
 
     /// Whether an entry's name holds a `/`.
-    static func holdsSlash(_ entry: OpaquePointer) -> Bool {
-        let name = TreeOrder.name(entry)
-        return memchr(name.bytes, Int32(UInt8(ascii: "/")), name.length) != nil
+    static func holdsSlash(_ entry: OpaquePointer) -> Bool { holdsSlash(TreeOrder.name(entry)) }
+
+    /// ``holdsSlash(_:)`` for a name already measured.
+    static func holdsSlash(_ name: (bytes: UnsafePointer<UInt8>, length: Int)) -> Bool {
+        memchr(name.bytes, Int32(UInt8(ascii: "/")), name.length) != nil
     }
 
     /// The first index whose entry sorts at or after `name` as a folder or not (a folder in git's order).
@@ -346,9 +339,31 @@ extension Repository {
         return nil
     }
 
+    /// A tree's bytes written entry by entry into a buffer of the right size.
+    private struct TreeBytes {
+        var at: UnsafeMutablePointer<UInt8>
+
+        mutating func put(_ name: UnsafePointer<UInt8>, _ length: Int, id: UnsafePointer<git_oid>, mode: UInt32) {
+            let modeLength = Repository.withModeText(mode) { text in
+                at.update(from: text.baseAddress!, count: text.count)
+                return text.count
+            }
+            at[modeLength] = UInt8(ascii: " ")
+            (at + modeLength + 1).update(from: name, count: length)
+            at[modeLength + 1 + length] = 0
+            UnsafeMutableRawPointer(at + modeLength + 2 + length).copyMemory(from: id, byteCount: 20)
+            at += modeLength + 2 + length + 20
+        }
+
+        mutating func put(_ name: [UInt8], id: git_oid, mode: UInt32) {
+            var id = id
+            name.withUnsafeBufferPointer { put($0.baseAddress!, $0.count, id: &id, mode: mode) }
+        }
+    }
+
     /// `body` given a mode as git writes it in a tree: octal digits, no leading zero.
     @inline(__always)
-    private static func withModeText<R>(_ mode: UInt32, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+    fileprivate static func withModeText<R>(_ mode: UInt32, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
         let known: StaticString? =
             switch mode {
             case 0o040000: "40000"

@@ -93,4 +93,48 @@ struct ObjectVerificationTests {
         // A second write of the same tree finds it there.
         #expect(try repository.buildTree(base: nil, edits: (0..<3_000).map { .upsert(path: "packet-\($0)", content: Data("\($0)\n".utf8)) }) == large)
     }
+
+    @Test("a large loose object of stored blocks reads from them; swapped, cut short or mislabelled it is refused as libgit2 refuses it")
+    func storedReads() throws {
+        let sandbox = try Sandbox()
+        let work = try sandbox.workRepository()
+        let content = String(repeating: "a line of a large file\n", count: 4_000)
+        // git writes it stored with core.looseCompression 0, deflated otherwise: both read alike.
+        let stored = try sandbox.git(["-c", "core.looseCompression=0", "hash-object", "-w", "--stdin"], in: work, input: content)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        let deflated = try sandbox.git(["hash-object", "-w", "--stdin"], in: work, input: content + "and one more\n")
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        let storedID = ObjectID(hex: stored)!, deflatedID = ObjectID(hex: deflated)!
+        let storedPath = Self.loose(storedID, in: work)
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: storedPath))
+        #expect(bytes.count > content.utf8.count, "stored, not deflated")
+        #expect(try Repository.open(at: work).blob(storedID, sizeLimit: 1 << 20) == .data(Data(content.utf8)))
+        #expect(try Repository.open(at: work).blob(deflatedID, sizeLimit: 1 << 20) == .data(Data((content + "and one more\n").utf8)))
+
+        /// The error reading the object after its file was replaced with `data`, if any.
+        func replaced(with data: Data) throws -> GitError? {
+            try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: storedPath)
+            try data.write(to: URL(fileURLWithPath: storedPath))
+            let repository = try Repository.open(at: work)
+            do {
+                _ = try repository.blob(storedID, sizeLimit: 1 << 20)
+                return nil
+            } catch {
+                return error
+            }
+        }
+        // Another large object's stored bytes under this name: read from the blocks, then refused by the hash.
+        let other = try sandbox.git(["-c", "core.looseCompression=0", "hash-object", "-w", "--stdin"], in: work, input: content + "x")
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(try replaced(with: Data(contentsOf: URL(fileURLWithPath: Self.loose(ObjectID(hex: other)!, in: work))))?.code == .hashMismatch)
+        // Cut short, or a length in the header that the bytes do not have: libgit2's reader says what is wrong.
+        #expect(try replaced(with: bytes.prefix(bytes.count - 100)) != nil)
+        var mislabelled = bytes
+        // zlib's header (2 bytes), the first block's (5), "blob ", then "96000".
+        #expect(mislabelled[12] == UInt8(ascii: "9"))
+        mislabelled[12] = UInt8(ascii: "8")
+        #expect(try replaced(with: mislabelled) != nil)
+        // Restored, it reads again.
+        #expect(try replaced(with: bytes) == nil)
+    }
 }
