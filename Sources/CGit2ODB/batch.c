@@ -357,7 +357,9 @@ static int batch_write(git_odb_backend *backend, const git_oid *id, const void *
 
 int handoff_odb_batch_write(handoff_object_batch *batch, git_odb *odb, git_oid *id, const void *data, size_t length, git_object_t type) {
     if (batch->depth == 0 || length >= BATCH_BYTES || handoff_odb_hash(id, type, data, length) < 0) return GIT_PASSTHROUGH;
-    if (git_odb_exists(odb, id)) return 0;  // as git_odb_write: what is stored already is not written again
+    // What is stored already goes through git_odb_write, which freshens it (its file's time) as git does, so
+    // that a prune running before the reference names it cannot take it.
+    if (git_odb_exists(odb, id)) return GIT_PASSTHROUGH;
     return batch_write(&batch->parent, id, data, length, type);
 }
 

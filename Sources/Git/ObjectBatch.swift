@@ -20,20 +20,19 @@ extension Repository {
 }
 
 extension Repository {
-    /// Writes `bytes` as an object of `type` into `odb` (this repository's) and returns its id: inside
-    /// ``writingObjectsTogether(_:)`` held in the batch and hashed with the CPU's SHA-1, else by libgit2.
-    func writeObject(_ bytes: UnsafeRawBufferPointer, type: git_object_t, odb: OpaquePointer, operation: @autoclosure () -> String)
-        throws(GitError) -> git_oid
-    {
+    /// Writes a tree's `bytes` into `odb` (this repository's) and returns its id: inside
+    /// ``writingObjectsTogether(_:)`` held in the batch and hashed with the CPU's SHA-1 (see
+    /// `handoff_odb_hash` for why a tree may be), else by libgit2.
+    func writeTreeBytes(_ bytes: UnsafeRawBufferPointer, odb: OpaquePointer, operation: @autoclosure () -> String) throws(GitError) -> git_oid {
         var oid = git_oid()
         if let objectBatch {
-            let held = handoff_odb_batch_write(objectBatch, odb, &oid, bytes.baseAddress, bytes.count, type)
+            let held = handoff_odb_batch_write(objectBatch, odb, &oid, bytes.baseAddress, bytes.count, GIT_OBJECT_TREE)
             if held != GIT_PASSTHROUGH.rawValue {
                 try check(held, operation())
                 return oid
             }
         }
-        try check(git_odb_write(&oid, odb, bytes.baseAddress, bytes.count, type), operation())
+        try check(git_odb_write(&oid, odb, bytes.baseAddress, bytes.count, GIT_OBJECT_TREE), operation())
         return oid
     }
 }

@@ -77,13 +77,12 @@ extension Repository {
 
     /// Writes `data` as a blob and returns its id.
     public func writeBlob(_ data: Data) throws(GitError) -> ObjectID {
-        var odb: OpaquePointer?
-        try check(git_repository_odb(&odb, pointer), "open object database")
-        defer { git_odb_free(odb) }
-        let result = data.withUnsafeBytes { bytes in
-            Result { () throws(GitError) in try writeObject(bytes, type: GIT_OBJECT_BLOB, odb: odb!, operation: "write blob of \(data.count) bytes") }
+        var oid = git_oid()
+        let result = data.withUnsafeBytes { buffer in
+            git_blob_create_from_buffer(&oid, pointer, buffer.baseAddress, buffer.count)
         }
-        return ObjectID(try result.get())
+        try check(result, "write blob of \(data.count) bytes")
+        return ObjectID(oid)
     }
 }
 

@@ -172,7 +172,7 @@ extension Repository {
             initialized = output.at - buffer.baseAddress!
         }
         let result = raw.withUnsafeBytes { bytes in
-            Result { () throws(GitError) in try writeObject(bytes, type: GIT_OBJECT_TREE, odb: odb, operation: "write tree of \(written) entries") }
+            Result { () throws(GitError) in try writeTreeBytes(bytes, odb: odb, operation: "write tree of \(written) entries") }
         }
         return .tree(try result.get())
     }
