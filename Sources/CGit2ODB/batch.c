@@ -322,10 +322,13 @@ static int batch_freshen(git_odb_backend *backend, const git_oid *id) {
     return find(batch_of(backend), id) != NULL ? 0 : GIT_ENOTFOUND;
 }
 
+// Whether the batch holds an object of `length` bytes: one is under way, and the object is not too large.
+static int takes(const handoff_object_batch *batch, size_t length) { return batch->depth > 0 && length < BATCH_BYTES; }
+
 static int batch_write(git_odb_backend *backend, const git_oid *id, const void *data, size_t length, git_object_t type) {
     handoff_object_batch *batch = batch_of(backend);
     // Outside a batch, or too large for one: the next backend (the loose store) writes it.
-    if (batch->depth == 0 || length >= BATCH_BYTES) return GIT_PASSTHROUGH;
+    if (!takes(batch, length)) return GIT_PASSTHROUGH;
     if (find(batch, id) != NULL) return 0;
     if (batch->bytes + length > BATCH_BYTES) {
         int error = write_out(batch, 1);
@@ -356,7 +359,7 @@ static int batch_write(git_odb_backend *backend, const git_oid *id, const void *
 }
 
 int handoff_odb_batch_write(handoff_object_batch *batch, git_odb *odb, git_oid *id, const void *data, size_t length, git_object_t type) {
-    if (batch->depth == 0 || length >= BATCH_BYTES || handoff_odb_hash(id, type, data, length) < 0) return GIT_PASSTHROUGH;
+    if (!takes(batch, length) || handoff_odb_hash(id, type, data, length) < 0) return GIT_PASSTHROUGH;
     // What is stored already goes through git_odb_write, which freshens it (its file's time) as git does, so
     // that a prune running before the reference names it cannot take it.
     if (git_odb_exists(odb, id)) return GIT_PASSTHROUGH;
@@ -399,7 +402,7 @@ static void stream_free(git_odb_stream *stream) {
 
 static int batch_write_stream(git_odb_stream **stream, git_odb_backend *backend, git_object_size_t length, git_object_t type) {
     handoff_object_batch *batch = batch_of(backend);
-    if (batch->depth == 0 || length >= BATCH_BYTES) return GIT_PASSTHROUGH;
+    if (!takes(batch, (size_t)length)) return GIT_PASSTHROUGH;
     held_stream *held = calloc(1, sizeof *held);
     unsigned char *data = malloc(length > 0 ? (size_t)length : 1);
     if (held == NULL || data == NULL) {

@@ -93,6 +93,15 @@ static int checked(git_odb_backend *inner, const git_oid *id, void *data, size_t
     return GIT_EMISMATCH;
 }
 
+// The own loose store's folder for the object `hex` ("…/objects/xx/"), or with `whole` its file ("…/xx/yyyy…").
+static void own_loose_path(const verifying_backend *backend, const char *hex, int whole, char *path, size_t path_size) {
+    if (whole) {
+        snprintf(path, path_size, "%s%.2s/%s", backend->stored_objects, hex, hex + 2);
+    } else {
+        snprintf(path, path_size, "%s%.2s/", backend->stored_objects, hex);
+    }
+}
+
 // A loose object of STORED_TREE_BYTES or more in the own store, read when its zlib stream is made of stored
 // blocks only (as write_stored writes large trees, and git with core.looseCompression 0): the bytes are moved
 // out of the blocks in place, in the buffer the file was read into. libgit2's reader copies them once more and
@@ -106,7 +115,7 @@ static int read_stored(verifying_backend *self, const git_oid *id, void **data, 
     size_t path_size = strlen(self->stored_objects) + GIT_OID_HEXSZ + 2;
     char *path = malloc(path_size);
     if (path == NULL) return GIT_PASSTHROUGH;
-    snprintf(path, path_size, "%s%.2s/%s", self->stored_objects, hex, hex + 2);
+    own_loose_path(self, hex, 1, path, path_size);
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     free(path);
     if (fd < 0) return GIT_PASSTHROUGH;
@@ -241,7 +250,7 @@ static int write_stored(verifying_backend *backend, const git_oid *id, const voi
         failed = "compress";
         goto done;
     }
-    snprintf(target, path_size, "%s%.2s/", backend->stored_objects, hex);
+    own_loose_path(backend, hex, 0, target, path_size);
     if (mkdir(target, 0777) < 0 && errno != EEXIST) goto failed;
     if ((fd = handoff_open_temporary(target, "obj", temporary, path_size)) < 0) goto failed;
     created = 1;
@@ -249,7 +258,7 @@ static int write_stored(verifying_backend *backend, const git_oid *id, const voi
     int closed = close(fd);
     fd = -1;
     if (closed < 0) goto failed;
-    snprintf(target, path_size, "%s%.2s/%s", backend->stored_objects, hex, hex + 2);
+    own_loose_path(backend, hex, 1, target, path_size);
     if (link(temporary, target) < 0 && errno != EEXIST && rename(temporary, target) < 0) goto failed;
     error = 0;
     goto done;
